@@ -1,0 +1,4 @@
+import "aws-sdk-client-mock-jest";
+import { Testing } from "cdktf";
+
+Testing.setupJest();
