@@ -1,0 +1,24 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { GlueClient } from "@aws-sdk/client-glue";
+import { SNSClient } from "@aws-sdk/client-sns";
+
+// One client per service and container, built on first use with the default configuration, so the
+// SDK reads the region, credentials and AWS_ENDPOINT_URL_<SERVICE> from the environment.
+let glue: GlueClient | undefined;
+let sns: SNSClient | undefined;
+let dynamodb: DynamoDBClient | undefined;
+
+export function glueClient(): GlueClient {
+  glue ??= new GlueClient({});
+  return glue;
+}
+
+export function snsClient(): SNSClient {
+  sns ??= new SNSClient({});
+  return sns;
+}
+
+export function dynamoDbClient(): DynamoDBClient {
+  dynamodb ??= new DynamoDBClient({});
+  return dynamodb;
+}

@@ -1,0 +1,122 @@
+import type { Context } from "aws-lambda";
+import { publishAlert } from "./alerts";
+import { dynamoDbClient, glueClient, snsClient } from "./clients";
+import { readAlertingConfig, readConfig, type AlertingConfig } from "./config";
+import { classifyError } from "./error-classification";
+import { logger } from "./logger";
+import type { GlueTriggerResult } from "./result";
+import { onRunEndTrigger } from "./run-end-trigger";
+import { onS3Trigger } from "./s3-trigger";
+import { startUnlessActive, type TriggerContext } from "./start-run";
+import { detectTrigger, InvalidEventError, type ScheduleTrigger, type ManualTrigger, type Trigger, type TriggerSource } from "./trigger-source";
+
+/**
+ * Starts the Glue workflow for an S3 upload, a schedule, the end of a run with files waiting, or a manual
+ * invocation, unless a run is active. Permanent failures are alerted and returned as `failed`; transient
+ * ones are thrown so that Lambda retries the event.
+ */
+export async function handler(event: unknown, context?: Context): Promise<GlueTriggerResult> {
+  logger.resetKeys();
+  if (context !== undefined) {
+    logger.addContext(context);
+  }
+  const alerting = readAlertingConfig(process.env);
+  logger.appendKeys({ environment: alerting.environment, workflowName: alerting.workflowName });
+  let triggerSource: TriggerSource = "manual";
+  try {
+    const trigger = detectTrigger(event);
+    triggerSource = trigger.source;
+    logger.appendKeys({ triggerSource });
+    const result = await runTrigger(trigger, {
+      config: readConfig(process.env),
+      glue: glueClient(),
+      dynamodb: dynamoDbClient(),
+      now: new Date(),
+      requestId: context?.awsRequestId,
+    });
+    logger.appendKeys({ runId: result.runId ?? result.activeRunId });
+    // Most job state changes change nothing (a job mid-run, no files waiting): keep them out of INFO.
+    const routine = result.status === "skipped" && result.triggerSource === "glue_run_end";
+    (routine ? logger.debug : logger.info).call(logger, result.message, { result });
+    return result;
+  } catch (error) {
+    if (error instanceof InvalidEventError) {
+      triggerSource = error.triggerSource;
+      logger.appendKeys({ triggerSource });
+    }
+    return onFailure(error, triggerSource, alerting, context);
+  }
+}
+
+async function runTrigger(trigger: Trigger, context: TriggerContext): Promise<GlueTriggerResult> {
+  switch (trigger.source) {
+    case "s3":
+      return onS3Trigger(trigger, context);
+    case "glue_run_end":
+      return onRunEndTrigger(trigger, context);
+    case "schedule":
+    case "manual":
+      return onStartRequest(trigger, context);
+  }
+}
+
+async function onStartRequest(trigger: ScheduleTrigger | ManualTrigger, context: TriggerContext): Promise<GlueTriggerResult> {
+  const { workflowName } = context.config;
+  const detail =
+    trigger.source === "manual" ? "manual invocation" : `schedule ${trigger.ruleArns.join(", ") || "(no rule ARN in the event)"}`;
+  const decision = await startUnlessActive(context, trigger.source, detail);
+  const base = { workflowName, runId: null, triggerSource: trigger.source };
+  switch (decision.kind) {
+    case "started":
+      return { ...base, runId: decision.runId, status: "started", message: `Started run ${decision.runId} of workflow ${workflowName} (${detail}).` };
+    case "active": {
+      const { runId, status } = decision.run;
+      const message = `Run ${runId} of workflow ${workflowName} is ${status}; not starting another.`;
+      return { ...base, status: "skipped", message, activeRunId: runId };
+    }
+    case "race_lost":
+      return { ...base, status: "skipped", message: `Another trigger started a run of workflow ${workflowName} first; not starting another.` };
+  }
+}
+
+async function onFailure(
+  error: unknown,
+  triggerSource: TriggerSource,
+  alerting: AlertingConfig,
+  context: Context | undefined,
+): Promise<GlueTriggerResult> {
+  const failure = classifyError(error);
+  if (failure.kind === "transient") {
+    const retrying = "Transient failure; throwing so that Lambda retries the event";
+    (failure.reason === "run_still_finishing" ? logger.warn : logger.error).call(logger, retrying, { error, reason: failure.reason });
+    throw error;
+  }
+  logger.error("Permanent failure; alerting, not retrying", { error });
+  if (alerting.topicArn === undefined) {
+    logger.warn("ALERTS_TOPIC_ARN is not set; no alert published");
+  } else {
+    try {
+      const messageId = await publishAlert(snsClient(), alerting.topicArn, {
+        environment: alerting.environment,
+        workflowName: alerting.workflowName,
+        triggerSource,
+        errorName: failure.errorName,
+        errorMessage: failure.errorMessage,
+        requestId: context?.awsRequestId,
+        logGroupName: context?.logGroupName,
+      });
+      logger.info("Published failure alert", { alertMessageId: messageId });
+    } catch (alertError) {
+      // The alert is a courtesy: failing to send it must not change the outcome of the invocation.
+      logger.error("Could not publish failure alert", { error: alertError });
+    }
+  }
+  return {
+    workflowName: alerting.workflowName ?? null,
+    runId: null,
+    triggerSource,
+    status: "failed",
+    message: `${failure.errorName}: ${failure.errorMessage}`,
+    errorName: failure.errorName,
+  };
+}

@@ -1,0 +1,3 @@
+export { handler } from "./handler";
+export type { GlueTriggerResult, TriggerStatus } from "./result";
+export type { TriggerSource } from "./trigger-source";

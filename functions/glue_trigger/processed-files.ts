@@ -1,0 +1,184 @@
+import {
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from "@aws-sdk/client-dynamodb";
+import type { S3ObjectNotice } from "./s3-records";
+
+/** How {@link ProcessedFilesStore.record} found each object. */
+export interface RecordOutcome {
+  /** Recorded as `PENDING` by this call. */
+  readonly recorded: readonly S3ObjectNotice[];
+  /**
+   * Recorded earlier but never acted on (still `PENDING`, with neither `trigger_run_id` nor
+   * `waiting_for_run_id`): an earlier attempt failed before starting a run, so this retry must finish its work.
+   */
+  readonly resumed: readonly S3ObjectNotice[];
+  /** Recorded and acted on earlier: a duplicate notification, which adds nothing and starts nothing. */
+  readonly duplicates: readonly S3ObjectNotice[];
+}
+
+type Item = Record<string, AttributeValue>;
+
+// `status` is a DynamoDB reserved word.
+const STATUS_NAME = { "#status": "status" };
+
+/** The processed-files table, written as docs/processed-files-table.md specifies. */
+export class ProcessedFilesStore {
+  public constructor(
+    private readonly dynamodb: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly statusIndexName: string,
+  ) {}
+
+  /** Records each object as `PENDING` with a conditional put, so a duplicate notification adds nothing. */
+  public async record(objects: readonly S3ObjectNotice[], receivedAt: Date): Promise<RecordOutcome> {
+    const outcomes = await settleAll(objects.map(async (object) => this.recordOne(object, receivedAt.toISOString())));
+    return {
+      recorded: objects.filter((_, i) => outcomes[i] === "recorded"),
+      resumed: objects.filter((_, i) => outcomes[i] === "resumed"),
+      duplicates: objects.filter((_, i) => outcomes[i] === "duplicate"),
+    };
+  }
+
+  /** Marks files that arrived during an active run `WAITING`, unless the Bronze job claimed them already. */
+  public async markWaiting(files: readonly S3ObjectNotice[], runId: string | undefined): Promise<void> {
+    const setRunId = runId === undefined ? "" : ", waiting_for_run_id = :run_id";
+    await settleAll(
+      files.map(async (file) =>
+        ignoreConditionFailure(
+          this.dynamodb.send(
+            new UpdateItemCommand({
+              TableName: this.tableName,
+              Key: { file_key: { S: file.fileKey } },
+              UpdateExpression: `SET #status = :waiting${setRunId}`,
+              ConditionExpression: "#status = :pending",
+              ExpressionAttributeNames: STATUS_NAME,
+              ExpressionAttributeValues: {
+                ":waiting": { S: "WAITING" },
+                ":pending": { S: "PENDING" },
+                ...(runId === undefined ? {} : { ":run_id": { S: runId } }),
+              },
+            }),
+          ),
+        ),
+      ),
+    );
+  }
+
+  /** Notes on each file the workflow run this function started for it. */
+  public async markTriggered(files: readonly S3ObjectNotice[], runId: string): Promise<void> {
+    await settleAll(
+      files.map(async (file) =>
+        ignoreConditionFailure(
+          this.dynamodb.send(
+            new UpdateItemCommand({
+              TableName: this.tableName,
+              Key: { file_key: { S: file.fileKey } },
+              UpdateExpression: "SET trigger_run_id = :run_id",
+              ConditionExpression: "attribute_exists(file_key)",
+              ExpressionAttributeValues: { ":run_id": { S: runId } },
+            }),
+          ),
+        ),
+      ),
+    );
+  }
+
+  /** The `file_key` of one `PENDING` or `WAITING` file, or `undefined` when no file waits for a run. */
+  public async findWaitingFile(): Promise<string | undefined> {
+    for (const status of ["PENDING", "WAITING"]) {
+      const response = await this.dynamodb.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: this.statusIndexName,
+          KeyConditionExpression: "#status = :status",
+          ExpressionAttributeNames: STATUS_NAME,
+          ExpressionAttributeValues: { ":status": { S: status } },
+          ProjectionExpression: "file_key",
+          Limit: 1,
+        }),
+      );
+      const fileKey = response.Items?.[0]?.file_key?.S;
+      if (fileKey !== undefined) {
+        return fileKey;
+      }
+    }
+    return undefined;
+  }
+
+  private async recordOne(object: S3ObjectNotice, receivedAt: string): Promise<"recorded" | "resumed" | "duplicate"> {
+    try {
+      await this.dynamodb.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: toItem(object, receivedAt),
+          ConditionExpression: "attribute_not_exists(file_key)",
+        }),
+      );
+      return "recorded";
+    } catch (error) {
+      if (!isConditionFailure(error)) {
+        throw error;
+      }
+    }
+    const existing = await this.dynamodb.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: { file_key: { S: object.fileKey } },
+        ConsistentRead: true,
+        ProjectionExpression: "#status, trigger_run_id, waiting_for_run_id",
+        ExpressionAttributeNames: STATUS_NAME,
+      }),
+    );
+    const item = existing.Item;
+    const unfinished =
+      item?.status?.S === "PENDING" && item.trigger_run_id === undefined && item.waiting_for_run_id === undefined;
+    return unfinished ? "resumed" : "duplicate";
+  }
+}
+
+function toItem(object: S3ObjectNotice, receivedAt: string): Item {
+  const item: Item = {
+    file_key: { S: object.fileKey },
+    bucket: { S: object.bucket },
+    object_key: { S: object.objectKey },
+    status: { S: "PENDING" },
+    received_at: { S: receivedAt },
+  };
+  if (object.versionId !== undefined) item.version_id = { S: object.versionId };
+  if (object.eTag !== undefined) item.etag = { S: object.eTag };
+  if (object.sizeBytes !== undefined) item.size_bytes = { N: String(object.sizeBytes) };
+  if (object.sequencer !== undefined) item.sequencer = { S: object.sequencer };
+  if (object.eventTime !== undefined) item.event_time = { S: object.eventTime };
+  return item;
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === "ConditionalCheckFailedException";
+}
+
+async function ignoreConditionFailure(request: Promise<unknown>): Promise<void> {
+  try {
+    await request;
+  } catch (error) {
+    if (!isConditionFailure(error)) {
+      throw error;
+    }
+  }
+}
+
+// Lets every write finish before reporting the first failure, so a retry never races a write still in flight.
+async function settleAll<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+  const values: T[] = [];
+  for (const result of await Promise.allSettled(promises)) {
+    if (result.status === "rejected") {
+      throw result.reason;
+    }
+    values.push(result.value);
+  }
+  return values;
+}

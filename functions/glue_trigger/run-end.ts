@@ -1,0 +1,54 @@
+import type { GlueJobStateTrigger } from "./trigger-source";
+import type { ActiveRun } from "./workflow-runs";
+
+/**
+ * Raised when the final job's state change arrives while Glue still reports its workflow run as
+ * running (it does for a few seconds). Thrown so that Lambda's asynchronous retry runs the event again a minute later.
+ */
+export class RunStillFinishingError extends Error {
+  public constructor(
+    /** The run that is finishing. */
+    public readonly runId: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "RunStillFinishingError";
+  }
+}
+
+/**
+ * What a job state change says about the workflow run:
+ * - `ends_run`: the final job succeeded, or any job failed, timed out or was stopped;
+ * - `may_end_run`: a terminal state while `GLUE_FINAL_JOB_NAME` is unset, so which job is last is unknown;
+ * - `does_not_end_run`: e.g. the Bronze job succeeded and the run goes on.
+ */
+export type RunEnd = "ends_run" | "may_end_run" | "does_not_end_run";
+
+// A failed job ends the run: the workflow's conditional triggers fire only on success. ERROR is a
+// terminal job-run state too, although the state-change events document only the first three.
+const FAILURE_STATES: ReadonlySet<string> = new Set(["FAILED", "TIMEOUT", "STOPPED", "ERROR"]);
+
+/** Whether the job state change ends the workflow run. */
+export function classifyRunEnd(trigger: GlueJobStateTrigger, finalJobName: string | undefined): RunEnd {
+  const terminal = trigger.state === "SUCCEEDED" || FAILURE_STATES.has(trigger.state);
+  if (finalJobName === undefined) {
+    return terminal ? "may_end_run" : "does_not_end_run";
+  }
+  if (FAILURE_STATES.has(trigger.state) || (trigger.state === "SUCCEEDED" && trigger.jobName === finalJobName)) {
+    return "ends_run";
+  }
+  return "does_not_end_run";
+}
+
+/**
+ * Whether the active run is the one the event ended (Glue has not yet marked it finished): it started
+ * before the event. A run with no start time is assumed to be that run, so the event is retried.
+ */
+export function isFinishingRun(activeRun: ActiveRun, trigger: GlueJobStateTrigger): boolean {
+  return activeRun.startedOn === undefined || activeRun.startedOn.getTime() < trigger.time.getTime();
+}
+
+/** `job gold SUCCEEDED`. */
+export function describeJobState(trigger: GlueJobStateTrigger): string {
+  return `job ${trigger.jobName} ${trigger.state}`;
+}

@@ -1,0 +1,84 @@
+import { logger } from "./logger";
+import { newFiles, type GlueTriggerResult, type TriggerStatus } from "./result";
+import { processedFilesStore, startUnlessActive, type TriggerContext } from "./start-run";
+import type { S3Trigger } from "./trigger-source";
+import { findActiveRun } from "./workflow-runs";
+
+/**
+ * Records the objects of an S3 notification in the processed-files table, then starts a run for the
+ * new ones, or marks them WAITING for the active run. A duplicate notification adds nothing and starts nothing.
+ */
+export async function onS3Trigger(trigger: S3Trigger, context: TriggerContext): Promise<GlueTriggerResult> {
+  for (const record of trigger.ignored) {
+    logger.info("Ignored S3 record", { recordIndex: record.index, reason: record.reason });
+  }
+  const { workflowName } = context.config;
+  const result = (status: TriggerStatus, message: string, counts: FileCounts, extra: Partial<GlueTriggerResult> = {}) => ({
+    workflowName,
+    runId: null,
+    triggerSource: trigger.source,
+    status,
+    message,
+    ...extra,
+    ...counts,
+    ignoredRecords: trigger.ignored.length,
+  });
+  if (trigger.objects.length === 0) {
+    return result("skipped", "S3 event carried no ObjectCreated records; nothing recorded.", NO_FILES);
+  }
+
+  const store = processedFilesStore(context, "S3 events");
+  const { recorded, resumed, duplicates } = await store.record(trigger.objects, context.now);
+  const counts = { newFiles: recorded.length, resumedFiles: resumed.length, duplicateFiles: duplicates.length };
+  const files = [...recorded, ...resumed];
+  if (files.length === 0) {
+    return result("skipped", `No new files: ${duplicates.length} already recorded (duplicate notification).`, counts);
+  }
+  if (resumed.length > 0) {
+    logger.info("Resuming files an earlier attempt recorded but did not act on", {
+      fileKeys: resumed.map((file) => file.fileKey),
+    });
+  }
+
+  const decision = await startUnlessActive(context, "s3", newFiles(files.length));
+  switch (decision.kind) {
+    case "started":
+      await bestEffort("Could not note trigger_run_id on the files", () => store.markTriggered(files, decision.runId));
+      return result("started", `Started run ${decision.runId} of workflow ${workflowName} for ${newFiles(files.length)}.`, counts, {
+        runId: decision.runId,
+      });
+    case "active": {
+      const { runId, status } = decision.run;
+      await bestEffort("Could not mark the files WAITING", () => store.markWaiting(files, runId));
+      const message = `Run ${runId} of workflow ${workflowName} is ${status}; ${newFiles(files.length)} marked WAITING for it.`;
+      return result("skipped", message, counts, { activeRunId: runId });
+    }
+    case "race_lost": {
+      const winner = await bestEffort("Could not find the run that won the race", () =>
+        findActiveRun(context.glue, workflowName),
+      );
+      await bestEffort("Could not mark the files WAITING", () => store.markWaiting(files, winner?.runId));
+      const message = `Another trigger started a run of workflow ${workflowName} first; ${newFiles(files.length)} marked WAITING.`;
+      return result("skipped", message, counts, winner === undefined ? {} : { activeRunId: winner.runId });
+    }
+  }
+}
+
+interface FileCounts {
+  readonly newFiles: number;
+  readonly resumedFiles: number;
+  readonly duplicateFiles: number;
+}
+
+const NO_FILES: FileCounts = { newFiles: 0, resumedFiles: 0, duplicateFiles: 0 };
+
+// Bookkeeping after the run decision: the files are safely recorded as PENDING, which both the Bronze
+// job and the run-end follow-up pick up, so a failure here is logged rather than retried.
+async function bestEffort<T>(warning: string, action: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await action();
+  } catch (error) {
+    logger.warn(warning, { error });
+    return undefined;
+  }
+}

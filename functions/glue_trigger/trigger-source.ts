@@ -1,0 +1,90 @@
+import { isRecord, stringField } from "./guards";
+import { parseS3Records, type IgnoredRecord, type S3ObjectNotice } from "./s3-records";
+
+/** What invoked the function, as reported in results, logs and run properties. */
+export type TriggerSource = "s3" | "schedule" | "glue_run_end" | "manual";
+
+/** Raised for an event this function cannot act on (e.g. a Glue event without `detail`). Never retried. */
+export class InvalidEventError extends Error {
+  public constructor(
+    /** Source the event claimed to come from. */
+    public readonly triggerSource: TriggerSource,
+    message: string,
+  ) {
+    super(message);
+    this.name = "InvalidEventError";
+  }
+}
+
+/** An S3 notification: the objects it created and the records left out. */
+export interface S3Trigger {
+  readonly source: "s3";
+  readonly objects: readonly S3ObjectNotice[];
+  readonly ignored: readonly IgnoredRecord[];
+}
+
+/** An EventBridge `Scheduled Event`. */
+export interface ScheduleTrigger {
+  readonly source: "schedule";
+  /** ARNs of the rules that fired (`resources`). */
+  readonly ruleArns: readonly string[];
+}
+
+/** A `Glue Job State Change` event from `aws.glue`. */
+export interface GlueJobStateTrigger {
+  readonly source: "glue_run_end";
+  readonly jobName: string;
+  /** Job run state: SUCCEEDED, FAILED, TIMEOUT, STOPPED, ... */
+  readonly state: string;
+  readonly jobRunId: string | undefined;
+  /** `time` of the event: when the job reached the state. */
+  readonly time: Date;
+}
+
+/** Anything else, e.g. `{}` from the console or the CLI. */
+export interface ManualTrigger {
+  readonly source: "manual";
+}
+
+export type Trigger = S3Trigger | ScheduleTrigger | GlueJobStateTrigger | ManualTrigger;
+
+/** Recognises the trigger of an event; throws {@link InvalidEventError} for a recognised but malformed event. */
+export function detectTrigger(event: unknown): Trigger {
+  if (!isRecord(event)) {
+    return { source: "manual" };
+  }
+  if ("Records" in event) {
+    if (!Array.isArray(event.Records)) {
+      throw new InvalidEventError("s3", "S3 notification has a Records field that is not an array.");
+    }
+    const { objects, ignored } = parseS3Records(event.Records);
+    return { source: "s3", objects, ignored };
+  }
+  const source = stringField(event, "source");
+  const detailType = stringField(event, "detail-type");
+  if (source === "aws.events" && detailType === "Scheduled Event") {
+    const resources = Array.isArray(event.resources) ? event.resources : [];
+    return { source: "schedule", ruleArns: resources.filter((arn): arn is string => typeof arn === "string") };
+  }
+  if (source === "aws.glue" && detailType === "Glue Job State Change") {
+    return parseGlueJobStateChange(event);
+  }
+  return { source: "manual" };
+}
+
+function parseGlueJobStateChange(event: Record<string, unknown>): GlueJobStateTrigger {
+  const detail = event.detail;
+  if (!isRecord(detail)) {
+    throw new InvalidEventError("glue_run_end", 'Glue Job State Change event has no "detail" object.');
+  }
+  const jobName = stringField(detail, "jobName");
+  const state = stringField(detail, "state");
+  if (jobName === undefined || state === undefined) {
+    throw new InvalidEventError("glue_run_end", "Glue Job State Change event has no detail.jobName or detail.state.");
+  }
+  const time = new Date(stringField(event, "time") ?? Number.NaN);
+  if (Number.isNaN(time.getTime())) {
+    throw new InvalidEventError("glue_run_end", 'Glue Job State Change event has no valid "time".');
+  }
+  return { source: "glue_run_end", jobName, state, jobRunId: stringField(detail, "jobRunId"), time };
+}

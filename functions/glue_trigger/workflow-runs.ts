@@ -1,0 +1,77 @@
+import { GetWorkflowRunsCommand, StartWorkflowRunCommand, type GlueClient } from "@aws-sdk/client-glue";
+
+/** Raised when Glue answers a workflow call in a way the API does not allow (e.g. no RunId). */
+export class WorkflowRunError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = "WorkflowRunError";
+  }
+}
+
+/** A workflow run that is still going. */
+export interface ActiveRun {
+  readonly runId: string;
+  readonly status: string;
+  /** @default - Glue did not report it */
+  readonly startedOn: Date | undefined;
+}
+
+/** Outcome of {@link startWorkflowRun}. */
+export type StartOutcome =
+  | { readonly kind: "started"; readonly runId: string }
+  /** Another trigger started a run first: the workflow's `max_concurrent_runs = 1` refused this one. */
+  | { readonly kind: "race_lost"; readonly errorMessage: string };
+
+// Glue documents RUNNING, COMPLETED, STOPPING, STOPPED and ERROR; WAITING is not a workflow-run
+// status, but it counts as active should Glue ever report it.
+const ACTIVE_STATUSES: ReadonlySet<string> = new Set(["RUNNING", "STOPPING", "WAITING"]);
+
+// Runs come newest first and at most one is active (max_concurrent_runs = 1), so the first page
+// nearly always answers; the bound of 5 pages of 25 runs keeps a misbehaving API from looping.
+export const RUNS_PAGE_SIZE = 25;
+export const MAX_RUNS_PAGES = 5;
+
+/** The workflow's active run among its most recent runs, or `undefined` when it is idle. */
+export async function findActiveRun(glue: GlueClient, workflowName: string): Promise<ActiveRun | undefined> {
+  let nextToken: string | undefined;
+  for (let page = 0; page < MAX_RUNS_PAGES; page++) {
+    const response = await glue.send(
+      new GetWorkflowRunsCommand({
+        Name: workflowName,
+        IncludeGraph: false,
+        MaxResults: RUNS_PAGE_SIZE,
+        NextToken: nextToken,
+      }),
+    );
+    for (const run of response.Runs ?? []) {
+      if (run.WorkflowRunId !== undefined && run.Status !== undefined && ACTIVE_STATUSES.has(run.Status)) {
+        return { runId: run.WorkflowRunId, status: run.Status, startedOn: run.StartedOn };
+      }
+    }
+    nextToken = response.NextToken;
+    if (nextToken === undefined || nextToken === "") {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** Starts a run with the given run properties; losing the concurrency race is an outcome, not an error. */
+export async function startWorkflowRun(
+  glue: GlueClient,
+  workflowName: string,
+  runProperties: Readonly<Record<string, string>>,
+): Promise<StartOutcome> {
+  try {
+    const response = await glue.send(new StartWorkflowRunCommand({ Name: workflowName, RunProperties: { ...runProperties } }));
+    if (response.RunId === undefined || response.RunId === "") {
+      throw new WorkflowRunError(`StartWorkflowRun for workflow "${workflowName}" returned no RunId.`);
+    }
+    return { kind: "started", runId: response.RunId };
+  } catch (error) {
+    if (error instanceof Error && error.name === "ConcurrentRunsExceededException") {
+      return { kind: "race_lost", errorMessage: error.message };
+    }
+    throw error;
+  }
+}
