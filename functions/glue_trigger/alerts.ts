@@ -42,7 +42,9 @@ export function formatAlert(alert: FailureAlert): AlertMessage {
   if (alert.requestId !== undefined) lines.push(`Lambda request id: ${alert.requestId}`);
   if (alert.logGroupName !== undefined) lines.push(`Log group: ${alert.logGroupName}`);
   return {
-    subject: toSubject(`[MetricCare ${environment}] Glue trigger failed: ${alert.errorName} on ${workflowName}`),
+    subject: toSubject(
+      `[MetricCare ${alert.environment ?? "unknown env"}] Glue trigger failed: ${alert.errorName} on ${alert.workflowName ?? "unknown workflow"}`,
+    ),
     message: lines.join("\n"),
   };
 }

@@ -34,7 +34,7 @@ export async function handler(event: unknown, context?: Context): Promise<GlueTr
       now: new Date(),
       requestId: context?.awsRequestId,
     });
-    logger.appendKeys({ runId: result.runId ?? result.activeRunId });
+    logger.appendKeys({ runId: result.runId ?? undefined, activeRunId: result.activeRunId });
     // Most job state changes change nothing (a job mid-run, no files waiting): keep them out of INFO.
     const routine = result.status === "skipped" && result.triggerSource === "glue_run_end";
     (routine ? logger.debug : logger.info).call(logger, result.message, { result });

@@ -1,0 +1,392 @@
+import { PutItemCommand, ResourceNotFoundException } from "@aws-sdk/client-dynamodb";
+import {
+  AccessDeniedException,
+  ConcurrentRunsExceededException,
+  EntityNotFoundException,
+  GetWorkflowRunsCommand,
+  InternalServiceException,
+  InvalidInputException,
+  StartWorkflowRunCommand,
+  ValidationException,
+} from "@aws-sdk/client-glue";
+import { PublishCommand } from "@aws-sdk/client-sns";
+import { handler } from "../../../functions/glue_trigger";
+import { logger } from "../../../functions/glue_trigger/logger";
+import {
+  CONTEXT,
+  FINAL_JOB,
+  glueJobEvent,
+  RULE_ARN,
+  s3Event,
+  scheduleEvent,
+  serviceError,
+  setEnvironment,
+  TOPIC_ARN,
+  WORKFLOW,
+} from "./fixtures";
+import { ACTIVE_RUNS, IDLE_RUNS, useHandlerHarness } from "./harness";
+
+const mocks = useHandlerHarness();
+const metadata = { $metadata: { httpStatusCode: 400 } };
+
+/** The alert the function publishes for a failure, worked out from the test environment. */
+function expectedAlert(triggerSource: string, errorName: string, errorMessage: string, workflow = WORKFLOW) {
+  return {
+    TopicArn: TOPIC_ARN,
+    Subject: `[MetricCare dev] Glue trigger failed: ${errorName} on ${workflow}`.slice(0, 100),
+    Message: [
+      "The MetricCare Glue trigger failed with an error that retrying cannot fix. Fix the cause, then start the " +
+        "workflow again: files recorded in the processed-files table are picked up by the next run.",
+      "",
+      "Environment: dev",
+      `Workflow: ${workflow}`,
+      `Trigger source: ${triggerSource}`,
+      `Error: ${errorName}`,
+      `Message: ${errorMessage}`,
+      `Lambda request id: ${CONTEXT.awsRequestId}`,
+      `Log group: ${CONTEXT.logGroupName}`,
+    ].join("\n"),
+  };
+}
+
+describe("handler on a schedule", () => {
+  it("starts a run and says which rule fired", async () => {
+    // Prepare
+    mocks.glue.on(GetWorkflowRunsCommand).resolves(IDLE_RUNS).on(StartWorkflowRunCommand).resolves({ RunId: "wr_nightly" });
+
+    // Act
+    const result = await handler(scheduleEvent(), CONTEXT);
+
+    // Assess
+    expect(result).toStrictEqual({
+      workflowName: WORKFLOW,
+      runId: "wr_nightly",
+      triggerSource: "schedule",
+      status: "started",
+      message: `Started run wr_nightly of workflow ${WORKFLOW} (schedule ${RULE_ARN}).`,
+    });
+    expect(mocks.glue).toHaveReceivedCommandWith(StartWorkflowRunCommand, {
+      Name: WORKFLOW,
+      RunProperties: {
+        trigger_source: "schedule",
+        triggered_at: "2026-11-22T10:15:00.000Z",
+        trigger_detail: `schedule ${RULE_ARN}`,
+        trigger_request_id: CONTEXT.awsRequestId,
+      },
+    });
+    expect(mocks.dynamodb.calls()).toHaveLength(0);
+  });
+
+  it("does not start another run while one is RUNNING, and names it", async () => {
+    // Prepare
+    mocks.glue.on(GetWorkflowRunsCommand).resolves(ACTIVE_RUNS);
+
+    // Act
+    const result = await handler(scheduleEvent());
+
+    // Assess
+    expect(result).toStrictEqual({
+      workflowName: WORKFLOW,
+      runId: null,
+      triggerSource: "schedule",
+      status: "skipped",
+      message: `Run wr_active of workflow ${WORKFLOW} is RUNNING; not starting another.`,
+      activeRunId: "wr_active",
+    });
+    expect(mocks.glue).not.toHaveReceivedCommand(StartWorkflowRunCommand);
+  });
+
+  it("does not start another run while one is STOPPING", async () => {
+    // Prepare
+    mocks.glue.on(GetWorkflowRunsCommand).resolves({ Runs: [{ WorkflowRunId: "wr_stopping", Status: "STOPPING" }] });
+
+    // Act
+    const result = await handler(scheduleEvent());
+
+    // Assess
+    expect(result).toMatchObject({ status: "skipped", activeRunId: "wr_stopping" });
+  });
+});
+
+describe("handler on a manual invocation", () => {
+  it("starts a run for {} from the console or CLI", async () => {
+    // Prepare
+    mocks.glue.on(GetWorkflowRunsCommand).resolves(IDLE_RUNS).on(StartWorkflowRunCommand).resolves({ RunId: "wr_manual" });
+
+    // Act
+    const result = await handler({});
+
+    // Assess
+    expect(result).toStrictEqual({
+      workflowName: WORKFLOW,
+      runId: "wr_manual",
+      triggerSource: "manual",
+      status: "started",
+      message: `Started run wr_manual of workflow ${WORKFLOW} (manual invocation).`,
+    });
+    expect(mocks.glue).toHaveReceivedCommandWith(StartWorkflowRunCommand, {
+      Name: WORKFLOW,
+      RunProperties: { trigger_source: "manual", triggered_at: "2026-11-22T10:15:00.000Z", trigger_detail: "manual invocation" },
+    });
+  });
+
+  it("treats ConcurrentRunsExceededException as a skip: no error, no alert", async () => {
+    // Prepare
+    mocks.glue
+      .on(GetWorkflowRunsCommand)
+      .resolves(IDLE_RUNS)
+      .on(StartWorkflowRunCommand)
+      .rejects(new ConcurrentRunsExceededException({ ...metadata, message: "Concurrent runs exceeded" }));
+
+    // Act
+    const result = await handler({});
+
+    // Assess
+    expect(result).toStrictEqual({
+      workflowName: WORKFLOW,
+      runId: null,
+      triggerSource: "manual",
+      status: "skipped",
+      message: `Another trigger started a run of workflow ${WORKFLOW} first; not starting another.`,
+    });
+    expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+});
+
+describe("handler on a permanent failure", () => {
+  beforeEach(() => {
+    mocks.sns.on(PublishCommand).resolves({ MessageId: "msg-1" });
+  });
+
+  it.each([
+    ["EntityNotFoundException", new EntityNotFoundException({ ...metadata, message: "Entity Not Found" })],
+    ["AccessDeniedException", new AccessDeniedException({ ...metadata, message: "User is not authorized to perform: glue:StartWorkflowRun" })],
+    ["InvalidInputException", new InvalidInputException({ ...metadata, message: "Invalid workflow name" })],
+    ["ValidationException", new ValidationException({ ...metadata, message: "1 validation error detected" })],
+  ])("publishes exactly one alert and returns failed for Glue %s, without throwing", async (errorName, error) => {
+    // Prepare
+    mocks.glue.on(GetWorkflowRunsCommand).resolves(IDLE_RUNS).on(StartWorkflowRunCommand).rejects(error);
+
+    // Act
+    const result = await handler(scheduleEvent(), CONTEXT);
+
+    // Assess
+    expect(result).toStrictEqual({
+      workflowName: WORKFLOW,
+      runId: null,
+      triggerSource: "schedule",
+      status: "failed",
+      message: `${errorName}: ${error.message}`,
+      errorName,
+    });
+    expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(mocks.sns).toHaveReceivedCommandWith(PublishCommand, expectedAlert("schedule", errorName, error.message));
+  });
+
+  it("alerts a DynamoDB ResourceNotFoundException (the table does not exist) and names the S3 source", async () => {
+    // Prepare
+    mocks.dynamodb.on(PutItemCommand).rejects(new ResourceNotFoundException({ ...metadata, message: "Requested resource not found" }));
+
+    // Act
+    const result = await handler(s3Event(), CONTEXT);
+
+    // Assess
+    expect(result).toStrictEqual({
+      workflowName: WORKFLOW,
+      runId: null,
+      triggerSource: "s3",
+      status: "failed",
+      message: "ResourceNotFoundException: Requested resource not found",
+      errorName: "ResourceNotFoundException",
+    });
+    expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(mocks.sns).toHaveReceivedCommandWith(
+      PublishCommand,
+      expectedAlert("s3", "ResourceNotFoundException", "Requested resource not found"),
+    );
+    expect(mocks.glue.calls()).toHaveLength(0);
+  });
+
+  it("names GLUE_WORKFLOW_NAME when it is missing, and alerts", async () => {
+    // Prepare
+    setEnvironment({ GLUE_WORKFLOW_NAME: undefined });
+
+    // Act
+    const result = await handler({}, CONTEXT);
+
+    // Assess
+    const message = "GLUE_WORKFLOW_NAME is not set: set it to the name of the Glue workflow to start.";
+    expect(result).toStrictEqual({
+      workflowName: null,
+      runId: null,
+      triggerSource: "manual",
+      status: "failed",
+      message: `ConfigurationError: ${message}`,
+      errorName: "ConfigurationError",
+    });
+    expect(mocks.sns).toHaveReceivedCommandWith(PublishCommand, {
+      Subject: "[MetricCare dev] Glue trigger failed: ConfigurationError on unknown workflow",
+      Message: expect.stringContaining(`Workflow: (GLUE_WORKFLOW_NAME unset)\nTrigger source: manual\nError: ConfigurationError\nMessage: ${message}`),
+    });
+    expect(mocks.glue.calls()).toHaveLength(0);
+  });
+
+  it("answers a Glue event without detail with a clear InvalidEventError, never a TypeError", async () => {
+    // Prepare
+    const event = { ...glueJobEvent(FINAL_JOB, "SUCCEEDED"), detail: undefined };
+
+    // Act
+    const result = await handler(event, CONTEXT);
+
+    // Assess
+    expect(result).toStrictEqual({
+      workflowName: WORKFLOW,
+      runId: null,
+      triggerSource: "glue_run_end",
+      status: "failed",
+      message: 'InvalidEventError: Glue Job State Change event has no "detail" object.',
+      errorName: "InvalidEventError",
+    });
+    expect(mocks.sns).toHaveReceivedCommandWith(
+      PublishCommand,
+      expectedAlert("glue_run_end", "InvalidEventError", 'Glue Job State Change event has no "detail" object.'),
+    );
+  });
+
+  it("returns the failure even when publishing the alert fails, and logs why", async () => {
+    // Prepare
+    mocks.sns.on(PublishCommand).rejects(serviceError("AuthorizationErrorException", "not authorized to publish", "client", 403));
+    mocks.glue.on(GetWorkflowRunsCommand).rejects(new EntityNotFoundException({ ...metadata, message: "Entity Not Found" }));
+
+    // Act
+    const result = await handler(scheduleEvent());
+
+    // Assess
+    expect(result).toMatchObject({ status: "failed", errorName: "EntityNotFoundException" });
+    expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(mocks.logs()).toContainEqual(
+      expect.objectContaining({
+        level: "ERROR",
+        message: "Could not publish failure alert",
+        error: expect.objectContaining({ name: "AuthorizationErrorException" }),
+      }),
+    );
+  });
+
+  it("logs and returns the failure without publishing when ALERTS_TOPIC_ARN is not set", async () => {
+    // Prepare
+    setEnvironment({ ALERTS_TOPIC_ARN: undefined });
+    mocks.glue.on(GetWorkflowRunsCommand).rejects(new EntityNotFoundException({ ...metadata, message: "Entity Not Found" }));
+
+    // Act
+    const result = await handler(scheduleEvent());
+
+    // Assess
+    expect(result).toMatchObject({ status: "failed", errorName: "EntityNotFoundException" });
+    expect(mocks.sns.calls()).toHaveLength(0);
+    expect(mocks.logs()).toContainEqual(expect.objectContaining({ level: "WARN", message: "ALERTS_TOPIC_ARN is not set; no alert published" }));
+  });
+});
+
+describe("handler on a transient failure", () => {
+  it.each([
+    ["a throttling error", serviceError("ThrottlingException", "Rate exceeded", "client", 400), "throttling"],
+    ["a Glue InternalServiceException", new InternalServiceException({ $metadata: { httpStatusCode: 500 }, message: "Internal error" }), "server"],
+    ["an HTTP 503", serviceError("ServiceUnavailable", "Service unavailable", "server", 503), "server"],
+    ["a timeout", Object.assign(new Error("Connection timed out after 1000 ms"), { name: "TimeoutError" }), "timeout"],
+    ["a network error", Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), { code: "ECONNREFUSED" }), "network"],
+    ["an unclassified error", new Error("Something unexpected"), "unclassified"],
+  ])("rethrows %s for Lambda to retry, and publishes no alert", async (_, error, reason) => {
+    // Prepare
+    mocks.glue.on(GetWorkflowRunsCommand).resolves(IDLE_RUNS).on(StartWorkflowRunCommand).rejects(error);
+
+    // Act
+    const invoke = handler(scheduleEvent());
+
+    // Assess
+    await expect(invoke).rejects.toBe(error);
+    expect(mocks.sns.calls()).toHaveLength(0);
+    expect(mocks.logs()).toContainEqual(
+      expect.objectContaining({
+        level: "ERROR",
+        message: "Transient failure; throwing so that Lambda retries the event",
+        reason,
+        triggerSource: "schedule",
+      }),
+    );
+  });
+});
+
+describe("handler logs", () => {
+  it("writes JSON lines with the trigger source, run id, environment and Lambda context", async () => {
+    // Prepare
+    mocks.glue.on(GetWorkflowRunsCommand).resolves(IDLE_RUNS).on(StartWorkflowRunCommand).resolves({ RunId: "wr_nightly" });
+
+    // Act
+    const result = await handler(scheduleEvent(), CONTEXT);
+
+    // Assess
+    expect(mocks.logs()).toEqual([
+      expect.objectContaining({
+        level: "INFO",
+        message: result.message,
+        service: "metriccare-glue-trigger",
+        environment: "dev",
+        workflowName: WORKFLOW,
+        triggerSource: "schedule",
+        runId: "wr_nightly",
+        function_request_id: CONTEXT.awsRequestId,
+        function_name: CONTEXT.functionName,
+        result,
+      }),
+    ]);
+  });
+
+  it("does not carry one invocation's keys into the next", async () => {
+    // Prepare
+    mocks.glue.on(GetWorkflowRunsCommand).resolvesOnce(IDLE_RUNS).resolves(ACTIVE_RUNS);
+    mocks.glue.on(StartWorkflowRunCommand).resolves({ RunId: "wr_nightly" });
+    await handler(scheduleEvent(), CONTEXT);
+
+    // Act
+    await handler({});
+
+    // Assess
+    const last = mocks.logs().at(-1);
+    expect(last).toMatchObject({ triggerSource: "manual", activeRunId: "wr_active" });
+    expect(last).not.toHaveProperty("runId");
+  });
+
+  it("keeps routine job state changes at DEBUG, which LOG_LEVEL=DEBUG shows", async () => {
+    // Prepare
+    mocks.glue.on(GetWorkflowRunsCommand).resolves(ACTIVE_RUNS);
+    await handler(glueJobEvent("metriccare_bronze_dev", "SUCCEEDED"));
+    const atInfo = mocks.logs();
+    logger.setLogLevel("DEBUG");
+
+    // Act
+    await handler(glueJobEvent("metriccare_bronze_dev", "SUCCEEDED"));
+
+    // Assess
+    logger.setLogLevel("INFO");
+    expect(atInfo).toEqual([]);
+    expect(mocks.logs()).toEqual([expect.objectContaining({ level: "DEBUG", triggerSource: "glue_run_end", activeRunId: "wr_active" })]);
+  });
+
+  it("takes its level from LOG_LEVEL and its service name from POWERTOOLS_SERVICE_NAME", () => {
+    // Prepare
+    setEnvironment({ LOG_LEVEL: "WARN", POWERTOOLS_SERVICE_NAME: "glue-trigger-test" });
+    let fresh: typeof logger | undefined;
+    jest.isolateModules(() => {
+      fresh = jest.requireActual<typeof import("../../../functions/glue_trigger/logger")>("../../../functions/glue_trigger/logger").logger;
+    });
+
+    // Act
+    fresh?.info("hidden");
+    fresh?.warn("shown");
+
+    // Assess
+    expect(fresh?.getLevelName()).toBe("WARN");
+    expect(mocks.logs()).toEqual([expect.objectContaining({ level: "WARN", message: "shown", service: "glue-trigger-test" })]);
+  });
+});

@@ -1,0 +1,65 @@
+// Mocks, clock and log capture shared by the handler tests.
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { GlueClient } from "@aws-sdk/client-glue";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
+import { NOW, setEnvironment } from "./fixtures";
+
+export const IDLE_RUNS = {
+  Runs: [{ WorkflowRunId: "wr_previous", Status: "COMPLETED" as const, StartedOn: new Date("2026-11-22T08:00:00Z") }],
+};
+export const ACTIVE_RUN_STARTED = new Date("2026-11-22T09:00:00Z");
+export const ACTIVE_RUNS = {
+  Runs: [{ WorkflowRunId: "wr_active", Status: "RUNNING" as const, StartedOn: ACTIVE_RUN_STARTED }],
+};
+
+export interface Harness {
+  readonly glue: AwsClientStub<GlueClient>;
+  readonly sns: AwsClientStub<SNSClient>;
+  readonly dynamodb: AwsClientStub<DynamoDBClient>;
+  /** Log lines written since the test began, parsed from JSON. */
+  logs(): Record<string, unknown>[];
+}
+
+/** Registers hooks that reset the SDK mocks and the environment, fix the clock at {@link NOW} and capture logs. */
+export function useHandlerHarness(): Harness {
+  const glue = mockClient(GlueClient);
+  const sns = mockClient(SNSClient);
+  const dynamodb = mockClient(DynamoDBClient);
+  let written: string[] = [];
+
+  beforeEach(() => {
+    glue.reset();
+    sns.reset();
+    dynamodb.reset();
+    setEnvironment();
+    jest.useFakeTimers({
+      now: NOW,
+      doNotFake: ["nextTick", "setImmediate", "clearImmediate", "setInterval", "clearInterval", "setTimeout", "clearTimeout", "queueMicrotask", "hrtime", "performance"],
+    });
+    written = [];
+    const capture = (chunk: string | Uint8Array): boolean => {
+      written.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+      return true;
+    };
+    jest.spyOn(process.stdout, "write").mockImplementation(capture);
+    jest.spyOn(process.stderr, "write").mockImplementation(capture);
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+
+  return {
+    glue,
+    sns,
+    dynamodb,
+    logs: () =>
+      written
+        .join("")
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+}

@@ -1,0 +1,175 @@
+import {
+  ConcurrentRunsExceededException,
+  EntityNotFoundException,
+  GetWorkflowRunsCommand,
+  GlueClient,
+  StartWorkflowRunCommand,
+  type WorkflowRunStatus,
+} from "@aws-sdk/client-glue";
+import { mockClient } from "aws-sdk-client-mock";
+import {
+  findActiveRun,
+  MAX_RUNS_PAGES,
+  RUNS_PAGE_SIZE,
+  startWorkflowRun,
+  WorkflowRunError,
+} from "../../../functions/glue_trigger/workflow-runs";
+import { WORKFLOW } from "./fixtures";
+
+const glueMock = mockClient(GlueClient);
+const glue = new GlueClient({ region: "eu-west-1" });
+const STARTED = new Date("2026-11-22T09:00:00.000Z");
+
+beforeEach(() => {
+  glueMock.reset();
+});
+
+describe("findActiveRun", () => {
+  it.each(["RUNNING", "STOPPING", "WAITING"])("treats a run in %s as active", (status) => {
+    // Prepare
+    glueMock.on(GetWorkflowRunsCommand).resolves({
+      Runs: [
+        { WorkflowRunId: "wr_done", Status: "COMPLETED", StartedOn: STARTED },
+        // WAITING is not a documented workflow-run status: the cast stands for Glue sending it anyway.
+        { WorkflowRunId: "wr_active", Status: status as WorkflowRunStatus, StartedOn: STARTED },
+      ],
+    });
+
+    // Act
+    const active = findActiveRun(glue, WORKFLOW);
+
+    // Assess
+    return expect(active).resolves.toEqual({ runId: "wr_active", status, startedOn: STARTED });
+  });
+
+  it("asks for one page of 25 runs without the graph", async () => {
+    // Prepare
+    glueMock.on(GetWorkflowRunsCommand).resolves({ Runs: [] });
+
+    // Act
+    await findActiveRun(glue, WORKFLOW);
+
+    // Assess
+    expect(glueMock).toHaveReceivedCommandTimes(GetWorkflowRunsCommand, 1);
+    expect(glueMock).toHaveReceivedCommandWith(GetWorkflowRunsCommand, {
+      Name: WORKFLOW,
+      IncludeGraph: false,
+      MaxResults: 25,
+      NextToken: undefined,
+    });
+  });
+
+  it("returns undefined when every recent run is COMPLETED, STOPPED or ERROR", async () => {
+    // Prepare
+    glueMock.on(GetWorkflowRunsCommand).resolves({
+      Runs: [
+        { WorkflowRunId: "wr_1", Status: "COMPLETED" },
+        { WorkflowRunId: "wr_2", Status: "STOPPED" },
+        { WorkflowRunId: "wr_3", Status: "ERROR" },
+      ],
+    });
+
+    // Act
+    const active = await findActiveRun(glue, WORKFLOW);
+
+    // Assess
+    expect(active).toBeUndefined();
+  });
+
+  it("follows NextToken until it finds the active run", async () => {
+    // Prepare
+    glueMock
+      .on(GetWorkflowRunsCommand, { NextToken: undefined })
+      .resolves({ Runs: [{ WorkflowRunId: "wr_1", Status: "COMPLETED" }], NextToken: "page-2" })
+      .on(GetWorkflowRunsCommand, { NextToken: "page-2" })
+      .resolves({ Runs: [{ WorkflowRunId: "wr_0", Status: "RUNNING" }], NextToken: "page-3" });
+
+    // Act
+    const active = await findActiveRun(glue, WORKFLOW);
+
+    // Assess
+    expect(active).toEqual({ runId: "wr_0", status: "RUNNING", startedOn: undefined });
+    expect(glueMock).toHaveReceivedCommandTimes(GetWorkflowRunsCommand, 2);
+    expect(glueMock).toHaveReceivedNthSpecificCommandWith(2, GetWorkflowRunsCommand, { NextToken: "page-2" });
+  });
+
+  it("stops after 5 pages of 25 runs even if Glue keeps returning a NextToken", async () => {
+    // Prepare
+    glueMock.on(GetWorkflowRunsCommand).resolves({ Runs: [{ WorkflowRunId: "wr_1", Status: "COMPLETED" }], NextToken: "more" });
+
+    // Act
+    const active = await findActiveRun(glue, WORKFLOW);
+
+    // Assess
+    expect(active).toBeUndefined();
+    expect([MAX_RUNS_PAGES, RUNS_PAGE_SIZE]).toEqual([5, 25]);
+    expect(glueMock).toHaveReceivedCommandTimes(GetWorkflowRunsCommand, 5);
+  });
+
+  it("skips runs without an id or a status", async () => {
+    // Prepare
+    glueMock.on(GetWorkflowRunsCommand).resolves({ Runs: [{ Status: "RUNNING" }, { WorkflowRunId: "wr_x" }] });
+
+    // Act
+    const active = await findActiveRun(glue, WORKFLOW);
+
+    // Assess
+    expect(active).toBeUndefined();
+  });
+});
+
+describe("startWorkflowRun", () => {
+  it("starts a run with the run properties and returns its id", async () => {
+    // Prepare
+    glueMock.on(StartWorkflowRunCommand).resolves({ RunId: "wr_new" });
+
+    // Act
+    const outcome = await startWorkflowRun(glue, WORKFLOW, { trigger_source: "manual" });
+
+    // Assess
+    expect(outcome).toEqual({ kind: "started", runId: "wr_new" });
+    expect(glueMock).toHaveReceivedCommandWith(StartWorkflowRunCommand, {
+      Name: WORKFLOW,
+      RunProperties: { trigger_source: "manual" },
+    });
+  });
+
+  it("reports ConcurrentRunsExceededException as a lost race, not an error", async () => {
+    // Prepare
+    glueMock
+      .on(StartWorkflowRunCommand)
+      .rejects(new ConcurrentRunsExceededException({ $metadata: {}, message: "Concurrent runs exceeded for workflow" }));
+
+    // Act
+    const outcome = await startWorkflowRun(glue, WORKFLOW, {});
+
+    // Assess
+    expect(outcome).toEqual({ kind: "race_lost", errorMessage: "Concurrent runs exceeded for workflow" });
+  });
+
+  it("passes other errors on", async () => {
+    // Prepare
+    const error = new EntityNotFoundException({ $metadata: {}, message: "Workflow not found" });
+    glueMock.on(StartWorkflowRunCommand).rejects(error);
+
+    // Act
+    const start = startWorkflowRun(glue, WORKFLOW, {});
+
+    // Assess
+    await expect(start).rejects.toBe(error);
+  });
+
+  it("throws a WorkflowRunError when Glue returns no RunId", async () => {
+    // Prepare
+    glueMock.on(StartWorkflowRunCommand).resolves({});
+
+    // Act
+    const start = startWorkflowRun(glue, WORKFLOW, {});
+
+    // Assess
+    await expect(start).rejects.toThrow(
+      new WorkflowRunError(`StartWorkflowRun for workflow "${WORKFLOW}" returned no RunId.`),
+    );
+    await expect(start).rejects.toHaveProperty("name", "WorkflowRunError");
+  });
+});
