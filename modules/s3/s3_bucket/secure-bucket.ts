@@ -1,0 +1,213 @@
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { Construct } from "constructs";
+import type { DataLakeKey } from "../../kms/kms-key";
+import { sourceAccountCondition, servicePrincipal, type AwsContext } from "../../shared/aws-context";
+import { denyInsecureTransport, ResourcePolicyDocument, type PolicyStatement } from "../../shared/policy-document";
+import { validateIntegerRange } from "../../shared/validation";
+import { validateLifecycleTransitions, type StorageTransition } from "./lifecycle";
+
+/** A lifecycle rule for part of a bucket, on top of the rules every bucket gets. */
+export interface BucketLifecycleRule {
+  /** Rule id, unique within the bucket. */
+  readonly id: string;
+  /** Key prefix the rule applies to; `""` for the whole bucket. */
+  readonly prefix: string;
+  /**
+   * Storage-class transitions of current versions, in increasing days.
+   * @default - none
+   */
+  readonly transitions?: readonly StorageTransition[];
+  /**
+   * Days after creation when current versions expire.
+   * @default - never
+   */
+  readonly expirationDays?: number;
+}
+
+/** Where the bucket's server access logs go. */
+export interface BucketAccessLogs {
+  /** The log bucket (SSE-S3: S3 log delivery cannot write to SSE-KMS buckets). */
+  readonly bucket: SecureBucket;
+  /** Key prefix inside the log bucket, ending in `/`. */
+  readonly prefix: string;
+}
+
+/** Props for {@link SecureBucket}. */
+export interface SecureBucketProps {
+  /** Where the bucket lives. */
+  readonly aws: AwsContext;
+  /** Globally unique bucket name (see `bucketName()`). */
+  readonly bucketName: string;
+  /**
+   * Default encryption: SSE-KMS with this key and S3 Bucket Keys, or `"S3_MANAGED"` (SSE-S3) for
+   * the server-access-log bucket only.
+   */
+  readonly encryption: DataLakeKey | "S3_MANAGED";
+  /**
+   * Server access logging.
+   * @default - no access logs (only for the log bucket itself)
+   */
+  readonly accessLogs?: BucketAccessLogs;
+  /**
+   * Days after which incomplete multipart uploads are aborted.
+   * @default 7
+   */
+  readonly abortIncompleteMultipartUploadDays?: number;
+  /**
+   * Days after which noncurrent object versions expire.
+   * @default 90
+   */
+  readonly noncurrentVersionExpirationDays?: number;
+  /**
+   * Further lifecycle rules (transitions, expirations) for parts of the bucket.
+   * @default - none
+   */
+  readonly lifecycleRules?: readonly BucketLifecycleRule[];
+}
+
+/**
+ * An S3 bucket with the defaults a bucket of patient data needs: versioning, default encryption
+ * (SSE-KMS with bucket keys), SSE-C blocked, full public access block, BucketOwnerEnforced (no
+ * ACLs), a bucket policy that denies plain HTTP and TLS below 1.2 (and non-KMS uploads on KMS
+ * buckets), lifecycle rules and server access logging.
+ */
+export class SecureBucket extends Construct {
+  /** The bucket. */
+  public readonly bucket: S3Bucket;
+  /** Name of the bucket. */
+  public readonly bucketName: string;
+  /** ARN of the bucket. */
+  public readonly bucketArn: string;
+  /** The bucket policy: services that write into the bucket depend on it. */
+  public readonly bucketPolicy: S3BucketPolicy;
+  /** The key objects are encrypted with, if SSE-KMS. */
+  public readonly encryptionKey?: DataLakeKey;
+  private readonly aws: AwsContext;
+  private readonly policy: ResourcePolicyDocument;
+  private readonly accessLogSources: string[] = [];
+
+  public constructor(scope: Construct, id: string, props: SecureBucketProps) {
+    super(scope, id);
+    const owner = `SecureBucket "${id}"`;
+    const abortIncompleteMultipartUploadDays = props.abortIncompleteMultipartUploadDays ?? 7;
+    const noncurrentVersionExpirationDays = props.noncurrentVersionExpirationDays ?? 90;
+    validateIntegerRange(owner, "abortIncompleteMultipartUploadDays", abortIncompleteMultipartUploadDays, 1, 365, "days");
+    validateIntegerRange(owner, "noncurrentVersionExpirationDays", noncurrentVersionExpirationDays, 1, 3650, "days");
+    const ruleIds = new Set<string>(["all-objects"]);
+    for (const rule of props.lifecycleRules ?? []) {
+      if (ruleIds.has(rule.id)) throw new Error(`${owner}: lifecycle rule id "${rule.id}" is used twice.`);
+      ruleIds.add(rule.id);
+      validateLifecycleTransitions(`${owner} lifecycle rule "${rule.id}"`, rule.transitions ?? [], rule.expirationDays);
+    }
+
+    this.aws = props.aws;
+    this.encryptionKey = props.encryption === "S3_MANAGED" ? undefined : props.encryption;
+    this.bucket = new S3Bucket(this, "bucket", { bucket: props.bucketName, forceDestroy: false });
+    this.bucketName = this.bucket.bucket;
+    this.bucketArn = this.bucket.arn;
+    const bucket = this.bucket.id;
+
+    new S3BucketVersioningA(this, "versioning", { bucket, versioningConfiguration: { status: "Enabled" } });
+    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
+      bucket,
+      rule: [
+        this.encryptionKey
+          ? {
+              applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.encryptionKey.keyArn },
+              bucketKeyEnabled: true,
+              blockedEncryptionTypes: ["SSE-C"],
+            }
+          : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] },
+      ],
+    });
+    const publicAccessBlock = new S3BucketPublicAccessBlock(this, "public_access_block", {
+      bucket,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, "ownership", { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } });
+
+    const rules: S3BucketLifecycleConfigurationRule[] = [
+      {
+        id: "all-objects",
+        status: "Enabled",
+        filter: [{ prefix: "" }],
+        abortIncompleteMultipartUpload: [{ daysAfterInitiation: abortIncompleteMultipartUploadDays }],
+        noncurrentVersionExpiration: [{ noncurrentDays: noncurrentVersionExpirationDays }],
+        expiration: [{ expiredObjectDeleteMarker: true }],
+      },
+      ...(props.lifecycleRules ?? []).map(
+        (rule): S3BucketLifecycleConfigurationRule => ({
+          id: rule.id,
+          status: "Enabled",
+          filter: [{ prefix: rule.prefix }],
+          transition: rule.transitions?.map((t) => ({ days: t.days, storageClass: t.storageClass })),
+          expiration: rule.expirationDays === undefined ? undefined : [{ days: rule.expirationDays }],
+        }),
+      ),
+    ];
+    new S3BucketLifecycleConfiguration(this, "lifecycle", { bucket, rule: rules });
+
+    if (props.accessLogs) {
+      new S3BucketLoggingA(this, "access_logs", {
+        bucket,
+        targetBucket: props.accessLogs.bucket.bucketName,
+        targetPrefix: props.accessLogs.prefix,
+        targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
+      });
+      props.accessLogs.bucket.acceptAccessLogsFrom(this.bucketArn);
+    }
+
+    const statements: PolicyStatement[] = [
+      denyInsecureTransport(["s3:*"], [this.bucketArn, `${this.bucketArn}/*`]),
+      {
+        sid: "DenyTlsBelow12",
+        effect: "Deny",
+        principals: [{ type: "*", identifiers: ["*"] }],
+        actions: ["s3:*"],
+        resources: [this.bucketArn, `${this.bucketArn}/*`],
+        condition: [{ test: "NumericLessThan", variable: "s3:TlsVersion", values: ["1.2"] }],
+      },
+    ];
+    if (this.encryptionKey) {
+      statements.push({
+        sid: "DenyUploadsNotEncryptedWithKms",
+        effect: "Deny",
+        principals: [{ type: "*", identifiers: ["*"] }],
+        actions: ["s3:PutObject"],
+        resources: [`${this.bucketArn}/*`],
+        // IfExists: uploads without the header get the bucket default (SSE-KMS), which is fine.
+        condition: [{ test: "StringNotEqualsIfExists", variable: "s3:x-amz-server-side-encryption", values: ["aws:kms"] }],
+      });
+    }
+    this.policy = new ResourcePolicyDocument(this, "policy_document", statements);
+    this.bucketPolicy = new S3BucketPolicy(this, "policy", { bucket, policy: this.policy.json, dependsOn: [publicAccessBlock] });
+  }
+
+  /** Adds a statement to the bucket policy (e.g. a service that writes into the bucket). */
+  public addToResourcePolicy(statement: PolicyStatement): void {
+    this.policy.upsert(statement);
+  }
+
+  /** Lets S3 server access logging deliver logs of `sourceBucketArn` into this bucket. */
+  public acceptAccessLogsFrom(sourceBucketArn: string): void {
+    this.accessLogSources.push(sourceBucketArn);
+    this.policy.upsert({
+      sid: "S3ServerAccessLogDelivery",
+      effect: "Allow",
+      principals: [{ type: "Service", identifiers: [servicePrincipal(this.aws, "logging.s3")] }],
+      actions: ["s3:PutObject"],
+      resources: [`${this.bucketArn}/*`],
+      condition: [sourceAccountCondition(this.aws), { test: "ArnLike", variable: "aws:SourceArn", values: [...this.accessLogSources] }],
+    });
+  }
+}
