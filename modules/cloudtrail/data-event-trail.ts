@@ -1,0 +1,91 @@
+import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
+import { Construct } from "constructs";
+import type { DataLakeKey } from "../kms/kms-key";
+import { SecureBucket, type BucketAccessLogs } from "../s3/s3_bucket/secure-bucket";
+import { arn, servicePrincipal, type AwsContext } from "../shared/aws-context";
+
+/** Props for {@link DataEventTrail}. */
+export interface DataEventTrailProps {
+  /** Where the trail lives. */
+  readonly aws: AwsContext;
+  /** Trail name, e.g. `metriccare_data_events_dev`. */
+  readonly trailName: string;
+  /** Name of the bucket the trail delivers to (created here). */
+  readonly bucketName: string;
+  /** Server access logging of the trail bucket. */
+  readonly accessLogs: BucketAccessLogs;
+  /** Key for the log files and the trail bucket. */
+  readonly kmsKey: DataLakeKey;
+  /** Buckets whose object-level reads and writes are recorded. */
+  readonly dataBuckets: readonly SecureBucket[];
+  /**
+   * Days the trail bucket keeps log files.
+   * @default 2557 (7 years, a common retention for records of access to health data)
+   */
+  readonly retentionDays?: number;
+}
+
+/**
+ * The seed's planned `cloudtrail` module: an S3 data-event trail (who read or wrote which object)
+ * for the patient-data buckets, with log file validation, KMS encryption and its own bucket.
+ * Off by default (data events are billed per event); see the README.
+ */
+export class DataEventTrail extends Construct {
+  /** The trail. */
+  public readonly trail: Cloudtrail;
+  /** The bucket the trail delivers to. */
+  public readonly bucket: SecureBucket;
+
+  public constructor(scope: Construct, id: string, props: DataEventTrailProps) {
+    super(scope, id);
+    const aws = props.aws;
+    const trailArn = arn(aws, "cloudtrail", `trail/${props.trailName}`);
+    const sourceArn = { test: "StringEquals", variable: "aws:SourceArn", values: [trailArn] };
+    const cloudtrail = [{ type: "Service", identifiers: [servicePrincipal(aws, "cloudtrail")] }];
+
+    this.bucket = new SecureBucket(this, "bucket", {
+      aws,
+      bucketName: props.bucketName,
+      encryption: props.kmsKey,
+      accessLogs: props.accessLogs,
+      lifecycleRules: [{ id: "expire-trail-logs", prefix: "", expirationDays: props.retentionDays ?? 2557 }],
+    });
+    this.bucket.addToResourcePolicy({ sid: "CloudTrailChecksBucketAcl", effect: "Allow", principals: cloudtrail, actions: ["s3:GetBucketAcl"], resources: [this.bucket.bucketArn], condition: [sourceArn] });
+    this.bucket.addToResourcePolicy({
+      sid: "CloudTrailWritesLogs",
+      effect: "Allow",
+      principals: cloudtrail,
+      actions: ["s3:PutObject"],
+      resources: [`${this.bucket.bucketArn}/AWSLogs/${aws.accountId}/*`],
+      condition: [sourceArn, { test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] }],
+    });
+    props.kmsKey.addToKeyPolicy({
+      sid: "CloudTrailEncryptsLogs",
+      effect: "Allow",
+      principals: cloudtrail,
+      actions: ["kms:GenerateDataKey*", "kms:DescribeKey"],
+      resources: ["*"],
+      condition: [sourceArn, { test: "StringLike", variable: "kms:EncryptionContext:aws:cloudtrail:arn", values: [`arn:${aws.partition}:cloudtrail:*:${aws.accountId}:trail/*`] }],
+    });
+
+    this.trail = new Cloudtrail(this, "trail", {
+      name: props.trailName,
+      s3BucketName: this.bucket.bucketName,
+      kmsKeyId: props.kmsKey.keyArn,
+      enableLogFileValidation: true,
+      includeGlobalServiceEvents: false,
+      isMultiRegionTrail: false,
+      advancedEventSelector: [
+        {
+          name: "Object-level events on patient-data buckets",
+          fieldSelector: [
+            { field: "eventCategory", equalTo: ["Data"] },
+            { field: "resources.type", equalTo: ["AWS::S3::Object"] },
+            { field: "resources.ARN", startsWith: props.dataBuckets.map((b) => `${b.bucketArn}/`) },
+          ],
+        },
+      ],
+      dependsOn: [this.bucket.bucketPolicy],
+    });
+  }
+}

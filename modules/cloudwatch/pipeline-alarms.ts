@@ -1,0 +1,159 @@
+import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
+import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { Op } from "cdktf";
+import { Construct } from "constructs";
+import type { AlertsTopic } from "../aws_sns/alerts-topic";
+import type { LambdaFunction } from "../lambda_function/lambda-function";
+import type { DeadLetterQueue } from "../sqs/dead-letter-queue";
+
+/** Props for {@link PipelineAlarms}. */
+export interface PipelineAlarmsProps {
+  /** Region of the dashboard's metrics. */
+  readonly region: string;
+  /** Alarm and dashboard names are `<namePrefix>_<what>_<nameSuffix>`, e.g. `metriccare` … `dev`. */
+  readonly namePrefix: string;
+  /** See `namePrefix`. */
+  readonly nameSuffix: string;
+  /** Topic every alarm notifies (on alarm and on recovery). */
+  readonly alertsTopic: AlertsTopic;
+  /** The trigger Lambda. */
+  readonly triggerFunction: LambdaFunction;
+  /** Queues that should stay empty (any message is an event nobody processed), by short name. */
+  readonly deadLetterQueues: Readonly<Record<string, DeadLetterQueue>>;
+  /** The ETL jobs by short name (`bronze`, ...); each gets a failure alarm. */
+  readonly glueJobs: Readonly<Record<string, { readonly jobName: string }>>;
+  /**
+   * Share of the Lambda timeout at which the duration alarm fires.
+   * @default 0.8
+   */
+  readonly durationAlarmShareOfTimeout?: number;
+  /**
+   * Create a CloudWatch dashboard of the same metrics.
+   * @default true
+   */
+  readonly createDashboard?: boolean;
+}
+
+type AlarmMetric = Pick<CloudwatchMetricAlarmConfig, "namespace" | "metricName" | "dimensions" | "statistic" | "threshold" | "comparisonOperator">;
+
+/**
+ * The seed's planned `cloudwatch` module: alarms on the trigger Lambda (errors, throttles,
+ * duration near the timeout), on every dead-letter queue (depth above 0) and on every Glue job
+ * (errors reported by Glue observability metrics), all notifying the alerts topic; plus a small
+ * dashboard.
+ */
+export class PipelineAlarms extends Construct {
+  /** The alarms, by short name. */
+  public readonly alarms: Readonly<Record<string, CloudwatchMetricAlarm>>;
+  /** The dashboard, if created. */
+  public readonly dashboard?: CloudwatchDashboard;
+
+  public constructor(scope: Construct, id: string, props: PipelineAlarmsProps) {
+    super(scope, id);
+    const share = props.durationAlarmShareOfTimeout ?? 0.8;
+    if (!(share > 0 && share <= 1)) {
+      throw new Error(`PipelineAlarms "${id}": \`durationAlarmShareOfTimeout\` must be above 0 and at most 1, got ${share}.`);
+    }
+    const name = (what: string): string => `${props.namePrefix}_${what}_${props.nameSuffix}`;
+    const topicArn = props.alertsTopic.topicArn;
+    const fn = props.triggerFunction;
+    const alarms: Record<string, CloudwatchMetricAlarm> = {};
+    const alarm = (key: string, description: string, metric: AlarmMetric): void => {
+      alarms[key] = new CloudwatchMetricAlarm(this, key, {
+        alarmName: name(key),
+        alarmDescription: description,
+        period: 300,
+        evaluationPeriods: 1,
+        treatMissingData: "notBreaching",
+        alarmActions: [topicArn],
+        okActions: [topicArn],
+        ...metric,
+      });
+    };
+
+    const lambdaDimensions = { FunctionName: fn.lambdaName };
+    alarm("trigger_errors", "The Glue trigger Lambda failed at least once in 5 minutes.", {
+      namespace: "AWS/Lambda",
+      metricName: "Errors",
+      dimensions: lambdaDimensions,
+      statistic: "Sum",
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+    });
+    alarm("trigger_throttles", "The Glue trigger Lambda was throttled (reserved concurrency reached).", {
+      namespace: "AWS/Lambda",
+      metricName: "Throttles",
+      dimensions: lambdaDimensions,
+      statistic: "Sum",
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+    });
+    alarm("trigger_duration", `The Glue trigger Lambda ran longer than ${Math.round(share * 100)}% of its timeout.`, {
+      namespace: "AWS/Lambda",
+      metricName: "Duration",
+      dimensions: lambdaDimensions,
+      statistic: "Maximum",
+      // Milliseconds; the timeout may be a per-workspace expression, so the product is Terraform's.
+      threshold: Op.mul(fn.timeoutSeconds, share * 1000),
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+    });
+    for (const [label, queue] of Object.entries(props.deadLetterQueues)) {
+      alarm(`${label}_dlq_depth`, "A dead-letter queue holds events that were never processed: inspect and redrive them.", {
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: queue.queueName },
+        statistic: "Maximum",
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+      });
+    }
+    for (const [label, job] of Object.entries(props.glueJobs)) {
+      alarm(`glue_${label}_errors`, "A Glue job run reported errors (Glue observability metrics).", {
+        namespace: "Glue",
+        metricName: "glue.error.ALL",
+        dimensions: { JobName: job.jobName, JobRunId: "ALL", Type: "count", ObservabilityGroup: "error" },
+        statistic: "Sum",
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+      });
+    }
+    this.alarms = alarms;
+    props.alertsTopic.allowCloudWatchAlarms(name("*"));
+
+    if (props.createDashboard ?? true) {
+      const widget = (title: string, metrics: unknown[][], x: number, y: number): object => ({
+        type: "metric",
+        x,
+        y,
+        width: 12,
+        height: 6,
+        properties: { title, region: props.region, view: "timeSeries", stacked: false, period: 300, metrics },
+      });
+      this.dashboard = new CloudwatchDashboard(this, "dashboard", {
+        dashboardName: name("pipeline"),
+        dashboardBody: JSON.stringify({
+          widgets: [
+            widget("Trigger Lambda invocations and errors", [
+              ["AWS/Lambda", "Invocations", "FunctionName", fn.lambdaName, { stat: "Sum" }],
+              ["AWS/Lambda", "Errors", "FunctionName", fn.lambdaName, { stat: "Sum" }],
+              ["AWS/Lambda", "Throttles", "FunctionName", fn.lambdaName, { stat: "Sum" }],
+            ], 0, 0),
+            widget("Trigger Lambda duration (ms)", [["AWS/Lambda", "Duration", "FunctionName", fn.lambdaName, { stat: "Maximum" }]], 12, 0),
+            widget(
+              "Dead-letter queue depth",
+              Object.values(props.deadLetterQueues).map((q) => ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", q.queueName, { stat: "Maximum" }]),
+              0,
+              6,
+            ),
+            widget(
+              "Glue job errors",
+              Object.values(props.glueJobs).map((j) => ["Glue", "glue.error.ALL", "JobName", j.jobName, "JobRunId", "ALL", "Type", "count", "ObservabilityGroup", "error", { stat: "Sum" }]),
+              12,
+              6,
+            ),
+          ],
+        }),
+      });
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import type { IResolvable } from "cdktf";
+import { Construct } from "constructs";
+import type { DataLakeKey } from "../kms/kms-key";
+import type { PolicyStatement } from "../shared/policy-document";
+
+/** Attribute and index names of the processed-files table (see docs/processed-files-table.md). */
+export const PROCESSED_FILES_SCHEMA = {
+  partitionKey: "file_key",
+  statusIndex: "status_index",
+  statusAttribute: "status",
+  receivedAtAttribute: "received_at",
+  ttlAttribute: "expires_at",
+} as const;
+
+/** Props for {@link ProcessedFilesTable}. */
+export interface ProcessedFilesTableProps {
+  /** Table name, e.g. `metriccare_processed_files_dev`. */
+  readonly tableName: string;
+  /** Key the table is encrypted with. */
+  readonly kmsKey: DataLakeKey;
+  /** Whether the table refuses `DeleteTable` (per environment; on in prod). */
+  readonly deletionProtection: boolean | IResolvable;
+}
+
+/**
+ * The processed-files table that makes ETL runs incremental and idempotent: one item per raw
+ * object version, written by the trigger Lambda and finished by the Bronze job. On-demand
+ * billing, point-in-time recovery, SSE with the environment key, TTL on finished items.
+ */
+export class ProcessedFilesTable extends Construct {
+  /** The table. */
+  public readonly table: DynamodbTable;
+  /** Name of the table. */
+  public readonly tableName: string;
+  /** ARN of the table. */
+  public readonly tableArn: string;
+  /** Name of the GSI on (`status`, `received_at`). */
+  public readonly statusIndexName: string = PROCESSED_FILES_SCHEMA.statusIndex;
+  /** ARN of the GSI, for IAM policies that query it. */
+  public readonly statusIndexArn: string;
+
+  public constructor(scope: Construct, id: string, props: ProcessedFilesTableProps) {
+    super(scope, id);
+    const schema = PROCESSED_FILES_SCHEMA;
+    this.table = new DynamodbTable(this, "table", {
+      name: props.tableName,
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: schema.partitionKey,
+      attribute: [
+        { name: schema.partitionKey, type: "S" },
+        { name: schema.statusAttribute, type: "S" },
+        { name: schema.receivedAtAttribute, type: "S" },
+      ],
+      globalSecondaryIndex: [
+        { name: schema.statusIndex, hashKey: schema.statusAttribute, rangeKey: schema.receivedAtAttribute, projectionType: "ALL" },
+      ],
+      ttl: { attributeName: schema.ttlAttribute, enabled: true },
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true, kmsKeyArn: props.kmsKey.keyArn },
+      deletionProtectionEnabled: props.deletionProtection,
+    });
+    this.tableName = this.table.name;
+    this.tableArn = this.table.arn;
+    this.statusIndexArn = `${this.table.arn}/index/${schema.statusIndex}`;
+  }
+
+  /**
+   * IAM statements for a role that records and claims files: item reads and conditional writes on
+   * the table, queries on the status index (it also needs the key).
+   */
+  public trackFilesStatements(): PolicyStatement[] {
+    return [
+      { sid: "TrackProcessedFiles", effect: "Allow", actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], resources: [this.tableArn] },
+      { sid: "FindFilesByStatus", effect: "Allow", actions: ["dynamodb:Query"], resources: [this.statusIndexArn] },
+    ];
+  }
+}

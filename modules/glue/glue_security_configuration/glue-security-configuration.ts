@@ -1,0 +1,55 @@
+import { GlueSecurityConfiguration as GlueSecurityConfigurationResource } from "@cdktf/provider-aws/lib/glue-security-configuration";
+import { Construct } from "constructs";
+import { EncryptedLogGroup } from "../../cloudwatch/log-group";
+import type { DataLakeKey } from "../../kms/kms-key";
+import type { AwsContext } from "../../shared/aws-context";
+
+/** Props for {@link GlueSecurityConfiguration}. */
+export interface GlueSecurityConfigurationProps {
+  /** Where the configuration lives. */
+  readonly aws: AwsContext;
+  /** Name, e.g. `metriccare_glue_dev`. */
+  readonly name: string;
+  /** Key for S3 data, CloudWatch logs and job bookmarks. */
+  readonly kmsKey: DataLakeKey;
+  /** Days the continuous-logging log group keeps logs. */
+  readonly logRetentionDays: number;
+}
+
+/**
+ * The Glue security configuration every job runs with: S3 writes SSE-KMS, CloudWatch logs
+ * SSE-KMS, job bookmarks client-side encrypted, all with the environment key.
+ */
+export class GlueSecurityConfiguration extends Construct {
+  /** The security configuration. */
+  public readonly securityConfiguration: GlueSecurityConfigurationResource;
+  /** Its name, as jobs reference it. */
+  public readonly name: string;
+  /** The key it encrypts with. */
+  public readonly kmsKey: DataLakeKey;
+  /** Log group of continuous logs of every job that uses this configuration. */
+  public readonly continuousLogGroup: EncryptedLogGroup;
+
+  public constructor(scope: Construct, id: string, props: GlueSecurityConfigurationProps) {
+    super(scope, id);
+    const kmsKeyArn = props.kmsKey.keyArn;
+    this.securityConfiguration = new GlueSecurityConfigurationResource(this, "configuration", {
+      name: props.name,
+      encryptionConfiguration: {
+        s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn },
+        cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn },
+        jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn },
+      },
+    });
+    this.name = this.securityConfiguration.name;
+    this.kmsKey = props.kmsKey;
+    // Glue appends the security configuration name to the continuous-logging group when it
+    // encrypts logs; created here so it has a retention.
+    this.continuousLogGroup = new EncryptedLogGroup(this, "continuous_logs", {
+      aws: props.aws,
+      logGroupName: `/aws-glue/jobs/logs-v2-${props.name}`,
+      kmsKey: props.kmsKey,
+      retentionDays: props.logRetentionDays,
+    });
+  }
+}
