@@ -1,0 +1,84 @@
+import { EMAIL_PATTERN } from "../modules/aws_sns/alerts-topic";
+import { LOG_RETENTION_DAYS } from "../modules/cloudwatch/log-group";
+import { validateScheduleExpression } from "../modules/event_bridge/schedule-expression";
+import { CATALOG_NAME_PATTERN, CATALOG_NAME_RULE } from "../modules/glue/glue_catalog_database/glue-catalog-database";
+import { validateGlueJobSettings } from "../modules/glue/glue_job/validate";
+import { validateLambdaFunctionProps } from "../modules/lambda_function/validate";
+import { validateBucketNamePrefix } from "../modules/s3/s3_bucket/bucket-name";
+import { validateLifecycleTransitions } from "../modules/s3/s3_bucket/lifecycle";
+import { MetricCareValidationError } from "../modules/shared/errors";
+import { validateIntegerRange, validateOneOf, validatePattern } from "../modules/shared/validation";
+import { BUCKET_PURPOSES, catalogDatabaseName, LAKEHOUSE_LAYERS } from "../stacks/names";
+import type { EnvironmentConfig, MetricCareConfig } from "./types";
+
+const OWNER = "Configuration";
+const ENVIRONMENT_NAME = /^[a-z][a-z0-9]{0,15}$/;
+const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+
+/**
+ * Checks the whole configuration before anything is synthesized, for every environment (in the
+ * stack, per-environment values are Terraform expressions that constructs cannot check). Throws
+ * {@link MetricCareValidationError} naming the environment, the field, the value and what is allowed.
+ */
+export function validateConfig(config: MetricCareConfig): MetricCareConfig {
+  validatePattern(OWNER, "projectName", config.projectName, /^[a-z][a-z0-9_]{0,19}$/, "1 to 20 lowercase letters, digits and underscores, starting with a letter");
+  validatePattern(OWNER, "awsRegion", config.awsRegion, REGION, 'an AWS region name such as "us-east-1"');
+  validateGlueJobSettings(OWNER, { glueVersion: config.glueVersion });
+  validatePattern(OWNER, "fhir.prefix", config.fhir.prefix, /^(?:[^/\s][^\s]*\/)?$/, 'a key prefix ending in "/" (or "" for the whole bucket)');
+  if (config.fhir.suffixes.length === 0) throw new MetricCareValidationError(OWNER, '`fhir.suffixes` must list at least one suffix, e.g. ".json".');
+  config.fhir.suffixes.forEach((suffix, i) => validatePattern(OWNER, `fhir.suffixes[${i}]`, suffix, /^\.[A-Za-z0-9.]+$/, 'a file suffix such as ".json"'));
+  if (config.permissionsBoundaryArn !== undefined) {
+    validatePattern(OWNER, "permissionsBoundaryArn", config.permissionsBoundaryArn, /^arn:aws[a-z-]*:iam::\d{12}:policy\/.+$/, "an IAM policy ARN");
+  }
+
+  if (config.environments.length === 0) throw new MetricCareValidationError(OWNER, "`environments` must define at least one environment.");
+  const seen = new Set<string>();
+  for (const [index, environment] of config.environments.entries()) {
+    validatePattern(OWNER, `environments[${index}].name`, environment.name, ENVIRONMENT_NAME, "1 to 16 lowercase letters and digits, starting with a letter (it is a Terraform workspace and part of bucket and catalog names)");
+    if (seen.has(environment.name)) {
+      throw new MetricCareValidationError(OWNER, `environment name "${environment.name}" is defined twice (environments[${index}]); each environment needs a unique name.`);
+    }
+    seen.add(environment.name);
+  }
+  const names = config.environments.map((e) => e.name);
+  const purposes = Object.values(BUCKET_PURPOSES).filter((p) => config.createDataEventTrail || p !== BUCKET_PURPOSES.cloudtrail);
+  validateBucketNamePrefix(OWNER, "bucketNamePrefix", config.bucketNamePrefix, { purposes, environments: names, region: config.awsRegion });
+  for (const environment of config.environments) validateEnvironment(config, environment);
+  return config;
+}
+
+function validateEnvironment(config: MetricCareConfig, env: EnvironmentConfig): void {
+  const owner = `${OWNER} environment "${env.name}"`;
+  for (const layer of LAKEHOUSE_LAYERS) {
+    validatePattern(owner, `catalog database name (projectName "${config.projectName}", layer "${layer}")`, catalogDatabaseName(config.projectName, layer, env.name), CATALOG_NAME_PATTERN, CATALOG_NAME_RULE);
+  }
+  (env.allowedAccountIds ?? []).forEach((id, i) => validatePattern(owner, `allowedAccountIds[${i}]`, id, /^\d{12}$/, "a 12-digit AWS account id"));
+  validateScheduleExpression(owner, "scheduleExpression", env.scheduleExpression);
+  validateOneOf<number>(owner, "logRetentionDays", env.logRetentionDays, LOG_RETENTION_DAYS);
+  env.alertEmails.forEach((address, i) => validatePattern(owner, `alertEmails[${i}]`, address, EMAIL_PATTERN, "an e-mail address such as data-platform@example.org"));
+  validateIntegerRange(owner, "processedFilesTtlDays", env.processedFilesTtlDays, 1, 3650, "days");
+  validateLambdaFunctionProps(owner, env.lambda, "lambda.");
+  validateGlueJobSettings(owner, env.glue, "glue.");
+
+  const lifecycle = env.lifecycle;
+  validateIntegerRange(owner, "lifecycle.noncurrentVersionExpirationDays", lifecycle.noncurrentVersionExpirationDays, 1, 3650, "days");
+  validateIntegerRange(owner, "lifecycle.abortIncompleteMultipartUploadDays", lifecycle.abortIncompleteMultipartUploadDays, 1, 365, "days");
+  validateIntegerRange(owner, "lifecycle.accessLogExpirationDays", lifecycle.accessLogExpirationDays, 1, 3650, "days");
+  validateIntegerRange(owner, "lifecycle.glueTempExpirationDays", lifecycle.glueTempExpirationDays, 1, 365, "days");
+  validateLifecycleTransitions(owner, [
+    { days: lifecycle.rawToInfrequentAccessDays, storageClass: "STANDARD_IA", setting: "lifecycle.rawToInfrequentAccessDays" },
+    { days: lifecycle.rawToGlacierDays, storageClass: "GLACIER_IR", setting: "lifecycle.rawToGlacierDays" },
+  ]);
+}
+
+/**
+ * `TF_WORKSPACE` selects the environment for `cdktf deploy`: fail early, with the list, when it
+ * names none of them (Terraform's own precondition catches `terraform workspace select` too).
+ */
+export function validateSelectedWorkspace(config: MetricCareConfig, workspace: string | undefined): void {
+  if (workspace === undefined || workspace === "") return;
+  const names = config.environments.map((e) => e.name);
+  if (!names.includes(workspace)) {
+    throw new MetricCareValidationError(OWNER, `TF_WORKSPACE "${workspace}" is not a configured environment; configured: ${names.map((n) => `"${n}"`).join(", ")}. Add it to config/metriccare.config.ts or pick one of these.`);
+  }
+}

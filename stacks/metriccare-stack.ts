@@ -1,0 +1,338 @@
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { join } from "node:path";
+import type { MetricCareConfig } from "../config/types";
+import { AlertsTopic } from "../modules/aws_sns/alerts-topic";
+import { DataEventTrail } from "../modules/cloudtrail/data-event-trail";
+import { PipelineAlarms } from "../modules/cloudwatch/pipeline-alarms";
+import { ProcessedFilesTable } from "../modules/dynamoDB/processed-files-table";
+import { EventBridge } from "../modules/event_bridge/event-bridge";
+import { GlueCatalogDatabase } from "../modules/glue/glue_catalog_database/glue-catalog-database";
+import { GlueCatalogEncryption } from "../modules/glue/glue_catalog_encryption/glue-catalog-encryption";
+import { GlueJob } from "../modules/glue/glue_job/glue-job";
+import type { GlueWorkerType } from "../modules/glue/glue_job/validate";
+import { GlueSecurityConfiguration } from "../modules/glue/glue_security_configuration/glue-security-configuration";
+import { GlueWorkflow } from "../modules/glue/glue_workflow/glue-workflow";
+import { DataLakeKey } from "../modules/kms/kms-key";
+import { LambdaFunction } from "../modules/lambda_function/lambda-function";
+import type { LambdaLogLevel } from "../modules/lambda_function/validate";
+import { bucketName } from "../modules/s3/s3_bucket/bucket-name";
+import { ObjectCreatedNotification } from "../modules/s3/s3_bucket/object-created-notification";
+import { SecureBucket } from "../modules/s3/s3_bucket/secure-bucket";
+import { UploadFiles } from "../modules/s3/upload_files/upload-files";
+import { UploadScripts } from "../modules/s3/upload_scripts/upload-scripts";
+import type { AwsContext } from "../modules/shared/aws-context";
+import type { FunctionBundle } from "../packaging/bundle-function";
+import { BUCKET_PURPOSES, catalogDatabaseName, LAKEHOUSE_LAYERS, resourceName, type LakehouseLayer } from "./names";
+import { useS3Backend, type S3StateSettings } from "./state-backend";
+import { WorkspaceSettings } from "./workspace-settings";
+
+/** The trigger Lambda's name in `functionBundles` and in S3 keys. */
+export const GLUE_TRIGGER_FUNCTION = "glue_trigger";
+
+/** Where the stack finds the code it ships. */
+export interface ProjectSources {
+  /** Folder of Glue job scripts (`etl/jobs`). */
+  readonly glueJobsDirectory: string;
+  /** The jobs' Python package (`etl/metriccare_etl`). */
+  readonly gluePythonPackageDirectory: string;
+  /** Configuration files the jobs read (`etl/config`). */
+  readonly etlConfigDirectory: string;
+  /** Build output folder for generated archives (`.build/artifacts`). */
+  readonly stagingDirectory: string;
+  /** The bundled trigger Lambda. */
+  readonly glueTriggerBundle: FunctionBundle;
+}
+
+/** Props for {@link MetricCareStack}. */
+export interface MetricCareStackProps {
+  /** The validated configuration (`validateConfig`). */
+  readonly config: MetricCareConfig;
+  /** The code the stack uploads. */
+  readonly sources: ProjectSources;
+  /**
+   * S3 state backend.
+   * @default - local state
+   */
+  readonly state?: S3StateSettings;
+}
+
+/**
+ * The MetricCare lakehouse: one stack for every environment, the Terraform workspace selects
+ * the environment (names, tags and the `local.environment` settings follow it).
+ */
+export class MetricCareStack extends TerraformStack {
+  /** The workspace-selected settings. */
+  public readonly settings: WorkspaceSettings;
+  /** The trigger Lambda. */
+  public readonly triggerFunction: LambdaFunction;
+  /** The ETL workflow. */
+  public readonly workflow: GlueWorkflow;
+  /** The jobs, by layer. */
+  public readonly glueJobs: Readonly<Record<LakehouseLayer, GlueJob>>;
+  /** Uploaded scripts and packages. */
+  public readonly uploads: UploadScripts;
+  /** Uploaded configuration files. */
+  public readonly files: UploadFiles;
+
+  public constructor(scope: Construct, id: string, props: MetricCareStackProps) {
+    super(scope, id);
+    const { config, sources } = props;
+    const project = config.projectName;
+    if (props.state) useS3Backend(this, props.state);
+
+    this.settings = new WorkspaceSettings(this, "workspace", config.environments);
+    const settings = this.settings;
+    const env = settings.environmentName;
+    const name = (service: string): string => resourceName(project, service, env);
+
+    const restrictAccounts = config.environments.some((e) => (e.allowedAccountIds ?? []).length > 0);
+    new AwsProvider(this, "aws", {
+      region: config.awsRegion,
+      allowedAccountIds: restrictAccounts ? settings.list("allowed_account_ids") : undefined,
+      defaultTags: [{ tags: { Project: "MetricCare", Environment: env, ManagedBy: "cdktf" } }],
+    });
+    const identity = new DataAwsCallerIdentity(this, "current");
+    const partition = new DataAwsPartition(this, "partition");
+    const aws: AwsContext = { accountId: identity.accountId, region: config.awsRegion, partition: partition.partition, dnsSuffix: partition.dnsSuffix };
+
+    const key = new DataLakeKey(this, "kms", { aws, aliasName: `alias/${name("data")}`, description: `MetricCare ${env}: patient data, logs, queues and alerts` });
+
+    // Buckets: a log bucket (SSE-S3, S3 log delivery cannot use SSE-KMS), then the data buckets logging into it.
+    const lifecycle = {
+      abortIncompleteMultipartUploadDays: settings.number("abort_incomplete_multipart_upload_days"),
+      noncurrentVersionExpirationDays: settings.number("noncurrent_version_expiration_days"),
+    };
+    const bucket = (purpose: string): string => bucketName({ prefix: config.bucketNamePrefix, purpose, environment: env, accountId: aws.accountId, region: aws.region });
+    const accessLogs = new SecureBucket(this, "access_logs_bucket", {
+      aws,
+      bucketName: bucket(BUCKET_PURPOSES.accessLogs),
+      encryption: "S3_MANAGED",
+      ...lifecycle,
+      lifecycleRules: [{ id: "expire-access-logs", prefix: "", expirationDays: settings.number("access_log_expiration_days") }],
+    });
+    const logsTo = (purpose: string) => ({ bucket: accessLogs, prefix: `${purpose}/` });
+    const raw = new SecureBucket(this, "raw_bucket", {
+      aws,
+      bucketName: bucket(BUCKET_PURPOSES.raw),
+      encryption: key,
+      accessLogs: logsTo(BUCKET_PURPOSES.raw),
+      ...lifecycle,
+      lifecycleRules: [
+        {
+          id: "tier-raw-fhir",
+          prefix: config.fhir.prefix,
+          transitions: [
+            { days: settings.number("raw_to_infrequent_access_days"), storageClass: "STANDARD_IA" },
+            { days: settings.number("raw_to_glacier_days"), storageClass: "GLACIER_IR" },
+          ],
+        },
+      ],
+    });
+    const lakehouse = new SecureBucket(this, "lakehouse_bucket", {
+      aws,
+      bucketName: bucket(BUCKET_PURPOSES.lakehouse),
+      encryption: key,
+      accessLogs: logsTo(BUCKET_PURPOSES.lakehouse),
+      ...lifecycle,
+      lifecycleRules: [{ id: "expire-glue-temp", prefix: "glue-temp/", expirationDays: settings.number("glue_temp_expiration_days") }],
+    });
+    const scripts = new SecureBucket(this, "scripts_bucket", {
+      aws,
+      bucketName: bucket(BUCKET_PURPOSES.scripts),
+      encryption: key,
+      accessLogs: logsTo(BUCKET_PURPOSES.scripts),
+      ...lifecycle,
+    });
+
+    const processedFiles = new ProcessedFilesTable(this, "processed_files", {
+      tableName: name("processed_files"),
+      kmsKey: key,
+      deletionProtection: settings.flag("deletion_protection"),
+    });
+    const alerts = new AlertsTopic(this, "alerts", { aws, topicName: name("alerts"), kmsKey: key, emailAddresses: settings.list("alert_emails") });
+
+    this.uploads = new UploadScripts(this, "upload_scripts", {
+      bucket: scripts,
+      glueJobsDirectory: sources.glueJobsDirectory,
+      gluePythonPackageDirectory: sources.gluePythonPackageDirectory,
+      stagingDirectory: sources.stagingDirectory,
+      functionBundles: { [GLUE_TRIGGER_FUNCTION]: sources.glueTriggerBundle },
+    });
+    this.files = new UploadFiles(this, "upload_files", { bucket: scripts, directory: sources.etlConfigDirectory });
+    const lakehouseConfig = this.files.file("lakehouse.json");
+
+    const databases = Object.fromEntries(
+      LAKEHOUSE_LAYERS.map((layer) => [
+        layer,
+        new GlueCatalogDatabase(this, `${layer}_database`, {
+          aws,
+          databaseName: catalogDatabaseName(project, layer, env),
+          description: `MetricCare ${layer} layer (Hudi tables)`,
+          locationUri: `s3://${lakehouse.bucketName}/${layer}/`,
+        }),
+      ]),
+    ) as Record<LakehouseLayer, GlueCatalogDatabase>;
+    const securityConfiguration = new GlueSecurityConfiguration(this, "glue_security", {
+      aws,
+      name: name("glue_security"),
+      kmsKey: key,
+      logRetentionDays: settings.number("log_retention_days"),
+    });
+    new GlueCatalogEncryption(this, "glue_catalog_encryption", { kmsKey: key, enabled: settings.flag("manage_data_catalog_encryption") });
+
+    const jobArguments: Record<string, string> = {
+      "--env": env,
+      "--raw_bucket": raw.bucketName,
+      "--raw_prefix": config.fhir.prefix,
+      "--lakehouse_bucket": lakehouse.bucketName,
+      "--bronze_database": databases.bronze.databaseName,
+      "--silver_database": databases.silver.databaseName,
+      "--gold_database": databases.gold.databaseName,
+      "--processed_files_table": processedFiles.tableName,
+      "--processed_files_status_index": processedFiles.statusIndexName,
+      "--processed_files_ttl_days": settings.string("processed_files_ttl_days"),
+      "--config_s3_uri": lakehouseConfig.s3Uri,
+    };
+    const at = (prefix: string) => ({ bucket: lakehouse, prefix });
+    const access = {
+      bronze: { reads: [{ bucket: raw, prefix: config.fhir.prefix }], writes: [at("bronze/"), at("quarantine/bronze/")], readsDatabases: [], writesDatabases: [databases.bronze], processedFiles },
+      silver: { reads: [at("bronze/")], writes: [at("silver/"), at("quarantine/silver/")], readsDatabases: [databases.bronze], writesDatabases: [databases.silver] },
+      gold: { reads: [at("silver/")], writes: [at("gold/")], readsDatabases: [databases.silver], writesDatabases: [databases.gold] },
+    };
+    const descriptions: Record<LakehouseLayer, string> = {
+      bronze: "Raw FHIR files (waiting in the processed-files table) to Hudi tables per resource type",
+      silver: "Bronze FHIR resources flattened, validated and deduplicated",
+      gold: "CMS-style measures for dashboards",
+    };
+    this.glueJobs = Object.fromEntries(
+      LAKEHOUSE_LAYERS.map((layer) => [
+        layer,
+        new GlueJob(this, `${layer}_job`, {
+          aws,
+          jobName: name(`${layer}_job`),
+          description: descriptions[layer],
+          script: this.uploads.glueScript(`${layer}_job`),
+          pythonLibraries: [this.uploads.gluePythonPackage],
+          readsObjects: [lakehouseConfig],
+          glueVersion: config.glueVersion,
+          workerType: settings.string("glue_worker_type") as GlueWorkerType,
+          numberOfWorkers: settings.number("glue_number_of_workers"),
+          timeoutMinutes: settings.number("glue_timeout_minutes"),
+          maxRetries: settings.number("glue_max_retries"),
+          securityConfiguration,
+          tempDirectory: at(`glue-temp/${layer}/`),
+          access: access[layer],
+          jobArguments,
+          logRetentionDays: settings.number("log_retention_days"),
+          permissionsBoundaryArn: config.permissionsBoundaryArn,
+        }),
+      ]),
+    ) as Record<LakehouseLayer, GlueJob>;
+    this.workflow = new GlueWorkflow(this, "etl_workflow", {
+      workflowName: name("etl_workflow"),
+      stages: LAKEHOUSE_LAYERS.map((layer) => ({ name: layer, job: this.glueJobs[layer] })),
+    });
+
+    const functionName = name("trigger_glue");
+    this.triggerFunction = new LambdaFunction(this, "trigger_glue", {
+      aws,
+      functionName,
+      code: this.uploads.functionPackage(GLUE_TRIGGER_FUNCTION),
+      environment: {
+        GLUE_WORKFLOW_NAME: this.workflow.workflowName,
+        GLUE_FINAL_JOB_NAME: this.workflow.finalJobName,
+        ALERTS_TOPIC_ARN: alerts.topicArn,
+        PROCESSED_FILES_TABLE: processedFiles.tableName,
+        PROCESSED_FILES_STATUS_INDEX: processedFiles.statusIndexName,
+        ENVIRONMENT: env,
+        LOG_LEVEL: settings.string("log_level"),
+        POWERTOOLS_SERVICE_NAME: "metriccare-glue-trigger",
+      },
+      timeoutSeconds: settings.number("lambda_timeout_seconds"),
+      memorySizeMb: settings.number("lambda_memory_size_mb"),
+      reservedConcurrency: settings.number("lambda_reserved_concurrency"),
+      logLevel: settings.string("log_level") as LambdaLogLevel,
+      logRetentionDays: settings.number("log_retention_days"),
+      kmsKey: key,
+      policyStatements: [this.workflow.startRunStatement(), alerts.publishStatement(), ...processedFiles.trackFilesStatements()],
+      permissionsBoundaryArn: config.permissionsBoundaryArn,
+    });
+    new ObjectCreatedNotification(this, "raw_object_created", {
+      aws,
+      bucket: raw,
+      function: this.triggerFunction,
+      prefix: config.fhir.prefix,
+      suffixes: config.fhir.suffixes,
+    });
+
+    const events = new EventBridge(this, "event_bridge", {
+      aws,
+      environment: env,
+      scheduleRuleName: name("schedule"),
+      scheduleExpression: settings.string("schedule_expression"),
+      jobStateRuleName: name("glue_job_state"),
+      glueJobs: Object.values(this.glueJobs),
+      triggerFunction: this.triggerFunction,
+      alertsTopic: alerts,
+      kmsKey: key,
+      deadLetterQueueName: name("event_dlq"),
+    });
+    new PipelineAlarms(this, "cloudwatch", {
+      region: aws.region,
+      namePrefix: project,
+      nameSuffix: env,
+      alertsTopic: alerts,
+      triggerFunction: this.triggerFunction,
+      deadLetterQueues: {
+        trigger_failed_events: requireQueue(this.triggerFunction),
+        event_delivery: events.deadLetterQueue,
+      },
+      glueJobs: this.glueJobs,
+    });
+    if (config.createDataEventTrail) {
+      new DataEventTrail(this, "cloudtrail", {
+        aws,
+        trailName: name("data_events"),
+        bucketName: bucket(BUCKET_PURPOSES.cloudtrail),
+        accessLogs: logsTo(BUCKET_PURPOSES.cloudtrail),
+        kmsKey: key,
+        dataBuckets: [raw, lakehouse],
+      });
+    }
+
+    const output = (id: string, value: string, description: string): void => {
+      new TerraformOutput(this, id, { value, description });
+    };
+    output("lambda_arn", this.triggerFunction.lambdaArn, "ARN of the Glue trigger Lambda function.");
+    output("lambda_name", this.triggerFunction.lambdaName, "Name of the Glue trigger Lambda function.");
+    output("lambda_role_arn", this.triggerFunction.lambdaRoleArn, "ARN of the Glue trigger Lambda's execution role.");
+    output("raw_bucket_name", raw.bucketName, "Bucket where FHIR files land (upload under the FHIR prefix).");
+    output("lakehouse_bucket_name", lakehouse.bucketName, "Bucket of the bronze, silver and gold Hudi tables.");
+    output("scripts_bucket_name", scripts.bucketName, "Bucket of Glue scripts, the Lambda package and ETL configuration.");
+    output("glue_workflow_name", this.workflow.workflowName, "Glue workflow Bronze → Silver → Gold.");
+    output("processed_files_table_name", processedFiles.tableName, "DynamoDB table tracking raw files.");
+    output("alerts_topic_arn", alerts.topicArn, "SNS topic of pipeline alerts.");
+    output("kms_key_arn", key.keyArn, "Customer-managed key of this environment.");
+    for (const layer of LAKEHOUSE_LAYERS) output(`${layer}_database_name`, databases[layer].databaseName, `Glue catalog database of the ${layer} layer.`);
+  }
+}
+
+function requireQueue(fn: LambdaFunction) {
+  if (fn.onFailureQueue === undefined) throw new Error("MetricCareStack: the trigger Lambda must have an on-failure queue.");
+  return fn.onFailureQueue;
+}
+
+/** Paths of the project's sources, relative to the project root. */
+export function projectSources(projectRoot: string, glueTriggerBundle: FunctionBundle): ProjectSources {
+  return {
+    glueJobsDirectory: join(projectRoot, "etl", "jobs"),
+    gluePythonPackageDirectory: join(projectRoot, "etl", "metriccare_etl"),
+    etlConfigDirectory: join(projectRoot, "etl", "config"),
+    stagingDirectory: join(projectRoot, ".build", "artifacts"),
+    glueTriggerBundle,
+  };
+}

@@ -1,0 +1,51 @@
+import { S3Backend } from "cdktf";
+import type { Construct } from "constructs";
+import { MetricCareValidationError } from "../modules/shared/errors";
+import { validatePattern } from "../modules/shared/validation";
+
+/** Where Terraform keeps state when it is not local. */
+export interface S3StateSettings {
+  /** Existing, versioned bucket for state files. */
+  readonly bucket: string;
+  /** Region of the state bucket. */
+  readonly region: string;
+  /** State object key (each workspace gets `workspaces/<name>/<key>`). */
+  readonly key: string;
+  /** KMS key for the state objects; SSE-S3 when absent. */
+  readonly kmsKeyId?: string;
+}
+
+/**
+ * Reads the S3 backend from `METRICCARE_STATE_BUCKET` (and optional `METRICCARE_STATE_REGION`,
+ * `METRICCARE_STATE_KEY`, `METRICCARE_STATE_KMS_KEY_ID`); none set means local state.
+ */
+export function stateSettingsFromEnvironment(env: NodeJS.ProcessEnv, defaultRegion: string): S3StateSettings | undefined {
+  const bucket = env.METRICCARE_STATE_BUCKET;
+  if (bucket === undefined || bucket === "") {
+    const stray = ["METRICCARE_STATE_REGION", "METRICCARE_STATE_KEY", "METRICCARE_STATE_KMS_KEY_ID"].find((name) => env[name]);
+    if (stray) throw new MetricCareValidationError("State backend", `\`${stray}\` is set but \`METRICCARE_STATE_BUCKET\` is not; set the bucket too, or unset ${stray} for local state.`);
+    return undefined;
+  }
+  validatePattern("State backend", "METRICCARE_STATE_BUCKET", bucket, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name");
+  return {
+    bucket,
+    region: env.METRICCARE_STATE_REGION || defaultRegion,
+    key: env.METRICCARE_STATE_KEY || "metriccare/terraform.tfstate",
+    kmsKeyId: env.METRICCARE_STATE_KMS_KEY_ID || undefined,
+  };
+}
+
+/** Configures the S3 backend with native S3 locking (`use_lockfile`, Terraform 1.10+) and one state per workspace. */
+export function useS3Backend(stack: Construct, settings: S3StateSettings): S3Backend {
+  const backend = new S3Backend(stack, {
+    bucket: settings.bucket,
+    key: settings.key,
+    region: settings.region,
+    encrypt: true,
+    kmsKeyId: settings.kmsKeyId,
+    workspaceKeyPrefix: "workspaces",
+  });
+  // cdktf 0.21 predates `use_lockfile`; the override writes it into the backend block.
+  backend.addOverride("use_lockfile", true);
+  return backend;
+}
