@@ -1,0 +1,32 @@
+"""One error class per domain, so a job log says at once which part of the pipeline refused what."""
+
+
+class MetricCareEtlError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class ConfigError(MetricCareEtlError):
+    """`lakehouse.json` is missing, unreadable or has a field outside what the jobs support."""
+
+
+class JobArgumentError(MetricCareEtlError):
+    """A Glue job argument is missing or does not match what the stack is meant to pass."""
+
+
+class FhirFileError(MetricCareEtlError):
+    """A raw file cannot be read as FHIR JSON; the Bronze job quarantines the file with this message."""
+
+
+class ProcessedFilesError(MetricCareEtlError):
+    """The processed-files table answered in a way the claim protocol does not allow."""
+
+
+def aws_error_code(error: BaseException) -> str:
+    """The AWS error code of a botocore `ClientError` (`NoSuchKey`, ...), '' for any other exception.
+
+    boto3 raises a generated class per code, so code is compared by value rather than by class.
+    """
+    response = getattr(error, "response", None)
+    if isinstance(response, dict):
+        return str(response.get("Error", {}).get("Code", ""))
+    return ""

@@ -1,0 +1,93 @@
+"""FHIR date, dateTime and instant parsing.
+
+Glue 4.0 runs Python 3.10, whose `datetime.fromisoformat` rejects `Z` and partial dates, so the
+formats FHIR allows are parsed here with one regular expression.
+"""
+
+import datetime as dt
+import re
+from typing import Optional
+
+UTC = dt.timezone.utc
+
+_FHIR_DATETIME = re.compile(
+    r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2})"
+    r"(?:T(?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.(?P<fraction>\d+))?)?"
+    r"(?P<tz>Z|[+-]\d{2}:\d{2})?)?)?)?$"
+)
+
+
+def parse_fhir_datetime(value: object) -> Optional[dt.datetime]:
+    """Parses a FHIR date, dateTime or instant into an aware UTC datetime, or None if it is not one.
+
+    Partial dates are anchored at the first instant of their period (`1980` is 1980-01-01T00:00Z);
+    a time without offset is read as UTC, the only reading that does not depend on the machine.
+    """
+    if not isinstance(value, str):
+        return None
+    match = _FHIR_DATETIME.match(value.strip())
+    if not match:
+        return None
+    parts = match.groupdict()
+    fraction = (parts["fraction"] or "0")[:6].ljust(6, "0")
+    try:
+        parsed = dt.datetime(
+            int(parts["year"]),
+            int(parts["month"] or 1),
+            int(parts["day"] or 1),
+            int(parts["hour"] or 0),
+            int(parts["minute"] or 0),
+            int(parts["second"] or 0),
+            int(fraction),
+            tzinfo=_offset(parts["tz"]),
+        )
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC)
+
+
+def parse_fhir_date(value: object) -> Optional[dt.date]:
+    """The UTC calendar date of a FHIR date or dateTime, or None."""
+    parsed = parse_fhir_datetime(value)
+    return parsed.date() if parsed else None
+
+
+def format_instant(value: dt.datetime) -> str:
+    """Fixed-width UTC text (`2024-01-31T09:05:00.000000Z`): string order is then time order,
+    which is what a Hudi precombine field compares."""
+    return as_utc(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def normalize_instant(value: object) -> Optional[str]:
+    """`format_instant` of a FHIR instant given as text, or None when the text is not a date/time."""
+    parsed = parse_fhir_datetime(value)
+    return format_instant(parsed) if parsed else None
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """An aware UTC datetime; naive values are UTC already (Spark hands back naive session-time values
+    and the jobs pin the session time zone to UTC)."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def month_of(value: Optional[dt.datetime]) -> Optional[str]:
+    """`YYYY-MM` of a UTC datetime or date, the month key of partitions and gold measures."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        value = as_utc(value)
+    return f"{value.year:04d}-{value.month:02d}"
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(UTC)
+
+
+def _offset(text: Optional[str]) -> dt.timezone:
+    if not text or text == "Z":
+        return UTC
+    sign = 1 if text[0] == "+" else -1
+    hours, minutes = int(text[1:3]), int(text[4:6])
+    return dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))

@@ -1,0 +1,202 @@
+"""Hand-written fakes of the AWS and Spark objects the package talks to.
+
+They implement only what the package calls, but implement it the way the service does: DynamoDB
+conditions are evaluated against the stored item, unused or undefined expression names and values
+are refused (DynamoDB answers ValidationException), S3 reads honour VersionId and If-Match.
+"""
+
+import io
+import re
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+
+class FakeClientError(Exception):
+    """Shaped like botocore's ClientError: the package only looks at `response['Error']['Code']`."""
+
+    def __init__(self, code: str, message: str = "") -> None:
+        super().__init__(f"An error occurred ({code}): {message}")
+        self.response = {"Error": {"Code": code, "Message": message}}
+
+
+class FakeDynamoDB:
+    """The low-level client subset Bronze uses: `query` on a GSI and conditional `update_item`."""
+
+    def __init__(self, items: List[Dict[str, Any]] = (), page_size: int = 100, index_name: str = "status_index") -> None:
+        self.items: Dict[str, Dict[str, Any]] = {item["file_key"]["S"]: dict(item) for item in items}
+        self.page_size = page_size
+        self.index_name = index_name
+        self.queries: List[str] = []
+        # Called before every update, to let a test change an item "concurrently".
+        self.before_update: Optional[Callable[[str], None]] = None
+
+    def query(self, TableName: str, IndexName: str, KeyConditionExpression: str, ExpressionAttributeNames: Dict[str, str], ExpressionAttributeValues: Dict[str, Any], ExclusiveStartKey: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        if IndexName != self.index_name:
+            raise FakeClientError("ValidationException", f"no index {IndexName}")
+        _check_used(KeyConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues)
+        name, value = re.fullmatch(r"(#\w+) = (:\w+)", KeyConditionExpression).groups()
+        attribute, wanted = ExpressionAttributeNames[name], ExpressionAttributeValues[value]
+        matching = sorted(
+            (item for item in self.items.values() if item.get(attribute) == wanted),
+            key=lambda item: (item["received_at"]["S"], item["file_key"]["S"]),
+        )
+        start = 0
+        if ExclusiveStartKey:
+            # A position in the index, not an item: the item may have left the index since.
+            after = (ExclusiveStartKey["received_at"]["S"], ExclusiveStartKey["file_key"]["S"])
+            start = sum(1 for item in matching if (item["received_at"]["S"], item["file_key"]["S"]) <= after)
+        page = matching[start:start + self.page_size]
+        self.queries.append(wanted["S"])
+        response: Dict[str, Any] = {"Items": [dict(item) for item in page]}
+        if start + self.page_size < len(matching):
+            last = page[-1]
+            response["LastEvaluatedKey"] = {key: last[key] for key in ("file_key", "status", "received_at")}
+        return response
+
+    def update_item(self, TableName: str, Key: Dict[str, Any], UpdateExpression: str, ConditionExpression: str, ExpressionAttributeNames: Dict[str, str], ExpressionAttributeValues: Dict[str, Any]) -> Dict[str, Any]:
+        _check_used(f"{UpdateExpression} {ConditionExpression}", ExpressionAttributeNames, ExpressionAttributeValues)
+        file_key = Key["file_key"]["S"]
+        if self.before_update:
+            self.before_update(file_key)
+        current = self.items.get(file_key, {})
+        names, values = ExpressionAttributeNames, ExpressionAttributeValues
+        if not all(_clause_holds(clause, current, names, values) for clause in ConditionExpression.split(" AND ")):
+            raise FakeClientError("ConditionalCheckFailedException", "The conditional request failed")
+        updated = dict(current, file_key=Key["file_key"])
+        set_part, _, remove_part = UpdateExpression.partition(" REMOVE ")
+        for assignment in set_part[len("SET "):].split(", "):
+            name, value = assignment.split(" = ")
+            updated[names[name]] = values[value]
+        for name in filter(None, remove_part.split(", ")):
+            updated.pop(names[name.strip()], None)
+        self.items[file_key] = updated
+        return {}
+
+    def status_of(self, file_key: str) -> str:
+        return self.items[file_key]["status"]["S"]
+
+
+def _check_used(expression: str, names: Dict[str, str], values: Dict[str, Any]) -> None:
+    used_names, used_values = set(re.findall(r"#\w+", expression)), set(re.findall(r":\w+", expression))
+    if used_names != set(names) or used_values != set(values):
+        raise FakeClientError("ValidationException", f"names {sorted(set(names) ^ used_names)} values {sorted(set(values) ^ used_values)} unused or undefined")
+
+
+def _clause_holds(clause: str, item: Dict[str, Any], names: Dict[str, str], values: Dict[str, Any]) -> bool:
+    function = re.fullmatch(r"(attribute_exists|attribute_not_exists)\((#\w+)\)", clause.strip())
+    if function:
+        exists = names[function.group(2)] in item
+        return exists if function.group(1) == "attribute_exists" else not exists
+    name, operator, value = re.fullmatch(r"(#\w+) (=|<>) (:\w+)", clause.strip()).groups()
+    equal = item.get(names[name]) == values[value]
+    return equal if operator == "=" else not equal
+
+
+class FakeS3:
+    """Versioned objects in memory; records every read so tests can prove no file is read twice."""
+
+    def __init__(self) -> None:
+        self.objects: Dict[Tuple[str, str], List[Dict[str, Any]]] = {}
+        self.reads: List[Tuple[str, str, Optional[str]]] = []
+        self.copies: List[Dict[str, Any]] = []
+        self.puts: Dict[Tuple[str, str], bytes] = {}
+        self.fail_with: Optional[str] = None  # an error code every call raises, e.g. AccessDenied
+
+    def add(self, bucket: str, key: str, body: bytes, version_id: str = "v1", etag: str = "etag1") -> None:
+        self.objects.setdefault((bucket, key), []).append({"VersionId": version_id, "ETag": etag, "Body": body})
+
+    def _find(self, bucket: str, key: str, version_id: Optional[str], if_match: Optional[str]) -> Dict[str, Any]:
+        if self.fail_with:
+            raise FakeClientError(self.fail_with)
+        versions = self.objects.get((bucket, key))
+        if not versions:
+            raise FakeClientError("NoSuchKey")
+        if version_id:
+            found = [version for version in versions if version["VersionId"] == version_id]
+            if not found:
+                raise FakeClientError("NoSuchVersion")
+            return found[0]
+        latest = versions[-1]
+        if if_match and if_match.strip('"') != latest["ETag"]:
+            raise FakeClientError("PreconditionFailed")
+        return latest
+
+    def get_object(self, Bucket: str, Key: str, VersionId: Optional[str] = None, IfMatch: Optional[str] = None) -> Dict[str, Any]:
+        found = self._find(Bucket, Key, VersionId, IfMatch)
+        self.reads.append((Bucket, Key, VersionId))
+        return {"Body": io.BytesIO(found["Body"])}
+
+    def copy_object(self, Bucket: str, Key: str, CopySource: Dict[str, str], CopySourceIfMatch: Optional[str] = None) -> Dict[str, Any]:
+        found = self._find(CopySource["Bucket"], CopySource["Key"], CopySource.get("VersionId"), CopySourceIfMatch)
+        self.copies.append({"Bucket": Bucket, "Key": Key, "CopySource": CopySource})
+        self.puts[(Bucket, Key)] = found["Body"]
+        return {}
+
+    def put_object(self, Bucket: str, Key: str, Body: bytes, ContentType: str = "") -> Dict[str, Any]:
+        if self.fail_with:
+            raise FakeClientError(self.fail_with)
+        self.puts[(Bucket, Key)] = Body
+        return {}
+
+
+class FakeRDD:
+    """A list split into partitions, with the RDD operations the package uses and Spark's semantics
+    (per-partition functions get an iterator; `fold` folds each partition, then the results)."""
+
+    def __init__(self, partitions: List[List[Any]]) -> None:
+        self.partitions = [list(partition) for partition in partitions]
+
+    @classmethod
+    def of(cls, items: List[Any], slices: int = 2) -> "FakeRDD":
+        return cls([items[index::slices] for index in range(slices)])
+
+    def collect(self) -> List[Any]:
+        return [item for partition in self.partitions for item in partition]
+
+    def map(self, function: Callable) -> "FakeRDD":
+        return FakeRDD([[function(item) for item in partition] for partition in self.partitions])
+
+    def flatMap(self, function: Callable) -> "FakeRDD":
+        return FakeRDD([[out for item in partition for out in function(item)] for partition in self.partitions])
+
+    def filter(self, function: Callable) -> "FakeRDD":
+        return FakeRDD([[item for item in partition if function(item)] for partition in self.partitions])
+
+    def mapPartitions(self, function: Callable) -> "FakeRDD":
+        return FakeRDD([list(function(iter(partition))) for partition in self.partitions])
+
+    def keyBy(self, function: Callable) -> "FakeRDD":
+        return self.map(lambda item: (function(item), item))
+
+    def values(self) -> "FakeRDD":
+        return self.map(lambda pair: pair[1])
+
+    def reduceByKey(self, function: Callable) -> "FakeRDD":
+        reduced: Dict[Any, Any] = {}
+        for key, value in self.collect():
+            reduced[key] = function(reduced[key], value) if key in reduced else value
+        return FakeRDD.of(list(reduced.items()))
+
+    def groupByKey(self) -> "FakeRDD":
+        groups: Dict[Any, List[Any]] = {}
+        for key, value in self.collect():
+            groups.setdefault(key, []).append(value)
+        return FakeRDD.of(list(groups.items()), slices=3)
+
+    def fold(self, zero: Any, function: Callable) -> Any:
+        result = zero
+        for partition in self.partitions:
+            partial = zero
+            for item in partition:
+                partial = function(partial, item)
+            result = function(result, partial)
+        return result
+
+    def isEmpty(self) -> bool:
+        return not self.collect()
+
+    def cache(self) -> "FakeRDD":
+        return self
+
+    @staticmethod
+    def union(rdds: List["FakeRDD"]) -> "FakeRDD":
+        return FakeRDD([partition for rdd in rdds for partition in rdd.partitions])
