@@ -1,0 +1,85 @@
+"""Glue job arguments: which each job reads, and the checks that catch a mis-wired stack early."""
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Dict, List, Sequence
+
+from .config import LakehouseConfig
+from .errors import JobArgumentError
+
+COMMON_ARGUMENTS = ("JOB_NAME", "env", "lakehouse_bucket", "config_s3_uri")
+LAYER_ARGUMENTS: Dict[str, Sequence[str]] = {
+    "bronze": COMMON_ARGUMENTS
+    + (
+        "bronze_database",
+        "raw_bucket",
+        "raw_prefix",
+        "processed_files_table",
+        "processed_files_status_index",
+        "processed_files_ttl_days",
+    ),
+    "silver": COMMON_ARGUMENTS + ("silver_database",),
+    "gold": COMMON_ARGUMENTS + ("gold_database",),
+}
+# Glue adds the workflow arguments only when a workflow starts the job; a run started by hand has
+# JOB_RUN_ID alone, so the run id falls back to it.
+OPTIONAL_ARGUMENTS = ("WORKFLOW_NAME", "WORKFLOW_RUN_ID", "JOB_RUN_ID")
+_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$")
+MAX_TTL_DAYS = 3650
+
+
+@dataclass(frozen=True)
+class JobArguments:
+    layer: str
+    job_name: str
+    env: str
+    lakehouse_bucket: str
+    database: str
+    config_s3_uri: str
+    run_id: str
+    raw: Dict[str, str]
+
+    @property
+    def processed_files_ttl_days(self) -> int:
+        return int(self.raw["processed_files_ttl_days"])
+
+
+def parse_job_arguments(layer: str, argv: List[str], get_resolved_options: Callable[[List[str], List[str]], Dict[str, str]]) -> JobArguments:
+    """Reads the layer's arguments with `awsglue.utils.getResolvedOptions` (passed in, so tests run
+    without Glue) and checks their shape; `check_environment` checks them against the config."""
+    names = list(LAYER_ARGUMENTS[layer]) + [name for name in OPTIONAL_ARGUMENTS if _given(argv, name)]
+    raw = dict(get_resolved_options(argv, names))
+    run_id = raw.get("WORKFLOW_RUN_ID") or raw.get("JOB_RUN_ID")
+    if not run_id:
+        raise JobArgumentError(f"{layer} job: neither --WORKFLOW_RUN_ID nor --JOB_RUN_ID was given; Glue sets them when it runs the job.")
+    buckets = ("lakehouse_bucket", "raw_bucket") if layer == "bronze" else ("lakehouse_bucket",)
+    for name in buckets:
+        if not _BUCKET_NAME.match(raw[name]):
+            raise JobArgumentError(f'{layer} job: `--{name}` must be a bucket name (no "s3://", no "/"), got "{raw[name]}".')
+    if layer == "bronze":
+        _check_bronze(raw)
+    return JobArguments(layer, raw["JOB_NAME"], raw["env"], raw["lakehouse_bucket"], raw[f"{layer}_database"], raw["config_s3_uri"], run_id, raw)
+
+
+def check_environment(arguments: JobArguments, config: LakehouseConfig) -> None:
+    """The workspace must be one the config knows, and the database the one of that workspace:
+    a prod job writing into the dev catalog fails here, not in a dashboard."""
+    if arguments.env not in config.environments:
+        raise JobArgumentError(f'{arguments.layer} job: `--env` must be one of {", ".join(config.environments)}, got "{arguments.env}".')
+    expected = f"metriccare_{arguments.layer}_{arguments.env}"
+    if arguments.database != expected:
+        raise JobArgumentError(f'{arguments.layer} job: `--{arguments.layer}_database` must be "{expected}" for env "{arguments.env}", got "{arguments.database}".')
+
+
+def _check_bronze(raw: Dict[str, str]) -> None:
+    prefix = raw["raw_prefix"]
+    # `fhir` without the slash would also match `fhir-archive/`, which the IAM policy does not allow.
+    if not prefix.endswith("/") or prefix.startswith("/"):
+        raise JobArgumentError(f'bronze job: `--raw_prefix` must end with "/" and not start with one (e.g. "fhir/"), got "{prefix}".')
+    ttl = raw["processed_files_ttl_days"]
+    if not ttl.isdigit() or not 1 <= int(ttl) <= MAX_TTL_DAYS:
+        raise JobArgumentError(f'bronze job: `--processed_files_ttl_days` must be a whole number of days from 1 to {MAX_TTL_DAYS}, got "{ttl}".')
+
+
+def _given(argv: List[str], name: str) -> bool:
+    return any(token == f"--{name}" or token.startswith(f"--{name}=") for token in argv)
