@@ -38,8 +38,12 @@ async function main(): Promise<void> {
   writeFileSync(bundlePath, entry);
 
   // Each sample is a fresh `node` process timing only the import or require, not Node's own start-up.
-  const bundleScript = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(bundlePath).href)});process.stdout.write(String(performance.now()-t));`;
-  const unbundledScript = `const t=performance.now();${UNBUNDLED_PACKAGES.map((name) => `require(${JSON.stringify(name)});`).join("")}process.stdout.write(String(performance.now()-t));`;
+  const bundleScript = `const t=performance.now();await import(${JSON.stringify(
+    pathToFileURL(bundlePath).href
+  )});process.stdout.write(String(performance.now()-t));`;
+  const unbundledScript = `const t=performance.now();${UNBUNDLED_PACKAGES.map(
+    (name) => `require(${JSON.stringify(name)});`
+  ).join("")}process.stdout.write(String(performance.now()-t));`;
   const bundleSamples: number[] = [];
   const unbundledSamples: number[] = [];
   for (let run = 0; run < runs; run++) {
@@ -54,7 +58,9 @@ async function main(): Promise<void> {
 
   const rows = [
     "glue_trigger Lambda (nodejs22.x, arm64, handler index.handler)",
-    `  ZIP      ${bytes(bundle.zipBytes)}   target <= ${kb(ZIP_TARGET_BYTES)}: ${verdict(bundle.zipBytes <= ZIP_TARGET_BYTES)}`,
+    `  ZIP      ${bytes(bundle.zipBytes)}   target <= ${kb(ZIP_TARGET_BYTES)}: ${verdict(
+      bundle.zipBytes <= ZIP_TARGET_BYTES
+    )}`,
     `  bundle   ${bytes(bundle.bundleBytes)}   minified ESM index.mjs`,
     `  sha256   ${bundle.sha256Base64} (source_code_hash)`,
     "",
@@ -62,14 +68,19 @@ async function main(): Promise<void> {
     `  bundle: import index.mjs                           ${ms(bundled.min)}  ${ms(bundled.median)}`,
     `  unbundled: require SDK clients + logger            ${ms(unbundled.min)}  ${ms(unbundled.median)}`,
     `    (${UNBUNDLED_PACKAGES.join(", ")})`,
-    `  ratio bundle / unbundled                           ${ratioOfMinima.toFixed(2).padStart(6)}     ${ratio.toFixed(2).padStart(6)}` +
-      `   target <= ${RATIO_TARGET} (median): ${verdict(ratio <= RATIO_TARGET)}`,
+    `  ratio bundle / unbundled                           ${ratioOfMinima.toFixed(2).padStart(6)}     ${ratio
+      .toFixed(2)
+      .padStart(6)}` + `   target <= ${RATIO_TARGET} (median): ${verdict(ratio <= RATIO_TARGET)}`,
   ];
   console.log(rows.join("\n"));
 }
 
 function timeChild(args: readonly string[]): number {
-  const output = execFileSync(process.execPath, [...args], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  const output = execFileSync(process.execPath, [...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  });
   const elapsed = Number(output);
   if (!Number.isFinite(elapsed)) {
     throw new Error(`Expected a duration from the child process, got ${JSON.stringify(output)}.`);

@@ -43,7 +43,9 @@ export function formatAlert(alert: FailureAlert): AlertMessage {
   if (alert.logGroupName !== undefined) lines.push(`Log group: ${alert.logGroupName}`);
   return {
     subject: toSubject(
-      `[MetricCare ${alert.environment ?? "unknown env"}] Glue trigger failed: ${alert.errorName} on ${alert.workflowName ?? "unknown workflow"}`,
+      `[MetricCare ${alert.environment ?? "unknown env"}] Glue trigger failed: ${alert.errorName} on ${
+        alert.workflowName ?? "unknown workflow"
+      }`
     ),
     message: lines.join("\n"),
   };
@@ -57,6 +59,9 @@ export async function publishAlert(sns: SNSClient, topicArn: string, alert: Fail
 }
 
 function toSubject(text: string): string {
-  const ascii = text.replace(/[^\x20-\x7e]/g, "?").replace(/\s+/g, " ").trim();
+  const ascii = text
+    .replace(/[^\x20-\x7e]/g, "?")
+    .replace(/\s+/g, " ")
+    .trim();
   return ascii.length <= MAX_SUBJECT_LENGTH ? ascii : `${ascii.slice(0, MAX_SUBJECT_LENGTH - 3)}...`;
 }

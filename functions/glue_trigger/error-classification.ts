@@ -46,7 +46,12 @@ const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
 export function classifyError(error: unknown): ErrorClassification {
   const errorName = error instanceof Error ? error.name : typeof error;
   const errorMessage = error instanceof Error ? error.message : String(error);
-  const classify = (kind: FailureKind, reason: string): ErrorClassification => ({ kind, reason, errorName, errorMessage });
+  const classify = (kind: FailureKind, reason: string): ErrorClassification => ({
+    kind,
+    reason,
+    errorName,
+    errorMessage,
+  });
 
   if (error instanceof ConfigurationError || error instanceof InvalidEventError) {
     return classify("permanent", "permanent");

@@ -8,7 +8,14 @@ import type { GlueTriggerResult } from "./result";
 import { onRunEndTrigger } from "./run-end-trigger";
 import { onS3Trigger } from "./s3-trigger";
 import { startUnlessActive, type TriggerContext } from "./start-run";
-import { detectTrigger, InvalidEventError, type ScheduleTrigger, type ManualTrigger, type Trigger, type TriggerSource } from "./trigger-source";
+import {
+  detectTrigger,
+  InvalidEventError,
+  type ScheduleTrigger,
+  type ManualTrigger,
+  type Trigger,
+  type TriggerSource,
+} from "./trigger-source";
 
 /**
  * Starts the Glue workflow for an S3 upload, a schedule, the end of a run with files waiting, or a manual
@@ -36,8 +43,11 @@ export async function handler(event: unknown, context?: Context): Promise<GlueTr
     });
     logger.appendKeys({ runId: result.runId ?? undefined, activeRunId: result.activeRunId });
     // Most job state changes change nothing (a job mid-run, no files waiting): keep them out of INFO.
-    const routine = result.status === "skipped" && result.triggerSource === "glue_run_end";
-    (routine ? logger.debug : logger.info).call(logger, result.message, { result });
+    if (result.status === "skipped" && result.triggerSource === "glue_run_end") {
+      logger.debug(result.message, { result });
+    } else {
+      logger.info(result.message, { result });
+    }
     return result;
   } catch (error) {
     if (error instanceof InvalidEventError) {
@@ -60,22 +70,36 @@ async function runTrigger(trigger: Trigger, context: TriggerContext): Promise<Gl
   }
 }
 
-async function onStartRequest(trigger: ScheduleTrigger | ManualTrigger, context: TriggerContext): Promise<GlueTriggerResult> {
+async function onStartRequest(
+  trigger: ScheduleTrigger | ManualTrigger,
+  context: TriggerContext
+): Promise<GlueTriggerResult> {
   const { workflowName } = context.config;
   const detail =
-    trigger.source === "manual" ? "manual invocation" : `schedule ${trigger.ruleArns.join(", ") || "(no rule ARN in the event)"}`;
+    trigger.source === "manual"
+      ? "manual invocation"
+      : `schedule ${trigger.ruleArns.join(", ") || "(no rule ARN in the event)"}`;
   const decision = await startUnlessActive(context, trigger.source, detail);
   const base = { workflowName, runId: null, triggerSource: trigger.source };
   switch (decision.kind) {
     case "started":
-      return { ...base, runId: decision.runId, status: "started", message: `Started run ${decision.runId} of workflow ${workflowName} (${detail}).` };
+      return {
+        ...base,
+        runId: decision.runId,
+        status: "started",
+        message: `Started run ${decision.runId} of workflow ${workflowName} (${detail}).`,
+      };
     case "active": {
       const { runId, status } = decision.run;
       const message = `Run ${runId} of workflow ${workflowName} is ${status}; not starting another.`;
       return { ...base, status: "skipped", message, activeRunId: runId };
     }
     case "race_lost":
-      return { ...base, status: "skipped", message: `Another trigger started a run of workflow ${workflowName} first; not starting another.` };
+      return {
+        ...base,
+        status: "skipped",
+        message: `Another trigger started a run of workflow ${workflowName} first; not starting another.`,
+      };
   }
 }
 
@@ -83,12 +107,16 @@ async function onFailure(
   error: unknown,
   triggerSource: TriggerSource,
   alerting: AlertingConfig,
-  context: Context | undefined,
+  context: Context | undefined
 ): Promise<GlueTriggerResult> {
   const failure = classifyError(error);
   if (failure.kind === "transient") {
     const retrying = "Transient failure; throwing so that Lambda retries the event";
-    (failure.reason === "run_still_finishing" ? logger.warn : logger.error).call(logger, retrying, { error, reason: failure.reason });
+    if (failure.reason === "run_still_finishing") {
+      logger.warn(retrying, { error, reason: failure.reason });
+    } else {
+      logger.error(retrying, { error, reason: failure.reason });
+    }
     throw error;
   }
   logger.error("Permanent failure; alerting, not retrying", { error });

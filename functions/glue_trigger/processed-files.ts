@@ -31,7 +31,7 @@ export class ProcessedFilesStore {
   public constructor(
     private readonly dynamodb: DynamoDBClient,
     private readonly tableName: string,
-    private readonly statusIndexName: string,
+    private readonly statusIndexName: string
   ) {}
 
   /** Records each object as `PENDING` with a conditional put, so a duplicate notification adds nothing. */
@@ -62,10 +62,10 @@ export class ProcessedFilesStore {
                 ":pending": { S: "PENDING" },
                 ...(runId === undefined ? {} : { ":run_id": { S: runId } }),
               },
-            }),
-          ),
-        ),
-      ),
+            })
+          )
+        )
+      )
     );
   }
 
@@ -81,10 +81,10 @@ export class ProcessedFilesStore {
               UpdateExpression: "SET trigger_run_id = :run_id",
               ConditionExpression: "attribute_exists(file_key)",
               ExpressionAttributeValues: { ":run_id": { S: runId } },
-            }),
-          ),
-        ),
-      ),
+            })
+          )
+        )
+      )
     );
   }
 
@@ -100,7 +100,7 @@ export class ProcessedFilesStore {
           ExpressionAttributeValues: { ":status": { S: status } },
           ProjectionExpression: "file_key",
           Limit: 1,
-        }),
+        })
       );
       const fileKey = response.Items?.[0]?.file_key?.S;
       if (fileKey !== undefined) {
@@ -117,7 +117,7 @@ export class ProcessedFilesStore {
           TableName: this.tableName,
           Item: toItem(object, receivedAt),
           ConditionExpression: "attribute_not_exists(file_key)",
-        }),
+        })
       );
       return "recorded";
     } catch (error) {
@@ -132,7 +132,7 @@ export class ProcessedFilesStore {
         ConsistentRead: true,
         ProjectionExpression: "#status, trigger_run_id, waiting_for_run_id",
         ExpressionAttributeNames: STATUS_NAME,
-      }),
+      })
     );
     const item = existing.Item;
     const unfinished =

@@ -26,7 +26,7 @@ export type StartDecision =
 export async function startUnlessActive(
   context: TriggerContext,
   triggerSource: TriggerSource,
-  triggerDetail: string,
+  triggerDetail: string
 ): Promise<StartDecision> {
   const { glue, config } = context;
   const activeRun = await findActiveRun(glue, config.workflowName);
@@ -40,7 +40,7 @@ export async function startUnlessActive(
 export function runProperties(
   context: TriggerContext,
   triggerSource: TriggerSource,
-  triggerDetail: string,
+  triggerDetail: string
 ): Record<string, string> {
   return {
     trigger_source: triggerSource,

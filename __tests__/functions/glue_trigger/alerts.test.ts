@@ -1,6 +1,11 @@
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
-import { formatAlert, MAX_SUBJECT_LENGTH, publishAlert, type FailureAlert } from "../../../functions/glue_trigger/alerts";
+import {
+  formatAlert,
+  MAX_SUBJECT_LENGTH,
+  publishAlert,
+  type FailureAlert,
+} from "../../../functions/glue_trigger/alerts";
 import { TOPIC_ARN, WORKFLOW } from "./fixtures";
 
 const snsMock = mockClient(SNSClient);
@@ -48,14 +53,25 @@ describe("formatAlert", () => {
 
   it("says which variables are unset and leaves out what is unknown", () => {
     // Act
-    const alert = formatAlert({ ...ALERT, environment: undefined, workflowName: undefined, requestId: undefined, logGroupName: undefined });
+    const alert = formatAlert({
+      ...ALERT,
+      environment: undefined,
+      workflowName: undefined,
+      requestId: undefined,
+      logGroupName: undefined,
+    });
 
     // Assess
     expect(alert.subject).toBe(
-      "[MetricCare unknown env] Glue trigger failed: EntityNotFoundException on unknown workflow",
+      "[MetricCare unknown env] Glue trigger failed: EntityNotFoundException on unknown workflow"
     );
     expect(alert.message).toBe(
-      [...BODY.slice(0, 2), "Environment: (ENVIRONMENT unset)", "Workflow: (GLUE_WORKFLOW_NAME unset)", ...BODY.slice(4)].join("\n"),
+      [
+        ...BODY.slice(0, 2),
+        "Environment: (ENVIRONMENT unset)",
+        "Workflow: (GLUE_WORKFLOW_NAME unset)",
+        ...BODY.slice(4),
+      ].join("\n")
     );
   });
 
@@ -67,7 +83,9 @@ describe("formatAlert", () => {
     expect(MAX_SUBJECT_LENGTH).toBe(100);
     expect(subject).toHaveLength(100);
     expect(subject).toMatch(/^[\x20-\x7e]+$/);
-    expect(subject).toBe(`[MetricCare dev] Glue trigger failed: EntityNotFoundException on w?rkflow_${"x".repeat(23)}...`);
+    expect(subject).toBe(
+      `[MetricCare dev] Glue trigger failed: EntityNotFoundException on w?rkflow_${"x".repeat(23)}...`
+    );
   });
 });
 

@@ -66,7 +66,11 @@ describe("readConfig", () => {
 describe("readAlertingConfig", () => {
   it("reads the topic, environment and workflow without throwing when they are unset", () => {
     // Act
-    const set = readAlertingConfig({ ALERTS_TOPIC_ARN: "arn:aws:sns:eu-west-1:1:t", ENVIRONMENT: "prod", GLUE_WORKFLOW_NAME: "wf" });
+    const set = readAlertingConfig({
+      ALERTS_TOPIC_ARN: "arn:aws:sns:eu-west-1:1:t",
+      ENVIRONMENT: "prod",
+      GLUE_WORKFLOW_NAME: "wf",
+    });
     const unset = readAlertingConfig({});
 
     // Assess
@@ -78,7 +82,10 @@ describe("readAlertingConfig", () => {
 describe("requireProcessedFilesTable", () => {
   it("returns the table when it is set", () => {
     // Act
-    const table = requireProcessedFilesTable(readConfig({ GLUE_WORKFLOW_NAME: "wf", PROCESSED_FILES_TABLE: "t_dev" }), "S3 events");
+    const table = requireProcessedFilesTable(
+      readConfig({ GLUE_WORKFLOW_NAME: "wf", PROCESSED_FILES_TABLE: "t_dev" }),
+      "S3 events"
+    );
 
     // Assess
     expect(table).toBe("t_dev");
@@ -91,7 +98,7 @@ describe("requireProcessedFilesTable", () => {
     // Assess
     expect(requireTable).toThrow(ConfigurationError);
     expect(requireTable).toThrow(
-      "PROCESSED_FILES_TABLE is not set: S3 events need the processed-files table (docs/processed-files-table.md).",
+      "PROCESSED_FILES_TABLE is not set: S3 events need the processed-files table (docs/processed-files-table.md)."
     );
   });
 

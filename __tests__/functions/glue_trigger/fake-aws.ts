@@ -57,7 +57,10 @@ export async function startFakeGlue(): Promise<FakeGlue> {
       }
       if (target === "StartWorkflowRun") {
         if (runs.some((run) => run.Status === "RUNNING" || run.Status === "STOPPING")) {
-          return sendGlueError(response, { type: "ConcurrentRunsExceededException", message: "Concurrent runs exceeded for workflow" });
+          return sendGlueError(response, {
+            type: "ConcurrentRunsExceededException",
+            message: "Concurrent runs exceeded for workflow",
+          });
         }
         runCount += 1;
         const run: FakeWorkflowRun = {
@@ -69,7 +72,10 @@ export async function startFakeGlue(): Promise<FakeGlue> {
         runs.unshift(run);
         return sendJson(response, 200, { RunId: run.WorkflowRunId });
       }
-      return sendGlueError(response, { type: "UnknownOperationException", message: `Fake Glue does not know ${target}` });
+      return sendGlueError(response, {
+        type: "UnknownOperationException",
+        message: `Fake Glue does not know ${target}`,
+      });
     });
   });
   const endpoint = await listen(server);
@@ -91,7 +97,7 @@ export async function startFakeSns(): Promise<FakeSns> {
       if (form.Action !== "Publish") {
         response.writeHead(400, { "content-type": "text/xml" });
         response.end(
-          `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>${form.Action}</Message></Error></ErrorResponse>`,
+          `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>${form.Action}</Message></Error></ErrorResponse>`
         );
         return;
       }
@@ -100,7 +106,7 @@ export async function startFakeSns(): Promise<FakeSns> {
       response.end(
         '<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult>' +
           `<MessageId>msg-${published.length}</MessageId></PublishResult>` +
-          "<ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></PublishResponse>",
+          "<ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></PublishResponse>"
       );
     });
   });

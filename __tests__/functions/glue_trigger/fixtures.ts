@@ -122,7 +122,13 @@ export function glueJobEvent(jobName: string, state: string, time = "2026-11-22T
     time,
     region: "eu-west-1",
     resources: [],
-    detail: { jobName, severity: state === "SUCCEEDED" ? "INFO" : "ERROR", state, jobRunId: "jr_0123", message: "Job run finished" },
+    detail: {
+      jobName,
+      severity: state === "SUCCEEDED" ? "INFO" : "ERROR",
+      state,
+      jobRunId: "jr_0123",
+      message: "Job run finished",
+    },
   };
 }
 

@@ -9,7 +9,9 @@ import { ACTIVE_RUNS, IDLE_RUNS, useHandlerHarness } from "./harness";
 const mocks = useHandlerHarness();
 const BRONZE = "metriccare_bronze_dev";
 // The run-end events happen at 10:14:00Z; ACTIVE_RUNS started at 09:00:00Z, before them.
-const NEWER_RUN = { Runs: [{ WorkflowRunId: "wr_newer", Status: "RUNNING" as const, StartedOn: new Date("2026-11-22T10:14:30Z") }] };
+const NEWER_RUN = {
+  Runs: [{ WorkflowRunId: "wr_newer", Status: "RUNNING" as const, StartedOn: new Date("2026-11-22T10:14:30Z") }],
+};
 const pending = (fileKey?: string) => ({
   Items: fileKey === undefined ? [] : [{ file_key: { S: fileKey } }],
 });
@@ -26,7 +28,11 @@ describe("handler on a Glue Job State Change", () => {
   it("starts one follow-up run when the final job succeeds and files are waiting", async () => {
     // Prepare
     filesWaiting("PENDING");
-    mocks.glue.on(GetWorkflowRunsCommand).resolves(IDLE_RUNS).on(StartWorkflowRunCommand).resolves({ RunId: "wr_follow_up" });
+    mocks.glue
+      .on(GetWorkflowRunsCommand)
+      .resolves(IDLE_RUNS)
+      .on(StartWorkflowRunCommand)
+      .resolves({ RunId: "wr_follow_up" });
 
     // Act
     const result = await handler(glueJobEvent(FINAL_JOB, "SUCCEEDED"));
@@ -64,7 +70,11 @@ describe("handler on a Glue Job State Change", () => {
   it("finds files that are WAITING as well as PENDING", async () => {
     // Prepare
     filesWaiting("WAITING");
-    mocks.glue.on(GetWorkflowRunsCommand).resolves(IDLE_RUNS).on(StartWorkflowRunCommand).resolves({ RunId: "wr_follow_up" });
+    mocks.glue
+      .on(GetWorkflowRunsCommand)
+      .resolves(IDLE_RUNS)
+      .on(StartWorkflowRunCommand)
+      .resolves({ RunId: "wr_follow_up" });
 
     // Act
     const result = await handler(glueJobEvent(FINAL_JOB, "SUCCEEDED"));
@@ -95,7 +105,11 @@ describe("handler on a Glue Job State Change", () => {
   it.each(["FAILED", "TIMEOUT", "STOPPED"])("treats any job %s as the end of the run", async (state) => {
     // Prepare
     filesWaiting("PENDING");
-    mocks.glue.on(GetWorkflowRunsCommand).resolves(IDLE_RUNS).on(StartWorkflowRunCommand).resolves({ RunId: "wr_follow_up" });
+    mocks.glue
+      .on(GetWorkflowRunsCommand)
+      .resolves(IDLE_RUNS)
+      .on(StartWorkflowRunCommand)
+      .resolves({ RunId: "wr_follow_up" });
 
     // Act
     const result = await handler(glueJobEvent(BRONZE, state));
@@ -119,14 +133,14 @@ describe("handler on a Glue Job State Change", () => {
     await expect(invoke).rejects.toThrow(
       new RunStillFinishingError(
         "wr_active",
-        `Run wr_active of workflow ${WORKFLOW} is still RUNNING after job ${FINAL_JOB} SUCCEEDED ended it; retrying until Glue reports it finished.`,
-      ),
+        `Run wr_active of workflow ${WORKFLOW} is still RUNNING after job ${FINAL_JOB} SUCCEEDED ended it; retrying until Glue reports it finished.`
+      )
     );
     await expect(invoke).rejects.toHaveProperty("name", "RunStillFinishingError");
     expect(mocks.glue).not.toHaveReceivedCommand(StartWorkflowRunCommand);
     expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
     expect(mocks.logs()).toContainEqual(
-      expect.objectContaining({ level: "WARN", reason: "run_still_finishing", triggerSource: "glue_run_end" }),
+      expect.objectContaining({ level: "WARN", reason: "run_still_finishing", triggerSource: "glue_run_end" })
     );
   });
 
@@ -173,7 +187,11 @@ describe("handler on a Glue Job State Change", () => {
   it("starts a catch-up run for a job that does not end a run when no run is active and files wait", async () => {
     // Prepare
     filesWaiting("PENDING");
-    mocks.glue.on(GetWorkflowRunsCommand).resolves(IDLE_RUNS).on(StartWorkflowRunCommand).resolves({ RunId: "wr_catch_up" });
+    mocks.glue
+      .on(GetWorkflowRunsCommand)
+      .resolves(IDLE_RUNS)
+      .on(StartWorkflowRunCommand)
+      .resolves({ RunId: "wr_catch_up" });
 
     // Act
     const result = await handler(glueJobEvent(BRONZE, "SUCCEEDED"));
@@ -214,7 +232,11 @@ describe("handler on a Glue Job State Change", () => {
     it("treats a job's success as a possible end and starts a follow-up run when none is active", async () => {
       // Prepare
       filesWaiting("PENDING");
-      mocks.glue.on(GetWorkflowRunsCommand).resolves(IDLE_RUNS).on(StartWorkflowRunCommand).resolves({ RunId: "wr_follow_up" });
+      mocks.glue
+        .on(GetWorkflowRunsCommand)
+        .resolves(IDLE_RUNS)
+        .on(StartWorkflowRunCommand)
+        .resolves({ RunId: "wr_follow_up" });
 
       // Act
       const result = await handler(glueJobEvent(BRONZE, "SUCCEEDED"));

@@ -12,7 +12,8 @@ import { BUCKET, CONTEXT, OBJECT, s3Event, s3Record, serviceError, setEnvironmen
 import { ACTIVE_RUNS, IDLE_RUNS, useHandlerHarness } from "./harness";
 
 const mocks = useHandlerHarness();
-const conditionFailed = () => new ConditionalCheckFailedException({ $metadata: {}, message: "The conditional request failed" });
+const conditionFailed = () =>
+  new ConditionalCheckFailedException({ $metadata: {}, message: "The conditional request failed" });
 
 describe("handler on S3 ObjectCreated", () => {
   it("records the new object as PENDING, starts a run saying what triggered it, and notes the run on the file", async () => {
@@ -75,10 +76,17 @@ describe("handler on S3 ObjectCreated", () => {
     mocks.glue.on(GetWorkflowRunsCommand).resolves(IDLE_RUNS).on(StartWorkflowRunCommand).resolves({ RunId: "wr_new" });
 
     // Act
-    const result = await handler(s3Event(s3Record(), s3Record({ key: "fhir/encounter/e1.json" }), s3Record({ key: "fhir/condition/c1.json" })));
+    const result = await handler(
+      s3Event(s3Record(), s3Record({ key: "fhir/encounter/e1.json" }), s3Record({ key: "fhir/condition/c1.json" }))
+    );
 
     // Assess
-    expect(result).toMatchObject({ status: "started", runId: "wr_new", newFiles: 3, message: `Started run wr_new of workflow ${WORKFLOW} for 3 new files.` });
+    expect(result).toMatchObject({
+      status: "started",
+      runId: "wr_new",
+      newFiles: 3,
+      message: `Started run wr_new of workflow ${WORKFLOW} for 3 new files.`,
+    });
     expect(mocks.dynamodb).toHaveReceivedCommandTimes(PutItemCommand, 3);
     expect(mocks.glue).toHaveReceivedCommandTimes(StartWorkflowRunCommand, 1);
     expect(mocks.glue).toHaveReceivedCommandWith(StartWorkflowRunCommand, {
@@ -114,7 +122,11 @@ describe("handler on S3 ObjectCreated", () => {
     // Prepare
     mocks.dynamodb.on(PutItemCommand).rejects(conditionFailed()).on(UpdateItemCommand).resolves({});
     mocks.dynamodb.on(GetItemCommand).resolves({ Item: { status: { S: "PENDING" } } });
-    mocks.glue.on(GetWorkflowRunsCommand).resolves(IDLE_RUNS).on(StartWorkflowRunCommand).resolves({ RunId: "wr_retry" });
+    mocks.glue
+      .on(GetWorkflowRunsCommand)
+      .resolves(IDLE_RUNS)
+      .on(StartWorkflowRunCommand)
+      .resolves({ RunId: "wr_retry" });
 
     // Act
     const result = await handler(s3Event());
@@ -162,7 +174,11 @@ describe("handler on S3 ObjectCreated", () => {
       UpdateExpression: "SET #status = :waiting, waiting_for_run_id = :run_id",
       ConditionExpression: "#status = :pending",
       ExpressionAttributeNames: { "#status": "status" },
-      ExpressionAttributeValues: { ":waiting": { S: "WAITING" }, ":pending": { S: "PENDING" }, ":run_id": { S: "wr_active" } },
+      ExpressionAttributeValues: {
+        ":waiting": { S: "WAITING" },
+        ":pending": { S: "PENDING" },
+        ":run_id": { S: "wr_active" },
+      },
     });
   });
 
@@ -193,7 +209,11 @@ describe("handler on S3 ObjectCreated", () => {
       ignoredRecords: 0,
     });
     expect(mocks.dynamodb).toHaveReceivedCommandWith(UpdateItemCommand, {
-      ExpressionAttributeValues: { ":waiting": { S: "WAITING" }, ":pending": { S: "PENDING" }, ":run_id": { S: "wr_winner" } },
+      ExpressionAttributeValues: {
+        ":waiting": { S: "WAITING" },
+        ":pending": { S: "PENDING" },
+        ":run_id": { S: "wr_winner" },
+      },
     });
     expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
   });
@@ -215,12 +235,18 @@ describe("handler on S3 ObjectCreated", () => {
     expect(result).toMatchObject({ status: "skipped", runId: null });
     expect(result).not.toHaveProperty("activeRunId");
     expect(mocks.dynamodb).toHaveReceivedCommandWith(UpdateItemCommand, { UpdateExpression: "SET #status = :waiting" });
-    expect(mocks.logs()).toContainEqual(expect.objectContaining({ level: "WARN", message: "Could not find the run that won the race" }));
+    expect(mocks.logs()).toContainEqual(
+      expect.objectContaining({ level: "WARN", message: "Could not find the run that won the race" })
+    );
   });
 
   it("reports the run it started even when noting trigger_run_id on the files fails", async () => {
     // Prepare
-    mocks.dynamodb.on(PutItemCommand).resolves({}).on(UpdateItemCommand).rejects(serviceError("ThrottlingException", "Rate exceeded", "client", 400));
+    mocks.dynamodb
+      .on(PutItemCommand)
+      .resolves({})
+      .on(UpdateItemCommand)
+      .rejects(serviceError("ThrottlingException", "Rate exceeded", "client", 400));
     mocks.glue.on(GetWorkflowRunsCommand).resolves(IDLE_RUNS).on(StartWorkflowRunCommand).resolves({ RunId: "wr_new" });
 
     // Act
@@ -233,7 +259,7 @@ describe("handler on S3 ObjectCreated", () => {
         level: "WARN",
         message: "Could not note trigger_run_id on the files",
         error: expect.objectContaining({ name: "ThrottlingException", message: "Rate exceeded" }),
-      }),
+      })
     );
   });
 
@@ -262,7 +288,7 @@ describe("handler on S3 ObjectCreated", () => {
         recordIndex: 0,
         reason: 'Record 0 is "ObjectRemoved:Delete", not an ObjectCreated event.',
         triggerSource: "s3",
-      }),
+      })
     );
   });
 
@@ -277,7 +303,10 @@ describe("handler on S3 ObjectCreated", () => {
     // Assess
     expect(result).toMatchObject({ status: "started", newFiles: 1, ignoredRecords: 1 });
     expect(mocks.logs()).toContainEqual(
-      expect.objectContaining({ message: "Ignored S3 record", reason: "Record 0 has no s3.bucket.name or s3.object.key." }),
+      expect.objectContaining({
+        message: "Ignored S3 record",
+        reason: "Record 0 has no s3.bucket.name or s3.object.key.",
+      })
     );
   });
 

@@ -52,7 +52,11 @@ function expectedAlert(triggerSource: string, errorName: string, errorMessage: s
 describe("handler on a schedule", () => {
   it("starts a run and says which rule fired", async () => {
     // Prepare
-    mocks.glue.on(GetWorkflowRunsCommand).resolves(IDLE_RUNS).on(StartWorkflowRunCommand).resolves({ RunId: "wr_nightly" });
+    mocks.glue
+      .on(GetWorkflowRunsCommand)
+      .resolves(IDLE_RUNS)
+      .on(StartWorkflowRunCommand)
+      .resolves({ RunId: "wr_nightly" });
 
     // Act
     const result = await handler(scheduleEvent(), CONTEXT);
@@ -111,7 +115,11 @@ describe("handler on a schedule", () => {
 describe("handler on a manual invocation", () => {
   it("starts a run for {} from the console or CLI", async () => {
     // Prepare
-    mocks.glue.on(GetWorkflowRunsCommand).resolves(IDLE_RUNS).on(StartWorkflowRunCommand).resolves({ RunId: "wr_manual" });
+    mocks.glue
+      .on(GetWorkflowRunsCommand)
+      .resolves(IDLE_RUNS)
+      .on(StartWorkflowRunCommand)
+      .resolves({ RunId: "wr_manual" });
 
     // Act
     const result = await handler({});
@@ -126,7 +134,11 @@ describe("handler on a manual invocation", () => {
     });
     expect(mocks.glue).toHaveReceivedCommandWith(StartWorkflowRunCommand, {
       Name: WORKFLOW,
-      RunProperties: { trigger_source: "manual", triggered_at: "2026-11-22T10:15:00.000Z", trigger_detail: "manual invocation" },
+      RunProperties: {
+        trigger_source: "manual",
+        triggered_at: "2026-11-22T10:15:00.000Z",
+        trigger_detail: "manual invocation",
+      },
     });
   });
 
@@ -160,7 +172,10 @@ describe("handler on a permanent failure", () => {
 
   it.each([
     ["EntityNotFoundException", new EntityNotFoundException({ ...metadata, message: "Entity Not Found" })],
-    ["AccessDeniedException", new AccessDeniedException({ ...metadata, message: "User is not authorized to perform: glue:StartWorkflowRun" })],
+    [
+      "AccessDeniedException",
+      new AccessDeniedException({ ...metadata, message: "User is not authorized to perform: glue:StartWorkflowRun" }),
+    ],
     ["InvalidInputException", new InvalidInputException({ ...metadata, message: "Invalid workflow name" })],
     ["ValidationException", new ValidationException({ ...metadata, message: "1 validation error detected" })],
   ])("publishes exactly one alert and returns failed for Glue %s, without throwing", async (errorName, error) => {
@@ -185,7 +200,9 @@ describe("handler on a permanent failure", () => {
 
   it("alerts a DynamoDB ResourceNotFoundException (the table does not exist) and names the S3 source", async () => {
     // Prepare
-    mocks.dynamodb.on(PutItemCommand).rejects(new ResourceNotFoundException({ ...metadata, message: "Requested resource not found" }));
+    mocks.dynamodb
+      .on(PutItemCommand)
+      .rejects(new ResourceNotFoundException({ ...metadata, message: "Requested resource not found" }));
 
     // Act
     const result = await handler(s3Event(), CONTEXT);
@@ -202,7 +219,7 @@ describe("handler on a permanent failure", () => {
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     expect(mocks.sns).toHaveReceivedCommandWith(
       PublishCommand,
-      expectedAlert("s3", "ResourceNotFoundException", "Requested resource not found"),
+      expectedAlert("s3", "ResourceNotFoundException", "Requested resource not found")
     );
     expect(mocks.glue.calls()).toHaveLength(0);
   });
@@ -226,7 +243,9 @@ describe("handler on a permanent failure", () => {
     });
     expect(mocks.sns).toHaveReceivedCommandWith(PublishCommand, {
       Subject: "[MetricCare dev] Glue trigger failed: ConfigurationError on unknown workflow",
-      Message: expect.stringContaining(`Workflow: (GLUE_WORKFLOW_NAME unset)\nTrigger source: manual\nError: ConfigurationError\nMessage: ${message}`),
+      Message: expect.stringContaining(
+        `Workflow: (GLUE_WORKFLOW_NAME unset)\nTrigger source: manual\nError: ConfigurationError\nMessage: ${message}`
+      ),
     });
     expect(mocks.glue.calls()).toHaveLength(0);
   });
@@ -249,14 +268,18 @@ describe("handler on a permanent failure", () => {
     });
     expect(mocks.sns).toHaveReceivedCommandWith(
       PublishCommand,
-      expectedAlert("glue_run_end", "InvalidEventError", 'Glue Job State Change event has no "detail" object.'),
+      expectedAlert("glue_run_end", "InvalidEventError", 'Glue Job State Change event has no "detail" object.')
     );
   });
 
   it("returns the failure even when publishing the alert fails, and logs why", async () => {
     // Prepare
-    mocks.sns.on(PublishCommand).rejects(serviceError("AuthorizationErrorException", "not authorized to publish", "client", 403));
-    mocks.glue.on(GetWorkflowRunsCommand).rejects(new EntityNotFoundException({ ...metadata, message: "Entity Not Found" }));
+    mocks.sns
+      .on(PublishCommand)
+      .rejects(serviceError("AuthorizationErrorException", "not authorized to publish", "client", 403));
+    mocks.glue
+      .on(GetWorkflowRunsCommand)
+      .rejects(new EntityNotFoundException({ ...metadata, message: "Entity Not Found" }));
 
     // Act
     const result = await handler(scheduleEvent());
@@ -269,14 +292,16 @@ describe("handler on a permanent failure", () => {
         level: "ERROR",
         message: "Could not publish failure alert",
         error: expect.objectContaining({ name: "AuthorizationErrorException" }),
-      }),
+      })
     );
   });
 
   it("logs and returns the failure without publishing when ALERTS_TOPIC_ARN is not set", async () => {
     // Prepare
     setEnvironment({ ALERTS_TOPIC_ARN: undefined });
-    mocks.glue.on(GetWorkflowRunsCommand).rejects(new EntityNotFoundException({ ...metadata, message: "Entity Not Found" }));
+    mocks.glue
+      .on(GetWorkflowRunsCommand)
+      .rejects(new EntityNotFoundException({ ...metadata, message: "Entity Not Found" }));
 
     // Act
     const result = await handler(scheduleEvent());
@@ -284,17 +309,27 @@ describe("handler on a permanent failure", () => {
     // Assess
     expect(result).toMatchObject({ status: "failed", errorName: "EntityNotFoundException" });
     expect(mocks.sns.calls()).toHaveLength(0);
-    expect(mocks.logs()).toContainEqual(expect.objectContaining({ level: "WARN", message: "ALERTS_TOPIC_ARN is not set; no alert published" }));
+    expect(mocks.logs()).toContainEqual(
+      expect.objectContaining({ level: "WARN", message: "ALERTS_TOPIC_ARN is not set; no alert published" })
+    );
   });
 });
 
 describe("handler on a transient failure", () => {
   it.each([
     ["a throttling error", serviceError("ThrottlingException", "Rate exceeded", "client", 400), "throttling"],
-    ["a Glue InternalServiceException", new InternalServiceException({ $metadata: { httpStatusCode: 500 }, message: "Internal error" }), "server"],
+    [
+      "a Glue InternalServiceException",
+      new InternalServiceException({ $metadata: { httpStatusCode: 500 }, message: "Internal error" }),
+      "server",
+    ],
     ["an HTTP 503", serviceError("ServiceUnavailable", "Service unavailable", "server", 503), "server"],
     ["a timeout", Object.assign(new Error("Connection timed out after 1000 ms"), { name: "TimeoutError" }), "timeout"],
-    ["a network error", Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), { code: "ECONNREFUSED" }), "network"],
+    [
+      "a network error",
+      Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), { code: "ECONNREFUSED" }),
+      "network",
+    ],
     ["an unclassified error", new Error("Something unexpected"), "unclassified"],
   ])("rethrows %s for Lambda to retry, and publishes no alert", async (_, error, reason) => {
     // Prepare
@@ -312,7 +347,7 @@ describe("handler on a transient failure", () => {
         message: "Transient failure; throwing so that Lambda retries the event",
         reason,
         triggerSource: "schedule",
-      }),
+      })
     );
   });
 });
@@ -320,7 +355,11 @@ describe("handler on a transient failure", () => {
 describe("handler logs", () => {
   it("writes JSON lines with the trigger source, run id, environment and Lambda context", async () => {
     // Prepare
-    mocks.glue.on(GetWorkflowRunsCommand).resolves(IDLE_RUNS).on(StartWorkflowRunCommand).resolves({ RunId: "wr_nightly" });
+    mocks.glue
+      .on(GetWorkflowRunsCommand)
+      .resolves(IDLE_RUNS)
+      .on(StartWorkflowRunCommand)
+      .resolves({ RunId: "wr_nightly" });
 
     // Act
     const result = await handler(scheduleEvent(), CONTEXT);
@@ -370,7 +409,9 @@ describe("handler logs", () => {
     // Assess
     logger.setLogLevel("INFO");
     expect(atInfo).toEqual([]);
-    expect(mocks.logs()).toEqual([expect.objectContaining({ level: "DEBUG", triggerSource: "glue_run_end", activeRunId: "wr_active" })]);
+    expect(mocks.logs()).toEqual([
+      expect.objectContaining({ level: "DEBUG", triggerSource: "glue_run_end", activeRunId: "wr_active" }),
+    ]);
   });
 
   it("takes its level from LOG_LEVEL and its service name from POWERTOOLS_SERVICE_NAME", () => {
@@ -378,7 +419,9 @@ describe("handler logs", () => {
     setEnvironment({ LOG_LEVEL: "WARN", POWERTOOLS_SERVICE_NAME: "glue-trigger-test" });
     let fresh: typeof logger | undefined;
     jest.isolateModules(() => {
-      fresh = jest.requireActual<typeof import("../../../functions/glue_trigger/logger")>("../../../functions/glue_trigger/logger").logger;
+      fresh = jest.requireActual<typeof import("../../../functions/glue_trigger/logger")>(
+        "../../../functions/glue_trigger/logger"
+      ).logger;
     });
 
     // Act
@@ -387,6 +430,8 @@ describe("handler logs", () => {
 
     // Assess
     expect(fresh?.getLevelName()).toBe("WARN");
-    expect(mocks.logs()).toEqual([expect.objectContaining({ level: "WARN", message: "shown", service: "glue-trigger-test" })]);
+    expect(mocks.logs()).toEqual([
+      expect.objectContaining({ level: "WARN", message: "shown", service: "glue-trigger-test" }),
+    ]);
   });
 });

@@ -35,7 +35,18 @@ export function useHandlerHarness(): Harness {
     setEnvironment();
     jest.useFakeTimers({
       now: NOW,
-      doNotFake: ["nextTick", "setImmediate", "clearImmediate", "setInterval", "clearInterval", "setTimeout", "clearTimeout", "queueMicrotask", "hrtime", "performance"],
+      doNotFake: [
+        "nextTick",
+        "setImmediate",
+        "clearImmediate",
+        "setInterval",
+        "clearInterval",
+        "setTimeout",
+        "clearTimeout",
+        "queueMicrotask",
+        "hrtime",
+        "performance",
+      ],
     });
     written = [];
     const capture = (chunk: string | Uint8Array): boolean => {

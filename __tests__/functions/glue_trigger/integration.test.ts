@@ -16,7 +16,17 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { bundleFunction, type FunctionBundle } from "../../../packaging/bundle-function";
 import { close, listen, startFakeGlue, startFakeSns, type FakeGlue, type FakeSns } from "./fake-aws";
-import { BUCKET, FINAL_JOB, glueJobEvent, s3Event, s3Record, TABLE, testEnvironment, TOPIC_ARN, WORKFLOW } from "./fixtures";
+import {
+  BUCKET,
+  FINAL_JOB,
+  glueJobEvent,
+  s3Event,
+  s3Record,
+  TABLE,
+  testEnvironment,
+  TOPIC_ARN,
+  WORKFLOW,
+} from "./fixtures";
 
 jest.setTimeout(30_000);
 
@@ -81,7 +91,7 @@ beforeAll(async () => {
           Projection: { ProjectionType: "ALL" },
         },
       ],
-    }),
+    })
   );
 });
 
@@ -99,26 +109,34 @@ async function invokeBundle(...events: unknown[]): Promise<Outcome[]> {
   const eventsPath = join(workDir, "events.json");
   const outcomesPath = join(workDir, "outcomes.json");
   writeFileSync(eventsPath, JSON.stringify(events));
-  const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, "run-bundle.mjs"), bundlePath, eventsPath, outcomesPath], {
-    env: {
-      PATH: process.env.PATH,
-      ...testEnvironment(),
-      AWS_ENDPOINT_URL_GLUE: glue.endpoint,
-      AWS_ENDPOINT_URL_SNS: sns.endpoint,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
-      // One attempt: the SDK's own back-off would only slow the throttling case down.
-      AWS_MAX_ATTEMPTS: "1",
-      AWS_CONFIG_FILE: join(workDir, "no-config"),
-      AWS_SHARED_CREDENTIALS_FILE: join(workDir, "no-credentials"),
-      LOG_LEVEL: "INFO",
-    },
-  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [join(__dirname, "run-bundle.mjs"), bundlePath, eventsPath, outcomesPath],
+    {
+      env: {
+        PATH: process.env.PATH,
+        ...testEnvironment(),
+        AWS_ENDPOINT_URL_GLUE: glue.endpoint,
+        AWS_ENDPOINT_URL_SNS: sns.endpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
+        // One attempt: the SDK's own back-off would only slow the throttling case down.
+        AWS_MAX_ATTEMPTS: "1",
+        AWS_CONFIG_FILE: join(workDir, "no-config"),
+        AWS_SHARED_CREDENTIALS_FILE: join(workDir, "no-credentials"),
+        LOG_LEVEL: "INFO",
+      },
+    }
+  );
   logLines = stdout.split("\n").filter((line) => line !== "");
   return JSON.parse(readFileSync(outcomesPath, "utf8"));
 }
 
 async function fileItem(fileKey: string): Promise<Record<string, AttributeValue> | undefined> {
-  return (await dynamodb.send(new GetItemCommand({ TableName: TABLE, Key: { file_key: { S: fileKey } }, ConsistentRead: true }))).Item;
+  return (
+    await dynamodb.send(
+      new GetItemCommand({ TableName: TABLE, Key: { file_key: { S: fileKey } }, ConsistentRead: true })
+    )
+  ).Item;
 }
 
 /** What the Bronze job does when it finishes a file. */
@@ -130,7 +148,7 @@ async function markProcessed(fileKey: string): Promise<void> {
       UpdateExpression: "SET #status = :processed",
       ExpressionAttributeNames: { "#status": "status" },
       ExpressionAttributeValues: { ":processed": { S: "PROCESSED" } },
-    }),
+    })
   );
 }
 
@@ -173,7 +191,12 @@ describe("the glue_trigger bundle", () => {
       });
       expect(glueCalls()).toEqual(["GetWorkflowRuns", "StartWorkflowRun"]);
       expect(logLines.map((line) => JSON.parse(line))).toEqual([
-        expect.objectContaining({ level: "INFO", triggerSource: "s3", runId: "wr_1", function_request_id: "it-request-1" }),
+        expect.objectContaining({
+          level: "INFO",
+          triggerSource: "s3",
+          runId: "wr_1",
+          function_request_id: "it-request-1",
+        }),
       ]);
       expect(glue.requests[1]?.body).toEqual({
         Name: WORKFLOW,
@@ -191,7 +214,7 @@ describe("the glue_trigger bundle", () => {
           object_key: { S: KEY_A },
           status: { S: "PENDING" },
           trigger_run_id: { S: "wr_1" },
-        }),
+        })
       );
     });
 
@@ -203,7 +226,11 @@ describe("the glue_trigger bundle", () => {
       const [outcome] = await invokeBundle(s3Event(s3Record({ key: KEY_A, versionId: "a-v1" })));
 
       // Assess
-      expect(outcome?.returned).toMatchObject({ status: "skipped", duplicateFiles: 1, message: "No new files: 1 already recorded (duplicate notification)." });
+      expect(outcome?.returned).toMatchObject({
+        status: "skipped",
+        duplicateFiles: 1,
+        message: "No new files: 1 already recorded (duplicate notification).",
+      });
       expect(glueCalls()).toEqual([]);
       expect((await dynamodb.send(new ScanCommand({ TableName: TABLE }))).Count).toBe(1);
     });
@@ -219,7 +246,7 @@ describe("the glue_trigger bundle", () => {
       expect(outcome?.returned).toMatchObject({ status: "skipped", activeRunId: "wr_1", newFiles: 1 });
       expect(glueCalls()).toEqual(["GetWorkflowRuns"]);
       expect(await fileItem(FILE_B)).toEqual(
-        expect.objectContaining({ status: { S: "WAITING" }, waiting_for_run_id: { S: "wr_1" } }),
+        expect.objectContaining({ status: { S: "WAITING" }, waiting_for_run_id: { S: "wr_1" } })
       );
     });
 
@@ -300,7 +327,9 @@ describe("the glue_trigger bundle", () => {
         Action: "Publish",
         TopicArn: TOPIC_ARN,
         Subject: `[MetricCare dev] Glue trigger failed: EntityNotFoundException on ${WORKFLOW}`,
-        Message: expect.stringContaining("Trigger source: manual\nError: EntityNotFoundException\nMessage: Workflow not found"),
+        Message: expect.stringContaining(
+          "Trigger source: manual\nError: EntityNotFoundException\nMessage: Workflow not found"
+        ),
       });
     });
   });

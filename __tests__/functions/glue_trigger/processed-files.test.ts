@@ -35,7 +35,8 @@ const BARE_FILE: S3ObjectNotice = {
   sequencer: "0055AED6DCD90281E6",
   eventTime: undefined,
 };
-const conditionFailed = () => new ConditionalCheckFailedException({ $metadata: {}, message: "The conditional request failed" });
+const conditionFailed = () =>
+  new ConditionalCheckFailedException({ $metadata: {}, message: "The conditional request failed" });
 
 beforeEach(() => {
   dynamoMock.reset();
@@ -151,7 +152,11 @@ describe("ProcessedFilesStore.markWaiting", () => {
       UpdateExpression: "SET #status = :waiting, waiting_for_run_id = :run_id",
       ConditionExpression: "#status = :pending",
       ExpressionAttributeNames: { "#status": "status" },
-      ExpressionAttributeValues: { ":waiting": { S: "WAITING" }, ":pending": { S: "PENDING" }, ":run_id": { S: "wr_active" } },
+      ExpressionAttributeValues: {
+        ":waiting": { S: "WAITING" },
+        ":pending": { S: "PENDING" },
+        ":run_id": { S: "wr_active" },
+      },
     });
   });
 

@@ -57,7 +57,7 @@ describe("detectTrigger", () => {
       { ...s3Record(), eventSource: "aws:sqs" },
       s3Record({ key: "bad%E0%A4%A.json" }),
       s3Record({ versionId: undefined, eTag: undefined, sequencer: undefined }),
-      s3Record({ key: "fhir/ok.json" }),
+      s3Record({ key: "fhir/ok.json" })
     );
 
     // Act
@@ -109,10 +109,26 @@ describe("detectTrigger", () => {
   });
 
   it.each([
-    ["has no detail", { ...glueJobEvent("j", "FAILED"), detail: undefined }, 'Glue Job State Change event has no "detail" object.'],
-    ["has a detail that is not an object", { ...glueJobEvent("j", "FAILED"), detail: "x" }, 'Glue Job State Change event has no "detail" object.'],
-    ["has no job name", { ...glueJobEvent("j", "FAILED"), detail: { state: "FAILED" } }, "Glue Job State Change event has no detail.jobName or detail.state."],
-    ["has no valid time", { ...glueJobEvent("j", "FAILED"), time: "yesterday" }, 'Glue Job State Change event has no valid "time".'],
+    [
+      "has no detail",
+      { ...glueJobEvent("j", "FAILED"), detail: undefined },
+      'Glue Job State Change event has no "detail" object.',
+    ],
+    [
+      "has a detail that is not an object",
+      { ...glueJobEvent("j", "FAILED"), detail: "x" },
+      'Glue Job State Change event has no "detail" object.',
+    ],
+    [
+      "has no job name",
+      { ...glueJobEvent("j", "FAILED"), detail: { state: "FAILED" } },
+      "Glue Job State Change event has no detail.jobName or detail.state.",
+    ],
+    [
+      "has no valid time",
+      { ...glueJobEvent("j", "FAILED"), time: "yesterday" },
+      'Glue Job State Change event has no valid "time".',
+    ],
   ])("throws an InvalidEventError for a Glue event that %s", (_, event, message) => {
     // Act
     const detect = () => detectTrigger(event);
