@@ -1,0 +1,57 @@
+"""Silver: a Bronze row into a typed Silver row, or a quarantine row saying why not."""
+
+import datetime as dt
+import json
+from typing import Any, Callable, Dict, Iterable, List, Tuple
+
+from .bronze import pick_latest
+from .schemas import BRONZE_TABLES
+from .silver_common import Flattened, Rejection, quarantine_row
+from .silver_condition import flatten_condition
+from .silver_encounter import flatten_encounter
+from .silver_patient import flatten_patient
+
+SILVER, QUARANTINE = "silver", "quarantine"
+
+FLATTENERS: Dict[str, Callable[[Dict[str, Any], Dict[str, Any], dt.datetime], Flattened]] = {
+    "patient": flatten_patient,
+    "encounter": flatten_encounter,
+    "condition": flatten_condition,
+}
+_RESOURCE_TYPES = {table: resource_type for resource_type, table in BRONZE_TABLES.items()}
+
+
+def to_silver(table: str, bronze_row: Dict[str, Any], processed_at: dt.datetime) -> Tuple[str, Dict[str, Any]]:
+    """(`"silver"`, row) or (`"quarantine"`, row) for one row of Bronze table `table`."""
+    try:
+        resource = json.loads(bronze_row["resource_json"])
+    except (TypeError, ValueError) as error:
+        return QUARANTINE, quarantine_row(bronze_row, [Rejection("unreadable_resource", f"resource_json is not JSON: {error}")], processed_at)
+    expected = _RESOURCE_TYPES[table]
+    if not isinstance(resource, dict) or resource.get("resourceType") != expected:
+        found = resource.get("resourceType") if isinstance(resource, dict) else None
+        return QUARANTINE, quarantine_row(bronze_row, [Rejection("wrong_resource_type", f"resourceType {json.dumps(found)} in the {table} table")], processed_at)
+    flattened = FLATTENERS[table](resource, bronze_row, processed_at)
+    if flattened.row is None:
+        return QUARANTINE, quarantine_row(bronze_row, flattened.rejections, processed_at)
+    return SILVER, flattened.row
+
+
+def latest_per_id(bronze_rows: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """One Bronze row per id, the latest by `meta.lastUpdated` (`bronze.pick_latest`); the Silver job
+    does the same with `reduceByKey(pick_latest)` before flattening, so only the current version of
+    a resource is validated and a stale invalid version never reaches quarantine."""
+    latest: Dict[str, Dict[str, Any]] = {}
+    for row in bronze_rows:
+        latest[row["id"]] = pick_latest(latest[row["id"]], row) if row["id"] in latest else row
+    return list(latest.values())
+
+
+def split_rdd(table: str, bronze_rows: Any, processed_at: dt.datetime) -> Tuple[Any, Any]:
+    """(Silver rows, quarantine rows) as RDDs from an RDD of Bronze row dicts: `latest_per_id`, then
+    `to_silver`, the same steps Spark runs in parallel."""
+    results = bronze_rows.keyBy(lambda row: row["id"]).reduceByKey(pick_latest).values().map(lambda row: to_silver(table, row, processed_at))
+    results = results.cache()  # read twice, by the two filters below
+    silver = results.filter(lambda result: result[0] == SILVER).map(lambda result: result[1])
+    quarantine = results.filter(lambda result: result[0] == QUARANTINE).map(lambda result: result[1])
+    return silver, quarantine
