@@ -15,6 +15,11 @@ export interface ContentAddressedObjectProps {
   /** Key prefix, ending in `/`, e.g. `glue/scripts/`. */
   readonly keyPrefix: string;
   /**
+   * Name part of the key (before `-<sha256>`).
+   * @default - the file name without extension
+   */
+  readonly name?: string;
+  /**
    * MIME type of the object.
    * @default - from the file extension (`.py`, `.json`, `.zip`), else `application/octet-stream`
    */
@@ -57,7 +62,7 @@ export class ContentAddressedObject extends Construct {
     }
     this.contentHash = hashContent(readFileSync(props.sourcePath));
     const extension = extname(props.sourcePath);
-    const name = basename(props.sourcePath, extension);
+    const name = props.name ?? basename(props.sourcePath, extension);
     const asset = new TerraformAsset(this, "asset", { path: props.sourcePath, type: AssetType.FILE, assetHash: this.contentHash.sha256Hex });
 
     this.bucket = props.bucket;

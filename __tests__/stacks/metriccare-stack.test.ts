@@ -1,0 +1,167 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { metricCareConfig } from "../../config/metriccare.config";
+import { toWorkspaceValues } from "../../stacks/workspace-settings";
+import { buildMetricCareStack, PROJECT_ROOT } from "../support/metriccare-stack";
+import { addressByPath, onlyResource, policyStatements, resourceAt, resourcesOf, type Block } from "../support/terraform-json";
+
+const sha256 = (path: string): string => createHash("sha256").update(readFileSync(path)).digest("hex");
+const ref = (address: string, attribute: string): string => `\${${address}.${attribute}}`;
+
+describe("MetricCareStack", () => {
+  // Prepare (shared): one synth of the whole stack from the repository's configuration.
+  const { json, bundle } = buildMetricCareStack();
+  const byPath = (type: string, path: string): Block => resourceAt(json, addressByPath(json, type, path));
+
+  describe("workspace-based environments", () => {
+    it("synthesizes every environment's settings into one locals map keyed by workspace", () => {
+      // Assess
+      const environments = json.locals?.environments as Record<string, Record<string, unknown>>;
+      expect(Object.keys(environments).sort()).toEqual(["dev", "prod", "staging"]);
+      for (const env of metricCareConfig.environments) expect(environments[env.name]).toEqual(toWorkspaceValues(env));
+      expect(environments.prod).toMatchObject({ lambda_memory_size_mb: 512, lambda_timeout_seconds: 120, glue_worker_type: "G.2X", glue_number_of_workers: 10, deletion_protection: true });
+      expect(environments.dev).toMatchObject({ lambda_memory_size_mb: 256, schedule_expression: "cron(0 6 * * ? *)", log_retention_days: 14, deletion_protection: false });
+    });
+
+    it("selects the entry of terraform.workspace, falling back to the first only for the guard to report", () => {
+      expect(json.locals?.workspace).toBe("${terraform.workspace}");
+      expect(json.locals?.workspace_configured).toBe("${contains(keys(local.environments), local.workspace)}");
+      expect(json.locals?.environment).toBe('${local.environments[local.workspace_configured ? local.workspace : "dev"]}');
+    });
+
+    it("fails plan in an unconfigured workspace with a message naming the configured ones", () => {
+      const guard = onlyResource(json, "terraform_data");
+      const [precondition] = (guard.lifecycle as { precondition: Block[] }).precondition;
+      expect(precondition?.condition).toBe("${local.workspace_configured}");
+      expect(precondition?.error_message).toContain('Terraform workspace "${terraform.workspace}" is not a configured MetricCare environment');
+      expect(precondition?.error_message).toContain("Configured workspaces: dev, staging, prod.");
+    });
+
+    it("names resources and tags them after the workspace", () => {
+      expect(onlyResource(json, "aws_sns_topic").name).toBe("metriccare_alerts_${local.workspace}");
+      expect(onlyResource(json, "aws_lambda_function").function_name).toBe("metriccare_trigger_glue_${local.workspace}");
+      expect(onlyResource(json, "aws_glue_workflow").name).toBe("metriccare_etl_workflow_${local.workspace}");
+      expect(json.provider?.aws?.[0]).toEqual(
+        expect.objectContaining({ region: "us-east-1", default_tags: [{ tags: { Project: "MetricCare", Environment: "${local.workspace}", ManagedBy: "cdktf" } }] }),
+      );
+    });
+
+    it("reads per-environment values from the selected entry", () => {
+      const fn = onlyResource(json, "aws_lambda_function");
+      expect(fn.memory_size).toBe("${local.environment.lambda_memory_size_mb}");
+      expect(fn.timeout).toBe("${local.environment.lambda_timeout_seconds}");
+      expect(byPath("aws_cloudwatch_event_rule", "event_bridge/schedule").schedule_expression).toBe("${local.environment.schedule_expression}");
+      expect(onlyResource(json, "aws_dynamodb_table").deletion_protection_enabled).toBe("${local.environment.deletion_protection}");
+      expect(byPath("aws_glue_job", "bronze_job/job")).toMatchObject({ worker_type: "${local.environment.glue_worker_type}", number_of_workers: "${local.environment.glue_number_of_workers}" });
+      expect(onlyResource(json, "aws_glue_data_catalog_encryption_settings").count).toBe("${local.environment.manage_data_catalog_encryption ? 1 : 0}");
+    });
+
+    it("keeps state local unless an S3 backend is configured", () => {
+      expect(json.terraform?.backend).toBeUndefined();
+      const { json: withS3 } = buildMetricCareStack({ bundle, state: { bucket: "acme-terraform-state", region: "eu-west-1", key: "metriccare/terraform.tfstate" } });
+      expect((withS3.terraform?.backend as Record<string, Block>).s3).toEqual({
+        bucket: "acme-terraform-state",
+        key: "metriccare/terraform.tfstate",
+        region: "eu-west-1",
+        encrypt: true,
+        use_lockfile: true,
+        workspace_key_prefix: "workspaces",
+      });
+    });
+  });
+
+  describe("Glue workflow", () => {
+    it("runs bronze on demand, then silver and gold each when the previous job SUCCEEDED", () => {
+      const workflow = addressByPath(json, "aws_glue_workflow", "etl_workflow/workflow");
+      const job = (layer: string): string => ref(addressByPath(json, "aws_glue_job", `${layer}_job/job`), "name");
+      expect(resourceAt(json, workflow).max_concurrent_runs).toBe(1);
+      expect(byPath("aws_glue_trigger", "etl_workflow/start_bronze")).toMatchObject({ type: "ON_DEMAND", workflow_name: ref(workflow, "name"), actions: [{ job_name: job("bronze") }] });
+      expect(byPath("aws_glue_trigger", "etl_workflow/bronze_to_silver")).toMatchObject({
+        type: "CONDITIONAL",
+        start_on_creation: true,
+        predicate: { conditions: [{ job_name: job("bronze"), state: "SUCCEEDED", logical_operator: "EQUALS" }] },
+        actions: [{ job_name: job("silver") }],
+      });
+      expect(byPath("aws_glue_trigger", "etl_workflow/silver_to_gold")).toMatchObject({
+        predicate: { conditions: [{ job_name: job("silver"), state: "SUCCEEDED", logical_operator: "EQUALS" }] },
+        actions: [{ job_name: job("gold") }],
+      });
+    });
+
+    it.each(["bronze", "silver", "gold"])("points the %s job at the uploaded script object with its content hash in the key", (layer) => {
+      const object = addressByPath(json, "aws_s3_object", `upload_scripts/glue_script_${layer}_job/object`);
+      const script = join(PROJECT_ROOT, "etl", "jobs", `${layer}_job.py`);
+      expect(resourceAt(json, object).key).toBe(`glue/scripts/${layer}_job-${sha256(script)}.py`);
+      expect((byPath("aws_glue_job", `${layer}_job/job`).command as Block).script_location).toBe(`s3://${ref(object, "bucket")}/${ref(object, "key")}`);
+    });
+  });
+
+  describe("trigger Lambda", () => {
+    it("deploys the uploaded ZIP by content hash", () => {
+      const object = addressByPath(json, "aws_s3_object", "upload_scripts/function_glue_trigger/object");
+      expect(resourceAt(json, object).key).toBe(`lambda/glue_trigger/glue_trigger-${bundle.sha256Hex}.zip`);
+      expect(onlyResource(json, "aws_lambda_function")).toMatchObject({
+        s3_key: ref(object, "key"),
+        source_code_hash: bundle.sha256Base64,
+        runtime: "nodejs22.x",
+        handler: "index.handler",
+        architectures: ["arm64"],
+      });
+    });
+
+    it("gets the workflow, final job, topic and table through its environment", () => {
+      expect((onlyResource(json, "aws_lambda_function").environment as Block).variables).toEqual({
+        GLUE_WORKFLOW_NAME: ref(addressByPath(json, "aws_glue_workflow", "etl_workflow/workflow"), "name"),
+        GLUE_FINAL_JOB_NAME: ref(addressByPath(json, "aws_glue_job", "gold_job/job"), "name"),
+        ALERTS_TOPIC_ARN: ref(addressByPath(json, "aws_sns_topic", "alerts/topic"), "arn"),
+        PROCESSED_FILES_TABLE: ref(addressByPath(json, "aws_dynamodb_table", "processed_files/table"), "name"),
+        PROCESSED_FILES_STATUS_INDEX: "status_index",
+        ENVIRONMENT: "${local.workspace}",
+        LOG_LEVEL: "${local.environment.log_level}",
+        POWERTOOLS_SERVICE_NAME: "metriccare-glue-trigger",
+      });
+    });
+
+    it("may start runs of this workflow only, publish to the topic and track files in the table", () => {
+      const policy = byPath("aws_iam_role_policy", "trigger_glue/role/policy");
+      const statements = policyStatements(json, policy.policy);
+      const bySid = (sid: string) => statements.find((s) => s.sid === sid);
+      const table = addressByPath(json, "aws_dynamodb_table", "processed_files/table");
+      expect(bySid("StartThisWorkflow")).toMatchObject({ actions: ["glue:GetWorkflowRuns", "glue:StartWorkflowRun"], resources: [ref(addressByPath(json, "aws_glue_workflow", "etl_workflow/workflow"), "arn")] });
+      expect(bySid("PublishAlerts")).toMatchObject({ actions: ["sns:Publish"], resources: [ref(addressByPath(json, "aws_sns_topic", "alerts/topic"), "arn")] });
+      expect(bySid("TrackProcessedFiles")).toMatchObject({ actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], resources: [ref(table, "arn")] });
+      expect(bySid("FindFilesByStatus")).toMatchObject({ actions: ["dynamodb:Query"], resources: [`${ref(table, "arn")}/index/status_index`] });
+      expect(bySid("WriteOwnLogs")?.resources).toEqual([
+        `arn:${"${data.aws_partition.partition.partition}"}:logs:us-east-1:\${data.aws_caller_identity.current.account_id}:log-group:${ref(addressByPath(json, "aws_cloudwatch_log_group", "trigger_glue/logs/log_group"), "name")}:log-stream:*`,
+      ]);
+    });
+
+    it("is invoked for new FHIR objects in the raw bucket only, by this account", () => {
+      const raw = addressByPath(json, "aws_s3_bucket", "raw_bucket/bucket");
+      const fn = addressByPath(json, "aws_lambda_function", "trigger_glue/function");
+      const notification = onlyResource(json, "aws_s3_bucket_notification");
+      expect(notification.bucket).toBe(ref(raw, "id"));
+      expect(notification.lambda_function).toEqual([
+        { id: "object-created-json", events: ["s3:ObjectCreated:*"], filter_prefix: "fhir/", filter_suffix: ".json", lambda_function_arn: ref(fn, "arn") },
+        { id: "object-created-ndjson", events: ["s3:ObjectCreated:*"], filter_prefix: "fhir/", filter_suffix: ".ndjson", lambda_function_arn: ref(fn, "arn") },
+      ]);
+      expect(byPath("aws_lambda_permission", "trigger_glue/allow_s3_object_created")).toMatchObject({
+        principal: "s3.${data.aws_partition.partition.dns_suffix}",
+        source_arn: ref(raw, "arn"),
+        source_account: "${data.aws_caller_identity.current.account_id}",
+      });
+      expect(notification.depends_on).toEqual([addressByPath(json, "aws_lambda_permission", "trigger_glue/allow_s3_object_created")]);
+    });
+  });
+
+  it("exposes the seed module's outputs", () => {
+    const fn = addressByPath(json, "aws_lambda_function", "trigger_glue/function");
+    expect(json.output?.lambda_arn).toMatchObject({ value: ref(fn, "arn") });
+    expect(json.output?.lambda_name).toMatchObject({ value: ref(fn, "function_name") });
+    expect(json.output?.lambda_role_arn).toMatchObject({ value: ref(addressByPath(json, "aws_iam_role", "trigger_glue/role/role"), "arn") });
+    expect(Object.keys(json.output ?? {}).sort()).toEqual(
+      ["alerts_topic_arn", "bronze_database_name", "glue_workflow_name", "gold_database_name", "kms_key_arn", "lakehouse_bucket_name", "lambda_arn", "lambda_name", "lambda_role_arn", "processed_files_table_name", "raw_bucket_name", "scripts_bucket_name", "silver_database_name"],
+    );
+  });
+});

@@ -1,0 +1,29 @@
+import { Testing } from "cdktf";
+import { resolve } from "node:path";
+import { metricCareConfig } from "../../config/metriccare.config";
+import type { MetricCareConfig } from "../../config/types";
+import { validateConfig } from "../../config/validate-config";
+import type { FunctionBundle } from "../../packaging/bundle-function";
+import { MetricCareStack, projectSources } from "../../stacks/metriccare-stack";
+import type { S3StateSettings } from "../../stacks/state-backend";
+import { fixtureFunctionBundle, synthStack, tempDirectory } from "./test-context";
+import type { TerraformJson } from "./terraform-json";
+
+/** The repository root (the stack uploads its etl/ folder). */
+export const PROJECT_ROOT = resolve(__dirname, "..", "..");
+
+/** Builds the whole MetricCare stack from the repository's configuration (or a variant of it). */
+export function buildMetricCareStack(options: { config?: MetricCareConfig; bundle?: FunctionBundle; state?: S3StateSettings } = {}): {
+  stack: MetricCareStack;
+  json: TerraformJson;
+  bundle: FunctionBundle;
+} {
+  const bundle = options.bundle ?? fixtureFunctionBundle();
+  const sources = { ...projectSources(PROJECT_ROOT, bundle), stagingDirectory: tempDirectory() };
+  const stack = new MetricCareStack(Testing.app(), "metriccare", {
+    config: validateConfig(options.config ?? metricCareConfig),
+    sources,
+    state: options.state,
+  });
+  return { stack, json: synthStack(stack), bundle };
+}
