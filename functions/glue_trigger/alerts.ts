@@ -14,6 +14,11 @@ export interface FailureAlert {
   readonly requestId: string | undefined;
   /** CloudWatch log group of the function. @default - not shown */
   readonly logGroupName: string | undefined;
+  /**
+   * `s3://bucket/key` of each object in an S3 event: the failure may have come before they were recorded,
+   * and the event is not retried. @default - no objects listed
+   */
+  readonly s3Objects?: readonly string[];
 }
 
 /** An SNS message ready to publish. */
@@ -24,6 +29,9 @@ export interface AlertMessage {
 
 /** SNS rejects subjects over 100 characters or with characters outside printable ASCII. */
 export const MAX_SUBJECT_LENGTH = 100;
+
+/** Objects listed in one alert; S3 sends one record per notification, so more is rare. */
+export const MAX_LISTED_OBJECTS = 10;
 
 /** Words a failure alert: the subject names environment, error and workflow; the body adds source, message and where to look. */
 export function formatAlert(alert: FailureAlert): AlertMessage {
@@ -41,6 +49,15 @@ export function formatAlert(alert: FailureAlert): AlertMessage {
   ];
   if (alert.requestId !== undefined) lines.push(`Lambda request id: ${alert.requestId}`);
   if (alert.logGroupName !== undefined) lines.push(`Log group: ${alert.logGroupName}`);
+  const objects = alert.s3Objects ?? [];
+  if (objects.length > 0) {
+    lines.push(
+      "",
+      "S3 objects in the event (any that is not in the processed-files table: copy it onto itself to notify again):",
+      ...objects.slice(0, MAX_LISTED_OBJECTS).map((uri) => `- ${uri}`),
+      ...(objects.length > MAX_LISTED_OBJECTS ? [`- ... and ${objects.length - MAX_LISTED_OBJECTS} more`] : [])
+    );
+  }
   return {
     subject: toSubject(
       `[MetricCare ${alert.environment ?? "unknown env"}] Glue trigger failed: ${alert.errorName} on ${

@@ -30,8 +30,9 @@ export async function handler(event: unknown, context?: Context): Promise<GlueTr
   const alerting = readAlertingConfig(process.env);
   logger.appendKeys({ environment: alerting.environment, workflowName: alerting.workflowName });
   let triggerSource: TriggerSource = "manual";
+  let trigger: Trigger | undefined;
   try {
-    const trigger = detectTrigger(event);
+    trigger = detectTrigger(event);
     triggerSource = trigger.source;
     logger.appendKeys({ triggerSource });
     const result = await runTrigger(trigger, {
@@ -54,7 +55,8 @@ export async function handler(event: unknown, context?: Context): Promise<GlueTr
       triggerSource = error.triggerSource;
       logger.appendKeys({ triggerSource });
     }
-    return onFailure(error, triggerSource, alerting, context);
+    const s3Objects = trigger?.source === "s3" ? trigger.objects.map((o) => `s3://${o.bucket}/${o.objectKey}`) : [];
+    return onFailure(error, { triggerSource, alerting, context, s3Objects });
   }
 }
 
@@ -103,11 +105,17 @@ async function onStartRequest(
   }
 }
 
+/** What a failure report needs besides the error. */
+interface FailureContext {
+  readonly triggerSource: TriggerSource;
+  readonly alerting: AlertingConfig;
+  readonly context: Context | undefined;
+  readonly s3Objects: readonly string[];
+}
+
 async function onFailure(
   error: unknown,
-  triggerSource: TriggerSource,
-  alerting: AlertingConfig,
-  context: Context | undefined
+  { triggerSource, alerting, context, s3Objects }: FailureContext
 ): Promise<GlueTriggerResult> {
   const failure = classifyError(error);
   if (failure.kind === "transient") {
@@ -132,6 +140,7 @@ async function onFailure(
         errorMessage: failure.errorMessage,
         requestId: context?.awsRequestId,
         logGroupName: context?.logGroupName,
+        s3Objects,
       });
       logger.info("Published failure alert", { alertMessageId: messageId });
     } catch (alertError) {

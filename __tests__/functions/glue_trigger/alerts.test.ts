@@ -2,6 +2,7 @@ import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import {
   formatAlert,
+  MAX_LISTED_OBJECTS,
   MAX_SUBJECT_LENGTH,
   publishAlert,
   type FailureAlert,
@@ -71,6 +72,26 @@ describe("formatAlert", () => {
         "Environment: (ENVIRONMENT unset)",
         "Workflow: (GLUE_WORKFLOW_NAME unset)",
         ...BODY.slice(4),
+      ].join("\n")
+    );
+  });
+
+  it("lists the objects of an S3 event, at most 10, and how to notify them again", () => {
+    // Prepare
+    const s3Objects = Array.from({ length: 12 }, (_, i) => `s3://metriccare-raw-dev/fhir/f${i}.json`);
+
+    // Act
+    const { message } = formatAlert({ ...ALERT, requestId: undefined, logGroupName: undefined, s3Objects });
+
+    // Assess
+    expect(MAX_LISTED_OBJECTS).toBe(10);
+    expect(message).toBe(
+      [
+        ...BODY,
+        "",
+        "S3 objects in the event (any that is not in the processed-files table: copy it onto itself to notify again):",
+        ...s3Objects.slice(0, 10).map((uri) => `- ${uri}`),
+        "- ... and 2 more",
       ].join("\n")
     );
   });

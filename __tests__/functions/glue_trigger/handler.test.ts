@@ -13,6 +13,7 @@ import { PublishCommand } from "@aws-sdk/client-sns";
 import { handler } from "../../../functions/glue_trigger";
 import { logger } from "../../../functions/glue_trigger/logger";
 import {
+  BUCKET,
   CONTEXT,
   FINAL_JOB,
   glueJobEvent,
@@ -30,7 +31,8 @@ const mocks = useHandlerHarness();
 const metadata = { $metadata: { httpStatusCode: 400 } };
 
 /** The alert the function publishes for a failure, worked out from the test environment. */
-function expectedAlert(triggerSource: string, errorName: string, errorMessage: string, workflow = WORKFLOW) {
+function expectedAlert(triggerSource: string, errorName: string, errorMessage: string, objectLines: string[] = []) {
+  const workflow = WORKFLOW;
   return {
     TopicArn: TOPIC_ARN,
     Subject: `[MetricCare dev] Glue trigger failed: ${errorName} on ${workflow}`.slice(0, 100),
@@ -45,6 +47,7 @@ function expectedAlert(triggerSource: string, errorName: string, errorMessage: s
       `Message: ${errorMessage}`,
       `Lambda request id: ${CONTEXT.awsRequestId}`,
       `Log group: ${CONTEXT.logGroupName}`,
+      ...objectLines,
     ].join("\n"),
   };
 }
@@ -219,7 +222,11 @@ describe("handler on a permanent failure", () => {
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     expect(mocks.sns).toHaveReceivedCommandWith(
       PublishCommand,
-      expectedAlert("s3", "ResourceNotFoundException", "Requested resource not found")
+      expectedAlert("s3", "ResourceNotFoundException", "Requested resource not found", [
+        "",
+        "S3 objects in the event (any that is not in the processed-files table: copy it onto itself to notify again):",
+        `- s3://${BUCKET}/fhir/patient/2026-11-22/Patient batch 1.json`,
+      ])
     );
     expect(mocks.glue.calls()).toHaveLength(0);
   });
