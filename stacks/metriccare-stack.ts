@@ -299,6 +299,7 @@ export class MetricCareStack extends TerraformStack {
         trailName: name("data_events"),
         bucketName: bucket(BUCKET_PURPOSES.cloudtrail),
         accessLogs: logsTo(BUCKET_PURPOSES.cloudtrail),
+        ...lifecycle,
         kmsKey: key,
         dataBuckets: [raw, lakehouse],
       });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { metricCareConfig } from "../../config/metriccare.config";
 import { toWorkspaceValues } from "../../stacks/workspace-settings";
 import { buildMetricCareStack, PROJECT_ROOT } from "../support/metriccare-stack";
-import { addressByPath, onlyResource, policyStatements, resourceAt, resourcesOf, type Block } from "../support/terraform-json";
+import { addressByPath, onlyResource, policyStatements, resourceAt, type Block } from "../support/terraform-json";
 
 const sha256 = (path: string): string => createHash("sha256").update(readFileSync(path)).digest("hex");
 const ref = (address: string, attribute: string): string => `\${${address}.${attribute}}`;

@@ -15,8 +15,10 @@ function providerClass(type: string, isData: boolean): { prototype: object } | u
   if (!type.startsWith("aws_")) return undefined;
   const module = (isData ? `data-${type}` : type.slice("aws_".length)).replace(/_/g, "-");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const exports = require(`@cdktf/provider-aws/lib/${module}`) as Record<string, { tfResourceType?: string; prototype: object }>;
-  return Object.values(exports).find((value) => typeof value === "function" && value.tfResourceType === type);
+  const exports = require(`@cdktf/provider-aws/lib/${module}`) as Record<string, unknown>;
+  const isBinding = (value: unknown): value is { tfResourceType: string; prototype: object } =>
+    typeof value === "function" && (value as { tfResourceType?: unknown }).tfResourceType === type;
+  return Object.values(exports).find(isBinding);
 }
 
 function hasAttribute(type: string, isData: boolean, attribute: string | undefined): boolean {

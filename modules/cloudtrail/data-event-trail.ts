@@ -1,11 +1,11 @@
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
 import { Construct } from "constructs";
 import type { DataLakeKey } from "../kms/kms-key";
-import { SecureBucket, type BucketAccessLogs } from "../s3/s3_bucket/secure-bucket";
+import { SecureBucket, type BucketAccessLogs, type SecureBucketProps } from "../s3/s3_bucket/secure-bucket";
 import { arn, servicePrincipal, type AwsContext } from "../shared/aws-context";
 
-/** Props for {@link DataEventTrail}. */
-export interface DataEventTrailProps {
+/** Props for {@link DataEventTrail}; the lifecycle days apply to the trail bucket. */
+export interface DataEventTrailProps extends Pick<SecureBucketProps, "abortIncompleteMultipartUploadDays" | "noncurrentVersionExpirationDays"> {
   /** Where the trail lives. */
   readonly aws: AwsContext;
   /** Trail name, e.g. `metriccare_data_events_dev`. */
@@ -48,6 +48,8 @@ export class DataEventTrail extends Construct {
       bucketName: props.bucketName,
       encryption: props.kmsKey,
       accessLogs: props.accessLogs,
+      abortIncompleteMultipartUploadDays: props.abortIncompleteMultipartUploadDays,
+      noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays,
       lifecycleRules: [{ id: "expire-trail-logs", prefix: "", expirationDays: props.retentionDays ?? 2557 }],
     });
     this.bucket.addToResourcePolicy({ sid: "CloudTrailChecksBucketAcl", effect: "Allow", principals: cloudtrail, actions: ["s3:GetBucketAcl"], resources: [this.bucket.bucketArn], condition: [sourceArn] });
