@@ -194,7 +194,16 @@ class FakeRDD:
     def isEmpty(self) -> bool:
         return not self.collect()
 
+    def count(self) -> int:
+        return len(self.collect())
+
     def cache(self) -> "FakeRDD":
+        return self
+
+    def persist(self, level: Any = None) -> "FakeRDD":
+        return self
+
+    def unpersist(self) -> "FakeRDD":
         return self
 
     @staticmethod

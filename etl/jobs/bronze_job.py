@@ -1,0 +1,88 @@
+"""Glue job, Bronze: raw FHIR files recorded by the trigger Lambda into one Hudi table per resource type.
+
+Claims files in the processed-files table, reads them on the executors, quarantines and fails the
+malformed ones, upserts the rest and marks them PROCESSED. If a write fails the job fails and its
+files stay IN_PROGRESS, so the next run takes them over. The logic lives in `metriccare_etl`.
+"""
+
+import json
+import sys
+
+import boto3
+from awsglue.context import GlueContext
+from awsglue.job import Job
+from awsglue.utils import getResolvedOptions
+from pyspark import StorageLevel
+from pyspark.context import SparkContext
+
+from metriccare_etl.bronze import latest_records, load_file, run_report
+from metriccare_etl.config import load_config_from_s3
+from metriccare_etl.fhir_time import utc_now
+from metriccare_etl.job_args import check_environment, parse_job_arguments
+from metriccare_etl.processed_files import ProcessedFilesTable, claim_files
+from metriccare_etl.raw_files import quarantine_file
+from metriccare_etl.spark_tables import write_rows
+
+# Files per Spark task when reading: small enough to spread a large backlog over every executor.
+FILES_PER_TASK = 10
+
+
+def main() -> None:
+    args = parse_job_arguments("bronze", sys.argv, getResolvedOptions)
+    glue_context = GlueContext(SparkContext.getOrCreate())
+    spark = glue_context.spark_session
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    job = Job(glue_context)
+    job.init(args.job_name, args.raw)
+    s3 = boto3.client("s3")
+    config = load_config_from_s3(s3, args.config_s3_uri)
+    check_environment(args, config)
+    files = ProcessedFilesTable(boto3.client("dynamodb"), args.raw["processed_files_table"], args.raw["processed_files_status_index"])
+    bucket, run_id, started = args.lakehouse_bucket, args.run_id, utc_now()
+    raw_bucket, raw_prefix = args.raw["raw_bucket"], args.raw["raw_prefix"]
+
+    claimed = claim_files(files, run_id, started, config.max_files_per_run)
+
+    def load_partition(partition):
+        s3_client = boto3.client("s3")  # clients do not pickle: one per task
+        for tracked in partition:
+            yield load_file(s3_client, tracked, raw_bucket=raw_bucket, raw_prefix=raw_prefix, ingestion_time=started, run_id=run_id)
+
+    slices = max(1, -(-len(claimed) // FILES_PER_TASK))
+    outcomes = spark.sparkContext.parallelize(claimed, slices).mapPartitions(load_partition)
+    outcomes.persist(StorageLevel.MEMORY_AND_DISK)  # read each file once, then reuse for every table
+    summaries = outcomes.map(lambda outcome: outcome.summary()).collect()
+    by_key = {tracked.file_key: tracked for tracked in claimed}
+
+    unfinished = []
+    for summary in summaries:
+        if summary["error"] is not None:
+            tracked = by_key[summary["file_key"]]
+            quarantine_file(
+                s3, tracked, summary["error"], lakehouse_bucket=bucket, quarantine_prefix=config.bronze_quarantine_prefix,
+                run_id=run_id, now=utc_now(), readable=summary["readable"],
+            )
+            if not files.mark_failed(tracked.file_key, run_id, utc_now(), summary["error"]):
+                unfinished.append(tracked.file_key)
+
+    for name, table in config.bronze_tables.items():
+        write_rows(spark, latest_records(outcomes, name), table, args.database, bucket)
+
+    for summary in summaries:
+        if summary["error"] is None:
+            written = sum(summary["records_by_table"].values())
+            if not files.mark_processed(summary["file_key"], run_id, utc_now(), written, args.processed_files_ttl_days):
+                unfinished.append(summary["file_key"])
+
+    report = run_report(run_id, summaries, unfinished)
+    s3.put_object(
+        Bucket=bucket, Key=f"{config.bronze_run_reports_prefix}{run_id}.json",
+        Body=json.dumps(report, indent=2).encode("utf-8"), ContentType="application/json",
+    )
+    print(json.dumps({key: value for key, value in report.items() if key != "files"}))
+    outcomes.unpersist()
+    job.commit()
+
+
+if __name__ == "__main__":
+    main()

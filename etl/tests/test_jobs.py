@@ -1,0 +1,143 @@
+"""The job scripts: they compile, stay thin, and run end to end against in-memory Glue, Spark and AWS."""
+
+import ast
+import contextlib
+import io
+import json
+import py_compile
+import runpy
+import subprocess
+import sys
+import tempfile
+import unittest
+import zipfile
+from pathlib import Path
+
+from metriccare_etl.processed_files import FAILED, PENDING, PROCESSED
+
+from . import fake_glue
+from .fakes import FakeDynamoDB, FakeS3
+from .support import FIXTURES, LAKEHOUSE_BUCKET, RAW_BUCKET
+from .test_job_args import argv, get_resolved_options
+
+ETL = Path(__file__).parents[1]
+JOBS = sorted((ETL / "jobs").glob("*.py"))
+SCRIPTS_BUCKET, CONFIG_KEY = "metriccare-scripts-dev", "config/lakehouse.json"
+# What a job script may import: the package does the work, these only run it.
+ALLOWED_IMPORTS = {"json", "sys", "boto3", "awsglue", "pyspark", "metriccare_etl"}
+
+
+class JobScriptsTest(unittest.TestCase):
+    def test_there_is_one_script_per_layer(self):
+        self.assertEqual([job.name for job in JOBS], ["bronze_job.py", "gold_job.py", "silver_job.py"])
+
+    def test_every_script_compiles(self):
+        with tempfile.TemporaryDirectory() as directory:
+            for job in JOBS:
+                with self.subTest(job=job.name):
+                    py_compile.compile(str(job), cfile=str(Path(directory) / f"{job.stem}.pyc"), doraise=True)
+
+    def test_scripts_are_a_thin_layer_over_the_package(self):
+        for job in JOBS:
+            with self.subTest(job=job.name):
+                tree = ast.parse(job.read_text())
+                imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+                imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+                self.assertLessEqual(imported, ALLOWED_IMPORTS)
+                self.assertLess(len(job.read_text().splitlines()), 100)
+
+    def test_the_package_imports_from_a_zip_with_the_standard_library_only(self):
+        # Prepare: the archive the stack ships with --extra-py-files holds metriccare_etl/...
+        package = ETL / "metriccare_etl"
+        with tempfile.TemporaryDirectory() as directory:
+            archive = Path(directory) / "metriccare_etl.zip"
+            with zipfile.ZipFile(archive, "w") as zipped:
+                for source in sorted(package.glob("*.py")):
+                    zipped.write(source, f"metriccare_etl/{source.name}")
+            modules = [source.stem for source in package.glob("*.py") if source.stem != "__init__"]
+            code = f"import sys; sys.path[:] = [{str(archive)!r}] + [p for p in sys.path if 'site-packages' not in p]\n"
+            code += "".join(f"import metriccare_etl.{module}\n" for module in modules)
+            # Act
+            result = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True)
+        # Assess
+        self.assertEqual(result.returncode, 0, result.stderr)
+
+
+class JobsEndToEndTest(unittest.TestCase):
+    """Bronze, Silver and Gold run in order on raw files, as the workflow runs them."""
+
+    RAW_FILES = {
+        "fhir/2024/transaction_bundle.json": (FIXTURES / "transaction_bundle.json").read_bytes(),
+        "fhir/2024/patients.ndjson": (FIXTURES / "patients.ndjson").read_bytes(),
+        "fhir/2024/cohort_bundle.json": (FIXTURES / "cohort_bundle.json").read_bytes(),
+        "fhir/2024/broken.json": (FIXTURES / "malformed_truncated.json").read_bytes(),
+        "fhir/2024/invalid_patient.json": json.dumps({"resourceType": "Patient", "id": "bad-1", "gender": "F"}).encode(),
+    }
+
+    def setUp(self):
+        self.s3 = FakeS3()
+        self.s3.add(SCRIPTS_BUCKET, CONFIG_KEY, (ETL / "config" / "lakehouse.json").read_bytes())
+        items = []
+        for number, (key, body) in enumerate(self.RAW_FILES.items()):
+            self.s3.add(RAW_BUCKET, key, body, version_id=f"v{number}")
+            items.append({
+                "file_key": {"S": f"s3://{RAW_BUCKET}/{key}#v{number}"}, "bucket": {"S": RAW_BUCKET}, "object_key": {"S": key},
+                "version_id": {"S": f"v{number}"}, "status": {"S": PENDING}, "received_at": {"S": f"2025-01-15T05:00:0{number}.000Z"},
+            })
+        self.dynamodb = FakeDynamoDB(items)
+        self.hudi = fake_glue.FakeHudi()
+        self.spark = fake_glue.FakeSpark(self.hudi)
+        fake_glue.install(self.spark, {"s3": self.s3, "dynamodb": self.dynamodb}, get_resolved_options)
+        self.addCleanup(fake_glue.uninstall)
+        self.addCleanup(setattr, sys, "argv", sys.argv)
+
+    def run_job(self, layer, run_id="wr_1"):
+        sys.argv = argv(JOB_NAME=f"metriccare_{layer}_job_dev", WORKFLOW_RUN_ID=run_id, config_s3_uri=f"s3://{SCRIPTS_BUCKET}/{CONFIG_KEY}")
+        with contextlib.redirect_stdout(io.StringIO()) as log:
+            runpy.run_path(str(ETL / "jobs" / f"{layer}_job.py"), run_name="__main__")
+        return log.getvalue()
+
+    def table(self, layer, name):
+        return self.hudi.rows(f"s3://{LAKEHOUSE_BUCKET}/{layer}/{name}/")
+
+    def test_bronze_ingests_good_files_and_quarantines_the_broken_one(self):
+        # Act
+        log = self.run_job("bronze")
+        # Assess: Patients: 1 (bundle) + 2 (NDJSON) + 4 (cohort) + 1 (invalid_patient) = 8;
+        # Encounters: 1 + 1 + 10 = 12; Conditions: 1 + 8 = 9.
+        self.assertEqual({name: len(self.table("bronze", name)) for name in ("patient", "encounter", "condition")}, {"patient": 8, "encounter": 12, "condition": 9})
+        statuses = {item["object_key"]["S"]: item["status"]["S"] for item in self.dynamodb.items.values()}
+        self.assertEqual(statuses.pop("fhir/2024/broken.json"), FAILED)
+        self.assertEqual(set(statuses.values()), {PROCESSED})
+        self.assertIn((LAKEHOUSE_BUCKET, "quarantine/bronze/wr_1/fhir/2024/broken.json"), self.s3.puts)
+        self.assertIn((LAKEHOUSE_BUCKET, "quarantine/bronze/wr_1/fhir/2024/broken.json.error.json"), self.s3.puts)
+        report = json.loads(self.s3.puts[(LAKEHOUSE_BUCKET, "bronze/_run_reports/wr_1.json")])
+        self.assertEqual((report["files_processed"], report["files_failed"], report["unsupported_resource_types"]), (4, 1, {"Observation": 1}))
+        self.assertEqual({write["hoodie.datasource.hive_sync.database"] for write in self.hudi.writes}, {"metriccare_bronze_dev"})
+        self.assertEqual(json.loads(log)["files_failed"], 1)  # the totals reach the job log too
+
+    def test_a_second_run_reads_no_file_again(self):
+        # Prepare
+        self.run_job("bronze", run_id="wr_1")
+        reads = list(self.s3.reads)
+        # Act
+        self.run_job("bronze", run_id="wr_2")
+        # Assess: only the config object is read again.
+        self.assertEqual(self.s3.reads[len(reads):], [(SCRIPTS_BUCKET, CONFIG_KEY, None)])
+        self.assertEqual(len([read for read in reads if read[0] == RAW_BUCKET]), len(self.RAW_FILES))
+
+    def test_silver_and_gold_follow_from_bronze(self):
+        # Act
+        for layer in ("bronze", "silver", "gold"):
+            self.run_job(layer)
+        # Assess: the invalid patient is quarantined with its reason, the rest reach Silver.
+        self.assertEqual(len(self.table("silver", "patient")), 7)
+        self.assertEqual(len(self.table("silver", "encounter")), 12)
+        quarantined = self.hudi.rows(f"s3://{LAKEHOUSE_BUCKET}/quarantine/silver/patient/")
+        self.assertEqual([(row["id"], row["reason_code"]) for row in quarantined], [("bad-1", "invalid_gender")])
+        # Gold: 7 Silver patients in total, whatever their band.
+        self.assertEqual(sum(row["patient_count"] for row in self.table("gold", "patients_by_age_band_gender")), 7)
+        prevalence = {row["code"]: row["patient_count"] for row in self.table("gold", "condition_prevalence")}
+        self.assertEqual(prevalence, {"233604007": 1, "38341003": 2, "44054006": 2, "J45": 1})
+        self.assertEqual({write["hoodie.datasource.hive_sync.database"] for write in self.hudi.writes if "/gold/" in write["path"]}, {"metriccare_gold_dev"})
+        self.assertEqual(self.spark.settings["spark.sql.session.timeZone"], "UTC")
