@@ -34,7 +34,8 @@ export interface PipelineAlarmsProps {
   readonly createDashboard?: boolean;
 }
 
-type AlarmMetric = Pick<CloudwatchMetricAlarmConfig, "namespace" | "metricName" | "dimensions" | "statistic" | "threshold" | "comparisonOperator">;
+type AlarmMetric = Pick<CloudwatchMetricAlarmConfig, "namespace" | "metricName" | "dimensions" | "statistic" | "threshold" | "comparisonOperator" | "datapointsToAlarm"> &
+  Partial<Pick<CloudwatchMetricAlarmConfig, "evaluationPeriods">>;
 
 /**
  * The seed's planned `cloudwatch` module: alarms on the trigger Lambda (errors, throttles,
@@ -63,23 +64,29 @@ export class PipelineAlarms extends Construct {
         alarmName: name(key),
         alarmDescription: description,
         period: 300,
-        evaluationPeriods: 1,
         treatMissingData: "notBreaching",
         alarmActions: [topicArn],
         okActions: [topicArn],
         ...metric,
+        evaluationPeriods: metric.evaluationPeriods ?? 1,
       });
     };
 
     const lambdaDimensions = { FunctionName: fn.lambdaName };
-    alarm("trigger_errors", "The Glue trigger Lambda failed at least once in 5 minutes.", {
-      namespace: "AWS/Lambda",
-      metricName: "Errors",
-      dimensions: lambdaDimensions,
-      statistic: "Sum",
-      threshold: 0,
-      comparisonOperator: "GreaterThanThreshold",
-    });
+    alarm(
+      "trigger_errors",
+      "The Glue trigger Lambda failed in 2 of the last 3 five-minute periods. One error alone is expected when files wait for a run that is still finishing (the retry starts it); events that fail every retry reach the on-failure queue, whose alarm fires at once.",
+      {
+        namespace: "AWS/Lambda",
+        metricName: "Errors",
+        dimensions: lambdaDimensions,
+        statistic: "Sum",
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+      },
+    );
     alarm("trigger_throttles", "The Glue trigger Lambda was throttled (reserved concurrency reached).", {
       namespace: "AWS/Lambda",
       metricName: "Throttles",

@@ -1,7 +1,10 @@
 import { validateIntegerRange, validateOneOf, validatePattern } from "../shared/validation";
 
-/** Log levels for the function's application logs (Lambda advanced logging controls). */
-export const LAMBDA_LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"] as const;
+/**
+ * Log levels for the function's application logs: those Lambda's advanced logging controls and
+ * Powertools' Logger both accept (Lambda's FATAL is Powertools' CRITICAL, so it is left out).
+ */
+export const LAMBDA_LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR"] as const;
 export type LambdaLogLevel = (typeof LAMBDA_LOG_LEVELS)[number];
 
 /** Lambda settings that are validated wherever they come from (construct props or workspace configuration). */
