@@ -70,8 +70,7 @@ def main() -> None:
 
     for summary in summaries:
         if summary["error"] is None:
-            written = sum(summary["records_by_table"].values())
-            if not files.mark_processed(summary["file_key"], run_id, utc_now(), written, args.processed_files_ttl_days):
+            if not files.mark_processed(summary["file_key"], run_id, utc_now(), summary["records_written"], args.processed_files_ttl_days):
                 unfinished.append(summary["file_key"])
 
     report = run_report(run_id, summaries, unfinished)

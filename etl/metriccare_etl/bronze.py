@@ -44,6 +44,7 @@ class FileOutcome:
             "file_key": self.file_key,
             "source_object": self.source_object,
             "records_by_table": {table: len(records) for table, records in sorted(self.records.items())},
+            "records_written": self.records_written,
             "unsupported_resource_types": dict(sorted(self.unsupported.items())),
             "entries_without_resource": self.entries_without_resource,
             "error": self.error,
@@ -130,6 +131,13 @@ def pick_latest(first: Dict[str, Any], second: Dict[str, Any]) -> Dict[str, Any]
     return second if second_order > first_order else first
 
 
+def latest_records(outcomes: Any, table: str) -> Any:
+    """The RDD of one Bronze table's records of a run, one per id (`pick_latest`), from an RDD of
+    `FileOutcome`s. Hudi would also combine duplicates, but without this the winner would depend
+    on the order Spark read the files in."""
+    return outcomes.flatMap(lambda outcome: outcome.records.get(table, [])).keyBy(lambda record: record["id"]).reduceByKey(pick_latest).values()
+
+
 def run_report(run_id: str, summaries: Iterable[Dict[str, Any]], unfinished: Iterable[str] = ()) -> Dict[str, Any]:
     """Totals of a Bronze run plus every file's summary; `unfinished` lists files another run took over."""
     files = sorted(summaries, key=lambda summary: summary["file_key"])
@@ -150,9 +158,3 @@ def run_report(run_id: str, summaries: Iterable[Dict[str, Any]], unfinished: Ite
         "files": files,
     }
 
-
-def latest_records(outcomes: Any, table: str) -> Any:
-    """The RDD of one Bronze table's records of a run, one per id (`pick_latest`), from an RDD of
-    `FileOutcome`s. Hudi would also combine duplicates, but without this the winner would depend
-    on the order Spark read the files in."""
-    return outcomes.flatMap(lambda outcome: outcome.records.get(table, [])).keyBy(lambda record: record["id"]).reduceByKey(pick_latest).values()

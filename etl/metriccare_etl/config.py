@@ -67,10 +67,10 @@ def load_config_from_s3(s3_client: Any, uri: str) -> LakehouseConfig:
     """Reads the object at `uri` with a boto3 S3 client (`--config_s3_uri`) and validates it."""
     bucket, key = parse_s3_uri(uri)
     try:
-        body = s3_client.get_object(Bucket=bucket, Key=key)["Body"].read()
+        text = s3_client.get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8")
     except Exception as error:  # botocore raises one class per error code; all mean "cannot read".
         raise ConfigError(f"cannot read the lakehouse config at {uri}: {error}") from error
-    return parse_config(body.decode("utf-8"), source=uri)
+    return parse_config(text, source=uri)
 
 
 def parse_config(text: str, source: str = "lakehouse.json") -> LakehouseConfig:

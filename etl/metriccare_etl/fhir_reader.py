@@ -34,9 +34,13 @@ def read_fhir_file(content: bytes) -> FhirFileContent:
     text = _decode(content)
     if not text.strip():
         raise FhirFileError("file is empty")
+    try:
+        documents = _json_documents(text)
+    except RecursionError:
+        raise FhirFileError("JSON nested too deeply to read") from None
     resources: List[LocatedResource] = []
     skipped = 0
-    for location, document in _json_documents(text):
+    for location, document in documents:
         found, without = _unwrap(document, location, depth=0)
         resources.extend(found)
         skipped += without

@@ -31,7 +31,10 @@ def to_silver(table: str, bronze_row: Dict[str, Any], processed_at: dt.datetime)
     if not isinstance(resource, dict) or resource.get("resourceType") != expected:
         found = resource.get("resourceType") if isinstance(resource, dict) else None
         return QUARANTINE, quarantine_row(bronze_row, [Rejection("wrong_resource_type", f"resourceType {json.dumps(found)} in the {table} table")], processed_at)
-    flattened = FLATTENERS[table](resource, bronze_row, processed_at)
+    try:
+        flattened = FLATTENERS[table](resource, bronze_row, processed_at)
+    except Exception as error:  # one resource of an unforeseen shape must not stop Silver for every other row
+        return QUARANTINE, quarantine_row(bronze_row, [Rejection("unexpected_shape", f"{type(error).__name__}: {error}")], processed_at)
     if flattened.row is None:
         return QUARANTINE, quarantine_row(bronze_row, flattened.rejections, processed_at)
     return SILVER, flattened.row

@@ -34,8 +34,8 @@ def coding_of(concept: Any) -> Tuple[Optional[str], Optional[str], Optional[str]
     """
     if not isinstance(concept, dict):
         return None, None, None
-    codings = concept.get("coding") if "coding" in concept else [concept]
-    usable = [coding for coding in codings or [] if isinstance(coding, dict) and isinstance(coding.get("code"), str)]
+    codings = objects_in(concept.get("coding")) if "coding" in concept else [concept]
+    usable = [coding for coding in codings if isinstance(coding.get("code"), str)]
     usable.sort(key=lambda coding: not isinstance(coding.get("system"), str))
     if not usable:
         return None, None, None
@@ -111,6 +111,12 @@ def quarantine_row(bronze_row: Dict[str, Any], rejections: List[Rejection], quar
         "source_object": bronze_row["source_object"],
         "quarantined_at": as_utc(quarantined_at),
     }
+
+
+def objects_in(value: Any) -> List[Dict[str, Any]]:
+    """The JSON objects of a list element (`name`, `address`, `coding`); none when it is not a list,
+    so a malformed element is skipped instead of failing the whole Silver run."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
 def text_or_none(value: Any) -> Optional[str]:

@@ -4,7 +4,7 @@ import datetime as dt
 import json
 from typing import Any, Dict, List
 
-from .silver_common import UNKNOWN, Flattened, Rejection, age_band, age_on, coding_of, fhir_datetime, last_updated, lineage, text_or_none
+from .silver_common import UNKNOWN, Flattened, Rejection, age_band, age_on, coding_of, fhir_datetime, last_updated, lineage, objects_in, text_or_none
 
 GENDERS = ("male", "female", "other", "unknown")
 
@@ -38,7 +38,7 @@ def flatten_patient(resource: Dict[str, Any], bronze_row: Dict[str, Any], proces
         "last_updated": last_updated(bronze_row),
         "active": active if isinstance(active, bool) else None,
         "family_name": text_or_none(name.get("family")),
-        "given_name": " ".join(given for given in name.get("given") or [] if isinstance(given, str)) or None,
+        "given_name": " ".join(given for given in _list(name.get("given")) if isinstance(given, str)) or None,
         "gender": gender,
         "birth_date": birth_date,
         "age": age,
@@ -56,7 +56,7 @@ def flatten_patient(resource: Dict[str, Any], bronze_row: Dict[str, Any], proces
 
 
 def _official_name(names: Any) -> Dict[str, Any]:
-    candidates = [name for name in names or [] if isinstance(name, dict)]
+    candidates = objects_in(names)
     for name in candidates:
         if name.get("use") == "official":
             return name
@@ -64,8 +64,12 @@ def _official_name(names: Any) -> Dict[str, Any]:
 
 
 def _home_address(addresses: Any) -> Dict[str, Any]:
-    candidates = [address for address in addresses or [] if isinstance(address, dict)]
+    candidates = objects_in(addresses)
     for address in candidates:
         if address.get("use") == "home":
             return address
     return candidates[0] if candidates else {}
+
+
+def _list(value: Any) -> List[Any]:
+    return value if isinstance(value, list) else []

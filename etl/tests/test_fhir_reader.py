@@ -79,6 +79,9 @@ class MalformedFileTest(unittest.TestCase):
         self.assertRefused(b'{"resourceType": "Bundle", "entry": ["x"]}', "entry[0]: expected an object, got str")
         self.assertRefused(b'{"resourceType": "Bundle", "entry": [{"resource": {"id": "p"}}]}', "entry[0]: has no resourceType")
 
+    def test_refuses_json_nested_too_deeply_for_the_parser(self):
+        self.assertRefused(b"[" * 100_000, "JSON nested too deeply to read")
+
     def test_refuses_bundles_nested_past_the_limit(self):
         document = {"resourceType": "Patient", "id": "p"}
         for _ in range(MAX_BUNDLE_DEPTH + 1):

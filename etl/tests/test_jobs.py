@@ -109,6 +109,8 @@ class JobsEndToEndTest(unittest.TestCase):
         statuses = {item["object_key"]["S"]: item["status"]["S"] for item in self.dynamodb.items.values()}
         self.assertEqual(statuses.pop("fhir/2024/broken.json"), FAILED)
         self.assertEqual(set(statuses.values()), {PROCESSED})
+        bundle = next(item for item in self.dynamodb.items.values() if item["object_key"]["S"] == "fhir/2024/transaction_bundle.json")
+        self.assertEqual(bundle["records_written"], {"N": "3"})  # Patient, Encounter, Condition; not the Observation
         self.assertIn((LAKEHOUSE_BUCKET, "quarantine/bronze/wr_1/fhir/2024/broken.json"), self.s3.puts)
         self.assertIn((LAKEHOUSE_BUCKET, "quarantine/bronze/wr_1/fhir/2024/broken.json.error.json"), self.s3.puts)
         report = json.loads(self.s3.puts[(LAKEHOUSE_BUCKET, "bronze/_run_reports/wr_1.json")])

@@ -1,8 +1,9 @@
 import json
 import unittest
+from unittest import mock
 
 from metriccare_etl.schemas import SILVER_QUARANTINE_COLUMNS
-from metriccare_etl.silver import QUARANTINE, SILVER, latest_per_id, split_rdd, to_silver
+from metriccare_etl.silver import FLATTENERS, QUARANTINE, SILVER, latest_per_id, split_rdd, to_silver
 
 from .fakes import FakeRDD
 from .support import PROCESSED_AT, bronze_row, bronze_rows_of_fixture, utc
@@ -41,6 +42,15 @@ class ToSilverTest(unittest.TestCase):
         kind, row = to_silver("encounter", versioned_patient("2024-01-01T00:00:00Z"), PROCESSED_AT)
         self.assertEqual((kind, row["reason_code"]), (QUARANTINE, "wrong_resource_type"))
         self.assertEqual(json.loads(row["reasons"])[0]["detail"], 'resourceType "Patient" in the encounter table')
+
+    def test_a_flattener_failure_quarantines_the_record_instead_of_stopping_the_run(self):
+        def broken(resource, bronze_row, processed_at):
+            raise TypeError("'int' object is not iterable")
+
+        with mock.patch.dict(FLATTENERS, patient=broken):
+            kind, row = to_silver("patient", versioned_patient("2024-01-01T00:00:00Z"), PROCESSED_AT)
+        self.assertEqual((kind, row["reason_code"]), (QUARANTINE, "unexpected_shape"))
+        self.assertEqual(json.loads(row["reasons"])[0]["detail"], "TypeError: 'int' object is not iterable")
 
     def test_unreadable_resource_json_is_quarantined(self):
         bronze = dict(versioned_patient("2024-01-01T00:00:00Z"), resource_json="{oops")

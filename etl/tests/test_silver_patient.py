@@ -49,6 +49,10 @@ class FlattenPatientTest(unittest.TestCase):
         # "1985" is read as 1985-01-01: 40 on 2025-01-15.
         self.assertEqual(flatten(patient(birthDate="1985")).row["age"], 40)
 
+    def test_skips_list_elements_of_the_wrong_shape(self):
+        row = flatten(patient(name=[{"family": "Lee", "given": 5}, "x"], address=5, maritalStatus={"coding": 5})).row
+        self.assertEqual((row["family_name"], row["given_name"], row["city"], row["marital_status"]), ("Lee", None, None, None))
+
     def test_missing_gender_and_birth_date_are_unknown(self):
         row = flatten(patient()).row
         self.assertEqual((row["gender"], row["age"], row["age_band"], row["birth_date"]), ("unknown", None, "unknown", None))
