@@ -46,12 +46,6 @@ def parse_fhir_datetime(value: object) -> Optional[dt.datetime]:
     return parsed.astimezone(UTC)
 
 
-def parse_fhir_date(value: object) -> Optional[dt.date]:
-    """The UTC calendar date of a FHIR date or dateTime, or None."""
-    parsed = parse_fhir_datetime(value)
-    return parsed.date() if parsed else None
-
-
 def format_instant(value: dt.datetime) -> str:
     """Fixed-width UTC text (`2024-01-31T09:05:00.000000Z`): string order is then time order,
     which is what a Hudi precombine field compares."""

@@ -35,11 +35,6 @@ MEASURES: Tuple[Measure, ...] = (
 )
 
 
-def compute(measure: Measure, silver: Dict[str, Iterable[Dict[str, Any]]], computed_at: dt.datetime) -> List[Dict[str, Any]]:
-    """The measure's Gold rows from whole Silver tables, in one call."""
-    return measure.rows(measure.sums(*(list(silver[table]) for table in measure.inputs)), computed_at)
-
-
 def patient_key(table: str, row: Dict[str, Any]) -> str:
     """The patient a Silver row belongs to: what `by_patient` measures are grouped on."""
     return row["id"] if table == "patient" else row["patient_id"]

@@ -2,7 +2,7 @@
 
 import datetime as dt
 import json
-from typing import Any, Callable, Dict, Iterable, List, Tuple
+from typing import Any, Callable, Dict, Tuple
 
 from .bronze import pick_latest
 from .schemas import BRONZE_TABLES
@@ -40,19 +40,12 @@ def to_silver(table: str, bronze_row: Dict[str, Any], processed_at: dt.datetime)
     return SILVER, flattened.row
 
 
-def latest_per_id(bronze_rows: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
-    """One Bronze row per id, the latest by `meta.lastUpdated` (`bronze.pick_latest`); the Silver job
-    does the same with `reduceByKey(pick_latest)` before flattening, so only the current version of
-    a resource is validated and a stale invalid version never reaches quarantine."""
-    latest: Dict[str, Dict[str, Any]] = {}
-    for row in bronze_rows:
-        latest[row["id"]] = pick_latest(latest[row["id"]], row) if row["id"] in latest else row
-    return list(latest.values())
-
-
 def split_rdd(table: str, bronze_rows: Any, processed_at: dt.datetime) -> Tuple[Any, Any]:
-    """(Silver rows, quarantine rows) as RDDs from an RDD of Bronze row dicts: `latest_per_id`, then
-    `to_silver`, the same steps Spark runs in parallel."""
+    """(Silver rows, quarantine rows) as RDDs from an RDD of Bronze row dicts.
+
+    Only the latest version of each id (`bronze.pick_latest`) is flattened, so a superseded invalid
+    version never reaches quarantine.
+    """
     results = bronze_rows.keyBy(lambda row: row["id"]).reduceByKey(pick_latest).values().map(lambda row: to_silver(table, row, processed_at))
     results = results.cache()  # read twice, by the two filters below
     silver = results.filter(lambda result: result[0] == SILVER).map(lambda result: result[1])

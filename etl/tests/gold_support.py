@@ -1,5 +1,6 @@
 """Silver rows for the Gold tests, made by the real Bronze and Silver functions from FHIR resources."""
 
+from metriccare_etl.gold import Measure
 from metriccare_etl.silver import SILVER, to_silver
 
 from .support import PROCESSED_AT, bronze_row
@@ -34,3 +35,9 @@ def condition(condition_id, patient_id, code, display=None, system="http://snome
         "verificationStatus": {"coding": [{"code": verification}]},
         "code": {"coding": [{"system": system, "code": code, **({"display": display} if display else {})}]},
     })
+
+
+def compute(measure: Measure, silver, computed_at):
+    """The measure's rows from whole Silver tables in one call: the reference the sliced Spark
+    computation (`gold.sums_over_rdds`) must agree with."""
+    return measure.rows(measure.sums(*(list(silver[table]) for table in measure.inputs)), computed_at)

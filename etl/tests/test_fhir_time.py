@@ -1,7 +1,7 @@
 import datetime as dt
 import unittest
 
-from metriccare_etl.fhir_time import format_instant, month_of, normalize_instant, parse_fhir_date, parse_fhir_datetime
+from metriccare_etl.fhir_time import format_instant, month_of, normalize_instant, parse_fhir_datetime
 
 from .support import utc
 
@@ -31,9 +31,6 @@ class ParseFhirDatetimeTest(unittest.TestCase):
         for value in ("2024-02-30", "17/05/2024", "2024-5-17", "", "yesterday", None, 20240517, "2024-05-17T25:00:00Z"):
             with self.subTest(value=value):
                 self.assertIsNone(parse_fhir_datetime(value))
-
-    def test_date_is_the_utc_calendar_date(self):
-        self.assertEqual(parse_fhir_date("2024-05-17T23:30:00-02:00"), dt.date(2024, 5, 18))
 
 
 class FormatInstantTest(unittest.TestCase):

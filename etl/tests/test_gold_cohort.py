@@ -11,9 +11,10 @@ Cohort (see `fixtures/make_cohort.py`), measured on 2025-01-15:
 import unittest
 
 from metriccare_etl.bronze import split_file
-from metriccare_etl.gold import MEASURES, compute
+from metriccare_etl.gold import MEASURES
 from metriccare_etl.silver import SILVER, to_silver
 
+from .gold_support import compute
 from .support import INGESTED_AT, PROCESSED_AT, RUN_ID, fixture_bytes, tracked_file
 
 MEASURE = {measure.table: measure for measure in MEASURES}

@@ -1,11 +1,11 @@
 import unittest
 
-from metriccare_etl.gold import MEASURES, compute, sums_over_rdds
+from metriccare_etl.gold import MEASURES, sums_over_rdds
 from metriccare_etl.gold_sums import merge_sums
 from metriccare_etl.schemas import GOLD_COLUMNS
 
 from .fakes import FakeRDD
-from .gold_support import condition, encounter, patient
+from .gold_support import compute, condition, encounter, patient
 from .support import PROCESSED_AT
 
 MEASURE = {measure.table: measure for measure in MEASURES}

@@ -3,7 +3,7 @@ import unittest
 from unittest import mock
 
 from metriccare_etl.schemas import SILVER_QUARANTINE_COLUMNS
-from metriccare_etl.silver import FLATTENERS, QUARANTINE, SILVER, latest_per_id, split_rdd, to_silver
+from metriccare_etl.silver import FLATTENERS, QUARANTINE, SILVER, split_rdd, to_silver
 
 from .fakes import FakeRDD
 from .support import PROCESSED_AT, bronze_row, bronze_rows_of_fixture, utc
@@ -60,18 +60,17 @@ class ToSilverTest(unittest.TestCase):
 
 class LatestPerIdTest(unittest.TestCase):
     def test_keeps_the_latest_version_of_each_id(self):
-        # Prepare: three versions of p1, newest in the middle, and one of p2.
-        rows = [
+        # Prepare: three versions of p1, newest in the middle, and one of p2, over two partitions.
+        rows = FakeRDD.of([
             versioned_patient("2024-01-01T00:00:00Z", gender="male"),
             versioned_patient("2024-03-01T00:00:00Z", gender="female"),
             versioned_patient("2024-02-01T00:00:00Z", gender="other"),
             bronze_row({"resourceType": "Patient", "id": "p2"}),
-        ]
+        ])
         # Act
-        latest = {row["id"]: row for row in latest_per_id(rows)}
+        silver, _ = split_rdd("patient", rows, PROCESSED_AT)
         # Assess
-        self.assertEqual(set(latest), {"p1", "p2"})
-        self.assertEqual(json.loads(latest["p1"]["resource_json"])["gender"], "female")
+        self.assertEqual(sorted((row["id"], row["gender"], row["last_updated"]) for row in silver.collect()), [("p1", "female", utc(2024, 3, 1)), ("p2", "unknown", utc(2025, 1, 15, 6))])
 
     def test_only_the_latest_version_is_validated(self):
         # Prepare: the old version is invalid, the current one valid: nothing goes to quarantine.
