@@ -95,7 +95,7 @@ export class MetricCareStack extends TerraformStack {
       allowedAccountIds: restrictAccounts ? settings.list("allowed_account_ids") : undefined,
       defaultTags: [{ tags: { Project: "MetricCare", Environment: env, ManagedBy: "cdktf" } }],
     });
-    const identity = new DataAwsCallerIdentity(this, "current");
+    const identity = new DataAwsCallerIdentity(this, "current", { lifecycle: { precondition: [settings.workspacePrecondition] } });
     const partition = new DataAwsPartition(this, "partition");
     const aws: AwsContext = { accountId: identity.accountId, region: config.awsRegion, partition: partition.partition, dnsSuffix: partition.dnsSuffix };
 

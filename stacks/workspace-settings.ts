@@ -1,4 +1,4 @@
-import { conditional, DataResource, Fn, ref, TerraformLocal, Token, type IResolvable } from "cdktf";
+import { conditional, Fn, ref, TerraformLocal, Token, type IResolvable, type Precondition } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/types";
 
@@ -59,14 +59,19 @@ type KeysOfType<T, V> = { [K in keyof T]: T[K] extends V ? K : never }[keyof T];
 /**
  * The workspace-selected environment. Synthesizes `local.environments` (every environment's
  * settings, keyed by name), `local.workspace` (`terraform.workspace`) and `local.environment`
- * (the selected entry), plus a guard whose precondition fails `terraform plan` with the list of
- * configured workspaces when the current one (e.g. `default`) is not among them.
+ * (the selected entry), and offers {@link workspacePrecondition}, which fails `terraform plan`
+ * with the list of configured workspaces when the current one (e.g. `default`) is not among them.
  */
 export class WorkspaceSettings extends Construct {
   /** The environment name: `terraform.workspace`, as a token. */
   public readonly environmentName: string;
   /** Names of the configured environments. */
   public readonly configuredEnvironments: readonly string[];
+  /**
+   * Attach to the resource or data source Terraform reads first (the stack uses the caller
+   * identity): plan then stops with this message in an unconfigured workspace.
+   */
+  public readonly workspacePrecondition: Precondition;
 
   public constructor(scope: Construct, id: string, environments: readonly EnvironmentConfig[]) {
     super(scope, id);
@@ -87,17 +92,12 @@ export class WorkspaceSettings extends Construct {
     const selected = new TerraformLocal(this, "environment", Fn.lookup(all.asAnyMap, Token.asString(conditional(configured.asBoolean, workspace.asString, first.name))));
     selected.overrideLogicalId("environment");
 
-    const guard = new DataResource(this, "workspace_guard", {
-      lifecycle: {
-        precondition: [
-          {
-            condition: configured.asBoolean,
-            errorMessage: `Terraform workspace "\${terraform.workspace}" is not a configured MetricCare environment. Configured workspaces: ${this.configuredEnvironments.join(", ")}. Run "terraform workspace select <name>" (or set TF_WORKSPACE) with one of them, or add the environment to config/metriccare.config.ts.`,
-          },
-        ],
-      },
-    });
-    guard.overrideLogicalId("workspace_guard");
+    // A precondition rather than a terraform_data guard: cdktf makes terraform_data check the
+    // Terraform binary's version at synth, and synth must work where Terraform is not installed.
+    this.workspacePrecondition = {
+      condition: configured.asBoolean,
+      errorMessage: `Terraform workspace "\${terraform.workspace}" is not a configured MetricCare environment. Configured workspaces: ${this.configuredEnvironments.join(", ")}. Run "terraform workspace select <name>" (or set TF_WORKSPACE) with one of them, or add the environment to config/metriccare.config.ts.`,
+    };
     this.environmentName = workspace.asString;
   }
 

@@ -31,8 +31,9 @@ describe("MetricCareStack", () => {
     });
 
     it("fails plan in an unconfigured workspace with a message naming the configured ones", () => {
-      const guard = onlyResource(json, "terraform_data");
-      const [precondition] = (guard.lifecycle as { precondition: Block[] }).precondition;
+      // On the caller identity: the data source every ARN needs, so Terraform reads it first.
+      const identity = json.data?.aws_caller_identity?.current as Block;
+      const [precondition] = (identity.lifecycle as { precondition: Block[] }).precondition;
       expect(precondition?.condition).toBe("${local.workspace_configured}");
       expect(precondition?.error_message).toContain('Terraform workspace "${terraform.workspace}" is not a configured MetricCare environment');
       expect(precondition?.error_message).toContain("Configured workspaces: dev, staging, prod.");

@@ -1,0 +1,23 @@
+import { App } from "cdktf";
+import { metricCareConfig } from "../config/metriccare.config";
+import { validateConfig, validateSelectedWorkspace } from "../config/validate-config";
+import type { FunctionBundle } from "../packaging/bundle-function";
+import { MetricCareStack, projectSources } from "./metriccare-stack";
+import { stateSettingsFromEnvironment } from "./state-backend";
+import { printSummary } from "./summary";
+
+/**
+ * Validates the configuration, builds the stack and writes cdktf.out/ (or $CDKTF_OUTDIR when the
+ * cdktf CLI runs the app), then prints the summary. `glueTrigger` may still be bundling.
+ */
+export async function synthesize(projectRoot: string, glueTrigger: Promise<FunctionBundle>): Promise<void> {
+  const config = validateConfig(metricCareConfig);
+  validateSelectedWorkspace(config, process.env.TF_WORKSPACE);
+  const state = stateSettingsFromEnvironment(process.env, config.awsRegion);
+  const bundle = await glueTrigger;
+
+  const app = new App();
+  const stack = new MetricCareStack(app, "metriccare", { config, sources: projectSources(projectRoot, bundle), state });
+  app.synth();
+  printSummary({ outdir: app.outdir, stack, config, glueTrigger: bundle });
+}
