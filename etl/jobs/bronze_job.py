@@ -2,7 +2,8 @@
 
 Claims files in the processed-files table, reads them on the executors, quarantines and fails the
 malformed ones, upserts the rest and marks them PROCESSED. If a write fails the job fails and its
-files stay IN_PROGRESS, so the next run takes them over. The logic lives in `metriccare_etl`.
+files stay IN_PROGRESS, so the next attempt (a Glue retry, else the next workflow run) takes them
+over: files are owned by the job run (`JOB_RUN_ID`). The logic lives in `metriccare_etl`.
 """
 
 import json
@@ -38,10 +39,10 @@ def main() -> None:
     config = load_config_from_s3(s3, args.config_s3_uri)
     check_environment(args, config)
     files = ProcessedFilesTable(boto3.client("dynamodb"), args.raw["processed_files_table"], args.raw["processed_files_status_index"])
-    bucket, run_id, started = args.lakehouse_bucket, args.run_id, utc_now()
+    bucket, run_id, job_run_id, started = args.lakehouse_bucket, args.run_id, args.job_run_id, utc_now()
     raw_bucket, raw_prefix = args.raw["raw_bucket"], args.raw["raw_prefix"]
 
-    claimed = claim_files(files, run_id, started, config.max_files_per_run)
+    claimed = claim_files(files, run_id, job_run_id, started, config.max_files_per_run)
 
     def load_partition(partition):
         s3_client = boto3.client("s3")  # clients do not pickle: one per task
@@ -62,7 +63,7 @@ def main() -> None:
                 s3, tracked, summary["error"], lakehouse_bucket=bucket, quarantine_prefix=config.bronze_quarantine_prefix,
                 run_id=run_id, now=utc_now(), readable=summary["readable"],
             )
-            if not files.mark_failed(tracked.file_key, run_id, utc_now(), summary["error"]):
+            if not files.mark_failed(tracked.file_key, job_run_id, utc_now(), summary["error"]):
                 unfinished.append(tracked.file_key)
 
     for name, table in config.bronze_tables.items():
@@ -70,10 +71,10 @@ def main() -> None:
 
     for summary in summaries:
         if summary["error"] is None:
-            if not files.mark_processed(summary["file_key"], run_id, utc_now(), summary["records_written"], args.processed_files_ttl_days):
+            if not files.mark_processed(summary["file_key"], job_run_id, utc_now(), summary["records_written"], args.processed_files_ttl_days):
                 unfinished.append(summary["file_key"])
 
-    report = run_report(run_id, summaries, unfinished)
+    report = run_report(run_id, summaries, unfinished, job_run_id=job_run_id)
     s3.put_object(
         Bucket=bucket, Key=f"{config.bronze_run_reports_prefix}{run_id}.json",
         Body=json.dumps(report, indent=2).encode("utf-8"), ContentType="application/json",

@@ -138,8 +138,12 @@ def latest_records(outcomes: Any, table: str) -> Any:
     return outcomes.flatMap(lambda outcome: outcome.records.get(table, [])).keyBy(lambda record: record["id"]).reduceByKey(pick_latest).values()
 
 
-def run_report(run_id: str, summaries: Iterable[Dict[str, Any]], unfinished: Iterable[str] = ()) -> Dict[str, Any]:
-    """Totals of a Bronze run plus every file's summary; `unfinished` lists files another run took over."""
+def run_report(run_id: str, summaries: Iterable[Dict[str, Any]], unfinished: Iterable[str] = (), job_run_id: Optional[str] = None) -> Dict[str, Any]:
+    """Totals of a Bronze run plus every file's summary; `unfinished` lists files another attempt took over.
+
+    The report is stored per workflow run, so a retry's report replaces its failed attempt's;
+    `job_run_id` says which attempt wrote it.
+    """
     files = sorted(summaries, key=lambda summary: summary["file_key"])
     records: Counter = Counter()
     unsupported: Counter = Counter()
@@ -148,6 +152,7 @@ def run_report(run_id: str, summaries: Iterable[Dict[str, Any]], unfinished: Ite
         unsupported.update(summary["unsupported_resource_types"])
     return {
         "run_id": run_id,
+        "job_run_id": job_run_id,
         "files_claimed": len(files),
         "files_processed": sum(1 for summary in files if summary["error"] is None),
         "files_failed": sum(1 for summary in files if summary["error"] is not None),

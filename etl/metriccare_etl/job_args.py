@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Sequence
+from typing import Callable, Dict, List, Optional, Sequence
 
 from .config import LakehouseConfig
 from .errors import JobArgumentError
@@ -22,7 +22,8 @@ LAYER_ARGUMENTS: Dict[str, Sequence[str]] = {
     "gold": COMMON_ARGUMENTS + ("gold_database",),
 }
 # Glue adds the workflow arguments only when a workflow starts the job; a run started by hand has
-# JOB_RUN_ID alone, so the run id falls back to it.
+# JOB_RUN_ID alone, so the run id falls back to it. Glue passes JOB_RUN_ID to every job run, a retry
+# included (a retry keeps WORKFLOW_RUN_ID but gets a new JOB_RUN_ID); Bronze requires it.
 OPTIONAL_ARGUMENTS = ("WORKFLOW_NAME", "WORKFLOW_RUN_ID", "JOB_RUN_ID")
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$")
 MAX_TTL_DAYS = 3650
@@ -38,6 +39,8 @@ class JobArguments:
     config_s3_uri: str
     run_id: str
     raw: Dict[str, str]
+    # This attempt: what owns Bronze's claims in the processed-files table.
+    job_run_id: Optional[str] = None
 
     @property
     def processed_files_ttl_days(self) -> int:
@@ -58,7 +61,10 @@ def parse_job_arguments(layer: str, argv: List[str], get_resolved_options: Calla
             raise JobArgumentError(f'{layer} job: `--{name}` must be a bucket name (no "s3://", no "/"), got "{raw[name]}".')
     if layer == "bronze":
         _check_bronze(raw)
-    return JobArguments(layer, raw["JOB_NAME"], raw["env"], raw["lakehouse_bucket"], raw[f"{layer}_database"], raw["config_s3_uri"], run_id, raw)
+    return JobArguments(
+        layer, raw["JOB_NAME"], raw["env"], raw["lakehouse_bucket"], raw[f"{layer}_database"], raw["config_s3_uri"], run_id, raw,
+        job_run_id=raw.get("JOB_RUN_ID"),
+    )
 
 
 def check_environment(arguments: JobArguments, config: LakehouseConfig) -> None:
@@ -72,6 +78,8 @@ def check_environment(arguments: JobArguments, config: LakehouseConfig) -> None:
 
 
 def _check_bronze(raw: Dict[str, str]) -> None:
+    if not raw.get("JOB_RUN_ID"):
+        raise JobArgumentError("bronze job: --JOB_RUN_ID was not given; Glue passes it to every job run, and Bronze records it on the files it claims so that a retry can take them over.")
     prefix = raw["raw_prefix"]
     # `fhir` without the slash would also match `fhir-archive/`, which the IAM policy does not allow.
     if not prefix.endswith("/") or prefix.startswith("/"):

@@ -4,6 +4,11 @@ Bronze finds files through the `status_index` GSI, claims each with a conditiona
 unchanged since the query) and finishes it as PROCESSED or FAILED, only while it still owns it.
 A file is read only after its claim succeeded, and claimed at most once per run, so no file is read
 twice and an item left IN_PROGRESS by a dead run is taken over by the next one.
+
+Ownership is by job run (`job_run_id`, Glue's `JOB_RUN_ID`), not by workflow run (`run_id`): a Glue
+retry keeps the workflow run id but gets a new job run id, and it must take over what the failed
+attempt left IN_PROGRESS. The workflow allows one run at a time and the job one concurrent run, so an
+IN_PROGRESS item of any other job run belongs to an attempt that is no longer alive.
 """
 
 import dataclasses
@@ -17,7 +22,7 @@ PENDING, WAITING, IN_PROGRESS, PROCESSED, FAILED = "PENDING", "WAITING", "IN_PRO
 # DynamoDB items are capped at 400 KB; a stack trace does not need more than this to be useful.
 MAX_ERROR_CHARS = 2000
 # Every attribute goes through a placeholder: `status` is a DynamoDB reserved word, the others stay uniform.
-_NAMES = {f"#{name}": name for name in ("file_key", "status", "run_id", "claimed_at", "processed_at", "records_written", "expires_at", "error")}
+_NAMES = {f"#{name}": name for name in ("file_key", "status", "run_id", "job_run_id", "claimed_at", "processed_at", "records_written", "expires_at", "error")}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,6 +37,8 @@ class TrackedFile:
     status: str
     run_id: Optional[str]
     received_at: str
+    # None on items claimed before job runs were recorded, and on items never claimed.
+    job_run_id: Optional[str] = None
 
     @property
     def s3_uri(self) -> str:
@@ -69,42 +76,54 @@ class ProcessedFilesTable:
                 return
             request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
-    def claimable(self, run_id: str) -> Iterator[TrackedFile]:
-        """Items of dead runs first (they have waited longest), then PENDING, then WAITING.
+    def claimable(self, job_run_id: str) -> Iterator[TrackedFile]:
+        """Items of dead job runs first (they have waited longest), then PENDING, then WAITING.
 
+        An IN_PROGRESS item is a dead attempt's unless `job_run_id` (this job run) holds it; that
+        includes the failed first attempt of this same workflow run, and items with no `job_run_id`.
         PENDING is queried before WAITING so that an item the Lambda moves from one to the other
         meanwhile is seen again under its new status.
         """
         for tracked in self.query_status(IN_PROGRESS):
-            if tracked.run_id != run_id:
+            if tracked.job_run_id != job_run_id:
                 yield tracked
         yield from self.query_status(PENDING)
         yield from self.query_status(WAITING)
 
-    def claim(self, tracked: TrackedFile, run_id: str, now: dt.datetime) -> bool:
-        """IN_PROGRESS for `run_id` if the item is still as the query saw it; False if it changed."""
+    def claim(self, tracked: TrackedFile, run_id: str, job_run_id: str, now: dt.datetime) -> bool:
+        """IN_PROGRESS for this job run if the item is still as the query saw it; False if it changed.
+
+        `run_id` (the workflow run) is kept for tracing; `job_run_id` is what owns the item.
+        """
         condition = "attribute_exists(#file_key) AND #status = :observed_status"
         values = {":observed_status": {"S": tracked.status}}
         if tracked.status == IN_PROGRESS:
-            # Take over only from the dead run the query saw, never from a run that took it since.
-            if tracked.run_id is None:
-                condition += " AND attribute_not_exists(#run_id)"
-            else:
-                condition += " AND #run_id = :observed_run_id"
-                values[":observed_run_id"] = {"S": tracked.run_id}
+            # Take over only from the dead attempt the query saw, never from one that took it since.
+            for name, observed in (("run_id", tracked.run_id), ("job_run_id", tracked.job_run_id)):
+                if observed is None:
+                    condition += f" AND attribute_not_exists(#{name})"
+                else:
+                    condition += f" AND #{name} = :observed_{name}"
+                    values[f":observed_{name}"] = {"S": observed}
         return self._update(
             tracked.file_key,
-            "SET #status = :in_progress, #run_id = :run_id, #claimed_at = :now",
+            "SET #status = :in_progress, #run_id = :run_id, #job_run_id = :job_run_id, #claimed_at = :now",
             condition,
-            {**values, ":in_progress": {"S": IN_PROGRESS}, ":run_id": {"S": run_id}, ":now": {"S": iso_timestamp(now)}},
+            {
+                **values,
+                ":in_progress": {"S": IN_PROGRESS},
+                ":run_id": {"S": run_id},
+                ":job_run_id": {"S": job_run_id},
+                ":now": {"S": iso_timestamp(now)},
+            },
         )
 
-    def mark_processed(self, file_key: str, run_id: str, now: dt.datetime, records_written: int, ttl_days: int) -> bool:
+    def mark_processed(self, file_key: str, job_run_id: str, now: dt.datetime, records_written: int, ttl_days: int) -> bool:
         """PROCESSED, with `expires_at` so DynamoDB TTL removes the item `ttl_days` later."""
         expires_at = int(as_utc(now).timestamp()) + ttl_days * 86400
         return self._finish(
             file_key,
-            run_id,
+            job_run_id,
             "SET #status = :processed, #processed_at = :now, #records_written = :records, #expires_at = :expires REMOVE #error",
             {
                 ":processed": {"S": PROCESSED},
@@ -114,11 +133,11 @@ class ProcessedFilesTable:
             },
         )
 
-    def mark_failed(self, file_key: str, run_id: str, now: dt.datetime, error: str) -> bool:
+    def mark_failed(self, file_key: str, job_run_id: str, now: dt.datetime, error: str) -> bool:
         """FAILED with the reason; no `expires_at`, so failures stay until someone looks at them."""
         return self._finish(
             file_key,
-            run_id,
+            job_run_id,
             "SET #status = :failed, #processed_at = :now, #records_written = :records, #error = :error",
             {
                 ":failed": {"S": FAILED},
@@ -128,10 +147,10 @@ class ProcessedFilesTable:
             },
         )
 
-    def _finish(self, file_key: str, run_id: str, update: str, values: Dict[str, Any]) -> bool:
-        """Finishes only a file this run still owns; False means another run took it over."""
-        condition = "#status = :in_progress AND #run_id = :run_id"
-        return self._update(file_key, update, condition, {**values, ":in_progress": {"S": IN_PROGRESS}, ":run_id": {"S": run_id}})
+    def _finish(self, file_key: str, job_run_id: str, update: str, values: Dict[str, Any]) -> bool:
+        """Finishes only a file this job run still owns; False means another attempt took it over."""
+        condition = "#status = :in_progress AND #job_run_id = :job_run_id"
+        return self._update(file_key, update, condition, {**values, ":in_progress": {"S": IN_PROGRESS}, ":job_run_id": {"S": job_run_id}})
 
     def _update(self, file_key: str, update: str, condition: str, values: Dict[str, Any]) -> bool:
         used = f"{update} {condition}"
@@ -151,8 +170,9 @@ class ProcessedFilesTable:
         return True
 
 
-def claim_files(table: ProcessedFilesTable, run_id: str, now: dt.datetime, limit: int) -> List[TrackedFile]:
-    """Claims up to `limit` files for `run_id`, each at most once, and returns them as claimed.
+def claim_files(table: ProcessedFilesTable, run_id: str, job_run_id: str, now: dt.datetime, limit: int) -> List[TrackedFile]:
+    """Claims up to `limit` files for job run `job_run_id` of workflow run `run_id`, each at most
+    once, and returns them as claimed.
 
     Whatever is left over stays PENDING or WAITING, and the Lambda starts a follow-up run for it when
     this one ends.
@@ -160,11 +180,11 @@ def claim_files(table: ProcessedFilesTable, run_id: str, now: dt.datetime, limit
     claimed: Dict[str, TrackedFile] = {}
     if limit < 1:
         return []
-    for tracked in table.claimable(run_id):
+    for tracked in table.claimable(job_run_id):
         if tracked.file_key in claimed:
             continue
-        if table.claim(tracked, run_id, now):
-            claimed[tracked.file_key] = dataclasses.replace(tracked, status=IN_PROGRESS, run_id=run_id)
+        if table.claim(tracked, run_id, job_run_id, now):
+            claimed[tracked.file_key] = dataclasses.replace(tracked, status=IN_PROGRESS, run_id=run_id, job_run_id=job_run_id)
             if len(claimed) >= limit:
                 break  # before the next query: what is left stays for the follow-up run
     return list(claimed.values())
@@ -185,6 +205,7 @@ def _tracked_file(item: Dict[str, Any]) -> TrackedFile:
         status=status,
         run_id=_string(item, "run_id"),
         received_at=_string(item, "received_at") or "",
+        job_run_id=_string(item, "job_run_id"),
     )
 
 

@@ -65,6 +65,14 @@ class ParseJobArgumentsTest(unittest.TestCase):
         with self.assertRaisesRegex(JobArgumentError, "^silver job: neither --WORKFLOW_RUN_ID nor --JOB_RUN_ID was given"):
             parse_job_arguments("silver", argv(WORKFLOW_RUN_ID=None, JOB_RUN_ID=None), get_resolved_options)
 
+    def test_bronze_needs_the_job_run_id_that_owns_its_claims(self):
+        # A Glue retry keeps WORKFLOW_RUN_ID and gets a new JOB_RUN_ID: the run id stays, the owner changes.
+        retry = parse_job_arguments("bronze", argv(JOB_RUN_ID="jr_abc_attempt_1"), get_resolved_options)
+        self.assertEqual((retry.run_id, retry.job_run_id), ("wr_123", "jr_abc_attempt_1"))
+        with self.assertRaisesRegex(JobArgumentError, "^bronze job: --JOB_RUN_ID was not given; Glue passes it to every job run"):
+            parse_job_arguments("bronze", argv(JOB_RUN_ID=None), get_resolved_options)
+        self.assertIsNone(parse_job_arguments("silver", argv(JOB_RUN_ID=None), get_resolved_options).job_run_id)
+
     def test_a_missing_required_argument_is_reported_by_glue(self):
         with self.assertRaisesRegex(SystemExit, "--processed_files_table"):
             parse_job_arguments("bronze", argv(processed_files_table=None), get_resolved_options)

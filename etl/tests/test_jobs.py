@@ -13,7 +13,7 @@ import unittest
 import zipfile
 from pathlib import Path
 
-from metriccare_etl.processed_files import FAILED, PENDING, PROCESSED
+from metriccare_etl.processed_files import FAILED, IN_PROGRESS, PENDING, PROCESSED
 
 from . import fake_glue
 from .fakes import FakeDynamoDB, FakeS3
@@ -91,8 +91,8 @@ class JobsEndToEndTest(unittest.TestCase):
         self.addCleanup(fake_glue.uninstall)
         self.addCleanup(setattr, sys, "argv", sys.argv)
 
-    def run_job(self, layer, run_id="wr_1"):
-        sys.argv = argv(JOB_NAME=f"metriccare_{layer}_job_dev", WORKFLOW_RUN_ID=run_id, config_s3_uri=f"s3://{SCRIPTS_BUCKET}/{CONFIG_KEY}")
+    def run_job(self, layer, run_id="wr_1", job_run_id="jr_1"):
+        sys.argv = argv(JOB_NAME=f"metriccare_{layer}_job_dev", WORKFLOW_RUN_ID=run_id, JOB_RUN_ID=job_run_id, config_s3_uri=f"s3://{SCRIPTS_BUCKET}/{CONFIG_KEY}")
         with contextlib.redirect_stdout(io.StringIO()) as log:
             runpy.run_path(str(ETL / "jobs" / f"{layer}_job.py"), run_name="__main__")
         return log.getvalue()
@@ -120,13 +120,39 @@ class JobsEndToEndTest(unittest.TestCase):
 
     def test_a_second_run_reads_no_file_again(self):
         # Prepare
-        self.run_job("bronze", run_id="wr_1")
+        self.run_job("bronze", run_id="wr_1", job_run_id="jr_1")
         reads = list(self.s3.reads)
         # Act
-        self.run_job("bronze", run_id="wr_2")
+        self.run_job("bronze", run_id="wr_2", job_run_id="jr_2")
         # Assess: only the config object is read again.
         self.assertEqual(self.s3.reads[len(reads):], [(SCRIPTS_BUCKET, CONFIG_KEY, None)])
         self.assertEqual(len([read for read in reads if read[0] == RAW_BUCKET]), len(self.RAW_FILES))
+
+    def test_a_glue_retry_finishes_what_its_failed_attempt_left_in_progress(self):
+        # Prepare: the first attempt fails its first Hudi write, after failing broken.json.
+        real_save = self.hudi.save
+
+        def failing_save(path, rows, options):
+            raise RuntimeError("executor lost")
+        self.hudi.save = failing_save
+        with self.assertRaisesRegex(RuntimeError, "executor lost"):
+            self.run_job("bronze", run_id="wr_1", job_run_id="jr_1")
+        left = {item["object_key"]["S"]: (item["status"]["S"], item["job_run_id"]["S"]) for item in self.dynamodb.items.values()}
+        self.assertEqual(left.pop("fhir/2024/broken.json"), (FAILED, "jr_1"))
+        self.assertEqual(set(left.values()), {(IN_PROGRESS, "jr_1")})
+        self.hudi.save = real_save
+        raw_reads = len([read for read in self.s3.reads if read[0] == RAW_BUCKET])
+        # Act: Glue retries the job within the same workflow run.
+        self.run_job("bronze", run_id="wr_1", job_run_id="jr_1_attempt_1")
+        # Assess: the four good files are taken over, read again once and PROCESSED by the retry;
+        # broken.json stays FAILED by the first attempt and is not read again.
+        items = {item["object_key"]["S"]: item for item in self.dynamodb.items.values()}
+        self.assertEqual(items.pop("fhir/2024/broken.json")["job_run_id"], {"S": "jr_1"})
+        self.assertEqual({(item["status"]["S"], item["run_id"]["S"], item["job_run_id"]["S"]) for item in items.values()}, {(PROCESSED, "wr_1", "jr_1_attempt_1")})
+        self.assertEqual(len([read for read in self.s3.reads if read[0] == RAW_BUCKET]) - raw_reads, 4)
+        self.assertEqual({name: len(self.table("bronze", name)) for name in ("patient", "encounter", "condition")}, {"patient": 8, "encounter": 12, "condition": 9})
+        report = json.loads(self.s3.puts[(LAKEHOUSE_BUCKET, "bronze/_run_reports/wr_1.json")])
+        self.assertEqual((report["job_run_id"], report["files_processed"], report["files_failed"]), ("jr_1_attempt_1", 4, 0))
 
     def test_silver_and_gold_follow_from_bronze(self):
         # Act
