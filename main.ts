@@ -1,31 +1,20 @@
-import { App } from "cdktf";
 import { join } from "node:path";
-import { metricCareConfig } from "./config/metriccare.config";
-import { validateConfig, validateSelectedWorkspace } from "./config/validate-config";
 import { bundleFunction } from "./packaging/bundle-function";
 import { findProjectRoot, reportFailure } from "./stacks/cli";
-import { MetricCareStack, projectSources } from "./stacks/metriccare-stack";
-import { stateSettingsFromEnvironment } from "./stacks/state-backend";
-import { printSummary } from "./stacks/summary";
 
-/** Synthesizes the MetricCare stack into cdktf.out/ (or $CDKTF_OUTDIR when run by the cdktf CLI). */
+/** `npm run synth` / `cdktf synth`: bundle the Lambda and synthesize the MetricCare stack. */
 async function main(): Promise<void> {
   const root = findProjectRoot(process.cwd());
-  const config = validateConfig(metricCareConfig);
-  validateSelectedWorkspace(config, process.env.TF_WORKSPACE);
-  const glueTrigger = await bundleFunction({
+  // Bundling runs in esbuild's own process: start it before Node spends its time loading cdktf
+  // and the provider bindings (the import below), so the two overlap.
+  const glueTrigger = bundleFunction({
     entry: join(root, "functions", "glue_trigger", "index.ts"),
     zipPath: join(root, ".build", "functions", "glue_trigger.zip"),
+    cache: true,
   });
-
-  const app = new App();
-  const stack = new MetricCareStack(app, "metriccare", {
-    config,
-    sources: projectSources(root, glueTrigger),
-    state: stateSettingsFromEnvironment(process.env, config.awsRegion),
-  });
-  app.synth();
-  printSummary({ outdir: app.outdir, stack, config, glueTrigger });
+  glueTrigger.catch(() => undefined); // handled where it is awaited; this only avoids an early unhandled rejection
+  const { synthesize } = await import("./stacks/synthesize");
+  await synthesize(root, glueTrigger);
 }
 
 main().catch(reportFailure);

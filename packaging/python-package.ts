@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { cacheKey, freshBuild, recordBuild } from "./build-cache.mjs";
 import { createDeterministicZip } from "./deterministic-zip";
 
 /** Files that are build output, not source: never shipped. */
@@ -15,12 +16,17 @@ function listFiles(directory: string): string[] {
 
 /**
  * Zips a Python package folder for Glue's `--extra-py-files` (the archive holds `<package>/...`
- * so `import <package>` works), reproducibly: same sources, same bytes.
+ * so `import <package>` works), reproducibly: same sources, same bytes. The ZIP of the previous
+ * call is reused while the package's files are the same (packaging/build-cache.mjs).
  * @returns the absolute path of the ZIP
  */
 export function zipPythonPackage(packageDirectory: string, zipPath: string): string {
   const root = resolve(packageDirectory);
+  const output = resolve(zipPath);
   const files = listFiles(root);
+  const manifest = `${output}.inputs.json`;
+  const key = cacheKey({ zipPythonPackage: 1, root, files }, root);
+  if (freshBuild(manifest, key, [output])) return output;
   if (!files.some((file) => basename(file) === "__init__.py" && dirname(file) === root)) {
     throw new Error(`"${packageDirectory}" is not a Python package: it has no __init__.py.`);
   }
@@ -28,8 +34,8 @@ export function zipPythonPackage(packageDirectory: string, zipPath: string): str
   const zip = createDeterministicZip(
     files.map((file) => ({ path: [packageName, ...relative(root, file).split(sep)].join("/"), data: readFileSync(file) })),
   );
-  const output = resolve(zipPath);
   mkdirSync(dirname(output), { recursive: true });
   writeFileSync(output, zip);
+  recordBuild(manifest, key, files);
   return output;
 }

@@ -16,7 +16,8 @@ export async function synthesize(projectRoot: string, glueTrigger: Promise<Funct
   const state = stateSettingsFromEnvironment(process.env, config.awsRegion);
   const bundle = await glueTrigger;
 
-  const app = new App();
+  // Stack traces of every construct cost ~30 ms per synth and are only needed to debug cdktf itself.
+  const app = new App({ stackTraces: false });
   const stack = new MetricCareStack(app, "metriccare", { config, sources: projectSources(projectRoot, bundle), state });
   app.synth();
   printSummary({ outdir: app.outdir, stack, config, glueTrigger: bundle });

@@ -1,0 +1,62 @@
+// A content-verified cache for esbuild outputs, shared by scripts/run-ts.mjs (the app) and
+// packaging/bundle-function.ts (the Lambda). A build is reused only when the esbuild version, the
+// build options, package-lock.json and the bytes of every input esbuild read last time are all
+// unchanged; any difference rebuilds. Plain JS so run-ts.mjs can use it before TypeScript runs.
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { version as esbuildVersion } from "esbuild";
+
+const hashFile = (path) => createHash("sha1").update(readFileSync(path)).digest("hex");
+
+/** The nearest package-lock.json at or above `directory`. */
+function findLockfile(directory) {
+  for (let dir = resolve(directory); ; dir = dirname(dir)) {
+    if (existsSync(resolve(dir, "package-lock.json"))) return resolve(dir, "package-lock.json");
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * The part of the cache key that does not depend on the inputs: the options, the esbuild version
+ * and the project's package-lock.json (found from `directory` up), since dependency versions
+ * (esbuild's resolution, fflate's compression) change outputs without changing any input file.
+ */
+export function cacheKey(options, directory) {
+  const lockfile = findLockfile(directory);
+  return JSON.stringify({ esbuildVersion, lockfile: lockfile ? hashFile(lockfile) : null, options });
+}
+
+/**
+ * The `details` recorded with the last build when it is still valid: `manifestPath` records `key`,
+ * every output exists and every recorded input still has the same bytes. Otherwise `undefined`.
+ */
+export function freshBuild(manifestPath, key, outputs) {
+  if (!existsSync(manifestPath) || !outputs.every((output) => existsSync(output))) return undefined;
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
+  } catch {
+    return undefined;
+  }
+  if (manifest.key !== key) return undefined;
+  for (const [path, hash] of Object.entries(manifest.inputs)) {
+    if (!existsSync(path) || hashFile(path) !== hash) return undefined;
+  }
+  return manifest.details;
+}
+
+/** Records the input files of a finished build and `details` about it under `key`. */
+export function recordBuild(manifestPath, key, inputPaths, details = {}) {
+  const inputs = {};
+  for (const path of [...inputPaths].sort()) inputs[path] = hashFile(path);
+  mkdirSync(dirname(manifestPath), { recursive: true });
+  writeFileSync(manifestPath, JSON.stringify({ key, details, inputs }, null, 1));
+}
+
+/** The files an esbuild build read, from its metafile (esbuild's virtual modules such as "<stdin>" left out). */
+export function metafileInputs(metafile, absWorkingDir) {
+  return Object.keys(metafile.inputs)
+    .filter((input) => !input.startsWith("<"))
+    .map((input) => resolve(absWorkingDir, input));
+}
