@@ -27,7 +27,7 @@ import { UploadScripts } from "../modules/s3/upload_scripts/upload-scripts";
 import type { AwsContext } from "../modules/shared/aws-context";
 import type { FunctionBundle } from "../packaging/bundle-function";
 import { BUCKET_PURPOSES, catalogDatabaseName, LAKEHOUSE_LAYERS, resourceName, type LakehouseLayer } from "./names";
-import { useS3Backend, type S3StateSettings } from "./state-backend";
+import { useLocalBackend, useS3Backend, type S3StateSettings } from "./state-backend";
 import { WorkspaceSettings } from "./workspace-settings";
 
 /** The trigger Lambda's name in `functionBundles` and in S3 keys. */
@@ -55,9 +55,14 @@ export interface MetricCareStackProps {
   readonly sources: ProjectSources;
   /**
    * S3 state backend.
-   * @default - local state
+   * @default - local state in `localStateDirectory`
    */
   readonly state?: S3StateSettings;
+  /**
+   * Folder of local state, relative to the synthesized stack folder (cdktf.out/stacks/metriccare).
+   * @default "../../.." (the project root, when cdktf.out is in it)
+   */
+  readonly localStateDirectory?: string;
 }
 
 /**
@@ -83,6 +88,7 @@ export class MetricCareStack extends TerraformStack {
     const { config, sources } = props;
     const project = config.projectName;
     if (props.state) useS3Backend(this, props.state);
+    else useLocalBackend(this, props.localStateDirectory ?? "../../..");
 
     this.settings = new WorkspaceSettings(this, "workspace", config.environments);
     const settings = this.settings;

@@ -1,4 +1,4 @@
-import { S3Backend } from "cdktf";
+import { LocalBackend, S3Backend } from "cdktf";
 import type { Construct } from "constructs";
 import { MetricCareValidationError } from "../modules/shared/errors";
 import { validatePattern } from "../modules/shared/validation";
@@ -48,4 +48,16 @@ export function useS3Backend(stack: Construct, settings: S3StateSettings): S3Bac
   // cdktf 0.21 predates `use_lockfile`; the override writes it into the backend block.
   backend.addOverride("use_lockfile", true);
   return backend;
+}
+
+/**
+ * Local state outside cdktf.out/ (which is build output): `terraform.metriccare.tfstate` and, per
+ * workspace, `terraform.metriccare.tfstate.d/<workspace>/`, in `directory`, given relative to the
+ * synthesized stack folder where Terraform runs, so the JSON names no machine-specific path.
+ */
+export function useLocalBackend(stack: Construct, directory: string): LocalBackend {
+  return new LocalBackend(stack, {
+    path: `${directory}/terraform.metriccare.tfstate`,
+    workspaceDir: `${directory}/terraform.metriccare.tfstate.d`,
+  });
 }

@@ -1,4 +1,5 @@
 import { App } from "cdktf";
+import { join, relative, sep } from "node:path";
 import { metricCareConfig } from "../config/metriccare.config";
 import { validateConfig, validateSelectedWorkspace } from "../config/validate-config";
 import type { FunctionBundle } from "../packaging/bundle-function";
@@ -18,7 +19,8 @@ export async function synthesize(projectRoot: string, glueTrigger: Promise<Funct
 
   // Stack traces of every construct cost ~30 ms per synth and are only needed to debug cdktf itself.
   const app = new App({ stackTraces: false });
-  const stack = new MetricCareStack(app, "metriccare", { config, sources: projectSources(projectRoot, bundle), state });
+  const localStateDirectory = relative(join(app.outdir, "stacks", "metriccare"), projectRoot).split(sep).join("/") || ".";
+  const stack = new MetricCareStack(app, "metriccare", { config, sources: projectSources(projectRoot, bundle), state, localStateDirectory });
   app.synth();
   printSummary({ outdir: app.outdir, stack, config, glueTrigger: bundle });
 }

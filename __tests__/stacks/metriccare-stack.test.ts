@@ -58,8 +58,10 @@ describe("MetricCareStack", () => {
       expect(onlyResource(json, "aws_glue_data_catalog_encryption_settings").count).toBe("${local.environment.manage_data_catalog_encryption ? 1 : 0}");
     });
 
-    it("keeps state local unless an S3 backend is configured", () => {
-      expect(json.terraform?.backend).toBeUndefined();
+    it("keeps state local, outside cdktf.out, unless an S3 backend is configured", () => {
+      expect(json.terraform?.backend).toEqual({
+        local: { path: "../../../terraform.metriccare.tfstate", workspace_dir: "../../../terraform.metriccare.tfstate.d" },
+      });
       const { json: withS3 } = buildMetricCareStack({ bundle, state: { bucket: "acme-terraform-state", region: "eu-west-1", key: "metriccare/terraform.tfstate" } });
       expect((withS3.terraform?.backend as Record<string, Block>).s3).toEqual({
         bucket: "acme-terraform-state",
