@@ -271,7 +271,12 @@ describe("SecureBucket", () => {
     // SSE-KMS bucket is accepted and logs are then silently never delivered.
     it.failing("rejects an SSE-KMS bucket as the access-log target", () => {
       // Act
-      const act = () => synthConstruct((scope) => rawBucket(scope, { accessLogs: { bucket: new SecureBucket(scope, "kms_logs", { aws: TEST_AWS, bucketName: "x", encryption: testKey(scope) }), prefix: "raw/" } }));
+      const act = () =>
+        synthConstruct((scope) => {
+          const key = testKey(scope);
+          const kmsLogs = new SecureBucket(scope, "kms_logs", { aws: TEST_AWS, bucketName: "metriccare-kms-logs-dev", encryption: key });
+          return new SecureBucket(scope, "raw", { aws: TEST_AWS, bucketName: "metriccare-raw-dev", encryption: key, accessLogs: { bucket: kmsLogs, prefix: "raw/" } });
+        });
       // Assess
       expect(act).toThrow('SecureBucket "raw": `accessLogs.bucket` must be encrypted with "S3_MANAGED": S3 server access logging cannot deliver to SSE-KMS buckets.');
     });
