@@ -12,7 +12,7 @@ import json
 from collections import Counter
 from typing import Any, Dict, Iterable, List, Optional
 
-from .errors import FhirFileError
+from .errors import FhirFileError, RawObjectError
 from .fhir_reader import read_fhir_file
 from .fhir_time import format_instant, normalize_instant
 from .processed_files import TrackedFile
@@ -33,6 +33,8 @@ class FileOutcome:
     error: Optional[str] = None
     # False when the job may not read the object at all, so quarantine can only write the error note.
     readable: bool = True
+    # The S3 error code when S3 would not hand over the object (AccessDenied, NoSuchKey, ...).
+    s3_error_code: Optional[str] = None
 
     @property
     def records_written(self) -> int:
@@ -49,6 +51,7 @@ class FileOutcome:
             "entries_without_resource": self.entries_without_resource,
             "error": self.error,
             "readable": self.readable,
+            "s3_error_code": self.s3_error_code,
         }
 
 
@@ -118,8 +121,8 @@ def load_file(s3_client: Any, tracked: TrackedFile, *, raw_bucket: str, raw_pref
         return FileOutcome(tracked.file_key, tracked.s3_uri, error=problem, readable=False)
     try:
         content = read_raw_file(s3_client, tracked)
-    except FhirFileError as error:
-        return FileOutcome(tracked.file_key, tracked.s3_uri, error=str(error))
+    except RawObjectError as error:
+        return FileOutcome(tracked.file_key, tracked.s3_uri, error=str(error), s3_error_code=error.s3_error_code)
     return split_file(content, tracked, ingestion_time, run_id)
 
 
@@ -160,6 +163,8 @@ def run_report(run_id: str, summaries: Iterable[Dict[str, Any]], unfinished: Ite
         "unsupported_resource_types": dict(sorted(unsupported.items())),
         "entries_without_resource": sum(summary["entries_without_resource"] for summary in files),
         "files_taken_over_by_another_run": sorted(unfinished),
+        # Failed because S3 would not hand over the object: candidates for re-queueing once it is readable.
+        "files_unreadable": {summary["file_key"]: summary["s3_error_code"] for summary in files if summary.get("s3_error_code")},
         "files": files,
     }
 

@@ -17,6 +17,18 @@ class FhirFileError(MetricCareEtlError):
     """A raw file cannot be read as FHIR JSON; the Bronze job quarantines the file with this message."""
 
 
+class RawObjectError(FhirFileError):
+    """S3 would not hand over the recorded raw object (gone, overwritten, archived or not readable).
+
+    An answer about that one object, so the file fails and the batch goes on; `s3_error_code` is kept
+    for the run report.
+    """
+
+    def __init__(self, message: str, s3_error_code: str = "") -> None:
+        super().__init__(message)
+        self.s3_error_code = s3_error_code
+
+
 class ProcessedFilesError(MetricCareEtlError):
     """The processed-files table answered in a way the claim protocol does not allow."""
 

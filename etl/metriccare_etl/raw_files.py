@@ -9,18 +9,38 @@ import datetime as dt
 import json
 from typing import Any, Dict, Optional
 
-from .errors import FhirFileError, aws_error_code
+from .errors import RawObjectError, aws_error_code
 from .fhir_time import format_instant
 from .processed_files import TrackedFile
 
-# S3 answers that describe this one object; anything else (AccessDenied, throttling, 5xx) is about the
-# job, so it propagates, the run fails and the next run reclaims the file instead of failing it for good.
+# S3 answers that describe this one object: the file fails, the batch goes on. Anything else
+# (throttling, 5xx, ...) is about the job, so it propagates, the run fails and the next attempt takes the
+# file over instead of failing it for good.
 _OBJECT_GONE = {
     "NoSuchKey": "the object no longer exists",
     "NoSuchVersion": "the object version no longer exists",
     "PreconditionFailed": "the object was overwritten after it was recorded (ETag no longer matches); the new upload is tracked as its own file",
     "InvalidObjectState": "the object is archived (restore it before ingesting)",
 }
+# Answers that do not say which: the Bronze role's s3:ListBucket is limited by an s3:prefix condition, and
+# without list permission S3 answers a missing object with 403 AccessDenied instead of 404 NoSuchKey; an
+# object ACL, bucket policy or KMS key the role may not use gives the same answer. Either way only this
+# object is concerned; failing the job instead would fail every later run on the same file. "403" and
+# "404" are what botocore reports when S3's answer has no error body.
+_OBJECT_UNREADABLE = ("AccessDenied", "403", "404")
+
+
+def object_problem(error: BaseException) -> Optional[str]:
+    """Why S3 would not hand over this one object, or None when its answer is about the job."""
+    code = aws_error_code(error)
+    if code in _OBJECT_GONE:
+        return _OBJECT_GONE[code]
+    if code in _OBJECT_UNREADABLE:
+        reason = f"the object could not be read (S3 {code}); it may have been deleted, or it is not readable by the Bronze role"
+        if code != "404":
+            reason += " (S3 answers AccessDenied, not NoSuchKey, for a missing object when the role may list only the raw prefix)"
+        return reason
+    return None
 
 
 def location_problem(tracked: TrackedFile, raw_bucket: str, raw_prefix: str) -> Optional[str]:
@@ -31,7 +51,7 @@ def location_problem(tracked: TrackedFile, raw_bucket: str, raw_prefix: str) -> 
 
 
 def read_raw_file(s3_client: Any, tracked: TrackedFile) -> bytes:
-    """The bytes of the recorded object version; `FhirFileError` when that version is gone."""
+    """The bytes of the recorded object version; `RawObjectError` when S3 will not hand over that object."""
     request: Dict[str, str] = {"Bucket": tracked.bucket, "Key": tracked.object_key}
     if tracked.version_id:
         request["VersionId"] = tracked.version_id
@@ -40,10 +60,10 @@ def read_raw_file(s3_client: Any, tracked: TrackedFile) -> bytes:
     try:
         return s3_client.get_object(**request)["Body"].read()
     except Exception as error:
-        reason = _OBJECT_GONE.get(aws_error_code(error))
+        reason = object_problem(error)
         if reason is None:
             raise
-        raise FhirFileError(f"cannot read {tracked.s3_uri}: {reason}") from error
+        raise RawObjectError(f"cannot read {tracked.s3_uri}: {reason}", aws_error_code(error)) from error
 
 
 def quarantine_key(quarantine_prefix: str, run_id: str, object_key: str) -> str:
@@ -80,9 +100,11 @@ def quarantine_file(
             s3_client.copy_object(**request)
             copied_to = f"s3://{lakehouse_bucket}/{key}"
         except Exception as copy_failure:
-            if aws_error_code(copy_failure) not in _OBJECT_GONE:
+            # An AccessDenied here may also be about the destination; then the note below is refused
+            # too (same permission on the same prefix) and the job fails, as it should.
+            copy_error = object_problem(copy_failure)
+            if copy_error is None:
                 raise
-            copy_error = _OBJECT_GONE[aws_error_code(copy_failure)]
     else:
         copy_error = "not copied: the job may not read this location"
     note = {

@@ -65,14 +65,19 @@ class FakeDynamoDB:
         set_part, _, remove_part = UpdateExpression.partition(" REMOVE ")
         for assignment in set_part[len("SET "):].split(", "):
             name, value = assignment.split(" = ")
-            updated[names[name]] = values[value]
+            updated[_attribute(name, names)] = values[value]
         for name in filter(None, remove_part.split(", ")):
-            updated.pop(names[name.strip()], None)
+            updated.pop(_attribute(name.strip(), names), None)
         self.items[file_key] = updated
         return {}
 
     def status_of(self, file_key: str) -> str:
         return self.items[file_key]["status"]["S"]
+
+
+def _attribute(token: str, names: Dict[str, str]) -> str:
+    """`#name` through the placeholders; a plain name (allowed unless it is a reserved word) as is."""
+    return names[token] if token.startswith("#") else token
 
 
 def _check_used(expression: str, names: Dict[str, str], values: Dict[str, Any]) -> None:
@@ -100,6 +105,11 @@ class FakeS3:
         self.copies: List[Dict[str, Any]] = []
         self.puts: Dict[Tuple[str, str], bytes] = {}
         self.fail_with: Optional[str] = None  # an error code every call raises, e.g. AccessDenied
+        # Error codes one object's reads raise, e.g. {(bucket, key): "SlowDown"}.
+        self.object_errors: Dict[Tuple[str, str], str] = {}
+        # True: a caller without s3:ListBucket on the key (the Bronze role lists only its prefix, under an
+        # s3:prefix condition) gets AccessDenied, not NoSuchKey, for a missing object, as S3 answers.
+        self.missing_is_access_denied = False
 
     def add(self, bucket: str, key: str, body: bytes, version_id: str = "v1", etag: str = "etag1") -> None:
         self.objects.setdefault((bucket, key), []).append({"VersionId": version_id, "ETag": etag, "Body": body})
@@ -107,9 +117,11 @@ class FakeS3:
     def _find(self, bucket: str, key: str, version_id: Optional[str], if_match: Optional[str]) -> Dict[str, Any]:
         if self.fail_with:
             raise FakeClientError(self.fail_with)
+        if (bucket, key) in self.object_errors:
+            raise FakeClientError(self.object_errors[(bucket, key)])
         versions = self.objects.get((bucket, key))
         if not versions:
-            raise FakeClientError("NoSuchKey")
+            raise FakeClientError("AccessDenied" if self.missing_is_access_denied else "NoSuchKey")
         if version_id:
             found = [version for version in versions if version["VersionId"] == version_id]
             if not found:

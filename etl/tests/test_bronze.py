@@ -104,11 +104,37 @@ class LoadFileTest(unittest.TestCase):
         self.assertEqual(outcome.error, f"cannot read s3://{RAW_BUCKET}/fhir/a.json: the object version no longer exists")
         self.assertTrue(outcome.readable)
 
-    def test_an_access_problem_fails_the_job_not_the_file(self):
-        # AccessDenied is about the role, not the file: the run must fail so the next run retries it.
-        self.s3.fail_with = "AccessDenied"
-        with self.assertRaises(FakeClientError):
-            self.load(tracked_file("fhir/a.json"))
+    def test_access_denied_on_the_object_fails_the_file_not_the_job(self):
+        # Prepare: fhir/a.json was deleted; the role may list only the raw prefix, so S3 answers
+        # AccessDenied. Failing the job would fail every later run on this same file.
+        self.s3.missing_is_access_denied = True
+        # Act
+        outcome = self.load(tracked_file("fhir/a.json"))
+        # Assess
+        self.assertEqual(
+            outcome.error,
+            f"cannot read s3://{RAW_BUCKET}/fhir/a.json: the object could not be read (S3 AccessDenied); it may have been deleted, "
+            "or it is not readable by the Bronze role (S3 answers AccessDenied, not NoSuchKey, for a missing object when the role may list only the raw prefix)",
+        )
+        self.assertEqual((outcome.s3_error_code, outcome.records, outcome.readable), ("AccessDenied", {}, True))
+        self.assertEqual(outcome.summary()["s3_error_code"], "AccessDenied")
+
+    def test_every_answer_about_the_object_fails_the_file_with_its_s3_code(self):
+        for code in ("AccessDenied", "403", "404", "NoSuchKey", "NoSuchVersion"):
+            with self.subTest(code=code):
+                self.s3.object_errors[(RAW_BUCKET, "fhir/a.json")] = code
+                outcome = self.load(tracked_file("fhir/a.json"))
+                self.assertEqual(outcome.s3_error_code, code)
+                self.assertTrue(outcome.error.startswith(f"cannot read s3://{RAW_BUCKET}/fhir/a.json: "))
+
+    def test_throttling_and_server_errors_fail_the_job_not_the_file(self):
+        # These say nothing about the file: the run fails, the file stays IN_PROGRESS, the next attempt retries it.
+        for code in ("SlowDown", "InternalError", "503", "ServiceUnavailable", "RequestTimeout", "ExpiredToken"):
+            with self.subTest(code=code):
+                self.s3.object_errors[(RAW_BUCKET, "fhir/a.json")] = code
+                with self.assertRaises(FakeClientError) as raised:
+                    self.load(tracked_file("fhir/a.json"))
+                self.assertEqual(raised.exception.response["Error"]["Code"], code)
 
 
 class PickLatestTest(unittest.TestCase):
@@ -154,5 +180,23 @@ class RunReportTest(unittest.TestCase):
         self.assertEqual(report["unsupported_resource_types"], {"Observation": 1})
         self.assertEqual(report["entries_without_resource"], 1)
         self.assertEqual(report["files_taken_over_by_another_run"], ["k9"])
+        self.assertEqual(report["files_unreadable"], {})
         self.assertEqual(len(report["files"]), 3)
         json.dumps(report)  # the job writes it as JSON
+
+    def test_lists_the_files_whose_object_could_not_be_read(self):
+        # Prepare: one good file, one deleted (AccessDenied), one malformed (no S3 code).
+        s3 = FakeS3()
+        s3.missing_is_access_denied = True
+        s3.add(RAW_BUCKET, "fhir/good.json", fixture_bytes("patient_single.json"))
+        s3.add(RAW_BUCKET, "fhir/bad.json", fixture_bytes("malformed_truncated.json"))
+        outcomes = [
+            load_file(s3, tracked_file(name), raw_bucket=RAW_BUCKET, raw_prefix=RAW_PREFIX, ingestion_time=INGESTED_AT, run_id=RUN_ID)
+            for name in ("fhir/good.json", "fhir/gone.json", "fhir/bad.json")
+        ]
+        # Act
+        report = run_report(RUN_ID, [outcome.summary() for outcome in outcomes], job_run_id="jr_1")
+        # Assess: 1 processed, 2 failed, of which 1 unreadable.
+        self.assertEqual((report["files_processed"], report["files_failed"]), (1, 2))
+        self.assertEqual(report["files_unreadable"], {f"s3://{RAW_BUCKET}/fhir/gone.json#v1": "AccessDenied"})
+        self.assertEqual(report["job_run_id"], "jr_1")

@@ -16,7 +16,7 @@ from pathlib import Path
 from metriccare_etl.processed_files import FAILED, IN_PROGRESS, PENDING, PROCESSED
 
 from . import fake_glue
-from .fakes import FakeDynamoDB, FakeS3
+from .fakes import FakeClientError, FakeDynamoDB, FakeS3
 from .support import FIXTURES, LAKEHOUSE_BUCKET, RAW_BUCKET
 from .test_job_args import argv, get_resolved_options
 
@@ -153,6 +153,78 @@ class JobsEndToEndTest(unittest.TestCase):
         self.assertEqual({name: len(self.table("bronze", name)) for name in ("patient", "encounter", "condition")}, {"patient": 8, "encounter": 12, "condition": 9})
         report = json.loads(self.s3.puts[(LAKEHOUSE_BUCKET, "bronze/_run_reports/wr_1.json")])
         self.assertEqual((report["job_run_id"], report["files_processed"], report["files_failed"]), ("jr_1_attempt_1", 4, 0))
+
+    def test_an_unreadable_raw_object_fails_its_file_and_no_later_run(self):
+        # Prepare: patients.ndjson was deleted after it was recorded; the Bronze role may list only the
+        # raw prefix, so S3 answers AccessDenied instead of NoSuchKey.
+        gone = "fhir/2024/patients.ndjson"
+        del self.s3.objects[(RAW_BUCKET, gone)]
+        self.s3.missing_is_access_denied = True
+        # Act
+        self.run_job("bronze", run_id="wr_1", job_run_id="jr_1")
+        # Assess: the run succeeded; the file is FAILED with the reason and its S3 code, the batch went on.
+        items = {item["object_key"]["S"]: item for item in self.dynamodb.items.values()}
+        failed = items.pop(gone)
+        self.assertEqual(failed["status"], {"S": FAILED})
+        self.assertEqual(
+            failed["error"]["S"],
+            f"cannot read s3://{RAW_BUCKET}/{gone}: the object could not be read (S3 AccessDenied); it may have been deleted, "
+            "or it is not readable by the Bronze role (S3 answers AccessDenied, not NoSuchKey, for a missing object when the role may list only the raw prefix)",
+        )
+        self.assertEqual(items.pop("fhir/2024/broken.json")["status"], {"S": FAILED})
+        self.assertEqual({item["status"]["S"] for item in items.values()}, {PROCESSED})
+        # Patients 8 - 2 and encounters 12 - 1 without the NDJSON file; conditions unchanged (9).
+        self.assertEqual({name: len(self.table("bronze", name)) for name in ("patient", "encounter", "condition")}, {"patient": 6, "encounter": 11, "condition": 9})
+        report = json.loads(self.s3.puts[(LAKEHOUSE_BUCKET, "bronze/_run_reports/wr_1.json")])
+        self.assertEqual((report["files_processed"], report["files_failed"]), (3, 2))
+        self.assertEqual(report["files_unreadable"], {failed["file_key"]["S"]: "AccessDenied"})
+        note = json.loads(self.s3.puts[(LAKEHOUSE_BUCKET, f"quarantine/bronze/wr_1/{gone}.error.json")])
+        self.assertEqual(note["error"], failed["error"]["S"])
+        # Act: the next run is not poisoned by it: it succeeds, claims nothing and reads no raw object.
+        reads = len(self.s3.reads)
+        self.run_job("bronze", run_id="wr_2", job_run_id="jr_2")
+        # Assess
+        self.assertEqual(self.s3.reads[reads:], [(SCRIPTS_BUCKET, CONFIG_KEY, None)])
+        self.assertEqual(json.loads(self.s3.puts[(LAKEHOUSE_BUCKET, "bronze/_run_reports/wr_2.json")])["files_claimed"], 0)
+
+    def test_a_failed_file_re_queued_as_the_readme_says_is_ingested_by_the_next_run(self):
+        # Prepare: patients.ndjson is unreadable during the first run, so it ends FAILED.
+        gone = "fhir/2024/patients.ndjson"
+        body = self.s3.objects.pop((RAW_BUCKET, gone))
+        self.s3.missing_is_access_denied = True
+        self.run_job("bronze", run_id="wr_1", job_run_id="jr_1")
+        file_key = next(key for key, item in self.dynamodb.items.items() if item["object_key"]["S"] == gone)
+        self.assertEqual(self.dynamodb.status_of(file_key), FAILED)
+        # Act: the version is restored and an operator re-queues the item with the README's update-item.
+        self.s3.objects[(RAW_BUCKET, gone)] = body
+        self.dynamodb.update_item(
+            TableName="metriccare_processed_files_dev", Key={"file_key": {"S": file_key}},
+            UpdateExpression="SET #status = :pending REMOVE job_run_id, #error", ConditionExpression="#status = :failed",
+            ExpressionAttributeNames={"#status": "status", "#error": "error"},
+            ExpressionAttributeValues={":pending": {"S": "PENDING"}, ":failed": {"S": "FAILED"}},
+        )
+        self.run_job("bronze", run_id="wr_2", job_run_id="jr_2")
+        # Assess: PROCESSED by the second run, with its records (2 patients, 1 encounter) now in Bronze.
+        item = self.dynamodb.items[file_key]
+        self.assertEqual((item["status"], item["run_id"], item["job_run_id"], item["records_written"]), ({"S": PROCESSED}, {"S": "wr_2"}, {"S": "jr_2"}, {"N": "3"}))
+        self.assertNotIn("error", item)
+        self.assertEqual({name: len(self.table("bronze", name)) for name in ("patient", "encounter", "condition")}, {"patient": 8, "encounter": 12, "condition": 9})
+
+    def test_throttling_on_a_raw_object_fails_the_run_and_the_next_attempt_takes_the_files_over(self):
+        # Prepare: S3 throttles reads of one object during the first attempt.
+        self.s3.object_errors[(RAW_BUCKET, "fhir/2024/patients.ndjson")] = "SlowDown"
+        # Act
+        with self.assertRaisesRegex(FakeClientError, "SlowDown"):
+            self.run_job("bronze", run_id="wr_1", job_run_id="jr_1")
+        # Assess: no file was failed for it; the claimed files wait IN_PROGRESS for the next attempt.
+        self.assertEqual({item["status"]["S"] for item in self.dynamodb.items.values()}, {IN_PROGRESS})
+        # Act: the throttling is over; Glue retries.
+        del self.s3.object_errors[(RAW_BUCKET, "fhir/2024/patients.ndjson")]
+        self.run_job("bronze", run_id="wr_1", job_run_id="jr_1_attempt_1")
+        # Assess
+        statuses = {item["object_key"]["S"]: item["status"]["S"] for item in self.dynamodb.items.values()}
+        self.assertEqual(statuses.pop("fhir/2024/broken.json"), FAILED)
+        self.assertEqual(set(statuses.values()), {PROCESSED})
 
     def test_silver_and_gold_follow_from_bronze(self):
         # Act

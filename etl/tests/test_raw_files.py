@@ -1,7 +1,7 @@
 import json
 import unittest
 
-from metriccare_etl.errors import FhirFileError
+from metriccare_etl.errors import FhirFileError, RawObjectError
 from metriccare_etl.raw_files import location_problem, quarantine_file, quarantine_key, read_raw_file
 
 from .fakes import FakeClientError, FakeS3
@@ -35,6 +35,26 @@ class ReadRawFileTest(unittest.TestCase):
     def test_a_deleted_object_is_a_file_error(self):
         with self.assertRaisesRegex(FhirFileError, r"^cannot read s3://metriccare-raw-dev/fhir/gone.json: the object no longer exists$"):
             read_raw_file(self.s3, tracked_file("fhir/gone.json"))
+
+    def test_access_denied_on_the_object_is_a_file_error_naming_the_s3_code(self):
+        # Prepare: the Bronze role may list only the raw prefix, so S3 answers a deleted object with AccessDenied.
+        self.s3.missing_is_access_denied = True
+        # Act
+        with self.assertRaises(RawObjectError) as raised:
+            read_raw_file(self.s3, tracked_file("fhir/gone.json"))
+        # Assess
+        self.assertEqual(raised.exception.s3_error_code, "AccessDenied")
+        self.assertIn("fhir/gone.json: the object could not be read (S3 AccessDenied); it may have been deleted, or it is not readable by the Bronze role", str(raised.exception))
+
+    def test_a_bodiless_404_says_the_object_may_be_gone(self):
+        self.s3.object_errors[(RAW_BUCKET, "fhir/a.json")] = "404"
+        with self.assertRaisesRegex(RawObjectError, r"^cannot read s3://metriccare-raw-dev/fhir/a.json: the object could not be read \(S3 404\); it may have been deleted, or it is not readable by the Bronze role$"):
+            read_raw_file(self.s3, tracked_file("fhir/a.json"))
+
+    def test_throttling_is_not_a_file_error(self):
+        self.s3.object_errors[(RAW_BUCKET, "fhir/a.json")] = "SlowDown"
+        with self.assertRaises(FakeClientError):
+            read_raw_file(self.s3, tracked_file("fhir/a.json"))
 
 
 class QuarantineFileTest(unittest.TestCase):
@@ -71,6 +91,23 @@ class QuarantineFileTest(unittest.TestCase):
         note = json.loads(self.s3.puts[(LAKEHOUSE_BUCKET, note_key)])
         self.assertIsNone(note["quarantined_copy"])
         self.assertEqual(note["copy_error"], "the object no longer exists")
+
+    def test_still_writes_the_error_when_the_object_answers_access_denied(self):
+        # Prepare: the object is gone and the role may list only the raw prefix.
+        self.s3.missing_is_access_denied = True
+        # Act
+        note_key = self.quarantine(tracked_file("fhir/gone.json"))
+        # Assess: no copy, the note says why; the lakehouse side was writable.
+        note = json.loads(self.s3.puts[(LAKEHOUSE_BUCKET, note_key)])
+        self.assertIsNone(note["quarantined_copy"])
+        self.assertTrue(note["copy_error"].startswith("the object could not be read (S3 AccessDenied)"))
+
+    def test_throttling_on_the_copy_propagates(self):
+        self.s3.add(RAW_BUCKET, "fhir/a.json", b"{ broken")
+        self.s3.object_errors[(RAW_BUCKET, "fhir/a.json")] = "SlowDown"
+        with self.assertRaises(FakeClientError):
+            self.quarantine(tracked_file("fhir/a.json"))
+        self.assertEqual(self.s3.puts, {})
 
     def test_does_not_try_to_copy_what_the_job_may_not_read(self):
         note_key = self.quarantine(tracked_file("elsewhere/a.json"), readable=False)
