@@ -3,8 +3,9 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.m?[tj]sx?$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }] },
+  moduleFileExtensions: ["ts", "mts", "js", "mjs", "cjs", "json"],
+  // esbuild strips types per file; `tsc --noEmit`, run once by `npm test`, checks them.
+  transform: { "^.+\\.m?[tj]s$": "<rootDir>/scripts/jest-transform.cjs" },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
-  // Type-checking is `tsc --noEmit`, run once by `npm test`; swc only strips types.
   maxWorkers: 2,
 };
