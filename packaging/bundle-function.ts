@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, relative, resolve, sep } from "node:path";
 import { build, type BuildOptions } from "esbuild";
 import { cacheKey, freshBuild, metafileInputs, recordBuild } from "./build-cache.mjs";
 import { hashContent, type ContentHash } from "./content-hash";
@@ -30,17 +30,20 @@ export interface FunctionBundle extends ContentHash {
   readonly zipPath: string;
   /** Size of the ZIP in bytes. */
   readonly zipBytes: number;
-  /** Size of the minified bundle in bytes, before compression. */
+  /** Size of the minified code in bytes (entry file and chunks), before compression. */
   readonly bundleBytes: number;
 }
 
 // ESM output still meets a few `require()` calls for Node built-ins inside CommonJS dependencies.
 const REQUIRE_SHIM = 'import{createRequire as __cr}from"node:module";const require=__cr(import.meta.url);';
-const ZIP_LAYOUT_VERSION = 1;
+const ZIP_LAYOUT_VERSION = 2;
 
 /**
- * Bundles a handler and the AWS SDK v3 clients it imports into one minified ESM file (the
- * `module` entry points tree-shake to about half the CommonJS size) and writes a reproducible ZIP.
+ * Bundles a handler and the AWS SDK v3 clients it imports into minified ESM (the `module` entry
+ * points tree-shake to about half the CommonJS size) and writes a reproducible ZIP. Code the
+ * SDK imports dynamically (the SSO, INI and web-identity credential providers Lambda never
+ * needs, which reads its credentials from the environment) goes into `chunks/`, loaded only if
+ * used: the entry file that cold start loads is a third of the single-file bundle.
  */
 export async function bundleFunction(options: BundleFunctionOptions): Promise<FunctionBundle> {
   const bundleFileName = options.bundleFileName ?? "index.mjs";
@@ -58,7 +61,12 @@ export async function bundleFunction(options: BundleFunctionOptions): Promise<Fu
     legalComments: "none",
     banner: { js: REQUIRE_SHIM },
     write: false,
-    outfile: join(dirname(entry), bundleFileName),
+    splitting: true,
+    // Outputs stay in memory: outdir only names them (index.mjs, chunks/<name>-<content hash>.mjs).
+    outdir: dirname(entry),
+    entryNames: basename(bundleFileName, ".mjs"),
+    chunkNames: "chunks/[name]-[hash]",
+    outExtension: { ".js": ".mjs" },
     logLevel: "silent",
     metafile: options.cache === true,
   };
@@ -71,13 +79,14 @@ export async function bundleFunction(options: BundleFunctionOptions): Promise<Fu
   }
 
   const result = await build(buildOptions);
-  const bundle = result.outputFiles?.[0];
-  if (bundle === undefined || result.outputFiles?.length !== 1) {
-    throw new Error(`Bundling ${options.entry} produced ${result.outputFiles?.length ?? 0} files; expected exactly one.`);
+  const files = (result.outputFiles ?? []).map((file) => ({ path: relative(dirname(entry), file.path).split(sep).join("/"), data: file.contents }));
+  if (!files.some((file) => file.path === bundleFileName)) {
+    throw new Error(`Bundling ${options.entry} produced no ${bundleFileName}; it produced ${files.map((f) => f.path).join(", ") || "nothing"}.`);
   }
-  const zip = createDeterministicZip([{ path: bundleFileName, data: bundle.contents }]);
+  const zip = createDeterministicZip(files);
+  const bundleBytes = files.reduce((sum, file) => sum + file.data.length, 0);
   mkdirSync(dirname(zipPath), { recursive: true });
   writeFileSync(zipPath, zip);
-  if (key && result.metafile) recordBuild(manifestPath, key, metafileInputs(result.metafile, dirname(entry)), { bundleBytes: bundle.contents.length });
-  return { zipPath, zipBytes: zip.length, bundleBytes: bundle.contents.length, ...hashContent(zip) };
+  if (key && result.metafile) recordBuild(manifestPath, key, metafileInputs(result.metafile, dirname(entry)), { bundleBytes });
+  return { zipPath, zipBytes: zip.length, bundleBytes, ...hashContent(zip) };
 }
