@@ -190,24 +190,32 @@ export class MetricCareStack extends TerraformStack {
     });
     new GlueCatalogEncryption(this, "glue_catalog_encryption", { kmsKey: key, enabled: settings.flag("manage_data_catalog_encryption") });
 
-    const jobArguments: Record<string, string> = {
+    // Each job gets the arguments it reads (etl/README.md): its own database, the lakehouse and its
+    // configuration; Bronze also the raw files and the processed-files table.
+    const commonArguments = (layer: LakehouseLayer): Record<string, string> => ({
       "--env": env,
-      "--raw_bucket": raw.bucketName,
-      "--raw_prefix": config.fhir.prefix,
       "--lakehouse_bucket": lakehouse.bucketName,
-      "--bronze_database": databases.bronze.databaseName,
-      "--silver_database": databases.silver.databaseName,
-      "--gold_database": databases.gold.databaseName,
-      "--processed_files_table": processedFiles.tableName,
-      "--processed_files_status_index": processedFiles.statusIndexName,
-      "--processed_files_ttl_days": settings.string("processed_files_ttl_days"),
       "--config_s3_uri": lakehouseConfig.s3Uri,
+      [`--${layer}_database`]: databases[layer].databaseName,
+    });
+    const jobArguments: Record<LakehouseLayer, Record<string, string>> = {
+      bronze: {
+        ...commonArguments("bronze"),
+        "--raw_bucket": raw.bucketName,
+        "--raw_prefix": config.fhir.prefix,
+        "--processed_files_table": processedFiles.tableName,
+        "--processed_files_status_index": processedFiles.statusIndexName,
+        "--processed_files_ttl_days": settings.string("processed_files_ttl_days"),
+      },
+      silver: commonArguments("silver"),
+      gold: commonArguments("gold"),
     };
     const at = (prefix: string) => ({ bucket: lakehouse, prefix });
     const access = {
       bronze: { reads: [{ bucket: raw, prefix: config.fhir.prefix }], writes: [at("bronze/"), at("quarantine/bronze/")], readsDatabases: [], writesDatabases: [databases.bronze], processedFiles },
-      silver: { reads: [at("bronze/")], writes: [at("silver/"), at("quarantine/silver/")], readsDatabases: [databases.bronze], writesDatabases: [databases.silver] },
-      gold: { reads: [at("silver/")], writes: [at("gold/")], readsDatabases: [databases.silver], writesDatabases: [databases.gold] },
+      // Silver and Gold read the previous layer by S3 path, not through the catalog.
+      silver: { reads: [at("bronze/")], writes: [at("silver/"), at("quarantine/silver/")], readsDatabases: [], writesDatabases: [databases.silver] },
+      gold: { reads: [at("silver/")], writes: [at("gold/")], readsDatabases: [], writesDatabases: [databases.gold] },
     };
     const descriptions: Record<LakehouseLayer, string> = {
       bronze: "Raw FHIR files (waiting in the processed-files table) to Hudi tables per resource type",
@@ -232,7 +240,7 @@ export class MetricCareStack extends TerraformStack {
           securityConfiguration,
           tempDirectory: at(`glue-temp/${layer}/`),
           access: access[layer],
-          jobArguments,
+          jobArguments: jobArguments[layer],
           logRetentionDays: settings.number("log_retention_days"),
           permissionsBoundaryArn: config.permissionsBoundaryArn,
         }),

@@ -1,7 +1,7 @@
 import { metricCareConfig } from "../../config/metriccare.config";
 import { checkReferenceIntegrity } from "../support/reference-integrity";
 import { buildMetricCareStack } from "../support/metriccare-stack";
-import { findReferences, traversalsInTemplate } from "../support/references";
+import { findReferences, traversalsInTemplate } from "../../stacks/terraform-references";
 import type { TerraformJson } from "../support/terraform-json";
 
 describe("reference integrity (a stand-in for terraform validate)", () => {

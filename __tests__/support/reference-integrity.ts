@@ -1,4 +1,4 @@
-import { findReferences } from "./references";
+import { findReferences } from "../../stacks/terraform-references";
 import type { TerraformJson } from "./terraform-json";
 
 const BUILT_IN_ROOTS: Record<string, (parts: string[]) => boolean> = {

@@ -1,0 +1,43 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { architectureDiagram, architectureDocument } from "../../stacks/architecture-diagram";
+import { buildMetricCareStack, PROJECT_ROOT } from "../support/metriccare-stack";
+import { fixtureFunctionBundle } from "../support/test-context";
+
+describe("architecture diagram", () => {
+  // Prepare (shared): the whole stack, synthesized as `npm run synth` does.
+  const { json } = buildMetricCareStack();
+  const diagram = architectureDiagram(json);
+
+  it("docs/architecture.md is up to date (run `npm run diagram` after changing the stack)", () => {
+    expect(readFileSync(join(PROJECT_ROOT, "docs", "architecture.md"), "utf8")).toBe(architectureDocument(json));
+  });
+
+  it.each([
+    ["S3 → Lambda", 'raw_bucket_bucket -->|"ObjectCreated fhir/*.json, ObjectCreated fhir/*.ndjson"| trigger_glue_function'],
+    ["Lambda → Glue workflow", 'trigger_glue_function -->|"GLUE_WORKFLOW_NAME"| etl_workflow_workflow'],
+    ["workflow → bronze job", 'etl_workflow_workflow -->|"starts (ON_DEMAND)"| bronze_job_job'],
+    ["bronze → silver", 'bronze_job_job -->|"then, when SUCCEEDED"| silver_job_job'],
+    ["silver → gold", 'silver_job_job -->|"then, when SUCCEEDED"| gold_job_job'],
+    ["Glue job state changes → SNS", 'event_bridge_job_state -->|"target"| alerts_topic'],
+    ["Glue job state changes → Lambda", 'event_bridge_job_state -->|"target"| trigger_glue_function'],
+    ["schedule → Lambda", 'event_bridge_schedule -->|"target"| trigger_glue_function'],
+    ["alarms → SNS", 'cloudwatch_aws_cloudwatch_metric_alarm -->|"alarm_actions, ok_actions"| alerts_topic'],
+    ["Lambda → on-failure queue", 'trigger_glue_function -->|"failed async events"| trigger_glue_on_failure_queue'],
+    ["Lambda → alerts", 'trigger_glue_function -->|"ALERTS_TOPIC_ARN"| alerts_topic'],
+  ])("draws the %s flow", (_, edge) => {
+    expect(diagram.split("\n")).toContain(`  ${edge}`);
+  });
+
+  it("groups resources by construct and folds settings into a count", () => {
+    expect(diagram).toContain('  subgraph group_raw_bucket["raw_bucket (+7 settings)"]\n    raw_bucket_bucket["S3 bucket"]\n  end');
+    expect(diagram).toContain('cloudwatch_aws_cloudwatch_metric_alarm["8 × CloudWatch alarm"]');
+  });
+
+  it("does not change with build hashes: the same stack with another Lambda package draws the same diagram", () => {
+    const { json: other, bundle } = buildMetricCareStack({ bundle: fixtureFunctionBundle("export const handler = async () => 42;") });
+    expect(JSON.stringify(other)).toContain(bundle.sha256Hex);
+    expect(JSON.stringify(json)).not.toContain(bundle.sha256Hex);
+    expect(architectureDiagram(other)).toBe(diagram);
+  });
+});

@@ -1,0 +1,16 @@
+// Regenerates docs/architecture.md from the synthesized stack (run `npm run synth` first;
+// `npm run diagram` does both).
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { architectureDocument, type SynthesizedStack } from "../stacks/architecture-diagram";
+
+// run-ts.mjs runs a compiled copy from .build/run/ and sets argv[1] to this source file.
+const ROOT = resolve(dirname(process.argv[1] ?? "scripts/diagram.ts"), "..");
+const synthesized = join(ROOT, "cdktf.out", "stacks", "metriccare", "cdk.tf.json");
+if (!existsSync(synthesized)) {
+  console.error(`No ${synthesized}: run npm run synth first (npm run diagram runs it for you).`);
+  process.exit(1);
+}
+const target = join(ROOT, "docs", "architecture.md");
+writeFileSync(target, architectureDocument(JSON.parse(readFileSync(synthesized, "utf8")) as SynthesizedStack));
+console.log(`Wrote ${target}.`);
