@@ -1,0 +1,143 @@
+import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
+import { DataEventTrail, type DataEventTrailProps } from "../../../modules/cloudtrail/data-event-trail";
+import { SecureBucket } from "../../../modules/s3/s3_bucket/secure-bucket";
+import { MetricCareValidationError } from "../../../modules/shared/errors";
+import { testBucket } from "../../support/construct-fixtures";
+import { synthConstruct } from "../../support/construct-synth";
+import { policyStatements } from "../../support/terraform-json";
+import { TEST_AWS, testKey } from "../../support/test-context";
+
+/** A trail over the raw and lakehouse buckets, its bucket logging to an SSE-S3 log bucket. */
+function trail(props: Partial<DataEventTrailProps> = {}) {
+  return synthConstruct((scope) => {
+    const key = testKey(scope);
+    const logs = new SecureBucket(scope, "logs", { aws: TEST_AWS, bucketName: "metriccare-access-logs-dev", encryption: "S3_MANAGED" });
+    return new DataEventTrail(scope, "cloudtrail", {
+      aws: TEST_AWS,
+      trailName: "metriccare_data_events_dev",
+      bucketName: "metriccare-cloudtrail-dev",
+      accessLogs: { bucket: logs, prefix: "cloudtrail/" },
+      kmsKey: key,
+      dataBuckets: [testBucket(scope, key, "raw", "metriccare-raw-dev"), testBucket(scope, key, "lakehouse", "metriccare-lakehouse-dev")],
+      ...props,
+    });
+  });
+}
+
+const TRAIL_ARN = "arn:aws:cloudtrail:eu-west-1:123456789012:trail/metriccare_data_events_dev";
+const CLOUDTRAIL = [{ type: "Service", identifiers: ["cloudtrail.amazonaws.com"] }];
+const FROM_THIS_TRAIL = { test: "StringEquals", variable: "aws:SourceArn", values: [TRAIL_ARN] };
+
+describe("DataEventTrail", () => {
+  it("records object-level events of the data buckets in this region, with log file validation and the KMS key", () => {
+    // Act
+    const { synth, ref, resource, address } = trail();
+    // Assess
+    expect(synth).toHaveResourceWithProperties(Cloudtrail, {
+      name: "metriccare_data_events_dev",
+      s3_bucket_name: ref("aws_s3_bucket", "cloudtrail/bucket/bucket", "bucket"),
+      kms_key_id: ref("aws_kms_key", "key/key", "arn"),
+      enable_log_file_validation: true,
+      include_global_service_events: false,
+      is_multi_region_trail: false,
+      advanced_event_selector: [
+        {
+          name: "Object-level events on patient-data buckets",
+          field_selector: [
+            { field: "eventCategory", equals: ["Data"] },
+            { field: "resources.type", equals: ["AWS::S3::Object"] },
+            { field: "resources.ARN", starts_with: [`${ref("aws_s3_bucket", "raw/bucket", "arn")}/`, `${ref("aws_s3_bucket", "lakehouse/bucket", "arn")}/`] },
+          ],
+        },
+      ],
+    });
+    expect(resource("aws_cloudtrail", "cloudtrail/trail").depends_on).toEqual([address("aws_s3_bucket_policy", "cloudtrail/bucket/policy")]);
+  });
+
+  it("delivers to its own KMS-encrypted bucket, which logs access to the log bucket", () => {
+    // Act
+    const { synth, ref } = trail();
+    // Assess
+    expect(synth).toHaveResourceWithProperties(S3Bucket, { bucket: "metriccare-cloudtrail-dev" });
+    expect(synth).toHaveResourceWithProperties(S3BucketLoggingA, {
+      bucket: ref("aws_s3_bucket", "cloudtrail/bucket/bucket", "id"),
+      target_bucket: ref("aws_s3_bucket", "logs/bucket", "bucket"),
+      target_prefix: "cloudtrail/",
+    });
+  });
+
+  it("keeps log files 2557 days (7 years) by default", () => {
+    // Act
+    const { resource } = trail();
+    // Assess
+    const rules = resource("aws_s3_bucket_lifecycle_configuration", "cloudtrail/bucket/lifecycle").rule as unknown[];
+    expect(rules[1]).toEqual({ id: "expire-trail-logs", status: "Enabled", filter: [{ prefix: "" }], expiration: [{ days: 2557 }] });
+  });
+
+  it("uses the retention and bucket lifecycle days given", () => {
+    // Act
+    const { synth } = trail({ retentionDays: 365, abortIncompleteMultipartUploadDays: 3, noncurrentVersionExpirationDays: 30 });
+    // Assess
+    expect(synth).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, {
+      rule: [
+        expect.objectContaining({ id: "all-objects", abort_incomplete_multipart_upload: [{ days_after_initiation: 3 }], noncurrent_version_expiration: [{ noncurrent_days: 30 }] }),
+        expect.objectContaining({ id: "expire-trail-logs", expiration: [{ days: 365 }] }),
+      ],
+    });
+  });
+
+  it("lets only this trail check the bucket ACL and write log files under AWSLogs/<account>/", () => {
+    // Act
+    const { json, resource, ref } = trail();
+    // Assess
+    const bucketArn = ref("aws_s3_bucket", "cloudtrail/bucket/bucket", "arn");
+    const statements = policyStatements(json, resource("aws_s3_bucket_policy", "cloudtrail/bucket/policy").policy);
+    expect(statements.slice(-2)).toEqual([
+      { sid: "CloudTrailChecksBucketAcl", effect: "Allow", principals: CLOUDTRAIL, actions: ["s3:GetBucketAcl"], resources: [bucketArn], condition: [FROM_THIS_TRAIL] },
+      {
+        sid: "CloudTrailWritesLogs",
+        effect: "Allow",
+        principals: CLOUDTRAIL,
+        actions: ["s3:PutObject"],
+        resources: [`${bucketArn}/AWSLogs/123456789012/*`],
+        condition: [FROM_THIS_TRAIL, { test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] }],
+      },
+    ]);
+  });
+
+  it("lets only this trail encrypt log files with the key", () => {
+    // Act
+    const { json, resource } = trail();
+    // Assess
+    const statements = policyStatements(json, resource("aws_kms_key", "key/key").policy);
+    expect(statements.find((s) => s.sid === "CloudTrailEncryptsLogs")).toEqual({
+      sid: "CloudTrailEncryptsLogs",
+      effect: "Allow",
+      principals: CLOUDTRAIL,
+      actions: ["kms:GenerateDataKey*", "kms:DescribeKey"],
+      resources: ["*"],
+      condition: [FROM_THIS_TRAIL, { test: "StringLike", variable: "kms:EncryptionContext:aws:cloudtrail:arn", values: ["arn:aws:cloudtrail:*:123456789012:trail/*"] }],
+    });
+  });
+
+  it("exposes the trail and its bucket", () => {
+    // Act
+    const { built, resolve, ref } = trail();
+    // Assess
+    expect(built.trail).toBeInstanceOf(Cloudtrail);
+    expect(built.bucket).toBeInstanceOf(SecureBucket);
+    expect(resolve(built.bucket.bucketArn)).toBe(ref("aws_s3_bucket", "cloudtrail/bucket/bucket", "arn"));
+  });
+
+  // Doubtful: the error names the inner bucket and its rule, not DataEventTrail and `retentionDays`.
+  it("rejects a retention of 0 days through the bucket's lifecycle rule", () => {
+    // Act
+    const act = () => trail({ retentionDays: 0 });
+    // Assess
+    expect(act).toThrow(MetricCareValidationError);
+    expect(act).toThrow('SecureBucket "bucket" lifecycle rule "expire-trail-logs": `expirationDays` must be a whole number of days (1 or more), got 0.');
+  });
+});
