@@ -37,7 +37,7 @@ def main() -> None:
     job.init(args.job_name, args.raw)
     s3 = boto3.client("s3")
     config = load_config_from_s3(s3, args.config_s3_uri)
-    check_environment(args, config)
+    check_environment(args)
     files = ProcessedFilesTable(boto3.client("dynamodb"), args.raw["processed_files_table"], args.raw["processed_files_status_index"])
     bucket, run_id, job_run_id, started = args.lakehouse_bucket, args.run_id, args.job_run_id, utc_now()
     raw_bucket, raw_prefix = args.raw["raw_bucket"], args.raw["raw_prefix"]

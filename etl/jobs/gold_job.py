@@ -27,7 +27,7 @@ def main() -> None:
     job = Job(glue_context)
     job.init(args.job_name, args.raw)
     config = load_config_from_s3(boto3.client("s3"), args.config_s3_uri)
-    check_environment(args, config)
+    check_environment(args)
     bucket, computed_at, context = args.lakehouse_bucket, utc_now(), spark.sparkContext
 
     silver = {name: read_rows(spark, table, bucket).cache() for name, table in config.silver_tables.items()}

@@ -28,7 +28,7 @@ def main() -> None:
     job = Job(glue_context)
     job.init(args.job_name, args.raw)
     config = load_config_from_s3(boto3.client("s3"), args.config_s3_uri)
-    check_environment(args, config)
+    check_environment(args)
     bucket, processed_at = args.lakehouse_bucket, utc_now()
 
     for name, table in config.silver_tables.items():

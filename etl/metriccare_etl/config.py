@@ -41,7 +41,6 @@ class TableConfig:
 
 @dataclass(frozen=True)
 class LakehouseConfig:
-    environments: Tuple[str, ...]
     bronze_tables: Mapping[str, TableConfig]
     bronze_quarantine_prefix: str
     # Where the Bronze job writes one JSON report per run, beside (not inside) the Bronze tables.
@@ -91,10 +90,9 @@ class _Validator:
         return ConfigError(f"{self.source}: `{path}` must be {expectation}, got {json.dumps(value)}.")
 
     def config(self, document: Any) -> LakehouseConfig:
-        self.object(document, "", required=("config_version", "environments", "layers"))
+        self.object(document, "", required=("config_version", "layers"))
         if document["config_version"] != CONFIG_VERSION:
             raise self.fail("config_version", str(CONFIG_VERSION), document["config_version"])
-        environments = self.names(document["environments"], "environments")
         layers = document["layers"]
         self.object(layers, "layers", required=tuple(_KNOWN_TABLES))
         bronze = self.object(layers["bronze"], "layers.bronze", required=("prefix", "quarantine_prefix", "max_files_per_run", "tables"))
@@ -117,7 +115,6 @@ class _Validator:
             for name in silver_tables
         }
         return LakehouseConfig(
-            environments=environments,
             bronze_tables=self.tables("bronze", bronze),
             bronze_quarantine_prefix=self.prefix(bronze["quarantine_prefix"], "layers.bronze.quarantine_prefix"),
             bronze_run_reports_prefix=f'{self.prefix(bronze["prefix"], "layers.bronze.prefix")}_run_reports/',

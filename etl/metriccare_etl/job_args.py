@@ -4,7 +4,6 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence
 
-from .config import LakehouseConfig
 from .errors import JobArgumentError
 
 COMMON_ARGUMENTS = ("JOB_NAME", "env", "lakehouse_bucket", "config_s3_uri")
@@ -67,14 +66,15 @@ def parse_job_arguments(layer: str, argv: List[str], get_resolved_options: Calla
     )
 
 
-def check_environment(arguments: JobArguments, config: LakehouseConfig) -> None:
-    """The workspace must be one the config knows, and the database the one of that workspace:
-    a prod job writing into the dev catalog fails here, not in a dashboard."""
-    if arguments.env not in config.environments:
-        raise JobArgumentError(f'{arguments.layer} job: `--env` must be one of {", ".join(config.environments)}, got "{arguments.env}".')
-    expected = f"metriccare_{arguments.layer}_{arguments.env}"
-    if arguments.database != expected:
-        raise JobArgumentError(f'{arguments.layer} job: `--{arguments.layer}_database` must be "{expected}" for env "{arguments.env}", got "{arguments.database}".')
+def check_environment(arguments: JobArguments) -> None:
+    """The database must be the one of the job's layer and workspace (`<project>_<layer>_<env>`, as
+    the stack names it): a prod job writing into the dev catalog fails here, not in a dashboard. The
+    environments themselves are configured once, in config/metriccare.config.ts."""
+    suffix = f"_{arguments.layer}_{arguments.env}"
+    if not arguments.database.endswith(suffix) or arguments.database == suffix:
+        raise JobArgumentError(
+            f'{arguments.layer} job: `--{arguments.layer}_database` must be "<project>{suffix}" for env "{arguments.env}", got "{arguments.database}".'
+        )
 
 
 def _check_bronze(raw: Dict[str, str]) -> None:

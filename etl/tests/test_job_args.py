@@ -1,12 +1,7 @@
 import unittest
 
-from metriccare_etl.config import parse_config
 from metriccare_etl.errors import JobArgumentError
 from metriccare_etl.job_args import check_environment, parse_job_arguments
-
-from .test_config import SHIPPED
-
-CONFIG = parse_config(SHIPPED.read_text())
 
 
 def get_resolved_options(argv, names):
@@ -91,13 +86,17 @@ class ParseJobArgumentsTest(unittest.TestCase):
 
 class CheckEnvironmentTest(unittest.TestCase):
     def test_accepts_the_database_of_the_workspace(self):
-        check_environment(parse_job_arguments("silver", argv(), get_resolved_options), CONFIG)
+        check_environment(parse_job_arguments("silver", argv(), get_resolved_options))
 
-    def test_refuses_an_unknown_workspace(self):
-        with self.assertRaisesRegex(JobArgumentError, r'^silver job: `--env` must be one of dev, staging, prod, got "qa".$'):
-            check_environment(parse_job_arguments("silver", argv(env="qa"), get_resolved_options), CONFIG)
+    def test_accepts_any_workspace_and_project_prefix_the_stack_configures(self):
+        check_environment(parse_job_arguments("silver", argv(env="qa", silver_database="acme_silver_qa"), get_resolved_options))
 
     def test_refuses_another_workspace_database(self):
         arguments = parse_job_arguments("gold", argv(env="prod"), get_resolved_options)
-        with self.assertRaisesRegex(JobArgumentError, r'^gold job: `--gold_database` must be "metriccare_gold_prod" for env "prod", got "metriccare_gold_dev".$'):
-            check_environment(arguments, CONFIG)
+        with self.assertRaisesRegex(JobArgumentError, r'^gold job: `--gold_database` must be "<project>_gold_prod" for env "prod", got "metriccare_gold_dev".$'):
+            check_environment(arguments)
+
+    def test_refuses_another_layer_database(self):
+        arguments = parse_job_arguments("gold", argv(gold_database="metriccare_silver_dev"), get_resolved_options)
+        with self.assertRaisesRegex(JobArgumentError, r'^gold job: `--gold_database` must be "<project>_gold_dev" for env "dev", got "metriccare_silver_dev".$'):
+            check_environment(arguments)
