@@ -1,0 +1,135 @@
+import { unzipSync } from "fflate";
+import { createDeterministicZip, type ZipEntry } from "../../packaging/deterministic-zip";
+
+/** One file's record in the ZIP central directory (APPNOTE 4.3.12), plus its local header's timestamp. */
+interface CentralDirectoryEntry {
+  readonly name: string;
+  readonly madeByOs: number;
+  readonly method: number;
+  readonly dosTime: number;
+  readonly dosDate: number;
+  readonly extraLength: number;
+  readonly externalAttributes: number;
+  readonly localDosTime: number;
+  readonly localDosDate: number;
+}
+
+function centralDirectory(zip: Buffer): CentralDirectoryEntry[] {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = zip.readUInt16LE(end + 10);
+  let offset = zip.readUInt32LE(end + 16);
+  const entries: CentralDirectoryEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    if (zip.readUInt32LE(offset) !== 0x02014b50) throw new Error(`No central directory header at ${offset}.`);
+    const nameLength = zip.readUInt16LE(offset + 28);
+    const extraLength = zip.readUInt16LE(offset + 30);
+    const commentLength = zip.readUInt16LE(offset + 32);
+    const local = zip.readUInt32LE(offset + 42);
+    entries.push({
+      name: zip.toString("utf8", offset + 46, offset + 46 + nameLength),
+      madeByOs: zip.readUInt8(offset + 5),
+      method: zip.readUInt16LE(offset + 10),
+      dosTime: zip.readUInt16LE(offset + 12),
+      dosDate: zip.readUInt16LE(offset + 14),
+      extraLength,
+      externalAttributes: zip.readUInt32LE(offset + 38),
+      localDosTime: zip.readUInt16LE(local + 10),
+      localDosDate: zip.readUInt16LE(local + 12),
+    });
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+const text = (value: string): Uint8Array => Buffer.from(value);
+const ENTRIES: ZipEntry[] = [
+  { path: "index.mjs", data: text("export const handler = async () => ({});\n".repeat(20)) },
+  { path: "lib/a.mjs", data: text("export const a = 1;\n") },
+  { path: "README.md", data: text("# bundle\n") },
+];
+// 1980-01-01 00:00:00 as a DOS date ((year - 1980) << 9 | month << 5 | day) and time (0).
+const DOS_DATE_1980_01_01 = (0 << 9) | (1 << 5) | 1;
+
+describe("createDeterministicZip", () => {
+  it("writes the same bytes for the same entries, whatever their order", () => {
+    // Act
+    const first = createDeterministicZip(ENTRIES);
+    const second = createDeterministicZip([...ENTRIES].reverse());
+    // Assess
+    expect(second.equals(first)).toBe(true);
+  });
+
+  it("writes the same bytes in every time zone", () => {
+    // Prepare
+    const original = process.env.TZ;
+    const zips: Buffer[] = [];
+    // Act
+    try {
+      for (const zone of ["UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago", "Asia/Kolkata", "America/Los_Angeles"]) {
+        process.env.TZ = zone;
+        // A fresh module, so its fixed date is built in this time zone.
+        jest.isolateModules(() => {
+          const fresh = require("../../packaging/deterministic-zip") as typeof import("../../packaging/deterministic-zip");
+          zips.push(fresh.createDeterministicZip(ENTRIES));
+        });
+      }
+    } finally {
+      if (original === undefined) delete process.env.TZ;
+      else process.env.TZ = original;
+    }
+    // Assess
+    const reference = createDeterministicZip(ENTRIES);
+    expect(zips).toHaveLength(5);
+    for (const zip of zips) expect(zip.equals(reference)).toBe(true);
+  });
+
+  it("reads back as the same files", () => {
+    // Act
+    const zip = createDeterministicZip(ENTRIES);
+    // Assess
+    const files = unzipSync(zip);
+    expect(Object.keys(files).sort()).toEqual(["README.md", "index.mjs", "lib/a.mjs"]);
+    for (const entry of ENTRIES) expect(Buffer.from(files[entry.path] as Uint8Array).equals(Buffer.from(entry.data))).toBe(true);
+  });
+
+  it("stores entries sorted by path, deflated, dated 1980-01-01 00:00, as Unix regular files rw-r--r--, without extra fields", () => {
+    // Act
+    const entries = centralDirectory(createDeterministicZip(ENTRIES));
+    // Assess
+    expect(entries.map((e) => e.name)).toEqual(["README.md", "index.mjs", "lib/a.mjs"]);
+    for (const entry of entries) {
+      expect(entry).toEqual({
+        name: entry.name,
+        madeByOs: 3,
+        method: 8,
+        dosTime: 0,
+        dosDate: DOS_DATE_1980_01_01,
+        extraLength: 0,
+        externalAttributes: 0o100644 * 0x10000,
+        localDosTime: 0,
+        localDosDate: DOS_DATE_1980_01_01,
+      });
+    }
+  });
+
+  it("writes an empty archive for no entries", () => {
+    // Act
+    const zip = createDeterministicZip([]);
+    // Assess
+    expect(Object.keys(unzipSync(zip))).toEqual([]);
+  });
+
+  it("rejects a path that appears twice", () => {
+    // Act
+    const act = () => createDeterministicZip([...ENTRIES, { path: "lib/a.mjs", data: text("other") }]);
+    // Assess
+    expect(act).toThrow('ZIP entry path "lib/a.mjs" appears twice.');
+  });
+
+  it.each(["/index.mjs", "", "lib\\a.mjs"])("rejects the path %p, which is not relative with / separators", (path) => {
+    // Act
+    const act = () => createDeterministicZip([{ path, data: text("x") }]);
+    // Assess
+    expect(act).toThrow(`ZIP entry path must be relative with "/" separators, got "${path}".`);
+  });
+});
