@@ -167,6 +167,14 @@ describe("GlueJob", () => {
     ]);
   });
 
+  it("may read only its script when it has no libraries and reads no other objects", () => {
+    // Act
+    const synthesized = silverJob(() => ({ pythonLibraries: undefined, readsObjects: undefined }));
+    // Assess
+    const statements = policyStatements(synthesized.json, synthesized.dataRef("aws_iam_policy_document", "silver_job/role/permissions", "json"));
+    expect(statements[0]).toEqual({ sid: "ReadCode", effect: "Allow", actions: ["s3:GetObject"], resources: [refs(synthesized).object("script")] });
+  });
+
   describe("role", () => {
     it("is the job's own role, assumed by Glue, named after the job, without a permissions boundary by default", () => {
       // Act
