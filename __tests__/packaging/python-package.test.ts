@@ -1,5 +1,5 @@
 import { unzipSync } from "fflate";
-import { existsSync, mkdirSync, readFileSync, utimesSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { zipPythonPackage } from "../../packaging/python-package";
 import { tempDirectory, writeFile } from "../support/test-context";
@@ -55,6 +55,41 @@ describe("zipPythonPackage", () => {
     expect(isAbsolute(zipPath)).toBe(true);
     expect(zipPath).toBe(target);
     expect(existsSync(target)).toBe(true);
+  });
+
+  describe("build cache", () => {
+    const LONG_AGO = new Date("2001-01-01T00:00:00Z");
+
+    it("reuses the ZIP it wrote while the package's files are unchanged", () => {
+      // Prepare
+      const root = pythonPackage();
+      const zipPath = zipPythonPackage(root, join(tempDirectory(), "metriccare_etl.zip"));
+      utimesSync(zipPath, LONG_AGO, LONG_AGO);
+      // Act
+      const again = zipPythonPackage(root, zipPath);
+      // Assess
+      expect(again).toBe(zipPath);
+      expect(statSync(zipPath).mtime).toEqual(LONG_AGO);
+      expect(existsSync(`${zipPath}.inputs.json`)).toBe(true);
+    });
+
+    it.each<[string, (root: string, zipPath: string) => void, string[]]>([
+      ["a source file's content changes", (root) => writeFile(root, "bronze.py", "def run():\n    return 2\n"), ["metriccare_etl/__init__.py", "metriccare_etl/bronze.py", "metriccare_etl/silver/__init__.py", "metriccare_etl/silver/patient.py"]],
+      ["a file is added", (root) => writeFile(root, "gold.py", "G = 1\n"), ["metriccare_etl/__init__.py", "metriccare_etl/bronze.py", "metriccare_etl/gold.py", "metriccare_etl/silver/__init__.py", "metriccare_etl/silver/patient.py"]],
+      ["a file is removed", (root) => rmSync(join(root, "silver", "patient.py")), ["metriccare_etl/__init__.py", "metriccare_etl/bronze.py", "metriccare_etl/silver/__init__.py"]],
+      ["the ZIP was deleted", (_, zipPath) => rmSync(zipPath), ["metriccare_etl/__init__.py", "metriccare_etl/bronze.py", "metriccare_etl/silver/__init__.py", "metriccare_etl/silver/patient.py"]],
+    ])("rebuilds when %s", (_, change, paths) => {
+      // Prepare
+      const root = pythonPackage();
+      const zipPath = zipPythonPackage(root, join(tempDirectory(), "metriccare_etl.zip"));
+      change(root, zipPath);
+      // Act
+      zipPythonPackage(root, zipPath);
+      // Assess
+      const files = unzipSync(readFileSync(zipPath));
+      expect(Object.keys(files)).toEqual(paths);
+      expect(Buffer.from(files["metriccare_etl/bronze.py"] as Uint8Array).toString()).toBe(readFileSync(join(root, "bronze.py"), "utf8"));
+    });
   });
 
   it("rejects a folder without __init__.py at its top, even if a subfolder has one", () => {
