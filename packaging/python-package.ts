@@ -11,7 +11,13 @@ function isShipped(name: string): boolean {
 function listFiles(directory: string): string[] {
   return readdirSync(directory, { withFileTypes: true })
     .filter((entry) => isShipped(entry.name))
-    .flatMap((entry) => (entry.isDirectory() ? listFiles(join(directory, entry.name)) : entry.isFile() ? [join(directory, entry.name)] : []));
+    .flatMap((entry) => {
+      const path = join(directory, entry.name);
+      if (entry.isDirectory()) return listFiles(path);
+      if (entry.isFile()) return [path];
+      // A symlink or special file would be left out of the archive without a word: refuse it.
+      throw new Error(`"${path}" is not a regular file or folder; the Python package may hold only files and folders.`);
+    });
 }
 
 /**

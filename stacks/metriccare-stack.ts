@@ -255,6 +255,7 @@ export class MetricCareStack extends TerraformStack {
     this.triggerFunction = new LambdaFunction(this, "trigger_glue", {
       aws,
       functionName,
+      description: "Starts the MetricCare Glue workflow for new FHIR files, on schedule and after a run ends",
       code: this.uploads.functionPackage(GLUE_TRIGGER_FUNCTION),
       environment: {
         GLUE_WORKFLOW_NAME: this.workflow.workflowName,

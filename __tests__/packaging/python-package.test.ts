@@ -1,5 +1,5 @@
 import { unzipSync } from "fflate";
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { zipPythonPackage } from "../../packaging/python-package";
 import { tempDirectory, writeFile } from "../support/test-context";
@@ -101,5 +101,15 @@ describe("zipPythonPackage", () => {
     const act = () => zipPythonPackage(root, join(tempDirectory(), "x.zip"));
     // Assess
     expect(act).toThrow(`"${root}" is not a Python package: it has no __init__.py.`);
+  });
+
+  it("refuses a symlink instead of leaving it out of the archive", () => {
+    // Prepare
+    const root = pythonPackage();
+    symlinkSync(join(root, "bronze.py"), join(root, "alias.py"));
+    // Act
+    const act = () => zipPythonPackage(root, join(tempDirectory(), "x.zip"));
+    // Assess
+    expect(act).toThrow(`"${join(root, "alias.py")}" is not a regular file or folder; the Python package may hold only files and folders.`);
   });
 });

@@ -24,6 +24,7 @@ export function testFunction(scope: Construct, key: DataLakeKey, props: Partial<
   return new LambdaFunction(scope, id, {
     aws: TEST_AWS,
     functionName: "test_function",
+    description: "Test function",
     code: testObject(scope, bucket, `${id}_code`, "function.zip", "zip bytes"),
     kmsKey: key,
     logRetentionDays: 14,

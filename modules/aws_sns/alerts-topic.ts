@@ -43,6 +43,7 @@ export class AlertsTopic extends Construct {
   private readonly aws: AwsContext;
   private readonly policy: ResourcePolicyDocument;
   private readonly eventBridgeRuleArns: string[] = [];
+  private readonly alarmArnPatterns: string[] = [];
 
   public constructor(scope: Construct, id: string, props: AlertsTopicProps) {
     super(scope, id);
@@ -109,6 +110,7 @@ export class AlertsTopic extends Construct {
 
   /** Lets this account's CloudWatch alarms whose names match `alarmNamePattern` (`*` wildcards) publish. */
   public allowCloudWatchAlarms(alarmNamePattern: string): void {
+    this.alarmArnPatterns.push(arn(this.aws, "cloudwatch", `alarm:${alarmNamePattern}`));
     this.policy.upsert({
       sid: "CloudWatchAlarmsPublish",
       effect: "Allow",
@@ -117,7 +119,7 @@ export class AlertsTopic extends Construct {
       resources: [this.topicArn],
       condition: [
         sourceAccountCondition(this.aws),
-        { test: "ArnLike", variable: "aws:SourceArn", values: [arn(this.aws, "cloudwatch", `alarm:${alarmNamePattern}`)] },
+        { test: "ArnLike", variable: "aws:SourceArn", values: [...this.alarmArnPatterns] },
       ],
     });
   }

@@ -1,9 +1,10 @@
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { Op } from "cdktf";
+import { Op, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { AlertsTopic } from "../aws_sns/alerts-topic";
 import type { LambdaFunction } from "../lambda_function/lambda-function";
+import { MetricCareValidationError } from "../shared/errors";
 import type { DeadLetterQueue } from "../sqs/dead-letter-queue";
 
 /** Props for {@link PipelineAlarms}. */
@@ -52,8 +53,12 @@ export class PipelineAlarms extends Construct {
   public constructor(scope: Construct, id: string, props: PipelineAlarmsProps) {
     super(scope, id);
     const share = props.durationAlarmShareOfTimeout ?? 0.8;
+    if (Token.isUnresolved(share)) {
+      // It also names the share in the alarm description, so it must be known at synth.
+      throw new MetricCareValidationError(`PipelineAlarms "${id}"`, "`durationAlarmShareOfTimeout` must be a number, not a Terraform expression.");
+    }
     if (!(share > 0 && share <= 1)) {
-      throw new Error(`PipelineAlarms "${id}": \`durationAlarmShareOfTimeout\` must be above 0 and at most 1, got ${share}.`);
+      throw new MetricCareValidationError(`PipelineAlarms "${id}"`, `\`durationAlarmShareOfTimeout\` must be above 0 and at most 1, got ${share}.`);
     }
     const name = (what: string): string => `${props.namePrefix}_${what}_${props.nameSuffix}`;
     const topicArn = props.alertsTopic.topicArn;

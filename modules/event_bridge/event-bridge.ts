@@ -6,6 +6,7 @@ import type { DataLakeKey } from "../kms/kms-key";
 import type { LambdaFunction } from "../lambda_function/lambda-function";
 import { servicePrincipal, type AwsContext } from "../shared/aws-context";
 import { DeadLetterQueue } from "../sqs/dead-letter-queue";
+import { MetricCareValidationError } from "../shared/errors";
 import { validateIntegerRange } from "../shared/validation";
 import { validateScheduleExpression } from "./schedule-expression";
 
@@ -68,7 +69,7 @@ export class EventBridge extends Construct {
     validateScheduleExpression(owner, "scheduleExpression", props.scheduleExpression);
     validateIntegerRange(owner, "maximumRetryAttempts", maximumRetryAttempts, 0, 185);
     validateIntegerRange(owner, "maximumEventAgeSeconds", maximumEventAgeSeconds, 60, 86400, "seconds");
-    if (props.glueJobs.length === 0) throw new Error(`${owner}: \`glueJobs\` must name at least one job.`);
+    if (props.glueJobs.length === 0) throw new MetricCareValidationError(owner, "`glueJobs` must name at least one job.");
 
     const retryPolicy: CloudwatchEventTargetRetryPolicy = { maximumRetryAttempts, maximumEventAgeInSeconds: maximumEventAgeSeconds };
     this.deadLetterQueue = new DeadLetterQueue(this, "dead_letter_queue", { aws: props.aws, queueName: props.deadLetterQueueName, kmsKey: props.kmsKey });

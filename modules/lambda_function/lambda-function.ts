@@ -17,6 +17,8 @@ export interface LambdaFunctionProps {
   readonly aws: AwsContext;
   /** Name of the function (seed: `function_name`). */
   readonly functionName: string;
+  /** What the function does, shown in the console. */
+  readonly description: string;
   /**
    * Entry point, `<file>.<export>` (seed: `handler`).
    * @default "index.handler"
@@ -209,7 +211,7 @@ export class LambdaFunction extends Construct {
 
     this.function = new LambdaFunctionResource(this, "function", {
       functionName: props.functionName,
-      description: "Starts the MetricCare Glue workflow for new FHIR files, on schedule and after a run ends",
+      description: props.description,
       handler,
       runtime,
       architectures: [architecture],

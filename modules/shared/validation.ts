@@ -5,7 +5,9 @@ import { MetricCareValidationError } from "./errors";
 // and are validated for every environment by the configuration loader instead.
 
 function show(value: unknown): string {
-  return typeof value === "string" ? `"${value}"` : JSON.stringify(value);
+  if (typeof value === "string") return `"${value}"`;
+  // String(), not JSON.stringify: NaN and Infinity would read "null".
+  return typeof value === "number" ? String(value) : JSON.stringify(value);
 }
 
 /** `value` must be an integer in [min, max]. */

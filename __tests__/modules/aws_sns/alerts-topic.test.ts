@@ -153,9 +153,7 @@ describe("AlertsTopic", () => {
     });
   });
 
-  // BUG: allowCloudWatchAlarms replaces the pattern instead of adding to it (unlike
-  // allowEventBridgeRule), so a second set of alarms silently takes the first's permission away.
-  it.failing("allowCloudWatchAlarms keeps earlier patterns when called again", () => {
+  it("allowCloudWatchAlarms keeps earlier patterns when called again", () => {
     // Prepare
     const { json, dataRef } = synthConstruct((scope) => {
       const alerts = topic(scope);

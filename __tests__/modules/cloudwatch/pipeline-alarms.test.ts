@@ -247,12 +247,10 @@ describe("PipelineAlarms", () => {
     expect(act).toThrow(`PipelineAlarms "cloudwatch": \`durationAlarmShareOfTimeout\` must be above 0 and at most 1, got ${share}.`);
   });
 
-  // BUG: the share is validated and multiplied in TypeScript, so a per-workspace token (an encoded
-  // negative number) is rejected instead of skipped like every other validated prop.
-  it.failing("skips validation of an unresolved share token", () => {
+  it("refuses a per-workspace token for the share, which the alarm description names, with a clear message", () => {
     // Act
     const act = () => alarms({ durationAlarmShareOfTimeout: Token.asNumber(ref("local.share")) });
     // Assess
-    expect(act).not.toThrow();
+    expect(act).toThrow('PipelineAlarms "cloudwatch": `durationAlarmShareOfTimeout` must be a number, not a Terraform expression.');
   });
 });

@@ -150,9 +150,7 @@ describe("DataLakeKey", () => {
       expect(act).toThrow(`DataLakeKey "key": \`aliasName\` ${ALIAS_RULE}, got "${aliasName}".`);
     });
 
-    // BUG: the message says "not start with alias/aws/" but the pattern accepts it; AWS reserves
-    // alias/aws/ for AWS managed keys and CreateAlias fails at apply.
-    it.failing("rejects an alias in the alias/aws/ namespace reserved for AWS managed keys", () => {
+    it("rejects an alias in the alias/aws/ namespace reserved for AWS managed keys", () => {
       // Act
       const act = () => synthConstruct((scope) => new DataLakeKey(scope, "key", { ...PROPS, aliasName: "alias/aws/metriccare" }));
       // Assess

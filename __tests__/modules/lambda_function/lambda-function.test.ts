@@ -86,11 +86,11 @@ describe("LambdaFunction", () => {
   });
 
   // Doubtful: the description is fixed to the Glue trigger's, whatever function this is.
-  it("describes every function as the Glue trigger (there is no description prop)", () => {
+  it("uses the given description", () => {
     // Act
-    const { synth } = lambda();
+    const { synth } = lambda({ description: "Starts the ETL" });
     // Assess
-    expect(synth).toHaveResourceWithProperties(LambdaFunctionResource, { description: "Starts the MetricCare Glue workflow for new FHIR files, on schedule and after a run ends" });
+    expect(synth).toHaveResourceWithProperties(LambdaFunctionResource, { description: "Starts the ETL" });
   });
 
   it("creates its log group /aws/lambda/<name> first, with the retention and key", () => {

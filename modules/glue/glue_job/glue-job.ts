@@ -61,7 +61,7 @@ export interface GlueJobProps {
   readonly glueVersion: GlueVersion;
   /** Worker type, e.g. `G.1X`. */
   readonly workerType: string;
-  /** Number of workers, 2 to 299. */
+  /** Number of workers, 2 or more (account quotas set the maximum; 1000 catches typos). */
   readonly numberOfWorkers: number;
   /**
    * Minutes before Glue stops a run.

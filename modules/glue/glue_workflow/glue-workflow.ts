@@ -2,7 +2,8 @@ import { GlueTrigger } from "@cdktf/provider-aws/lib/glue-trigger";
 import { GlueWorkflow as GlueWorkflowResource } from "@cdktf/provider-aws/lib/glue-workflow";
 import { Construct } from "constructs";
 import type { PolicyStatement } from "../../shared/policy-document";
-import { validatePattern } from "../../shared/validation";
+import { MetricCareValidationError } from "../../shared/errors";
+import { validateIntegerRange, validatePattern } from "../../shared/validation";
 
 /** One step of the workflow: a named stage and the job it runs. */
 export interface WorkflowStage {
@@ -47,10 +48,11 @@ export class GlueWorkflow extends Construct {
     const owner = `GlueWorkflow "${id}"`;
     const maxConcurrentRuns = props.maxConcurrentRuns ?? 1;
     const [first, ...rest] = props.stages;
-    if (first === undefined) throw new Error(`${owner}: \`stages\` must have at least one stage.`);
+    if (first === undefined) throw new MetricCareValidationError(owner, "`stages` must have at least one stage.");
+    validateIntegerRange(owner, "maxConcurrentRuns", maxConcurrentRuns, 1, 1000);
     props.stages.forEach((stage, index) => validatePattern(owner, `stages[${index}].name`, stage.name, /^[a-z0-9_]+$/, "lowercase letters, digits and underscores"));
     if (new Set(props.stages.map((s) => s.name)).size !== props.stages.length) {
-      throw new Error(`${owner}: stage names must be unique, got ${props.stages.map((s) => `"${s.name}"`).join(", ")}.`);
+      throw new MetricCareValidationError(owner, `stage names must be unique, got ${props.stages.map((s) => `"${s.name}"`).join(", ")}.`);
     }
 
     this.workflow = new GlueWorkflowResource(this, "workflow", {

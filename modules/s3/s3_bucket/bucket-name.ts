@@ -1,3 +1,4 @@
+import { Token } from "cdktf";
 import { MetricCareValidationError } from "../../shared/errors";
 import { validatePattern } from "../../shared/validation";
 
@@ -34,6 +35,7 @@ export function validateBucketNamePrefix(
   prefix: string,
   usage: { readonly purposes: readonly string[]; readonly environments: readonly string[]; readonly region: string },
 ): void {
+  if (Token.isUnresolved(prefix)) return;
   validatePattern(owner, field, prefix, /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "lowercase letters, digits and hyphens, starting and ending with a letter or digit (S3 bucket naming rules)");
   const reserved = RESERVED_PREFIXES.find((r) => prefix.startsWith(r));
   if (reserved !== undefined) {

@@ -28,30 +28,33 @@ const ARCHIVE: readonly string[] = ["GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"];
  * transition.
  */
 export function validateLifecycleTransitions(owner: string, transitions: readonly StorageTransition[], expirationDays?: number): void {
-  const known = transitions.filter((t) => !Token.isUnresolved(t.days));
-  for (const [index, t] of known.entries()) {
-    const field = t.setting ?? `transitions[${index}].days`;
+  // Per-workspace days are Terraform expressions: skipped here, checked by the configuration loader.
+  const known: { readonly transition: StorageTransition; readonly field: string }[] = [];
+  for (const [index, t] of transitions.entries()) {
     if (!(TRANSITION_STORAGE_CLASSES as readonly string[]).includes(t.storageClass)) {
       throw new MetricCareValidationError(owner, `\`transitions[${index}].storageClass\` must be one of ${TRANSITION_STORAGE_CLASSES.join(", ")}, got "${t.storageClass}".`);
     }
+    if (Token.isUnresolved(t.days)) continue;
+    const field = t.setting ?? `transitions[${index}].days`;
     if (!Number.isInteger(t.days) || t.days < 0) {
       throw new MetricCareValidationError(owner, `\`${field}\` must be a whole number of days (0 or more), got ${t.days}.`);
     }
     if (INFREQUENT_ACCESS.includes(t.storageClass) && t.days < 30) {
       throw new MetricCareValidationError(owner, `\`${field}\` must be at least 30 for ${t.storageClass} (S3 keeps objects 30 days in Standard first), got ${t.days}.`);
     }
-    const previous = known[index - 1];
-    const previousField = previous?.setting ?? `transitions[${index - 1}].days`;
+    const previous = known[known.length - 1];
     if (previous !== undefined) {
-      if (t.days <= previous.days) {
-        throw new MetricCareValidationError(owner, `lifecycle days are out of order: \`${field}\` (${t.storageClass}) must be greater than \`${previousField}\` (${previous.days}, ${previous.storageClass}), got ${t.days}.`);
+      const before = previous.transition;
+      if (t.days <= before.days) {
+        throw new MetricCareValidationError(owner, `lifecycle days are out of order: \`${field}\` (${t.storageClass}) must be greater than \`${previous.field}\` (${before.days}, ${before.storageClass}), got ${t.days}.`);
       }
-      if (INFREQUENT_ACCESS.includes(previous.storageClass) && ARCHIVE.includes(t.storageClass) && t.days < previous.days + 30) {
-        throw new MetricCareValidationError(owner, `\`${field}\` must be at least ${previous.days + 30} (30 days after \`${previousField}\`, ${previous.storageClass} at day ${previous.days}), got ${t.days}.`);
+      if (INFREQUENT_ACCESS.includes(before.storageClass) && ARCHIVE.includes(t.storageClass) && t.days < before.days + 30) {
+        throw new MetricCareValidationError(owner, `\`${field}\` must be at least ${before.days + 30} (30 days after \`${previous.field}\`, ${before.storageClass} at day ${before.days}), got ${t.days}.`);
       }
     }
+    known.push({ transition: t, field });
   }
-  const last = known[known.length - 1];
+  const last = known[known.length - 1]?.transition;
   if (expirationDays !== undefined && !Token.isUnresolved(expirationDays)) {
     if (!Number.isInteger(expirationDays) || expirationDays < 1) {
       throw new MetricCareValidationError(owner, `\`expirationDays\` must be a whole number of days (1 or more), got ${expirationDays}.`);

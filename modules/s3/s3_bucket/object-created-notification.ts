@@ -5,6 +5,11 @@ import { servicePrincipal, type AwsContext } from "../../shared/aws-context";
 import { MetricCareValidationError } from "../../shared/errors";
 import type { SecureBucket } from "./secure-bucket";
 
+/** The notification's id for a suffix: `object-created-json` for ".json". */
+function notificationId(suffix: string): string {
+  return `object-created${suffix.replace(/[^A-Za-z0-9]/g, "-")}`;
+}
+
 /** Props for {@link ObjectCreatedNotification}. */
 export interface ObjectCreatedNotificationProps {
   /** Where the bucket lives (its account scopes the invoke permission). */
@@ -32,14 +37,21 @@ export class ObjectCreatedNotification extends Construct {
     super(scope, id);
     const owner = `ObjectCreatedNotification "${id}"`;
     if (props.suffixes.length === 0) throw new MetricCareValidationError(owner, "`suffixes` must list at least one suffix, e.g. \".json\".");
-    for (const a of props.suffixes) {
-      for (const b of props.suffixes) {
+    const ids = new Map<string, string>();
+    props.suffixes.forEach((a, i) => {
+      props.suffixes.forEach((b, j) => {
+        if (i === j) return;
+        if (a === b) throw new MetricCareValidationError(owner, `\`suffixes\` lists "${a}" twice.`);
         // S3 rejects overlapping filters for the same event type.
-        if (a !== b && a.endsWith(b)) {
+        if (a.endsWith(b)) {
           throw new MetricCareValidationError(owner, `\`suffixes\` overlap: "${a}" ends with "${b}", and S3 rejects overlapping notification filters.`);
         }
-      }
-    }
+      });
+      const id = notificationId(a);
+      const clash = ids.get(id);
+      if (clash !== undefined) throw new MetricCareValidationError(owner, `\`suffixes\` "${clash}" and "${a}" would share the notification id "${id}"; use suffixes that differ in letters or digits.`);
+      ids.set(id, a);
+    });
     const permission = props.function.allowInvocation({
       statementId: "s3_object_created",
       principal: servicePrincipal(props.aws, "s3"),
@@ -49,7 +61,7 @@ export class ObjectCreatedNotification extends Construct {
     this.notification = new S3BucketNotification(this, "notification", {
       bucket: props.bucket.bucket.id,
       lambdaFunction: props.suffixes.map((suffix) => ({
-        id: `object-created${suffix.replace(/[^A-Za-z0-9]/g, "-")}`,
+        id: notificationId(suffix),
         lambdaFunctionArn: props.function.lambdaArn,
         events: ["s3:ObjectCreated:*"],
         filterPrefix: props.prefix,

@@ -10,6 +10,7 @@ import { Construct } from "constructs";
 import type { DataLakeKey } from "../../kms/kms-key";
 import { sourceAccountCondition, servicePrincipal, type AwsContext } from "../../shared/aws-context";
 import { denyInsecureTransport, ResourcePolicyDocument, type PolicyStatement } from "../../shared/policy-document";
+import { MetricCareValidationError } from "../../shared/errors";
 import { validateIntegerRange } from "../../shared/validation";
 import { validateLifecycleTransitions, type StorageTransition } from "./lifecycle";
 
@@ -100,10 +101,17 @@ export class SecureBucket extends Construct {
     const noncurrentVersionExpirationDays = props.noncurrentVersionExpirationDays ?? 90;
     validateIntegerRange(owner, "abortIncompleteMultipartUploadDays", abortIncompleteMultipartUploadDays, 1, 365, "days");
     validateIntegerRange(owner, "noncurrentVersionExpirationDays", noncurrentVersionExpirationDays, 1, 3650, "days");
+    if (props.accessLogs?.bucket.encryptionKey) {
+      throw new MetricCareValidationError(owner, '`accessLogs.bucket` must be encrypted with "S3_MANAGED": S3 server access logging cannot deliver to an SSE-KMS bucket.');
+    }
     const ruleIds = new Set<string>(["all-objects"]);
     for (const rule of props.lifecycleRules ?? []) {
-      if (ruleIds.has(rule.id)) throw new Error(`${owner}: lifecycle rule id "${rule.id}" is used twice.`);
+      if (ruleIds.has(rule.id)) throw new MetricCareValidationError(owner, `lifecycle rule id "${rule.id}" is used twice.`);
       ruleIds.add(rule.id);
+      if ((rule.transitions ?? []).length === 0 && rule.expirationDays === undefined) {
+        // S3 rejects a rule without an action at apply time.
+        throw new MetricCareValidationError(owner, `lifecycle rule "${rule.id}" must have \`transitions\` or \`expirationDays\`.`);
+      }
       validateLifecycleTransitions(`${owner} lifecycle rule "${rule.id}"`, rule.transitions ?? [], rule.expirationDays);
     }
 

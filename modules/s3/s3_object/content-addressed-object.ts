@@ -4,6 +4,7 @@ import { Construct } from "constructs";
 import { readFileSync } from "node:fs";
 import { basename, extname, isAbsolute } from "node:path";
 import { hashContent, type ContentHash } from "../../../packaging/content-hash";
+import { MetricCareValidationError } from "../../shared/errors";
 import type { SecureBucket } from "../s3_bucket/secure-bucket";
 
 /** Props for {@link ContentAddressedObject}. */
@@ -55,10 +56,10 @@ export class ContentAddressedObject extends Construct {
   public constructor(scope: Construct, id: string, props: ContentAddressedObjectProps) {
     super(scope, id);
     if (!isAbsolute(props.sourcePath)) {
-      throw new Error(`ContentAddressedObject "${id}": \`sourcePath\` must be absolute, got "${props.sourcePath}".`);
+      throw new MetricCareValidationError(`ContentAddressedObject "${id}"`, `\`sourcePath\` must be absolute, got "${props.sourcePath}".`);
     }
     if (!props.keyPrefix.endsWith("/") || props.keyPrefix.startsWith("/")) {
-      throw new Error(`ContentAddressedObject "${id}": \`keyPrefix\` must end with "/" and not start with "/", got "${props.keyPrefix}".`);
+      throw new MetricCareValidationError(`ContentAddressedObject "${id}"`, `\`keyPrefix\` must end with "/" and not start with "/", got "${props.keyPrefix}".`);
     }
     this.contentHash = hashContent(readFileSync(props.sourcePath));
     const extension = extname(props.sourcePath);

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { readdirSync, statSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
+import { MetricCareValidationError } from "../../shared/errors";
 import { lookup } from "../../shared/lookup";
 import type { SecureBucket } from "../s3_bucket/secure-bucket";
 import { ContentAddressedObject } from "../s3_object/content-addressed-object";
@@ -30,9 +31,13 @@ export class UploadFiles extends Construct {
     const names = readdirSync(props.directory)
       .filter((name) => !name.startsWith(".") && statSync(join(props.directory, name)).isFile())
       .sort();
-    if (names.length === 0) throw new Error(`UploadFiles "${id}": \`directory\` "${props.directory}" has no files to upload.`);
-    for (const name of names) {
-      const objectId = basename(name, extname(name)).replace(/[^A-Za-z0-9_]/g, "_");
+    if (names.length === 0) throw new MetricCareValidationError(`UploadFiles "${id}"`, `\`directory\` "${props.directory}" has no files to upload.`);
+    const stems = names.map((name) => basename(name, extname(name)).replace(/[^A-Za-z0-9_]/g, "_"));
+    for (const [index, name] of names.entries()) {
+      // Construct ids are the file stem (ids are a contract: renaming replaces the object); two
+      // files with one stem ("tables.json", "tables.csv") get the full name instead.
+      const stem = stems[index] ?? "";
+      const objectId = stems.filter((s) => s === stem).length > 1 ? name.replace(/[^A-Za-z0-9_]/g, "_") : stem;
       this.files.set(
         name,
         new ContentAddressedObject(this, objectId, { bucket: props.bucket, sourcePath: resolve(props.directory, name), keyPrefix: props.keyPrefix ?? "config/" }),

@@ -3,6 +3,7 @@ import { readdirSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
 import type { FunctionBundle } from "../../../packaging/bundle-function";
 import { zipPythonPackage } from "../../../packaging/python-package";
+import { MetricCareValidationError } from "../../shared/errors";
 import { lookup } from "../../shared/lookup";
 import type { SecureBucket } from "../s3_bucket/secure-bucket";
 import { ContentAddressedObject } from "../s3_object/content-addressed-object";
@@ -40,10 +41,17 @@ export class UploadScripts extends Construct {
 
   public constructor(scope: Construct, id: string, props: UploadScriptsProps) {
     super(scope, id);
+    const owner = `UploadScripts "${id}"`;
     const prefix = props.keyPrefix ?? "";
-    const scripts = readdirSync(props.glueJobsDirectory).filter((file) => extname(file) === ".py").sort();
+    if (prefix !== "" && (!prefix.endsWith("/") || prefix.startsWith("/"))) {
+      throw new MetricCareValidationError(owner, `\`keyPrefix\` must be "" or end with "/" and not start with "/", got "${prefix}".`);
+    }
+    const scripts = readdirSync(props.glueJobsDirectory, { withFileTypes: true })
+      .filter((entry) => entry.isFile() && extname(entry.name) === ".py" && !entry.name.startsWith("."))
+      .map((entry) => entry.name)
+      .sort();
     if (scripts.length === 0) {
-      throw new Error(`UploadScripts "${id}": \`glueJobsDirectory\` "${props.glueJobsDirectory}" has no .py job scripts.`);
+      throw new MetricCareValidationError(owner, `\`glueJobsDirectory\` "${props.glueJobsDirectory}" has no .py job scripts.`);
     }
     for (const file of scripts) {
       const name = basename(file, ".py");

@@ -117,4 +117,11 @@ describe("GlueWorkflow", () => {
     // Assess
     expect(act).toThrow('GlueWorkflow "etl_workflow": stage names must be unique, got "bronze", "silver", "bronze".');
   });
+
+  it("rejects max_concurrent_runs below 1", () => {
+    // Act
+    const act = () => synthConstruct((scope) => new GlueWorkflow(scope, "etl_workflow", { workflowName: "w", stages: STAGES, maxConcurrentRuns: 0 }));
+    // Assess
+    expect(act).toThrow('GlueWorkflow "etl_workflow": `maxConcurrentRuns` must be an integer between 1 and 1000, got 0.');
+  });
 });

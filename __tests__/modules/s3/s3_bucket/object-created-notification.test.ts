@@ -77,12 +77,17 @@ describe("ObjectCreatedNotification", () => {
     expect(act).toThrow('ObjectCreatedNotification "raw_object_created": `suffixes` overlap: "bundle.json" ends with ".json", and S3 rejects overlapping notification filters.');
   });
 
-  // BUG: the overlap check skips equal suffixes (a !== b), so a repeated suffix synthesizes two
-  // configurations with the same id and filter, which S3 rejects at apply.
-  it.failing("rejects a suffix listed twice", () => {
+  it("rejects a suffix listed twice", () => {
     // Act
     const act = () => synthConstruct((scope) => notification(scope, [".json", ".json"]));
     // Assess
     expect(act).toThrow('ObjectCreatedNotification "raw_object_created": `suffixes` lists ".json" twice.');
+  });
+
+  it("rejects suffixes that would share a notification id", () => {
+    // Act
+    const act = () => synthConstruct((scope) => notification(scope, [".json", "-json"]));
+    // Assess
+    expect(act).toThrow('ObjectCreatedNotification "raw_object_created": `suffixes` ".json" and "-json" would share the notification id "object-created-json"; use suffixes that differ in letters or digits.');
   });
 });

@@ -266,10 +266,7 @@ describe("SecureBucket", () => {
       expect(delivery[0]?.condition).toContainEqual({ test: "ArnLike", variable: "aws:SourceArn", values: ["arn:aws:s3:::metriccare-raw-dev", "arn:aws:s3:::metriccare-lakehouse-dev"] });
     });
 
-    // BUG: BucketAccessLogs documents that the log bucket must be SSE-S3 (S3 log delivery cannot
-    // write to SSE-KMS buckets, and this construct's KMS buckets deny non-KMS uploads), but an
-    // SSE-KMS bucket is accepted and logs are then silently never delivered.
-    it.failing("rejects an SSE-KMS bucket as the access-log target", () => {
+    it("rejects an SSE-KMS bucket as the access-log target", () => {
       // Act
       const act = () =>
         synthConstruct((scope) => {
@@ -278,7 +275,7 @@ describe("SecureBucket", () => {
           return new SecureBucket(scope, "raw", { aws: TEST_AWS, bucketName: "metriccare-raw-dev", encryption: key, accessLogs: { bucket: kmsLogs, prefix: "raw/" } });
         });
       // Assess
-      expect(act).toThrow('SecureBucket "raw": `accessLogs.bucket` must be encrypted with "S3_MANAGED": S3 server access logging cannot deliver to SSE-KMS buckets.');
+      expect(act).toThrow('SecureBucket "raw": `accessLogs.bucket` must be encrypted with "S3_MANAGED": S3 server access logging cannot deliver to an SSE-KMS bucket.');
     });
   });
 
@@ -325,9 +322,7 @@ describe("SecureBucket", () => {
       expect(act).toThrow('SecureBucket "raw" lifecycle rule "tier": `transitions[0].days` must be at least 30 for STANDARD_IA (S3 keeps objects 30 days in Standard first), got 7.');
     });
 
-    // BUG: S3 rejects a lifecycle rule without any action ("At least one action needs to be
-    // specified in a rule") at apply; the construct synthesizes it.
-    it.failing("rejects a lifecycle rule with neither transitions nor an expiration", () => {
+    it("rejects a lifecycle rule with neither transitions nor an expiration", () => {
       // Act
       const act = () => synthConstruct((scope) => rawBucket(scope, { lifecycleRules: [{ id: "noop", prefix: "fhir/" }] }));
       // Assess

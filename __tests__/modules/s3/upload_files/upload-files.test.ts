@@ -74,9 +74,7 @@ describe("UploadFiles", () => {
     expect(act).toThrow(`UploadFiles "upload_files": \`directory\` "${directory}" has no files to upload.`);
   });
 
-  // BUG: construct ids are the file name without extension, so "tables.json" and "tables.csv"
-  // both become "tables" and construction fails with the constructs library's duplicate-id error.
-  it.failing("uploads two files that differ only in their extension", () => {
+  it("uploads two files that differ only in their extension", () => {
     // Prepare
     const directory = tempDirectory();
     writeFile(directory, "tables.json", "{}");

@@ -134,14 +134,26 @@ describe("UploadScripts", () => {
     expect(act).toThrow(`"${notAPackage}" is not a Python package: it has no __init__.py.`);
   });
 
-  // BUG: keyPrefix is documented as "ending in /" but not checked: "releases" yields keys like
-  // "releasesglue/scripts/...".
-  it.failing("rejects a key prefix that does not end with /", () => {
+  it("rejects a key prefix that does not end with /", () => {
     // Prepare
     const source = sources();
     // Act
     const act = () => synthConstruct((scope) => uploadScripts(scope, source, { keyPrefix: "releases" }));
     // Assess
-    expect(act).toThrow('UploadScripts "upload_scripts": `keyPrefix` must end with "/" and not start with "/", got "releases".');
+    expect(act).toThrow('UploadScripts "upload_scripts": `keyPrefix` must be "" or end with "/" and not start with "/", got "releases".');
+  });
+
+  it("uploads only regular .py files: not dotfiles, not folders named like scripts", () => {
+    // Prepare
+    const source = sources();
+    writeFile(source.jobs, ".scratch.py", "print('editor backup')\n");
+    mkdirSync(join(source.jobs, "helpers.py"));
+    // Act
+    const { resourcesByPath } = synthConstruct((scope) => uploadScripts(scope, source));
+    // Assess
+    expect(Object.keys(resourcesByPath("aws_s3_object")).filter((path) => path.includes("glue_script_")).sort()).toEqual([
+      "upload_scripts/glue_script_bronze_job/object",
+      "upload_scripts/glue_script_gold_job/object",
+    ]);
   });
 });
