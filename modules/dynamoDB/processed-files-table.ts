@@ -66,13 +66,25 @@ export class ProcessedFilesTable extends Construct {
   }
 
   /**
-   * IAM statements for a role that records and claims files: item reads and conditional writes on
-   * the table, queries on the status index (it also needs the key).
+   * IAM statements for the trigger Lambda, which records files: item reads and conditional writes
+   * on the table, queries on the status index (it also needs the key).
    */
   public trackFilesStatements(): PolicyStatement[] {
     return [
       { sid: "TrackProcessedFiles", effect: "Allow", actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], resources: [this.tableArn] },
-      { sid: "FindFilesByStatus", effect: "Allow", actions: ["dynamodb:Query"], resources: [this.statusIndexArn] },
+      this.findFilesStatement(),
     ];
+  }
+
+  /**
+   * IAM statements for the Bronze job, which claims and finishes recorded files: conditional
+   * updates on the table and queries on the status index, no new items (it also needs the key).
+   */
+  public claimFilesStatements(): PolicyStatement[] {
+    return [{ sid: "ClaimProcessedFiles", effect: "Allow", actions: ["dynamodb:UpdateItem"], resources: [this.tableArn] }, this.findFilesStatement()];
+  }
+
+  private findFilesStatement(): PolicyStatement {
+    return { sid: "FindFilesByStatus", effect: "Allow", actions: ["dynamodb:Query"], resources: [this.statusIndexArn] };
   }
 }

@@ -63,10 +63,28 @@ export class DataLakeKey extends Construct {
         resources: ["*"],
         condition: [{ test: "ArnLike", variable: "kms:EncryptionContext:aws:logs:arn", values: [arn(aws, "logs", "log-group:*")] }],
       },
+      // Bound by the encryption context SNS and SQS send with each data key request (the topic or
+      // queue ARN), not by aws:SourceAccount, which these publishing services do not always add.
       {
-        sid: "ServicesPublishToEncryptedTopicsAndQueues",
+        sid: "EventBridgeAndAlarmsPublishToEncryptedTopics",
         effect: "Allow",
-        principals: [{ type: "Service", identifiers: ["events", "cloudwatch", "sns", "s3"].map((s) => servicePrincipal(aws, s)) }],
+        principals: [{ type: "Service", identifiers: ["events", "cloudwatch"].map((s) => servicePrincipal(aws, s)) }],
+        actions: PUBLISH_TO_ENCRYPTED,
+        resources: ["*"],
+        condition: [{ test: "ArnLike", variable: "kms:EncryptionContext:aws:sns:topicArn", values: [arn(aws, "sns", "*")] }],
+      },
+      {
+        sid: "EventBridgeSendsToEncryptedDeadLetterQueues",
+        effect: "Allow",
+        principals: [{ type: "Service", identifiers: [servicePrincipal(aws, "events")] }],
+        actions: PUBLISH_TO_ENCRYPTED,
+        resources: ["*"],
+        condition: [{ test: "ArnLike", variable: "kms:EncryptionContext:aws:sqs:arn", values: [arn(aws, "sqs", "*")] }],
+      },
+      {
+        sid: "ServicesDeliverToEncryptedTopicsAndQueues",
+        effect: "Allow",
+        principals: [{ type: "Service", identifiers: ["sns", "s3"].map((s) => servicePrincipal(aws, s)) }],
         actions: PUBLISH_TO_ENCRYPTED,
         resources: ["*"],
         condition: [sourceAccountCondition(aws)],

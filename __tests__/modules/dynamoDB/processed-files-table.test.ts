@@ -70,4 +70,17 @@ describe("ProcessedFilesTable", () => {
       { sid: "FindFilesByStatus", effect: "Allow", actions: ["dynamodb:Query"], resources: [`${arn}/index/status_index`] },
     ]);
   });
+
+  it("claimFilesStatements allows only conditional updates on the table and queries on the status index", () => {
+    // Prepare
+    const { built, resolve, ref } = synthConstruct((scope) => new ProcessedFilesTable(scope, "processed_files", { tableName: "t", kmsKey: testKey(scope), deletionProtection: false }));
+    // Act
+    const statements = built.claimFilesStatements();
+    // Assess
+    const arn = ref("aws_dynamodb_table", "processed_files/table", "arn");
+    expect(resolve(statements)).toEqual([
+      { sid: "ClaimProcessedFiles", effect: "Allow", actions: ["dynamodb:UpdateItem"], resources: [arn] },
+      { sid: "FindFilesByStatus", effect: "Allow", actions: ["dynamodb:Query"], resources: [`${arn}/index/status_index`] },
+    ]);
+  });
 });

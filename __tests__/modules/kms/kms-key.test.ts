@@ -59,9 +59,25 @@ describe("DataLakeKey", () => {
         condition: [{ test: "ArnLike", variable: "kms:EncryptionContext:aws:logs:arn", values: ["arn:aws:logs:eu-west-1:123456789012:log-group:*"] }],
       },
       {
-        sid: "ServicesPublishToEncryptedTopicsAndQueues",
+        sid: "EventBridgeAndAlarmsPublishToEncryptedTopics",
         effect: "Allow",
-        principals: [{ type: "Service", identifiers: ["events.amazonaws.com", "cloudwatch.amazonaws.com", "sns.amazonaws.com", "s3.amazonaws.com"] }],
+        principals: [{ type: "Service", identifiers: ["events.amazonaws.com", "cloudwatch.amazonaws.com"] }],
+        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        resources: ["*"],
+        condition: [{ test: "ArnLike", variable: "kms:EncryptionContext:aws:sns:topicArn", values: ["arn:aws:sns:eu-west-1:123456789012:*"] }],
+      },
+      {
+        sid: "EventBridgeSendsToEncryptedDeadLetterQueues",
+        effect: "Allow",
+        principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        resources: ["*"],
+        condition: [{ test: "ArnLike", variable: "kms:EncryptionContext:aws:sqs:arn", values: ["arn:aws:sqs:eu-west-1:123456789012:*"] }],
+      },
+      {
+        sid: "ServicesDeliverToEncryptedTopicsAndQueues",
+        effect: "Allow",
+        principals: [{ type: "Service", identifiers: ["sns.amazonaws.com", "s3.amazonaws.com"] }],
         actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
         resources: ["*"],
         condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: ["123456789012"] }],
@@ -112,11 +128,13 @@ describe("DataLakeKey", () => {
       expect(statements.map((s) => s.sid)).toEqual([
         "AccountAdministersKeyThroughIam",
         "CloudWatchLogsEncryptsThisAccountsLogGroups",
-        "ServicesPublishToEncryptedTopicsAndQueues",
+        "EventBridgeAndAlarmsPublishToEncryptedTopics",
+        "EventBridgeSendsToEncryptedDeadLetterQueues",
+        "ServicesDeliverToEncryptedTopicsAndQueues",
         "DataServicesEncryptForThisAccount",
         "CloudTrailEncryptsLogs",
       ]);
-      expect(statements[4]).toEqual(trail);
+      expect(statements[6]).toEqual(trail);
     });
 
     it("replaces a statement with the same sid instead of adding a second", () => {

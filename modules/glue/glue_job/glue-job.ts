@@ -215,7 +215,7 @@ export class GlueJob extends Construct {
         resources: ["*"],
         condition: [{ test: "StringEquals", variable: "cloudwatch:namespace", values: ["Glue"] }],
       },
-      ...(props.access.processedFiles?.trackFilesStatements() ?? []),
+      ...(props.access.processedFiles?.claimFilesStatements() ?? []),
     ];
     this.role = new ServiceRole(this, "role", {
       roleName: props.jobName,

@@ -260,7 +260,7 @@ describe("GlueJob", () => {
       expect(statements.map((s) => s.sid)).toEqual(["ReadCode", "WriteObjects0", "WriteList0", "UseEnvironmentKey", "ReadCatalog", "DefaultDatabase", "WriteGlueLogs", "PublishJobMetrics"]);
     });
 
-    it("may record and claim files in the processed-files table when given one", () => {
+    it("may claim and finish files in the processed-files table when given one, but not create items", () => {
       // Act
       const synthesized = silverJob(({ scope, key }) => ({
         access: { reads: [], writes: [], readsDatabases: [], writesDatabases: [], processedFiles: new ProcessedFilesTable(scope, "processed_files", { tableName: "t", kmsKey: key, deletionProtection: false }) },
@@ -269,7 +269,7 @@ describe("GlueJob", () => {
       const table = synthesized.ref("aws_dynamodb_table", "processed_files/table", "arn");
       const statements = policyStatements(synthesized.json, synthesized.dataRef("aws_iam_policy_document", "silver_job/role/permissions", "json"));
       expect(statements.slice(-2)).toEqual([
-        { sid: "TrackProcessedFiles", effect: "Allow", actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], resources: [table] },
+        { sid: "ClaimProcessedFiles", effect: "Allow", actions: ["dynamodb:UpdateItem"], resources: [table] },
         { sid: "FindFilesByStatus", effect: "Allow", actions: ["dynamodb:Query"], resources: [`${table}/index/status_index`] },
       ]);
     });
