@@ -7,19 +7,13 @@ over: files are owned by the job run (`JOB_RUN_ID`). The logic lives in `metricc
 """
 
 import json
-import sys
 
 import boto3
-from awsglue.context import GlueContext
-from awsglue.job import Job
-from awsglue.utils import getResolvedOptions
 from pyspark import StorageLevel
-from pyspark.context import SparkContext
 
 from metriccare_etl.bronze import latest_records, load_file, run_report
-from metriccare_etl.config import load_config_from_s3
 from metriccare_etl.fhir_time import utc_now
-from metriccare_etl.job_args import check_environment, parse_job_arguments
+from metriccare_etl.glue_session import start_job
 from metriccare_etl.processed_files import ProcessedFilesTable, claim_files
 from metriccare_etl.raw_files import quarantine_file
 from metriccare_etl.spark_tables import write_rows
@@ -29,15 +23,8 @@ FILES_PER_TASK = 10
 
 
 def main() -> None:
-    args = parse_job_arguments("bronze", sys.argv, getResolvedOptions)
-    glue_context = GlueContext(SparkContext.getOrCreate())
-    spark = glue_context.spark_session
-    spark.conf.set("spark.sql.session.timeZone", "UTC")
-    job = Job(glue_context)
-    job.init(args.job_name, args.raw)
-    s3 = boto3.client("s3")
-    config = load_config_from_s3(s3, args.config_s3_uri)
-    check_environment(args)
+    session = start_job("bronze")
+    args, spark, job, config, s3 = session.args, session.spark, session.job, session.config, session.s3
     files = ProcessedFilesTable(boto3.client("dynamodb"), args.raw["processed_files_table"], args.raw["processed_files_status_index"])
     bucket, run_id, job_run_id, started = args.lakehouse_bucket, args.run_id, args.job_run_id, utc_now()
     raw_bucket, raw_prefix = args.raw["raw_bucket"], args.raw["raw_prefix"]

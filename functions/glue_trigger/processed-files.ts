@@ -5,6 +5,7 @@ import {
   UpdateItemCommand,
   type AttributeValue,
   type DynamoDBClient,
+  type UpdateItemCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import type { S3ObjectNotice } from "./s3-records";
 
@@ -47,41 +48,37 @@ export class ProcessedFilesStore {
   /** Marks files that arrived during an active run `WAITING`, unless the Bronze job claimed them already. */
   public async markWaiting(files: readonly S3ObjectNotice[], runId: string | undefined): Promise<void> {
     const setRunId = runId === undefined ? "" : ", waiting_for_run_id = :run_id";
-    await settleAll(
-      files.map(async (file) =>
-        ignoreConditionFailure(
-          this.dynamodb.send(
-            new UpdateItemCommand({
-              TableName: this.tableName,
-              Key: { file_key: { S: file.fileKey } },
-              UpdateExpression: `SET #status = :waiting${setRunId}`,
-              ConditionExpression: "#status = :pending",
-              ExpressionAttributeNames: STATUS_NAME,
-              ExpressionAttributeValues: {
-                ":waiting": { S: "WAITING" },
-                ":pending": { S: "PENDING" },
-                ...(runId === undefined ? {} : { ":run_id": { S: runId } }),
-              },
-            })
-          )
-        )
-      )
-    );
+    await this.updateEach(files, {
+      UpdateExpression: `SET #status = :waiting${setRunId}`,
+      ConditionExpression: "#status = :pending",
+      ExpressionAttributeNames: STATUS_NAME,
+      ExpressionAttributeValues: {
+        ":waiting": { S: "WAITING" },
+        ":pending": { S: "PENDING" },
+        ...(runId === undefined ? {} : { ":run_id": { S: runId } }),
+      },
+    });
   }
 
   /** Notes on each file the workflow run this function started for it. */
   public async markTriggered(files: readonly S3ObjectNotice[], runId: string): Promise<void> {
+    await this.updateEach(files, {
+      UpdateExpression: "SET trigger_run_id = :run_id",
+      ConditionExpression: "attribute_exists(file_key)",
+      ExpressionAttributeValues: { ":run_id": { S: runId } },
+    });
+  }
+
+  /** Applies one conditional update to every file; a file whose condition no longer holds is left as it is. */
+  private async updateEach(
+    files: readonly S3ObjectNotice[],
+    update: Omit<UpdateItemCommandInput, "TableName" | "Key">
+  ): Promise<void> {
     await settleAll(
       files.map(async (file) =>
         ignoreConditionFailure(
           this.dynamodb.send(
-            new UpdateItemCommand({
-              TableName: this.tableName,
-              Key: { file_key: { S: file.fileKey } },
-              UpdateExpression: "SET trigger_run_id = :run_id",
-              ConditionExpression: "attribute_exists(file_key)",
-              ExpressionAttributeValues: { ":run_id": { S: runId } },
-            })
+            new UpdateItemCommand({ TableName: this.tableName, Key: { file_key: { S: file.fileKey } }, ...update })
           )
         )
       )
