@@ -303,7 +303,7 @@ export class MetricCareStack extends TerraformStack {
       alertsTopic: alerts,
       triggerFunction: this.triggerFunction,
       deadLetterQueues: {
-        trigger_failed_events: requireQueue(this.triggerFunction),
+        ...(this.triggerFunction.onFailureQueue ? { trigger_failed_events: this.triggerFunction.onFailureQueue } : {}),
         event_delivery: events.deadLetterQueue,
       },
       glueJobs: this.glueJobs,
@@ -335,11 +335,6 @@ export class MetricCareStack extends TerraformStack {
     output("kms_key_arn", key.keyArn, "Customer-managed key of this environment.");
     for (const layer of LAKEHOUSE_LAYERS) output(`${layer}_database_name`, databases[layer].databaseName, `Glue catalog database of the ${layer} layer.`);
   }
-}
-
-function requireQueue(fn: LambdaFunction) {
-  if (fn.onFailureQueue === undefined) throw new Error("MetricCareStack: the trigger Lambda must have an on-failure queue.");
-  return fn.onFailureQueue;
 }
 
 /** Paths of the project's sources, relative to the project root. */
