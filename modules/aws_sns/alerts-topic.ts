@@ -42,8 +42,6 @@ export class AlertsTopic extends Construct {
   public readonly topicName: string;
   private readonly aws: AwsContext;
   private readonly policy: ResourcePolicyDocument;
-  private readonly eventBridgeRuleArns: string[] = [];
-  private readonly alarmArnPatterns: string[] = [];
 
   public constructor(scope: Construct, id: string, props: AlertsTopicProps) {
     super(scope, id);
@@ -97,30 +95,25 @@ export class AlertsTopic extends Construct {
 
   /** Lets an EventBridge rule publish (rule targets need a resource policy). */
   public allowEventBridgeRule(ruleArn: string): void {
-    this.eventBridgeRuleArns.push(ruleArn);
-    this.policy.upsert({
+    this.policy.allowServiceFrom({
       sid: "EventBridgeRulesPublish",
-      effect: "Allow",
-      principals: [{ type: "Service", identifiers: [servicePrincipal(this.aws, "events")] }],
+      servicePrincipal: servicePrincipal(this.aws, "events"),
       actions: ["sns:Publish"],
       resources: [this.topicArn],
-      condition: [{ test: "ArnEquals", variable: "aws:SourceArn", values: [...this.eventBridgeRuleArns] }],
+      sourceArn: ruleArn,
     });
   }
 
   /** Lets this account's CloudWatch alarms whose names match `alarmNamePattern` (`*` wildcards) publish. */
   public allowCloudWatchAlarms(alarmNamePattern: string): void {
-    this.alarmArnPatterns.push(arn(this.aws, "cloudwatch", `alarm:${alarmNamePattern}`));
-    this.policy.upsert({
+    this.policy.allowServiceFrom({
       sid: "CloudWatchAlarmsPublish",
-      effect: "Allow",
-      principals: [{ type: "Service", identifiers: [servicePrincipal(this.aws, "cloudwatch")] }],
+      servicePrincipal: servicePrincipal(this.aws, "cloudwatch"),
       actions: ["sns:Publish"],
       resources: [this.topicArn],
-      condition: [
-        sourceAccountCondition(this.aws),
-        { test: "ArnLike", variable: "aws:SourceArn", values: [...this.alarmArnPatterns] },
-      ],
+      sourceArn: arn(this.aws, "cloudwatch", `alarm:${alarmNamePattern}`),
+      sourceArnPattern: true,
+      conditions: [sourceAccountCondition(this.aws)],
     });
   }
 }

@@ -34,7 +34,6 @@ export class DeadLetterQueue extends Construct {
   public readonly queueName: string;
   private readonly aws: AwsContext;
   private readonly policy: ResourcePolicyDocument;
-  private readonly eventBridgeRuleArns: string[] = [];
 
   public constructor(scope: Construct, id: string, props: DeadLetterQueueProps) {
     super(scope, id);
@@ -61,14 +60,12 @@ export class DeadLetterQueue extends Construct {
 
   /** Lets an EventBridge rule send the events its targets could not take. */
   public acceptFromEventBridgeRule(ruleArn: string): void {
-    this.eventBridgeRuleArns.push(ruleArn);
-    this.policy.upsert({
+    this.policy.allowServiceFrom({
       sid: "EventBridgeRulesSendUndeliveredEvents",
-      effect: "Allow",
-      principals: [{ type: "Service", identifiers: [servicePrincipal(this.aws, "events")] }],
+      servicePrincipal: servicePrincipal(this.aws, "events"),
       actions: ["sqs:SendMessage"],
       resources: [this.queueArn],
-      condition: [{ test: "ArnEquals", variable: "aws:SourceArn", values: [...this.eventBridgeRuleArns] }],
+      sourceArn: ruleArn,
     });
   }
 }

@@ -92,7 +92,6 @@ export class SecureBucket extends Construct {
   public readonly encryptionKey?: DataLakeKey;
   private readonly aws: AwsContext;
   private readonly policy: ResourcePolicyDocument;
-  private readonly accessLogSources: string[] = [];
 
   public constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -208,14 +207,15 @@ export class SecureBucket extends Construct {
 
   /** Lets S3 server access logging deliver logs of `sourceBucketArn` into this bucket. */
   public acceptAccessLogsFrom(sourceBucketArn: string): void {
-    this.accessLogSources.push(sourceBucketArn);
-    this.policy.upsert({
+    this.policy.allowServiceFrom({
       sid: "S3ServerAccessLogDelivery",
-      effect: "Allow",
-      principals: [{ type: "Service", identifiers: [servicePrincipal(this.aws, "logging.s3")] }],
+      servicePrincipal: servicePrincipal(this.aws, "logging.s3"),
       actions: ["s3:PutObject"],
       resources: [`${this.bucketArn}/*`],
-      condition: [sourceAccountCondition(this.aws), { test: "ArnLike", variable: "aws:SourceArn", values: [...this.accessLogSources] }],
+      // Bucket ARNs name no account: the account condition stops a same-named bucket elsewhere.
+      sourceArn: sourceBucketArn,
+      sourceArnPattern: true,
+      conditions: [sourceAccountCondition(this.aws)],
     });
   }
 }
