@@ -1,13 +1,21 @@
 // A content-verified cache for esbuild outputs, shared by scripts/run-ts.mjs (the app) and
 // packaging/bundle-function.ts (the Lambda). A build is reused only when the esbuild version, the
 // build options, package-lock.json and the bytes of every input esbuild read last time are all
-// unchanged; any difference rebuilds. Plain JS so run-ts.mjs can use it before TypeScript runs.
+// unchanged; any difference rebuilds. An input whose size and modification time (nanoseconds)
+// are as recorded is not read again: that check runs on every synth, before anything else.
+// Plain JS so run-ts.mjs can use it before TypeScript runs.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { version as esbuildVersion } from "esbuild";
 
 const hashFile = (path) => createHash("sha1").update(readFileSync(path)).digest("hex");
+
+/** Size and modification time of a file, or undefined when it is gone. */
+function fileStamp(path) {
+  const stat = statSync(path, { bigint: true, throwIfNoEntry: false });
+  return stat && { size: String(stat.size), mtimeNs: String(stat.mtimeNs) };
+}
 
 /** The nearest package-lock.json at or above `directory`. */
 function findLockfile(directory) {
@@ -40,8 +48,10 @@ export function freshBuild(manifestPath, key, outputs) {
     return undefined;
   }
   if (manifest.key !== key) return undefined;
-  for (const [path, hash] of Object.entries(manifest.inputs)) {
-    if (!existsSync(path) || hashFile(path) !== hash) return undefined;
+  for (const [path, recorded] of Object.entries(manifest.inputs)) {
+    const stamp = fileStamp(path);
+    if (!stamp || stamp.size !== recorded.size) return undefined;
+    if (stamp.mtimeNs !== recorded.mtimeNs && hashFile(path) !== recorded.sha1) return undefined;
   }
   return manifest.details;
 }
@@ -49,7 +59,7 @@ export function freshBuild(manifestPath, key, outputs) {
 /** Records the input files of a finished build and `details` about it under `key`. */
 export function recordBuild(manifestPath, key, inputPaths, details = {}) {
   const inputs = {};
-  for (const path of [...inputPaths].sort()) inputs[path] = hashFile(path);
+  for (const path of [...inputPaths].sort()) inputs[path] = { ...fileStamp(path), sha1: hashFile(path) };
   mkdirSync(dirname(manifestPath), { recursive: true });
   writeFileSync(manifestPath, JSON.stringify({ key, details, inputs }, null, 1));
 }
