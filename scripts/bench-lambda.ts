@@ -2,14 +2,14 @@
 // clients unbundled from node_modules, against the targets. Figures only; it is not a test.
 // Usage: node scripts/run-ts.mjs scripts/bench-lambda.ts [--runs 9]   (npm run bench:lambda)
 import { mkdirSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { bundleFunction } from "../packaging/bundle-function";
 import { extractZip } from "../packaging/extract-zip";
 import { kb, ms, readRuns, summarise, timeInChild, verdict } from "./bench-support";
+import { findProjectRoot } from "../stacks/cli";
 
-// run-ts.mjs runs a compiled copy from .build/run/ and sets argv[1] to this source file.
-const ROOT = resolve(dirname(process.argv[1] ?? "scripts/bench-lambda.ts"), "..");
+const ROOT = findProjectRoot(process.cwd());
 const ENTRY = join(ROOT, "functions", "glue_trigger", "index.ts");
 const OUT_DIR = join(ROOT, ".build", "bench");
 const ZIP_TARGET_BYTES = 160 * 1024;

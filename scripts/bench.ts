@@ -3,11 +3,11 @@
 // Usage: node scripts/run-ts.mjs scripts/bench.ts [--runs 5] [--tests]   (npm run bench)
 import { execFileSync, spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { measureNode, ms, readRuns, summarise, verdict } from "./bench-support";
+import { findProjectRoot } from "../stacks/cli";
 
-// run-ts.mjs runs a compiled copy from .build/run/ and sets argv[1] to this source file.
-const ROOT = resolve(dirname(process.argv[1] ?? "scripts/bench.ts"), "..");
+const ROOT = findProjectRoot(process.cwd());
 const RATIO_TARGET = 3;
 const RSS_TARGET_MB = 300;
 const TEST_TARGET_SECONDS = 60;

@@ -1,11 +1,11 @@
 // Regenerates docs/architecture.md from the synthesized stack (run `npm run synth` first;
 // `npm run diagram` does both).
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { architectureDocument, type SynthesizedStack } from "../stacks/architecture-diagram";
+import { findProjectRoot } from "../stacks/cli";
 
-// run-ts.mjs runs a compiled copy from .build/run/ and sets argv[1] to this source file.
-const ROOT = resolve(dirname(process.argv[1] ?? "scripts/diagram.ts"), "..");
+const ROOT = findProjectRoot(process.cwd());
 const synthesized = join(ROOT, "cdktf.out", "stacks", "metriccare", "cdk.tf.json");
 if (!existsSync(synthesized)) {
   console.error(`No ${synthesized}: run npm run synth first (npm run diagram runs it for you).`);

@@ -1,4 +1,4 @@
-import { Testing, TerraformStack } from "cdktf";
+import type { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,11 +13,6 @@ import type { TerraformJson } from "./terraform-json";
 /** A fixed account and region, so tests can assert exact ARNs. */
 export const TEST_AWS: AwsContext = { accountId: "123456789012", region: "eu-west-1", partition: "aws", dnsSuffix: "amazonaws.com" };
 
-/** Synthesizes what `build` adds to a fresh stack and parses the JSON. */
-export function synthJson(build: (scope: Construct) => void): TerraformJson {
-  return JSON.parse(Testing.synthScope(build)) as TerraformJson;
-}
-
 /**
  * Synthesizes a stack as `app.synth()` does: validations on, and cdktf's `//` metadata kept so
  * tests can find a resource by its construct path.
@@ -25,11 +20,6 @@ export function synthJson(build: (scope: Construct) => void): TerraformJson {
 export function synthStack(stack: TerraformStack): TerraformJson {
   stack.runAllValidations();
   return JSON.parse(JSON.stringify(stack.toTerraform())) as TerraformJson;
-}
-
-/** A new stack in a test app. */
-export function testStack(): TerraformStack {
-  return new TerraformStack(Testing.app(), "test");
 }
 
 /** The environment key, for constructs that need one. */
