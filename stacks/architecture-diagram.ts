@@ -106,24 +106,20 @@ export function architectureDiagram(stack: SynthesizedStack): string {
     const key = `${from.id}|${to.id}`;
     edges.set(key, (edges.get(key) ?? new Set()).add(label));
   };
-  const target = (value: unknown): Node | undefined => {
-    for (const traversal of traversalsInTemplate(String(value ?? ""))) {
-      const [type = "", name = ""] = traversal.split(".");
-      const node = addresses.get(`${type}.${name}`);
-      if (node) return node;
-    }
-    return undefined;
+  // The node a reference (`aws_s3_bucket.raw.arn`) points at, if it is drawn.
+  const nodeOf = (traversal: string): Node | undefined => {
+    const [type = "", name = ""] = traversal.split(".");
+    return EVERYWHERE.has(type) ? undefined : addresses.get(`${type}.${name}`);
   };
+  const target = (value: unknown): Node | undefined => traversalsInTemplate(String(value ?? "")).map(nodeOf).find((node) => node !== undefined);
   const walk = (from: Node, value: unknown, field: string): void => {
     if (typeof value === "string") {
-      for (const traversal of traversalsInTemplate(value)) {
-        const [type = "", name = ""] = traversal.split(".");
-        if (EVERYWHERE.has(type)) continue;
-        addEdge(from, addresses.get(`${type}.${name}`), field);
-      }
+      for (const traversal of traversalsInTemplate(value)) addEdge(from, nodeOf(traversal), field);
     } else if (Array.isArray(value)) {
       for (const item of value) walk(from, item, field);
     } else if (value !== null && typeof value === "object") {
+      // Nested schema attributes (snake_case) keep the top-level argument as label; user keys
+      // (environment variables, job arguments) label the edge themselves.
       for (const [key, item] of Object.entries(value)) if (key !== "//" && key !== "depends_on") walk(from, item, /^[a-z_]+$/.test(key) && field ? field : key);
     }
   };
