@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, relative, resolve, sep } from "node:path";
-import { build, type BuildOptions } from "esbuild";
-import { cacheKey, freshBuild, metafileInputs, recordBuild } from "./build-cache.mjs";
+import type { BuildOptions } from "esbuild";
+import { cacheKey, freshBuild, metafileInputs, recordBuild } from "./build-cache.cjs";
 import { hashContent, type ContentHash } from "./content-hash";
 import { createDeterministicZip } from "./deterministic-zip";
 
@@ -18,7 +18,7 @@ export interface BundleFunctionOptions {
   readonly bundleFileName?: string;
   /**
    * Reuse the ZIP of the previous build when nothing it was built from changed (see
-   * `build-cache.mjs`).
+   * `build-cache.cjs`).
    * @default false
    */
   readonly cache?: boolean;
@@ -78,6 +78,8 @@ export async function bundleFunction(options: BundleFunctionOptions): Promise<Fu
     return { zipPath, zipBytes: zip.length, bundleBytes: cached.bundleBytes, ...hashContent(zip) };
   }
 
+  // Loaded only now: a synth whose ZIP is reused never needs esbuild (~7 ms).
+  const { build } = await import("esbuild");
   const result = await build(buildOptions);
   const files = (result.outputFiles ?? []).map((file) => ({ path: relative(dirname(entry), file.path).split(sep).join("/"), data: file.contents }));
   if (!files.some((file) => file.path === bundleFileName)) {

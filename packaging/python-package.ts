@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import { cacheKey, freshBuild, recordBuild } from "./build-cache.mjs";
+import { cacheKey, freshBuild, recordBuild } from "./build-cache.cjs";
 import { createDeterministicZip } from "./deterministic-zip";
 
 /** Files that are build output, not source: never shipped. */
@@ -23,7 +23,7 @@ function listFiles(directory: string): string[] {
 /**
  * Zips a Python package folder for Glue's `--extra-py-files` (the archive holds `<package>/...`
  * so `import <package>` works), reproducibly: same sources, same bytes. The ZIP of the previous
- * call is reused while the package's files are the same (packaging/build-cache.mjs).
+ * call is reused while the package's files are the same (packaging/build-cache.cjs).
  * @returns the absolute path of the ZIP
  */
 export function zipPythonPackage(packageDirectory: string, zipPath: string): string {

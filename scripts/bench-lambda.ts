@@ -1,6 +1,6 @@
 // Prints the size and cold-load time of the glue_trigger Lambda bundle next to loading the same SDK
 // clients unbundled from node_modules, against the targets. Figures only; it is not a test.
-// Usage: node scripts/run-ts.mjs scripts/bench-lambda.ts [--runs 9]   (npm run bench:lambda)
+// Usage: node scripts/run-ts.cjs scripts/bench-lambda.ts [--runs 9]   (npm run bench:lambda)
 import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";

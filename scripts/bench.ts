@@ -1,6 +1,6 @@
 // Prints how fast and how big `npm run synth` is, next to the floor (Node loading cdktf and
 // constructs), then the Lambda package figures (bench-lambda.ts). Figures only; not a test.
-// Usage: node scripts/run-ts.mjs scripts/bench.ts [--runs 5] [--tests]   (npm run bench)
+// Usage: node scripts/run-ts.cjs scripts/bench.ts [--runs 5] [--tests]   (npm run bench)
 import { execFileSync, spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
@@ -11,7 +11,7 @@ const ROOT = findProjectRoot(process.cwd());
 const RATIO_TARGET = 3;
 const RSS_TARGET_MB = 300;
 const TEST_TARGET_SECONDS = 60;
-const SYNTH = ["scripts/run-ts.mjs", "main.ts"];
+const SYNTH = ["scripts/run-ts.cjs", "main.ts"];
 
 interface Scenario {
   readonly name: string;
@@ -69,7 +69,7 @@ function main(): void {
   );
   console.log(rows.join("\n"));
   console.log();
-  execFileSync(process.execPath, ["scripts/run-ts.mjs", "scripts/bench-lambda.ts", "--runs", String(Math.max(runs, 7))], { cwd: ROOT, stdio: "inherit" });
+  execFileSync(process.execPath, ["scripts/run-ts.cjs", "scripts/bench-lambda.ts", "--runs", String(Math.max(runs, 7))], { cwd: ROOT, stdio: "inherit" });
 
   if (args.includes("--tests")) {
     const started = performance.now();

@@ -144,7 +144,7 @@ describe("validateSelectedWorkspace", () => {
 describe("npm run synth with bad configuration", () => {
   it("fails with one readable paragraph and no stack trace", () => {
     // Act
-    const result = spawnSync(process.execPath, ["scripts/run-ts.mjs", "main.ts"], {
+    const result = spawnSync(process.execPath, ["scripts/run-ts.cjs", "main.ts"], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, TF_WORKSPACE: "qa", METRICCARE_DEBUG: "" },
       encoding: "utf8",
