@@ -335,6 +335,18 @@ export class MetricCareStack extends TerraformStack {
     output("kms_key_arn", key.keyArn, "Customer-managed key of this environment.");
     for (const layer of LAKEHOUSE_LAYERS) output(`${layer}_database_name`, databases[layer].databaseName, `Glue catalog database of the ${layer} layer.`);
   }
+
+  /**
+   * cdktf's preparation resolves every element once before the real synthesis, only to find
+   * references to other stacks (it adds outputs and remote-state data sources for them). When
+   * this is the app's only stack there are none, so only the backend check is kept: same JSON,
+   * ~16 ms less per synth (a test compares both).
+   */
+  public override prepareStack(): void {
+    const stacks = this.node.root.node.findAll().filter((construct) => TerraformStack.isStack(construct));
+    if (stacks.length > 1) super.prepareStack();
+    else this.ensureBackendExists();
+  }
 }
 
 /** Paths of the project's sources, relative to the project root. */

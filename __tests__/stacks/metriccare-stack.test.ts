@@ -1,10 +1,14 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Testing, TerraformStack } from "cdktf";
 import { metricCareConfig } from "../../config/metriccare.config";
+import { validateConfig } from "../../config/validate-config";
+import { MetricCareStack, projectSources } from "../../stacks/metriccare-stack";
 import { toWorkspaceValues } from "../../stacks/workspace-settings";
 import { buildMetricCareStack, PROJECT_ROOT } from "../support/metriccare-stack";
 import { addressByPath, onlyResource, policyStatements, resourceAt, type Block } from "../support/terraform-json";
+import { tempDirectory } from "../support/test-context";
 
 const sha256 = (path: string): string => createHash("sha256").update(readFileSync(path)).digest("hex");
 const ref = (address: string, attribute: string): string => `\${${address}.${attribute}}`;
@@ -166,5 +170,39 @@ describe("MetricCareStack", () => {
     expect(Object.keys(json.output ?? {}).sort()).toEqual(
       ["alerts_topic_arn", "bronze_database_name", "glue_workflow_name", "gold_database_name", "kms_key_arn", "lakehouse_bucket_name", "lambda_arn", "lambda_name", "lambda_role_arn", "processed_files_table_name", "raw_bucket_name", "scripts_bucket_name", "silver_database_name"],
     );
+  });
+
+  describe("preparation before synthesis", () => {
+    const sources = { ...projectSources(PROJECT_ROOT, bundle), stagingDirectory: tempDirectory() };
+    const config = validateConfig(metricCareConfig);
+    const newStack = (app = Testing.app()) => new MetricCareStack(app, "metriccare", { config, sources });
+    afterEach(() => jest.restoreAllMocks());
+
+    it("skips cdktf's cross-stack resolve pass when it is the app's only stack, and synthesizes the same JSON", () => {
+      // Arrange
+      const skipped = newStack();
+      const prepared = newStack();
+      const cdktfPrepare = jest.spyOn(TerraformStack.prototype, "prepareStack");
+      // Act
+      skipped.prepareStack();
+      expect(cdktfPrepare).not.toHaveBeenCalled();
+      cdktfPrepare.mockRestore();
+      TerraformStack.prototype.prepareStack.call(prepared);
+      // Assert
+      expect(JSON.stringify(skipped.toTerraform())).toBe(JSON.stringify(prepared.toTerraform()));
+      expect(skipped.toTerraform().terraform?.backend).toEqual({ local: { path: "../../../terraform.metriccare.tfstate", workspace_dir: "../../../terraform.metriccare.tfstate.d" } });
+    });
+
+    it("runs cdktf's preparation when the app holds other stacks, which may reference this one", () => {
+      // Arrange
+      const app = Testing.app();
+      const stack = newStack(app);
+      new TerraformStack(app, "other");
+      const cdktfPrepare = jest.spyOn(TerraformStack.prototype, "prepareStack");
+      // Act
+      stack.prepareStack();
+      // Assert
+      expect(cdktfPrepare).toHaveBeenCalledTimes(1);
+    });
   });
 });
