@@ -1,5 +1,5 @@
-import { unzipSync } from "fflate";
-import { createDeterministicZip, type ZipEntry } from "../../packaging/deterministic-zip";
+import { unzipSync, zipSync } from "fflate";
+import { compressZipEntry, crc32, createDeterministicZip, readZipEntries, writeZip, type ZipEntry } from "../../packaging/deterministic-zip";
 
 /** One file's record in the ZIP central directory (APPNOTE 4.3.12), plus its local header's timestamp. */
 interface CentralDirectoryEntry {
@@ -131,5 +131,61 @@ describe("createDeterministicZip", () => {
     const act = () => createDeterministicZip([{ path, data: text("x") }]);
     // Assess
     expect(act).toThrow(`ZIP entry path must be relative with "/" separators, got "${path}".`);
+  });
+});
+
+describe("crc32", () => {
+  it.each([
+    ["123456789", 0xcbf43926], // the CRC-32 check value
+    ["", 0],
+    ["The quick brown fox jumps over the lazy dog", 0x414fa339],
+  ])("of %p is %p", (input, expected) => {
+    expect(crc32(Buffer.from(input))).toBe(expected);
+  });
+});
+
+describe("writeZip and readZipEntries", () => {
+  it("read back the compressed entries of an archive, and writing them again gives the same bytes", () => {
+    // Prepare
+    const zip = createDeterministicZip(ENTRIES);
+    // Act
+    const entries = readZipEntries(zip);
+    // Assess
+    expect(entries.map((e) => [e.path, e.size, e.crc32])).toEqual([
+      ["README.md", 9, crc32(text("# bundle\n"))],
+      ["index.mjs", 41 * 20, crc32(ENTRIES[0]?.data as Uint8Array)],
+      ["lib/a.mjs", 20, crc32(text("export const a = 1;\n"))],
+    ]);
+    expect(writeZip(entries).equals(zip)).toBe(true);
+  });
+
+  it("merge a cached archive's entries with new files into the archive a full build would write", () => {
+    // Prepare
+    const cached = createDeterministicZip(ENTRIES.slice(1));
+    const added = compressZipEntry(ENTRIES[0] as ZipEntry);
+    // Act
+    const merged = writeZip([...readZipEntries(cached), added]);
+    // Assess
+    expect(merged.equals(createDeterministicZip(ENTRIES))).toBe(true);
+  });
+
+  it("refuse a file in both parts of a merge", () => {
+    // Act
+    const act = () => writeZip([...readZipEntries(createDeterministicZip(ENTRIES)), compressZipEntry({ path: "README.md", data: text("again") })]);
+    // Assess
+    expect(act).toThrow('ZIP entry path "README.md" appears twice.');
+  });
+
+  it("refuse an archive another tool wrote with stored (uncompressed) entries", () => {
+    // Prepare
+    const stored = Buffer.from(zipSync({ "a.txt": text("abc") }, { level: 0 }));
+    // Act
+    const act = () => readZipEntries(stored);
+    // Assess
+    expect(act).toThrow('Not a ZIP written by writeZip: entry "a.txt" has method 0 and 0 bytes of extra fields (expected deflate, none).');
+  });
+
+  it("refuse bytes that are not a ZIP", () => {
+    expect(() => readZipEntries(Buffer.from("not a zip at all, not even close"))).toThrow("Not a ZIP written by writeZip: no end-of-central-directory record in its last 22 bytes.");
   });
 });
