@@ -1,5 +1,5 @@
-import { join } from "node:path";
 import { bundleFunction } from "./packaging/bundle-function";
+import { functionPackage } from "./packaging/project-functions";
 import { findProjectRoot, reportFailure } from "./stacks/cli";
 
 /** `npm run synth` / `cdktf synth`: bundle the Lambda and synthesize the MetricCare stack. */
@@ -7,11 +7,7 @@ async function main(): Promise<void> {
   const root = findProjectRoot(process.cwd());
   // Bundling runs in esbuild's own process: start it before Node spends its time loading cdktf
   // and the provider bindings (the import below), so the two overlap.
-  const glueTrigger = bundleFunction({
-    entry: join(root, "functions", "glue_trigger", "index.ts"),
-    zipPath: join(root, ".build", "functions", "glue_trigger.zip"),
-    cache: true,
-  });
+  const glueTrigger = bundleFunction(functionPackage(root, "glue_trigger"));
   glueTrigger.catch(() => undefined); // handled where it is awaited; this only avoids an early unhandled rejection
   const { synthesize } = await import("./stacks/synthesize");
   await synthesize(root, glueTrigger);

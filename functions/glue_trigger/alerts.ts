@@ -1,4 +1,5 @@
-import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
+import type { SNSClient } from "@aws-sdk/client-sns";
+import { PublishCommand } from "./dependencies";
 import type { TriggerSource } from "./trigger-source";
 
 /** A permanent failure to report. */

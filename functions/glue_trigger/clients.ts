@@ -1,6 +1,4 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { GlueClient } from "@aws-sdk/client-glue";
-import { SNSClient } from "@aws-sdk/client-sns";
+import { DynamoDBClient, GlueClient, SNSClient } from "./dependencies";
 
 // One client per service and container, built on first use with the default configuration, so the
 // SDK reads the region, credentials and AWS_ENDPOINT_URL_<SERVICE> from the environment.

@@ -1,4 +1,4 @@
-import { Logger } from "@aws-lambda-powertools/logger";
+import { Logger } from "./dependencies";
 
 // Powertools writes JSON lines and reads LOG_LEVEL and POWERTOOLS_SERVICE_NAME; the fallback only
 // names the service when the stack sets none.

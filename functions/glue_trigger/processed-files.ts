@@ -1,12 +1,5 @@
-import {
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  UpdateItemCommand,
-  type AttributeValue,
-  type DynamoDBClient,
-  type UpdateItemCommandInput,
-} from "@aws-sdk/client-dynamodb";
+import type { AttributeValue, DynamoDBClient, UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
+import { GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from "./dependencies";
 import type { S3ObjectNotice } from "./s3-records";
 
 /** How {@link ProcessedFilesStore.record} found each object. */

@@ -1,4 +1,5 @@
-import { GetWorkflowRunsCommand, StartWorkflowRunCommand, type GlueClient } from "@aws-sdk/client-glue";
+import type { GlueClient } from "@aws-sdk/client-glue";
+import { GetWorkflowRunsCommand, StartWorkflowRunCommand } from "./dependencies";
 
 /** Raised when Glue answers a workflow call in a way the API does not allow (e.g. no RunId). */
 export class WorkflowRunError extends Error {
