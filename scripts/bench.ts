@@ -2,7 +2,7 @@
 // constructs), then the Lambda package figures (bench-lambda.ts). Figures only; not a test.
 // Usage: node scripts/run-ts.cjs scripts/bench.ts [--runs 5] [--tests]   (npm run bench)
 import { execFileSync, spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { measureNode, ms, readRuns, summarise, verdict } from "./bench-support";
 import { findProjectRoot } from "../stacks/cli";
@@ -11,7 +11,8 @@ const ROOT = findProjectRoot(process.cwd());
 const RATIO_TARGET = 3;
 const RSS_TARGET_MB = 300;
 const TEST_TARGET_SECONDS = 60;
-const SYNTH = ["scripts/run-ts.cjs", "main.ts"];
+// `npm run synth` without npm's own start-up: the arguments of package.json's "synth" after `node`.
+const SYNTH = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { synth: string } }).scripts.synth.split(" ").slice(1);
 
 interface Scenario {
   readonly name: string;
