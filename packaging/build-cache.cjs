@@ -34,12 +34,24 @@ function findLockfile(directory) {
  */
 function cacheKey(options, directory) {
   const lockfile = findLockfile(directory);
-  return JSON.stringify({ esbuildVersion, lockfile: lockfile ? hashFile(lockfile) : null, options });
+  return JSON.stringify({ esbuildVersion, lockfile: lockfile ? lockfileHash(lockfile) : null, options });
+}
+
+// A synth asks for up to four keys (app, function, its dependencies, ETL package): hash the lock
+// file once per process while its size and modification time stay the same.
+const lockfileHashes = new Map();
+function lockfileHash(path) {
+  const stamp = fileStamp(path);
+  const id = `${path}\0${stamp?.size}\0${stamp?.mtimeNs}`;
+  if (!lockfileHashes.has(id)) lockfileHashes.set(id, hashFile(path));
+  return lockfileHashes.get(id);
 }
 
 /**
  * The `details` recorded with the last build when it is still valid: `manifestPath` records `key`,
  * every output exists and every recorded input still has the same bytes. Otherwise `undefined`.
+ * An input touched without a change (git checkout, npm ci reinstalling the same packages) gets
+ * its new size and time recorded, so the next check does not read it again.
  */
 function freshBuild(manifestPath, key, outputs) {
   if (!existsSync(manifestPath) || !outputs.every((output) => existsSync(output))) return undefined;
@@ -50,11 +62,16 @@ function freshBuild(manifestPath, key, outputs) {
     return undefined;
   }
   if (manifest.key !== key) return undefined;
+  let restamped = false;
   for (const [path, recorded] of Object.entries(manifest.inputs)) {
     const stamp = fileStamp(path);
     if (!stamp || stamp.size !== recorded.size) return undefined;
-    if (stamp.mtimeNs !== recorded.mtimeNs && hashFile(path) !== recorded.sha1) return undefined;
+    if (stamp.mtimeNs === recorded.mtimeNs) continue;
+    if (hashFile(path) !== recorded.sha1) return undefined;
+    recorded.mtimeNs = stamp.mtimeNs;
+    restamped = true;
   }
+  if (restamped) writeFileSync(manifestPath, JSON.stringify(manifest, null, 1));
   return manifest.details;
 }
 
