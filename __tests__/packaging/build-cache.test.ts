@@ -28,6 +28,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("freshBuild", () => {
   it("returns the recorded details while key, inputs and outputs are unchanged", () => {
+    // Act, Assess
     expect(freshBuild(manifest, KEY, [output])).toEqual({ bundleBytes: 42 });
   });
 
@@ -38,7 +39,9 @@ describe("freshBuild", () => {
     ["an input changed size", () => (writeFileSync(input, "export const a = 10;\n"), {})],
     ["an input changed bytes, not size, with a new time", () => (writeFileSync(input, "export const b = 1;\n"), touch(input, 2_000_000), {})],
   ])("is undefined when %s", (_, change) => {
+    // Prepare
     const { key = KEY } = change() as { key?: string };
+    // Act, Assess
     expect(freshBuild(manifest, key, [output])).toBeUndefined();
   });
 

@@ -24,18 +24,24 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("scripts/run-ts.cjs", () => {
   it("compiles and runs a TypeScript file with its arguments", () => {
+    // Act
     const result = runTs([join(dir, "probe.ts"), "--runs", "3"]);
+    // Assess
     expect(result.stderr).toBe("");
     expect(JSON.parse(result.stdout)).toEqual({ args: ["--runs", "3"], loaded: false });
   });
 
   it("loads the --preload packages while it compiles, before the file runs", () => {
+    // Act
     const result = runTs(["--preload", "fflate", join(dir, "probe.ts"), "x"]);
+    // Assess
     expect(JSON.parse(result.stdout)).toEqual({ args: ["x"], loaded: true });
   });
 
   it("prints its usage and exits 2 without a file", () => {
+    // Act
     const result = runTs(["--preload", "fflate"]);
+    // Assess
     expect(result.status).toBe(2);
     expect(result.stderr).toBe("Usage: node scripts/run-ts.cjs [--preload <package>,...] <file.ts> [args...]\n");
   });

@@ -179,7 +179,7 @@ describe("MetricCareStack", () => {
     afterEach(() => jest.restoreAllMocks());
 
     it("skips cdktf's cross-stack resolve pass when it is the app's only stack, and synthesizes the same JSON", () => {
-      // Arrange
+      // Prepare
       const skipped = newStack();
       const prepared = newStack();
       const cdktfPrepare = jest.spyOn(TerraformStack.prototype, "prepareStack");
@@ -188,20 +188,20 @@ describe("MetricCareStack", () => {
       expect(cdktfPrepare).not.toHaveBeenCalled();
       cdktfPrepare.mockRestore();
       TerraformStack.prototype.prepareStack.call(prepared);
-      // Assert
+      // Assess
       expect(JSON.stringify(skipped.toTerraform())).toBe(JSON.stringify(prepared.toTerraform()));
       expect(skipped.toTerraform().terraform?.backend).toEqual({ local: { path: "../../../terraform.metriccare.tfstate", workspace_dir: "../../../terraform.metriccare.tfstate.d" } });
     });
 
     it("runs cdktf's preparation when the app holds other stacks, which may reference this one", () => {
-      // Arrange
+      // Prepare
       const app = Testing.app();
       const stack = newStack(app);
       new TerraformStack(app, "other");
       const cdktfPrepare = jest.spyOn(TerraformStack.prototype, "prepareStack");
       // Act
       stack.prepareStack();
-      // Assert
+      // Assess
       expect(cdktfPrepare).toHaveBeenCalledTimes(1);
     });
   });
