@@ -48,7 +48,7 @@ export interface BundledDependencies {
 }
 
 /** The module of a function that re-exports the npm packages it uses, and its name in the ZIP. */
-export const DEPENDENCIES_MODULE = "dependencies";
+const DEPENDENCIES_MODULE = "dependencies";
 const DEPENDENCIES_FILE = `${DEPENDENCIES_MODULE}.mjs`;
 // ESM output still meets a few `require()` calls for Node built-ins inside CommonJS dependencies.
 const REQUIRE_SHIM = 'import{createRequire as __cr}from"node:module";const require=__cr(import.meta.url);';
