@@ -4,7 +4,7 @@ import { PublishCommand } from "@aws-sdk/client-sns";
 import { handler } from "../../../functions/glue_trigger";
 import { RunStillFinishingError } from "../../../functions/glue_trigger/run-end";
 import { FINAL_JOB, glueJobEvent, OBJECT, setEnvironment, TABLE, WORKFLOW } from "./fixtures";
-import { ACTIVE_RUNS, IDLE_RUNS, useHandlerHarness } from "./harness";
+import { ACTIVE_RUNS, IDLE_RUNS, useHandlerHarness, workflowIdleThenStarts } from "./harness";
 
 const mocks = useHandlerHarness();
 const BRONZE = "metriccare_bronze_dev";
@@ -28,11 +28,7 @@ describe("handler on a Glue Job State Change", () => {
   it("starts one follow-up run when the final job succeeds and files are waiting", async () => {
     // Prepare
     filesWaiting("PENDING");
-    mocks.glue
-      .on(GetWorkflowRunsCommand)
-      .resolves(IDLE_RUNS)
-      .on(StartWorkflowRunCommand)
-      .resolves({ RunId: "wr_follow_up" });
+    workflowIdleThenStarts(mocks.glue, "wr_follow_up");
 
     // Act
     const result = await handler(glueJobEvent(FINAL_JOB, "SUCCEEDED"));
@@ -70,11 +66,7 @@ describe("handler on a Glue Job State Change", () => {
   it("finds files that are WAITING as well as PENDING", async () => {
     // Prepare
     filesWaiting("WAITING");
-    mocks.glue
-      .on(GetWorkflowRunsCommand)
-      .resolves(IDLE_RUNS)
-      .on(StartWorkflowRunCommand)
-      .resolves({ RunId: "wr_follow_up" });
+    workflowIdleThenStarts(mocks.glue, "wr_follow_up");
 
     // Act
     const result = await handler(glueJobEvent(FINAL_JOB, "SUCCEEDED"));
@@ -105,11 +97,7 @@ describe("handler on a Glue Job State Change", () => {
   it.each(["FAILED", "TIMEOUT", "STOPPED"])("treats any job %s as the end of the run", async (state) => {
     // Prepare
     filesWaiting("PENDING");
-    mocks.glue
-      .on(GetWorkflowRunsCommand)
-      .resolves(IDLE_RUNS)
-      .on(StartWorkflowRunCommand)
-      .resolves({ RunId: "wr_follow_up" });
+    workflowIdleThenStarts(mocks.glue, "wr_follow_up");
 
     // Act
     const result = await handler(glueJobEvent(BRONZE, state));
@@ -187,11 +175,7 @@ describe("handler on a Glue Job State Change", () => {
   it("starts a catch-up run for a job that does not end a run when no run is active and files wait", async () => {
     // Prepare
     filesWaiting("PENDING");
-    mocks.glue
-      .on(GetWorkflowRunsCommand)
-      .resolves(IDLE_RUNS)
-      .on(StartWorkflowRunCommand)
-      .resolves({ RunId: "wr_catch_up" });
+    workflowIdleThenStarts(mocks.glue, "wr_catch_up");
 
     // Act
     const result = await handler(glueJobEvent(BRONZE, "SUCCEEDED"));
@@ -232,11 +216,7 @@ describe("handler on a Glue Job State Change", () => {
     it("treats a job's success as a possible end and starts a follow-up run when none is active", async () => {
       // Prepare
       filesWaiting("PENDING");
-      mocks.glue
-        .on(GetWorkflowRunsCommand)
-        .resolves(IDLE_RUNS)
-        .on(StartWorkflowRunCommand)
-        .resolves({ RunId: "wr_follow_up" });
+      workflowIdleThenStarts(mocks.glue, "wr_follow_up");
 
       // Act
       const result = await handler(glueJobEvent(BRONZE, "SUCCEEDED"));

@@ -9,7 +9,7 @@ import { ConcurrentRunsExceededException, GetWorkflowRunsCommand, StartWorkflowR
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { handler } from "../../../functions/glue_trigger";
 import { BUCKET, CONTEXT, OBJECT, s3Event, s3Record, serviceError, setEnvironment, TABLE, WORKFLOW } from "./fixtures";
-import { ACTIVE_RUNS, IDLE_RUNS, useHandlerHarness } from "./harness";
+import { ACTIVE_RUNS, IDLE_RUNS, useHandlerHarness, workflowIdleThenStarts } from "./harness";
 
 const mocks = useHandlerHarness();
 const conditionFailed = () =>
@@ -19,7 +19,7 @@ describe("handler on S3 ObjectCreated", () => {
   it("records the new object as PENDING, starts a run saying what triggered it, and notes the run on the file", async () => {
     // Prepare
     mocks.dynamodb.on(PutItemCommand).resolves({}).on(UpdateItemCommand).resolves({});
-    mocks.glue.on(GetWorkflowRunsCommand).resolves(IDLE_RUNS).on(StartWorkflowRunCommand).resolves({ RunId: "wr_new" });
+    workflowIdleThenStarts(mocks.glue, "wr_new");
 
     // Act
     const result = await handler(s3Event(), CONTEXT);
@@ -73,7 +73,7 @@ describe("handler on S3 ObjectCreated", () => {
   it("starts one run for all the new objects of a notification", async () => {
     // Prepare
     mocks.dynamodb.on(PutItemCommand).resolves({}).on(UpdateItemCommand).resolves({});
-    mocks.glue.on(GetWorkflowRunsCommand).resolves(IDLE_RUNS).on(StartWorkflowRunCommand).resolves({ RunId: "wr_new" });
+    workflowIdleThenStarts(mocks.glue, "wr_new");
 
     // Act
     const result = await handler(
@@ -122,11 +122,7 @@ describe("handler on S3 ObjectCreated", () => {
     // Prepare
     mocks.dynamodb.on(PutItemCommand).rejects(conditionFailed()).on(UpdateItemCommand).resolves({});
     mocks.dynamodb.on(GetItemCommand).resolves({ Item: { status: { S: "PENDING" } } });
-    mocks.glue
-      .on(GetWorkflowRunsCommand)
-      .resolves(IDLE_RUNS)
-      .on(StartWorkflowRunCommand)
-      .resolves({ RunId: "wr_retry" });
+    workflowIdleThenStarts(mocks.glue, "wr_retry");
 
     // Act
     const result = await handler(s3Event());
@@ -247,7 +243,7 @@ describe("handler on S3 ObjectCreated", () => {
       .resolves({})
       .on(UpdateItemCommand)
       .rejects(serviceError("ThrottlingException", "Rate exceeded", "client", 400));
-    mocks.glue.on(GetWorkflowRunsCommand).resolves(IDLE_RUNS).on(StartWorkflowRunCommand).resolves({ RunId: "wr_new" });
+    workflowIdleThenStarts(mocks.glue, "wr_new");
 
     // Act
     const result = await handler(s3Event());
@@ -295,7 +291,7 @@ describe("handler on S3 ObjectCreated", () => {
   it("records the valid objects of a notification and logs the malformed records it ignores", async () => {
     // Prepare
     mocks.dynamodb.on(PutItemCommand).resolves({}).on(UpdateItemCommand).resolves({});
-    mocks.glue.on(GetWorkflowRunsCommand).resolves(IDLE_RUNS).on(StartWorkflowRunCommand).resolves({ RunId: "wr_new" });
+    workflowIdleThenStarts(mocks.glue, "wr_new");
 
     // Act
     const result = await handler(s3Event({ eventSource: "aws:s3", eventName: "ObjectCreated:Put" }, s3Record()));

@@ -25,7 +25,7 @@ import {
   TOPIC_ARN,
   WORKFLOW,
 } from "./fixtures";
-import { ACTIVE_RUNS, IDLE_RUNS, useHandlerHarness } from "./harness";
+import { ACTIVE_RUNS, IDLE_RUNS, useHandlerHarness, workflowIdleThenStarts } from "./harness";
 
 const mocks = useHandlerHarness();
 const metadata = { $metadata: { httpStatusCode: 400 } };
@@ -55,11 +55,7 @@ function expectedAlert(triggerSource: string, errorName: string, errorMessage: s
 describe("handler on a schedule", () => {
   it("starts a run and says which rule fired", async () => {
     // Prepare
-    mocks.glue
-      .on(GetWorkflowRunsCommand)
-      .resolves(IDLE_RUNS)
-      .on(StartWorkflowRunCommand)
-      .resolves({ RunId: "wr_nightly" });
+    workflowIdleThenStarts(mocks.glue, "wr_nightly");
 
     // Act
     const result = await handler(scheduleEvent(), CONTEXT);
@@ -118,11 +114,7 @@ describe("handler on a schedule", () => {
 describe("handler on a manual invocation", () => {
   it("starts a run for {} from the console or CLI", async () => {
     // Prepare
-    mocks.glue
-      .on(GetWorkflowRunsCommand)
-      .resolves(IDLE_RUNS)
-      .on(StartWorkflowRunCommand)
-      .resolves({ RunId: "wr_manual" });
+    workflowIdleThenStarts(mocks.glue, "wr_manual");
 
     // Act
     const result = await handler({});
@@ -362,11 +354,7 @@ describe("handler on a transient failure", () => {
 describe("handler logs", () => {
   it("writes JSON lines with the trigger source, run id, environment and Lambda context", async () => {
     // Prepare
-    mocks.glue
-      .on(GetWorkflowRunsCommand)
-      .resolves(IDLE_RUNS)
-      .on(StartWorkflowRunCommand)
-      .resolves({ RunId: "wr_nightly" });
+    workflowIdleThenStarts(mocks.glue, "wr_nightly");
 
     // Act
     const result = await handler(scheduleEvent(), CONTEXT);

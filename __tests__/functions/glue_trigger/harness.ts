@@ -1,6 +1,6 @@
 // Mocks, clock and log capture shared by the handler tests.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { GlueClient } from "@aws-sdk/client-glue";
+import { GetWorkflowRunsCommand, GlueClient, StartWorkflowRunCommand } from "@aws-sdk/client-glue";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { NOW, setEnvironment } from "./fixtures";
@@ -12,6 +12,11 @@ export const ACTIVE_RUN_STARTED = new Date("2026-11-22T09:00:00Z");
 export const ACTIVE_RUNS = {
   Runs: [{ WorkflowRunId: "wr_active", Status: "RUNNING" as const, StartedOn: ACTIVE_RUN_STARTED }],
 };
+
+/** Glue reports no active run of the workflow and starts the next one as `runId`. */
+export function workflowIdleThenStarts(glue: AwsClientStub<GlueClient>, runId: string): void {
+  glue.on(GetWorkflowRunsCommand).resolves(IDLE_RUNS).on(StartWorkflowRunCommand).resolves({ RunId: runId });
+}
 
 export interface Harness {
   readonly glue: AwsClientStub<GlueClient>;
