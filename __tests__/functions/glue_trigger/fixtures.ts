@@ -1,4 +1,5 @@
 // Events, environment and SDK errors shared by the Glue-trigger tests.
+import type { S3ObjectNotice } from "../../../functions/glue_trigger/s3-records";
 
 export const NOW = new Date("2026-11-22T10:15:00.000Z");
 export const WORKFLOW = "metriccare_etl_workflow_dev";
@@ -59,6 +60,18 @@ export const OBJECT = {
   size: 1024,
   eventTime: "2026-11-22T10:14:59.000Z",
   fileKey: `s3://${BUCKET}/fhir/patient/2026-11-22/Patient batch 1.json#3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY`,
+};
+
+/** {@link OBJECT} as the function describes it after reading its S3 record. */
+export const OBJECT_NOTICE: S3ObjectNotice = {
+  fileKey: OBJECT.fileKey,
+  bucket: BUCKET,
+  objectKey: OBJECT.key,
+  versionId: OBJECT.versionId,
+  eTag: OBJECT.eTag,
+  sizeBytes: OBJECT.size,
+  sequencer: OBJECT.sequencer,
+  eventTime: OBJECT.eventTime,
 };
 
 export interface S3RecordOptions {

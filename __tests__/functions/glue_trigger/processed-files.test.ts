@@ -10,21 +10,12 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { ProcessedFilesStore } from "../../../functions/glue_trigger/processed-files";
 import type { S3ObjectNotice } from "../../../functions/glue_trigger/s3-records";
-import { BUCKET, NOW, OBJECT, TABLE } from "./fixtures";
+import { BUCKET, NOW, OBJECT, OBJECT_NOTICE, TABLE } from "./fixtures";
 
 const dynamoMock = mockClient(DynamoDBClient);
 const store = new ProcessedFilesStore(new DynamoDBClient({ region: "eu-west-1" }), TABLE, "status_index");
 
-const FILE: S3ObjectNotice = {
-  fileKey: OBJECT.fileKey,
-  bucket: BUCKET,
-  objectKey: OBJECT.key,
-  versionId: OBJECT.versionId,
-  eTag: OBJECT.eTag,
-  sizeBytes: 1024,
-  sequencer: OBJECT.sequencer,
-  eventTime: OBJECT.eventTime,
-};
+const FILE = OBJECT_NOTICE;
 const BARE_FILE: S3ObjectNotice = {
   fileKey: `s3://${BUCKET}/fhir/bare.json#0055AED6DCD90281E6`,
   bucket: BUCKET,

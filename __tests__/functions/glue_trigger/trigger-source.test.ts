@@ -1,6 +1,6 @@
 import { decodeS3Key } from "../../../functions/glue_trigger/s3-records";
 import { detectTrigger, InvalidEventError } from "../../../functions/glue_trigger/trigger-source";
-import { BUCKET, glueJobEvent, OBJECT, RULE_ARN, s3Event, s3Record, scheduleEvent } from "./fixtures";
+import { BUCKET, glueJobEvent, OBJECT, OBJECT_NOTICE, RULE_ARN, s3Event, s3Record, scheduleEvent } from "./fixtures";
 
 describe("detectTrigger", () => {
   it("recognises an S3 ObjectCreated notification and describes its object", () => {
@@ -10,17 +10,7 @@ describe("detectTrigger", () => {
     // Assess
     expect(trigger).toEqual({
       source: "s3",
-      objects: [
-        {
-          fileKey: OBJECT.fileKey,
-          bucket: BUCKET,
-          objectKey: OBJECT.key,
-          versionId: OBJECT.versionId,
-          eTag: OBJECT.eTag,
-          sizeBytes: 1024,
-          sequencer: OBJECT.sequencer,
-          eventTime: OBJECT.eventTime,
-        },
+      objects: [OBJECT_NOTICE
       ],
       ignored: [],
     });
