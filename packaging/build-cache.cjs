@@ -71,7 +71,7 @@ function freshBuild(manifestPath, key, outputs) {
     recorded.mtimeNs = stamp.mtimeNs;
     restamped = true;
   }
-  if (restamped) writeFileSync(manifestPath, JSON.stringify(manifest, null, 1));
+  if (restamped) writeManifest(manifestPath, manifest);
   return manifest.details;
 }
 
@@ -79,8 +79,12 @@ function freshBuild(manifestPath, key, outputs) {
 function recordBuild(manifestPath, key, inputPaths, details = {}) {
   const inputs = {};
   for (const path of [...inputPaths].sort()) inputs[path] = { ...fileStamp(path), sha1: hashFile(path) };
+  writeManifest(manifestPath, { key, details, inputs });
+}
+
+function writeManifest(manifestPath, manifest) {
   mkdirSync(dirname(manifestPath), { recursive: true });
-  writeFileSync(manifestPath, JSON.stringify({ key, details, inputs }, null, 1));
+  writeFileSync(manifestPath, JSON.stringify(manifest, null, 1));
 }
 
 /** The files an esbuild build read, from its metafile (esbuild's virtual modules such as "<stdin>" left out). */

@@ -67,7 +67,8 @@ const COMMON_OPTIONS = {
 } satisfies BuildOptions;
 
 const dependenciesEntry = (entry: string): string => join(dirname(resolve(entry)), `${DEPENDENCIES_MODULE}.ts`);
-const dependenciesZipPath = (zipPath: string): string => resolve(zipPath).replace(/(\.zip)?$/, `.${DEPENDENCIES_MODULE}.zip`);
+/** Where {@link bundleDependencies} keeps a function's bundled dependencies, beside its ZIP. */
+export const dependenciesZipPath = (zipPath: string): string => resolve(zipPath).replace(/(\.zip)?$/, `.${DEPENDENCIES_MODULE}.zip`);
 
 interface DependenciesBuild {
   readonly entry: string;

@@ -6,11 +6,12 @@ import { join, posix } from "node:path";
 import { pathToFileURL } from "node:url";
 import { bundleFunction } from "../packaging/bundle-function";
 import { extractZip } from "../packaging/extract-zip";
+import { functionPackage } from "../packaging/project-functions";
 import { kb, ms, readRuns, summarise, timeInChild, verdict } from "./bench-support";
 import { findProjectRoot } from "../stacks/cli";
 
 const ROOT = findProjectRoot(process.cwd());
-const ENTRY = join(ROOT, "functions", "glue_trigger", "index.ts");
+const ENTRY = functionPackage(ROOT, "glue_trigger").entry;
 const OUT_DIR = join(ROOT, ".build", "bench");
 const ZIP_TARGET_BYTES = 160 * 1024;
 const RATIO_TARGET = 0.5;

@@ -4,6 +4,8 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { dependenciesZipPath } from "../packaging/bundle-function";
+import { functionPackage } from "../packaging/project-functions";
 import { measureNode, ms, readRuns, summarise, verdict } from "./bench-support";
 import { findProjectRoot } from "../stacks/cli";
 
@@ -20,7 +22,7 @@ interface Scenario {
   readonly prepare: () => void;
 }
 
-const FUNCTION_ZIP = join(ROOT, ".build", "functions", "glue_trigger.zip");
+const FUNCTION_ZIP = functionPackage(ROOT, "glue_trigger").zipPath;
 // What `npm ci` leaves (package.json "postinstall"): the functions' npm dependencies bundled. Timed
 // on its own, as part of the install.
 const postinstallMs: number[] = [];
@@ -44,7 +46,7 @@ const scenarios: readonly Scenario[] = [
   { name: "nothing changed: every build reused", prepare: () => undefined },
   {
     name: "its dependencies.ts changed: bundle the AWS SDK again too",
-    prepare: () => rmSync(FUNCTION_ZIP.replace(/\.zip$/, ".dependencies.zip.inputs.json"), { force: true }),
+    prepare: () => rmSync(`${dependenciesZipPath(FUNCTION_ZIP)}.inputs.json`, { force: true }),
   },
 ];
 
