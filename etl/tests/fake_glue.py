@@ -139,9 +139,18 @@ def install(spark: FakeSpark, clients: Dict[str, Any], get_resolved_options: Any
         "pyspark.context": types.SimpleNamespace(SparkContext=types.SimpleNamespace(getOrCreate=lambda: spark.sparkContext)),
         "boto3": types.SimpleNamespace(client=lambda name: clients[name]),
     }
+    _SAVED.update({name: sys.modules.get(name) for name in modules})
     sys.modules.update(modules)
 
 
+_SAVED: Dict[str, Any] = {}
+
+
 def uninstall() -> None:
-    for name in ("awsglue", "awsglue.context", "awsglue.job", "awsglue.utils", "pyspark", "pyspark.context", "boto3"):
-        sys.modules.pop(name, None)
+    """Puts back what the fakes replaced (the real pyspark and boto3 of the test environment)."""
+    for name, module in _SAVED.items():
+        if module is None:
+            sys.modules.pop(name, None)
+        else:
+            sys.modules[name] = module
+    _SAVED.clear()

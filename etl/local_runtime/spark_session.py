@@ -1,0 +1,81 @@
+"""A local SparkSession configured as the Glue 5.1 jobs run: the Hudi confs the jobs' `--conf` sets,
+UTC, and optionally S3A against a local S3 endpoint with SSE-KMS."""
+
+from dataclasses import dataclass
+from typing import Dict, Optional
+
+from .toolchain import spark_jars
+
+# What Hudi 1.0 needs from Spark (https://hudi.apache.org/docs/quick-start-guide): Kryo with Hudi's
+# registrator, and the session extension and catalog for Hudi SQL.
+HUDI_SPARK_CONF: Dict[str, str] = {
+    "spark.serializer": "org.apache.spark.serializer.KryoSerializer",
+    "spark.kryo.registrator": "org.apache.spark.HoodieSparkKryoRegistrar",
+    "spark.sql.extensions": "org.apache.spark.sql.hudi.HoodieSparkSessionExtension",
+    "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.hudi.catalog.HoodieCatalog",
+}
+
+
+@dataclass(frozen=True)
+class LocalS3:
+    """A local S3 (the moto server) that Spark reaches through S3A."""
+
+    endpoint: str
+    region: str
+    # PKCS12 store trusting the endpoint's certificate (HTTPS endpoints only).
+    truststore: Optional[str] = None
+    truststore_password: str = "metriccare"
+    # SSE-KMS key for Spark's writes; None writes without an encryption header.
+    kms_key_arn: Optional[str] = None
+
+
+def local_spark_session(app_name: str = "metriccare-local", s3: Optional[LocalS3] = None, shuffle_partitions: int = 2):
+    """The one SparkSession of this process (`local[2]`), created with the Hudi and S3A jars."""
+    import os
+
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # bind to loopback only, never an outside interface
+    builder = (
+        SparkSession.builder.master("local[2]")
+        .appName(app_name)
+        .config("spark.jars", ",".join(spark_jars()))
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
+        .config("spark.default.parallelism", "2")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.driver.host", "127.0.0.1")
+    )
+    for key, value in HUDI_SPARK_CONF.items():
+        builder = builder.config(key, value)
+    if s3 is not None:
+        for key, value in s3a_conf(s3).items():
+            builder = builder.config(key, value)
+        if s3.truststore:
+            builder = builder.config(
+                "spark.driver.extraJavaOptions",
+                f"-Djavax.net.ssl.trustStore={s3.truststore} -Djavax.net.ssl.trustStorePassword={s3.truststore_password} -Djavax.net.ssl.trustStoreType=PKCS12",
+            )
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def s3a_conf(s3: LocalS3) -> Dict[str, str]:
+    """S3A settings for the local endpoint: path-style requests, the JDK's TLS, static test credentials."""
+    conf = {
+        "spark.hadoop.fs.s3a.endpoint": s3.endpoint,
+        "spark.hadoop.fs.s3a.endpoint.region": s3.region,
+        "spark.hadoop.fs.s3a.path.style.access": "true",
+        "spark.hadoop.fs.s3a.ssl.channel.mode": "default_jsse",
+        "spark.hadoop.fs.s3a.connection.ssl.enabled": str(s3.endpoint.startswith("https://")).lower(),
+        "spark.hadoop.fs.s3a.aws.credentials.provider": "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
+        "spark.hadoop.fs.s3a.access.key": "testing",
+        "spark.hadoop.fs.s3a.secret.key": "testing",
+        "spark.hadoop.fs.s3.impl": "org.apache.hadoop.fs.s3a.S3AFileSystem",
+    }
+    if s3.kms_key_arn:
+        conf["spark.hadoop.fs.s3a.encryption.algorithm"] = "SSE-KMS"
+        conf["spark.hadoop.fs.s3a.encryption.key"] = s3.kms_key_arn
+    return conf

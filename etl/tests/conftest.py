@@ -1,0 +1,65 @@
+"""Session-wide fixtures of the real runtime: one moto server (HTTPS, so S3A may send SSE-KMS headers)
+and one local SparkSession reaching it through S3A. Both start only when a test asks for them and stop
+at the end of the session, also when a test failed."""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+REGION = "us-east-1"
+
+
+def _moto_module():
+    sys.path.insert(0, str(PROJECT_ROOT / "toolchain" / "moto"))
+    try:
+        import moto_server
+    finally:
+        sys.path.pop(0)
+    return moto_server
+
+
+@pytest.fixture(scope="session")
+def aws(tmp_path_factory):
+    """A moto server on 127.0.0.1 (HTTPS with a certificate made for this run); AWS clients of the
+    session reach it through the environment (endpoint, CA bundle, test credentials), never AWS."""
+    moto_server = _moto_module()
+    tls = tmp_path_factory.mktemp("moto-tls")
+    server = moto_server.start_moto_server(str(tls))
+    previous = {name: os.environ.get(name) for name in _AWS_ENV}
+    os.environ.update(
+        AWS_ENDPOINT_URL=server.endpoint,
+        AWS_CA_BUNDLE=server.ca_file,
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_SESSION_TOKEN="testing",
+        AWS_DEFAULT_REGION=REGION,
+        AWS_REGION=REGION,
+    )
+    server.truststore = moto_server.java_truststore(server.ca_file, str(tls / "truststore.p12"))
+    try:
+        yield server
+    finally:
+        server.stop()
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+_AWS_ENV = ("AWS_ENDPOINT_URL", "AWS_CA_BUNDLE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION", "AWS_REGION")
+
+
+@pytest.fixture(scope="session")
+def spark(aws):
+    """The suite's one SparkSession (`local[2]`, Hudi 1.0.2, S3A to the moto server)."""
+    from local_runtime.spark_session import LocalS3, local_spark_session
+
+    session = local_spark_session("metriccare-tests", s3=LocalS3(aws.endpoint, REGION, truststore=aws.truststore))
+    try:
+        yield session
+    finally:
+        session.stop()

@@ -1,0 +1,30 @@
+// Provisions every tool the tests need into the cache (toolchain/README.md), or reuses what is there:
+// the Python environments and the Spark jars. `npm test` runs it first; it is idempotent and keyed by
+// version, so a warm machine spends well under a second here.
+// Usage: node scripts/run-ts.cjs toolchain/provision.ts [--print python:test|python:checkov|spark-jars]
+import { findProjectRoot } from "../stacks/cli";
+import { ensureSparkJars } from "./maven/spark-jars";
+import { ensurePythonEnv, PYTHON_ENVS, type PythonEnvName } from "./python/python-env";
+
+function main(): void {
+  const root = findProjectRoot(process.cwd());
+  const [flag, what] = process.argv.slice(2);
+  if (flag === "--print") {
+    if (what === "spark-jars") console.log(ensureSparkJars(root).join(","));
+    else if (what?.startsWith("python:") && PYTHON_ENVS.includes(what.slice(7) as PythonEnvName)) console.log(ensurePythonEnv(root, what.slice(7) as PythonEnvName));
+    else throw new Error(`--print takes spark-jars or python:<${PYTHON_ENVS.join("|")}>, got "${what ?? ""}".`);
+    return;
+  }
+  if (flag !== undefined) throw new Error(`Unknown argument "${flag}". Usage: toolchain/provision.ts [--print <tool>]`);
+  const started = performance.now();
+  const pythons = PYTHON_ENVS.map((name) => `${name}: ${ensurePythonEnv(root, name)}`);
+  const jars = ensureSparkJars(root);
+  console.log(`Toolchain ready in ${((performance.now() - started) / 1000).toFixed(1)} s: Python ${pythons.join(", ")}; ${jars.length} Spark jars.`);
+}
+
+try {
+  main();
+} catch (error) {
+  console.error(`Provisioning the test toolchain failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
