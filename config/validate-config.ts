@@ -21,22 +21,52 @@ const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
  * {@link MetricCareValidationError} naming the environment, the field, the value and what is allowed.
  */
 export function validateConfig(config: MetricCareConfig): MetricCareConfig {
-  validatePattern(OWNER, "projectName", config.projectName, /^[a-z][a-z0-9_]{0,19}$/, "1 to 20 lowercase letters, digits and underscores, starting with a letter");
+  validatePattern(
+    OWNER,
+    "projectName",
+    config.projectName,
+    /^[a-z][a-z0-9_]{0,19}$/,
+    "1 to 20 lowercase letters, digits and underscores, starting with a letter",
+  );
   validatePattern(OWNER, "awsRegion", config.awsRegion, REGION, 'an AWS region name such as "us-east-1"');
   validateGlueJobSettings(OWNER, { glueVersion: config.glueVersion });
-  validatePattern(OWNER, "fhir.prefix", config.fhir.prefix, /^(?:[^/\s][^\s]*\/)?$/, 'a key prefix ending in "/" (or "" for the whole bucket)');
-  if (config.fhir.suffixes.length === 0) throw new MetricCareValidationError(OWNER, '`fhir.suffixes` must list at least one suffix, e.g. ".json".');
-  config.fhir.suffixes.forEach((suffix, i) => validatePattern(OWNER, `fhir.suffixes[${i}]`, suffix, /^\.[A-Za-z0-9.]+$/, 'a file suffix such as ".json"'));
+  validatePattern(
+    OWNER,
+    "fhir.prefix",
+    config.fhir.prefix,
+    /^(?:[^/\s][^\s]*\/)?$/,
+    'a key prefix ending in "/" (or "" for the whole bucket)',
+  );
+  if (config.fhir.suffixes.length === 0)
+    throw new MetricCareValidationError(OWNER, '`fhir.suffixes` must list at least one suffix, e.g. ".json".');
+  config.fhir.suffixes.forEach((suffix, i) =>
+    validatePattern(OWNER, `fhir.suffixes[${i}]`, suffix, /^\.[A-Za-z0-9.]+$/, 'a file suffix such as ".json"'),
+  );
   if (config.permissionsBoundaryArn !== undefined) {
-    validatePattern(OWNER, "permissionsBoundaryArn", config.permissionsBoundaryArn, /^arn:aws[a-z-]*:iam::\d{12}:policy\/.+$/, "an IAM policy ARN");
+    validatePattern(
+      OWNER,
+      "permissionsBoundaryArn",
+      config.permissionsBoundaryArn,
+      /^arn:aws[a-z-]*:iam::\d{12}:policy\/.+$/,
+      "an IAM policy ARN",
+    );
   }
 
   if (config.environments.length === 0) throw new MetricCareValidationError(OWNER, "`environments` must define at least one environment.");
   const seen = new Set<string>();
   for (const [index, environment] of config.environments.entries()) {
-    validatePattern(OWNER, `environments[${index}].name`, environment.name, ENVIRONMENT_NAME, "1 to 16 lowercase letters and digits, starting with a letter (it is a Terraform workspace and part of bucket and catalog names)");
+    validatePattern(
+      OWNER,
+      `environments[${index}].name`,
+      environment.name,
+      ENVIRONMENT_NAME,
+      "1 to 16 lowercase letters and digits, starting with a letter (it is a Terraform workspace and part of bucket and catalog names)",
+    );
     if (seen.has(environment.name)) {
-      throw new MetricCareValidationError(OWNER, `environment name "${environment.name}" is defined twice (environments[${index}]); each environment needs a unique name.`);
+      throw new MetricCareValidationError(
+        OWNER,
+        `environment name "${environment.name}" is defined twice (environments[${index}]); each environment needs a unique name.`,
+      );
     }
     seen.add(environment.name);
   }
@@ -50,12 +80,22 @@ export function validateConfig(config: MetricCareConfig): MetricCareConfig {
 function validateEnvironment(config: MetricCareConfig, env: EnvironmentConfig): void {
   const owner = `${OWNER} environment "${env.name}"`;
   for (const layer of LAKEHOUSE_LAYERS) {
-    validatePattern(owner, `catalog database name (projectName "${config.projectName}", layer "${layer}")`, catalogDatabaseName(config.projectName, layer, env.name), CATALOG_NAME_PATTERN, CATALOG_NAME_RULE);
+    validatePattern(
+      owner,
+      `catalog database name (projectName "${config.projectName}", layer "${layer}")`,
+      catalogDatabaseName(config.projectName, layer, env.name),
+      CATALOG_NAME_PATTERN,
+      CATALOG_NAME_RULE,
+    );
   }
-  (env.allowedAccountIds ?? []).forEach((id, i) => validatePattern(owner, `allowedAccountIds[${i}]`, id, /^\d{12}$/, "a 12-digit AWS account id"));
+  (env.allowedAccountIds ?? []).forEach((id, i) =>
+    validatePattern(owner, `allowedAccountIds[${i}]`, id, /^\d{12}$/, "a 12-digit AWS account id"),
+  );
   validateScheduleExpression(owner, "scheduleExpression", env.scheduleExpression);
   validateOneOf<number>(owner, "logRetentionDays", env.logRetentionDays, LOG_RETENTION_DAYS);
-  env.alertEmails.forEach((address, i) => validatePattern(owner, `alertEmails[${i}]`, address, EMAIL_PATTERN, "an e-mail address such as data-platform@example.org"));
+  env.alertEmails.forEach((address, i) =>
+    validatePattern(owner, `alertEmails[${i}]`, address, EMAIL_PATTERN, "an e-mail address such as data-platform@example.org"),
+  );
   validateIntegerRange(owner, "processedFilesTtlDays", env.processedFilesTtlDays, 1, 3650, "days");
   validateLambdaFunctionProps(owner, env.lambda, "lambda.");
   validateGlueJobSettings(owner, env.glue, "glue.");
@@ -79,6 +119,9 @@ export function validateSelectedWorkspace(config: MetricCareConfig, workspace: s
   if (workspace === undefined || workspace === "") return;
   const names = config.environments.map((e) => e.name);
   if (!names.includes(workspace)) {
-    throw new MetricCareValidationError(OWNER, `TF_WORKSPACE "${workspace}" is not a configured environment; configured: ${names.map((n) => `"${n}"`).join(", ")}. Add it to config/metriccare.config.ts or pick one of these.`);
+    throw new MetricCareValidationError(
+      OWNER,
+      `TF_WORKSPACE "${workspace}" is not a configured environment; configured: ${names.map((n) => `"${n}"`).join(", ")}. Add it to config/metriccare.config.ts or pick one of these.`,
+    );
   }
 }

@@ -85,7 +85,9 @@ function planDependencies(options: BundleFunctionOptions): DependenciesBuild {
   const entry = dependenciesEntry(options.entry);
   const zipPath = dependenciesZipPath(options.zipPath);
   if (!existsSync(entry)) {
-    throw new Error(`${relative(process.cwd(), entry)} is missing: a function's npm dependencies are re-exported from ${DEPENDENCIES_MODULE}.ts beside its entry point (an empty module when it has none).`);
+    throw new Error(
+      `${relative(process.cwd(), entry)} is missing: a function's npm dependencies are re-exported from ${DEPENDENCIES_MODULE}.ts beside its entry point (an empty module when it has none).`,
+    );
   }
   const buildOptions: BuildOptions = {
     ...COMMON_OPTIONS,
@@ -165,13 +167,16 @@ export async function bundleFunction(options: BundleFunctionOptions): Promise<Fu
   ]);
   const files = outputEntries(result, dirname(entry));
   if (!files.some((file) => file.path === bundleFileName)) {
-    throw new Error(`Bundling ${options.entry} produced no ${bundleFileName}; it produced ${files.map((f) => f.path).join(", ") || "nothing"}.`);
+    throw new Error(
+      `Bundling ${options.entry} produced no ${bundleFileName}; it produced ${files.map((f) => f.path).join(", ") || "nothing"}.`,
+    );
   }
   const zip = writeZip([...dependencies.entries, ...files.map(compressZipEntry)]);
   const bundleBytes = [...files.map((file) => file.data.length), ...dependencies.entries.map((e) => e.size)].reduce((a, b) => a + b, 0);
   mkdirSync(dirname(zipPath), { recursive: true });
   writeFileSync(zipPath, zip);
-  if (key && result.metafile) recordBuild(manifestPath, key, [...metafileInputs(result.metafile, dirname(entry)), dependencies.zipPath], { bundleBytes });
+  if (key && result.metafile)
+    recordBuild(manifestPath, key, [...metafileInputs(result.metafile, dirname(entry)), dependencies.zipPath], { bundleBytes });
   return { zipPath, zipBytes: zip.length, bundleBytes, ...hashContent(zip) };
 }
 
@@ -200,7 +205,9 @@ function dependenciesOnlyThroughModule(dependenciesFile: string): Plugin {
         if (args.kind === "entry-point" || isBuiltin(args.path)) return undefined;
         if (args.path.startsWith(".") || args.path.startsWith("/")) {
           const target = resolve(args.resolveDir, args.path);
-          return target === withoutExtension || target === dependenciesFile || target === `${withoutExtension}.js` ? { path: `./${DEPENDENCIES_FILE}`, external: true } : undefined;
+          return target === withoutExtension || target === dependenciesFile || target === `${withoutExtension}.js`
+            ? { path: `./${DEPENDENCIES_FILE}`, external: true }
+            : undefined;
         }
         const importer = relative(dirname(dependenciesFile), args.importer).split(sep).join("/");
         return {

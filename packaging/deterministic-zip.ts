@@ -74,7 +74,8 @@ export function writeZip(entries: readonly CompressedZipEntry[]): Buffer {
   sorted.forEach((entry, index) => {
     checkPath(entry.path);
     if (index > 0 && sorted[index - 1]?.path === entry.path) throw new Error(`ZIP entry path "${entry.path}" appears twice.`);
-    if (entry.size > MAX_32 || entry.compressed.length > MAX_32) throw new Error(`ZIP entry "${entry.path}" is over 4 GiB; ZIP64 is not supported.`);
+    if (entry.size > MAX_32 || entry.compressed.length > MAX_32)
+      throw new Error(`ZIP entry "${entry.path}" is over 4 GiB; ZIP64 is not supported.`);
     const name = Buffer.from(entry.path, "utf8");
     const flags = name.length === entry.path.length ? 0 : FLAG_UTF8_NAME;
     const local = Buffer.alloc(30 + name.length);
@@ -127,12 +128,14 @@ export function createDeterministicZip(entries: readonly ZipEntry[]): Buffer {
  */
 export function readZipEntries(zip: Buffer): CompressedZipEntry[] {
   const end = zip.length - 22;
-  if (end < 0 || zip.readUInt32LE(end) !== END_OF_CENTRAL_DIRECTORY) throw new Error("Not a ZIP written by writeZip: no end-of-central-directory record in its last 22 bytes.");
+  if (end < 0 || zip.readUInt32LE(end) !== END_OF_CENTRAL_DIRECTORY)
+    throw new Error("Not a ZIP written by writeZip: no end-of-central-directory record in its last 22 bytes.");
   const count = zip.readUInt16LE(end + 10);
   let central = zip.readUInt32LE(end + 16);
   const entries: CompressedZipEntry[] = [];
   for (let i = 0; i < count; i++) {
-    if (zip.readUInt32LE(central) !== CENTRAL_HEADER) throw new Error(`Not a ZIP written by writeZip: no central directory header at byte ${central}.`);
+    if (zip.readUInt32LE(central) !== CENTRAL_HEADER)
+      throw new Error(`Not a ZIP written by writeZip: no central directory header at byte ${central}.`);
     const method = zip.readUInt16LE(central + 10);
     const nameLength = zip.readUInt16LE(central + 28);
     const path = zip.toString("utf8", central + 46, central + 46 + nameLength);
@@ -140,10 +143,17 @@ export function readZipEntries(zip: Buffer): CompressedZipEntry[] {
     const compressedSize = zip.readUInt32LE(central + 20);
     const extraLength = zip.readUInt16LE(central + 30) + zip.readUInt16LE(local + 28);
     if (method !== METHOD_DEFLATE || extraLength !== 0 || zip.readUInt32LE(local) !== LOCAL_HEADER) {
-      throw new Error(`Not a ZIP written by writeZip: entry "${path}" has method ${method} and ${extraLength} bytes of extra fields (expected deflate, none).`);
+      throw new Error(
+        `Not a ZIP written by writeZip: entry "${path}" has method ${method} and ${extraLength} bytes of extra fields (expected deflate, none).`,
+      );
     }
     const data = local + 30 + zip.readUInt16LE(local + 26);
-    entries.push({ path, crc32: zip.readUInt32LE(central + 16), size: zip.readUInt32LE(central + 24), compressed: zip.subarray(data, data + compressedSize) });
+    entries.push({
+      path,
+      crc32: zip.readUInt32LE(central + 16),
+      size: zip.readUInt32LE(central + 24),
+      compressed: zip.subarray(data, data + compressedSize),
+    });
     central += 46 + nameLength;
   }
   return entries;

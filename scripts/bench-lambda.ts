@@ -15,12 +15,7 @@ const ENTRY = functionPackage(ROOT, "glue_trigger").entry;
 const OUT_DIR = join(ROOT, ".build", "bench");
 const ZIP_TARGET_BYTES = 160 * 1024;
 const RATIO_TARGET = 0.5;
-const UNBUNDLED_PACKAGES = [
-  "@aws-sdk/client-glue",
-  "@aws-sdk/client-sns",
-  "@aws-sdk/client-dynamodb",
-  "@aws-lambda-powertools/logger",
-];
+const UNBUNDLED_PACKAGES = ["@aws-sdk/client-glue", "@aws-sdk/client-sns", "@aws-sdk/client-dynamodb", "@aws-lambda-powertools/logger"];
 
 async function main(): Promise<void> {
   const runs = readRuns(process.argv.slice(2), 9);
@@ -34,11 +29,11 @@ async function main(): Promise<void> {
 
   // Each sample is a fresh `node` process timing only the import or require, not Node's own start-up.
   const bundleScript = `const t=performance.now();await import(${JSON.stringify(
-    pathToFileURL(bundlePath).href
+    pathToFileURL(bundlePath).href,
   )});process.stdout.write(String(performance.now()-t));`;
-  const unbundledScript = `const t=performance.now();${UNBUNDLED_PACKAGES.map(
-    (name) => `require(${JSON.stringify(name)});`
-  ).join("")}process.stdout.write(String(performance.now()-t));`;
+  const unbundledScript = `const t=performance.now();${UNBUNDLED_PACKAGES.map((name) => `require(${JSON.stringify(name)});`).join(
+    "",
+  )}process.stdout.write(String(performance.now()-t));`;
   const bundleSamples: number[] = [];
   const unbundledSamples: number[] = [];
   for (let run = 0; run < runs; run++) {
@@ -53,9 +48,7 @@ async function main(): Promise<void> {
 
   const rows = [
     "glue_trigger Lambda (nodejs22.x, arm64, handler index.handler)",
-    `  ZIP      ${bytes(bundle.zipBytes)}   target <= ${kb(ZIP_TARGET_BYTES)}: ${verdict(
-      bundle.zipBytes <= ZIP_TARGET_BYTES
-    )}`,
+    `  ZIP      ${bytes(bundle.zipBytes)}   target <= ${kb(ZIP_TARGET_BYTES)}: ${verdict(bundle.zipBytes <= ZIP_TARGET_BYTES)}`,
     `  code     ${bytes(bundle.bundleBytes)}   minified ESM, ${files.length} files`,
     `  loaded   ${bytes(coldStartBytes)}   at cold start: ${coldStartFiles.length} files (index.mjs and what it imports statically; the rest load on demand)`,
     `  sha256   ${bundle.sha256Base64} (source_code_hash)`,
@@ -64,9 +57,8 @@ async function main(): Promise<void> {
     `  bundle: import index.mjs                           ${ms(bundled.min)}  ${ms(bundled.median)}`,
     `  unbundled: require SDK clients + logger            ${ms(unbundled.min)}  ${ms(unbundled.median)}`,
     `    (${UNBUNDLED_PACKAGES.join(", ")})`,
-    `  ratio bundle / unbundled                           ${ratioOfMinima.toFixed(2).padStart(6)}     ${ratio
-      .toFixed(2)
-      .padStart(6)}` + `   target <= ${RATIO_TARGET} (median): ${verdict(ratio <= RATIO_TARGET)}`,
+    `  ratio bundle / unbundled                           ${ratioOfMinima.toFixed(2).padStart(6)}     ${ratio.toFixed(2).padStart(6)}` +
+      `   target <= ${RATIO_TARGET} (median): ${verdict(ratio <= RATIO_TARGET)}`,
   ];
   console.log(rows.join("\n"));
 }

@@ -30,9 +30,12 @@ export function measureNode(cwd: string, args: readonly string[]): { readonly ms
   const dir = mkdtempSync(join(tmpdir(), "metriccare-bench-"));
   const rssFile = join(dir, "rss");
   const hook = join(dir, "rss.cjs");
-  execFileSync(process.execPath, ["-e", `require("fs").writeFileSync(${JSON.stringify(hook)}, ${JSON.stringify(
-    `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));`,
-  )})`]);
+  execFileSync(process.execPath, [
+    "-e",
+    `require("fs").writeFileSync(${JSON.stringify(hook)}, ${JSON.stringify(
+      `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));`,
+    )})`,
+  ]);
   const started = performance.now();
   const result = spawnSync(process.execPath, ["--require", hook, ...args], { cwd, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
   const ms = performance.now() - started;

@@ -14,7 +14,9 @@ const RATIO_TARGET = 3;
 const RSS_TARGET_MB = 300;
 const TEST_TARGET_SECONDS = 60;
 // `npm run synth` without npm's own start-up: the arguments of package.json's "synth" after `node`.
-const SYNTH = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { synth: string } }).scripts.synth.split(" ").slice(1);
+const SYNTH = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { synth: string } }).scripts.synth
+  .split(" ")
+  .slice(1);
 
 interface Scenario {
   readonly name: string;
@@ -76,7 +78,9 @@ function main(): void {
   for (const [index, scenario] of scenarios.entries()) {
     const timing = summarise(samples[index]?.ms ?? []);
     const ratio = timing.median / base.median;
-    rows.push(`  ${scenario.name.padEnd(84)}${ms(timing.min)}  ${ms(timing.median)}   ${ratio.toFixed(2).padStart(5)}  ${verdict(ratio <= RATIO_TARGET)}`);
+    rows.push(
+      `  ${scenario.name.padEnd(84)}${ms(timing.min)}  ${ms(timing.median)}   ${ratio.toFixed(2).padStart(5)}  ${verdict(ratio <= RATIO_TARGET)}`,
+    );
   }
   const peak = Math.max(...samples.flatMap((s) => s.rss));
   rows.push(
@@ -86,13 +90,18 @@ function main(): void {
   );
   console.log(rows.join("\n"));
   console.log();
-  execFileSync(process.execPath, ["scripts/run-ts.cjs", "scripts/bench-lambda.ts", "--runs", String(Math.max(runs, 7))], { cwd: ROOT, stdio: "inherit" });
+  execFileSync(process.execPath, ["scripts/run-ts.cjs", "scripts/bench-lambda.ts", "--runs", String(Math.max(runs, 7))], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
 
   if (args.includes("--tests")) {
     const started = performance.now();
     const result = spawnSync("npm", ["test"], { cwd: ROOT, stdio: "ignore" });
     const seconds = (performance.now() - started) / 1000;
-    console.log(`\nnpm test (type-check and every suite): ${seconds.toFixed(1)} s wall, exit ${result.status}   target < ${TEST_TARGET_SECONDS} s: ${verdict(seconds < TEST_TARGET_SECONDS && result.status === 0)}`);
+    console.log(
+      `\nnpm test (type-check and every suite): ${seconds.toFixed(1)} s wall, exit ${result.status}   target < ${TEST_TARGET_SECONDS} s: ${verdict(seconds < TEST_TARGET_SECONDS && result.status === 0)}`,
+    );
   }
 }
 

@@ -17,7 +17,9 @@ async function main(): Promise<void> {
       return `${name} ${(bytes / 1024).toFixed(1)} KB in ${dependencies.entries.length} files${dependencies.rebuilt ? "" : " (still valid)"}`;
     }),
   );
-  console.log(`Bundled the Lambda functions' npm dependencies for synth: ${prepared.join(", ")}; ${(performance.now() - started).toFixed(0)} ms.`);
+  console.log(
+    `Bundled the Lambda functions' npm dependencies for synth: ${prepared.join(", ")}; ${(performance.now() - started).toFixed(0)} ms.`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -111,7 +111,10 @@ export function architectureDiagram(stack: SynthesizedStack): string {
     const [type = "", name = ""] = traversal.split(".");
     return EVERYWHERE.has(type) ? undefined : addresses.get(`${type}.${name}`);
   };
-  const target = (value: unknown): Node | undefined => traversalsInTemplate(String(value ?? "")).map(nodeOf).find((node) => node !== undefined);
+  const target = (value: unknown): Node | undefined =>
+    traversalsInTemplate(String(value ?? ""))
+      .map(nodeOf)
+      .find((node) => node !== undefined);
   const walk = (from: Node, value: unknown, field: string): void => {
     if (typeof value === "string") {
       for (const traversal of traversalsInTemplate(value)) addEdge(from, nodeOf(traversal), field);
@@ -120,7 +123,8 @@ export function architectureDiagram(stack: SynthesizedStack): string {
     } else if (value !== null && typeof value === "object") {
       // Nested schema attributes (snake_case) keep the top-level argument as label; user keys
       // (environment variables, job arguments) label the edge themselves.
-      for (const [key, item] of Object.entries(value)) if (key !== "//" && key !== "depends_on") walk(from, item, /^[a-z_]+$/.test(key) && field ? field : key);
+      for (const [key, item] of Object.entries(value))
+        if (key !== "//" && key !== "depends_on") walk(from, item, /^[a-z_]+$/.test(key) && field ? field : key);
     }
   };
 
@@ -134,7 +138,11 @@ export function architectureDiagram(stack: SynthesizedStack): string {
       }
       if (type === "aws_s3_bucket_notification") {
         for (const fn of (block.lambda_function as Record<string, unknown>[] | undefined) ?? []) {
-          addEdge(target(block.bucket), target(fn.lambda_function_arn), `ObjectCreated ${String(fn.filter_prefix ?? "")}*${String(fn.filter_suffix ?? "")}`);
+          addEdge(
+            target(block.bucket),
+            target(fn.lambda_function_arn),
+            `ObjectCreated ${String(fn.filter_prefix ?? "")}*${String(fn.filter_suffix ?? "")}`,
+          );
         }
       } else if (type === "aws_cloudwatch_event_target") {
         addEdge(target(block.rule), target(block.arn), "target");
@@ -144,10 +152,11 @@ export function architectureDiagram(stack: SynthesizedStack): string {
         addEdge(target(block.function_name), target(onFailure), "failed async events");
       } else if (type === "aws_glue_trigger") {
         const actions = (block.actions as Record<string, unknown>[] | undefined) ?? [];
-        const conditions = ((block.predicate as { conditions?: Record<string, unknown>[] } | undefined)?.conditions ?? []);
+        const conditions = (block.predicate as { conditions?: Record<string, unknown>[] } | undefined)?.conditions ?? [];
         for (const action of actions) {
           if (conditions.length === 0) addEdge(target(block.workflow_name), target(action.job_name), `starts (${String(block.type)})`);
-          for (const condition of conditions) addEdge(target(condition.job_name), target(action.job_name), `then, when ${String(condition.state)}`);
+          for (const condition of conditions)
+            addEdge(target(condition.job_name), target(action.job_name), `then, when ${String(condition.state)}`);
         }
       }
     }

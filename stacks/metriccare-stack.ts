@@ -103,16 +103,26 @@ export class MetricCareStack extends TerraformStack {
     });
     const identity = new DataAwsCallerIdentity(this, "current", { lifecycle: { precondition: [settings.workspacePrecondition] } });
     const partition = new DataAwsPartition(this, "partition");
-    const aws: AwsContext = { accountId: identity.accountId, region: config.awsRegion, partition: partition.partition, dnsSuffix: partition.dnsSuffix };
+    const aws: AwsContext = {
+      accountId: identity.accountId,
+      region: config.awsRegion,
+      partition: partition.partition,
+      dnsSuffix: partition.dnsSuffix,
+    };
 
-    const key = new DataLakeKey(this, "kms", { aws, aliasName: `alias/${name("data")}`, description: `MetricCare ${env}: patient data, logs, queues and alerts` });
+    const key = new DataLakeKey(this, "kms", {
+      aws,
+      aliasName: `alias/${name("data")}`,
+      description: `MetricCare ${env}: patient data, logs, queues and alerts`,
+    });
 
     // Buckets: a log bucket (SSE-S3, S3 log delivery cannot use SSE-KMS), then the data buckets logging into it.
     const lifecycle = {
       abortIncompleteMultipartUploadDays: settings.number("abort_incomplete_multipart_upload_days"),
       noncurrentVersionExpirationDays: settings.number("noncurrent_version_expiration_days"),
     };
-    const bucket = (purpose: string): string => bucketName({ prefix: config.bucketNamePrefix, purpose, environment: env, accountId: aws.accountId, region: aws.region });
+    const bucket = (purpose: string): string =>
+      bucketName({ prefix: config.bucketNamePrefix, purpose, environment: env, accountId: aws.accountId, region: aws.region });
     const accessLogs = new SecureBucket(this, "access_logs_bucket", {
       aws,
       bucketName: bucket(BUCKET_PURPOSES.accessLogs),
@@ -159,7 +169,12 @@ export class MetricCareStack extends TerraformStack {
       kmsKey: key,
       deletionProtection: settings.flag("deletion_protection"),
     });
-    const alerts = new AlertsTopic(this, "alerts", { aws, topicName: name("alerts"), kmsKey: key, emailAddresses: settings.list("alert_emails") });
+    const alerts = new AlertsTopic(this, "alerts", {
+      aws,
+      topicName: name("alerts"),
+      kmsKey: key,
+      emailAddresses: settings.list("alert_emails"),
+    });
 
     this.uploads = new UploadScripts(this, "upload_scripts", {
       bucket: scripts,
@@ -212,9 +227,20 @@ export class MetricCareStack extends TerraformStack {
     };
     const at = (prefix: string) => ({ bucket: lakehouse, prefix });
     const access = {
-      bronze: { reads: [{ bucket: raw, prefix: config.fhir.prefix }], writes: [at("bronze/"), at("quarantine/bronze/")], readsDatabases: [], writesDatabases: [databases.bronze], processedFiles },
+      bronze: {
+        reads: [{ bucket: raw, prefix: config.fhir.prefix }],
+        writes: [at("bronze/"), at("quarantine/bronze/")],
+        readsDatabases: [],
+        writesDatabases: [databases.bronze],
+        processedFiles,
+      },
       // Silver and Gold read the previous layer by S3 path, not through the catalog.
-      silver: { reads: [at("bronze/")], writes: [at("silver/"), at("quarantine/silver/")], readsDatabases: [], writesDatabases: [databases.silver] },
+      silver: {
+        reads: [at("bronze/")],
+        writes: [at("silver/"), at("quarantine/silver/")],
+        readsDatabases: [],
+        writesDatabases: [databases.silver],
+      },
       gold: { reads: [at("silver/")], writes: [at("gold/")], readsDatabases: [], writesDatabases: [databases.gold] },
     };
     const descriptions: Record<LakehouseLayer, string> = {
@@ -333,7 +359,8 @@ export class MetricCareStack extends TerraformStack {
     output("processed_files_table_name", processedFiles.tableName, "DynamoDB table tracking raw files.");
     output("alerts_topic_arn", alerts.topicArn, "SNS topic of pipeline alerts.");
     output("kms_key_arn", key.keyArn, "Customer-managed key of this environment.");
-    for (const layer of LAKEHOUSE_LAYERS) output(`${layer}_database_name`, databases[layer].databaseName, `Glue catalog database of the ${layer} layer.`);
+    for (const layer of LAKEHOUSE_LAYERS)
+      output(`${layer}_database_name`, databases[layer].databaseName, `Glue catalog database of the ${layer} layer.`);
   }
 
   /**

@@ -23,7 +23,11 @@ export function stateSettingsFromEnvironment(env: NodeJS.ProcessEnv, defaultRegi
   const bucket = env.METRICCARE_STATE_BUCKET;
   if (bucket === undefined || bucket === "") {
     const stray = ["METRICCARE_STATE_REGION", "METRICCARE_STATE_KEY", "METRICCARE_STATE_KMS_KEY_ID"].find((name) => env[name]);
-    if (stray) throw new MetricCareValidationError("State backend", `\`${stray}\` is set but \`METRICCARE_STATE_BUCKET\` is not; set the bucket too, or unset ${stray} for local state.`);
+    if (stray)
+      throw new MetricCareValidationError(
+        "State backend",
+        `\`${stray}\` is set but \`METRICCARE_STATE_BUCKET\` is not; set the bucket too, or unset ${stray} for local state.`,
+      );
     return undefined;
   }
   validatePattern("State backend", "METRICCARE_STATE_BUCKET", bucket, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name");

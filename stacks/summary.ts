@@ -23,7 +23,16 @@ function countResources(scope: IConstruct): { resources: number; dataSources: nu
 
 function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
-  return rows.map((r) => "  " + r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ").trimEnd()).join("\n");
+  return rows
+    .map(
+      (r) =>
+        "  " +
+        r
+          .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+          .join("  ")
+          .trimEnd(),
+    )
+    .join("\n");
 }
 
 /** Prints what was synthesized, what each workspace gets, and what to run next. */
@@ -59,7 +68,10 @@ export function printSummary(input: SummaryInput): void {
     table(environments),
   ];
   const silent = config.environments.filter((e) => e.alertEmails.length === 0).map((e) => e.name);
-  if (silent.length > 0) lines.push(`Note: no alert e-mail for ${silent.join(", ")}; add alertEmails in config/metriccare.config.ts or subscribe to the alerts topic yourself.`);
+  if (silent.length > 0)
+    lines.push(
+      `Note: no alert e-mail for ${silent.join(", ")}; add alertEmails in config/metriccare.config.ts or subscribe to the alerts topic yourself.`,
+    );
   lines.push(
     "Next:",
     `  TF_WORKSPACE=${first} npx cdktf deploy ${stack.node.id}`,

@@ -19,8 +19,16 @@ export async function synthesize(projectRoot: string, glueTrigger: Promise<Funct
 
   // Stack traces of every construct cost ~30 ms per synth and are only needed to debug cdktf itself.
   const app = new App({ stackTraces: false });
-  const localStateDirectory = relative(join(app.outdir, "stacks", "metriccare"), projectRoot).split(sep).join("/") || ".";
-  const stack = new MetricCareStack(app, "metriccare", { config, sources: projectSources(projectRoot, bundle), state, localStateDirectory });
+  const localStateDirectory =
+    relative(join(app.outdir, "stacks", "metriccare"), projectRoot)
+      .split(sep)
+      .join("/") || ".";
+  const stack = new MetricCareStack(app, "metriccare", {
+    config,
+    sources: projectSources(projectRoot, bundle),
+    state,
+    localStateDirectory,
+  });
   app.synth();
   printSummary({ outdir: app.outdir, stack, config, glueTrigger: bundle });
 }

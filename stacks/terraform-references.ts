@@ -84,7 +84,9 @@ export function findReferences(value: unknown, location = ""): Reference[] {
   if (typeof value === "string") return traversalsInTemplate(value).map((traversal) => ({ location, traversal }));
   if (Array.isArray(value)) return value.flatMap((item, index) => findReferences(item, `${location}[${index}]`));
   if (value !== null && typeof value === "object") {
-    return Object.entries(value).flatMap(([key, item]) => (key === "//" ? [] : findReferences(item, location ? `${location}.${key}` : key)));
+    return Object.entries(value).flatMap(([key, item]) =>
+      key === "//" ? [] : findReferences(item, location ? `${location}.${key}` : key),
+    );
   }
   return [];
 }

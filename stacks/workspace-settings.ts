@@ -89,7 +89,11 @@ export class WorkspaceSettings extends Construct {
     configured.overrideLogicalId("workspace_configured");
     // An unconfigured workspace falls back to the first entry only so that the guard below is the
     // one error Terraform reports, instead of an "Invalid index" on every resource.
-    const selected = new TerraformLocal(this, "environment", Fn.lookup(all.asAnyMap, Token.asString(conditional(configured.asBoolean, workspace.asString, first.name))));
+    const selected = new TerraformLocal(
+      this,
+      "environment",
+      Fn.lookup(all.asAnyMap, Token.asString(conditional(configured.asBoolean, workspace.asString, first.name))),
+    );
     selected.overrideLogicalId("environment");
 
     // A precondition rather than a terraform_data guard: cdktf makes terraform_data check the

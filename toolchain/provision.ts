@@ -11,7 +11,8 @@ function main(): void {
   const [flag, what] = process.argv.slice(2);
   if (flag === "--print") {
     if (what === "spark-jars") console.log(ensureSparkJars(root).join(","));
-    else if (what?.startsWith("python:") && PYTHON_ENVS.includes(what.slice(7) as PythonEnvName)) console.log(ensurePythonEnv(root, what.slice(7) as PythonEnvName));
+    else if (what?.startsWith("python:") && PYTHON_ENVS.includes(what.slice(7) as PythonEnvName))
+      console.log(ensurePythonEnv(root, what.slice(7) as PythonEnvName));
     else throw new Error(`--print takes spark-jars or python:<${PYTHON_ENVS.join("|")}>, got "${what ?? ""}".`);
     return;
   }
@@ -19,7 +20,9 @@ function main(): void {
   const started = performance.now();
   const pythons = PYTHON_ENVS.map((name) => `${name}: ${ensurePythonEnv(root, name)}`);
   const jars = ensureSparkJars(root);
-  console.log(`Toolchain ready in ${((performance.now() - started) / 1000).toFixed(1)} s: Python ${pythons.join(", ")}; ${jars.length} Spark jars.`);
+  console.log(
+    `Toolchain ready in ${((performance.now() - started) / 1000).toFixed(1)} s: Python ${pythons.join(", ")}; ${jars.length} Spark jars.`,
+  );
 }
 
 try {

@@ -28,11 +28,7 @@ describe("validateConfig", () => {
       withDev((e) => ({ ...e, name: "Dev-1" })),
       'Configuration: `environments[0].name` must be 1 to 16 lowercase letters and digits, starting with a letter (it is a Terraform workspace and part of bucket and catalog names), got "Dev-1".',
     ],
-    [
-      "no environments",
-      { ...metricCareConfig, environments: [] },
-      "Configuration: `environments` must define at least one environment.",
-    ],
+    ["no environments", { ...metricCareConfig, environments: [] }, "Configuration: `environments` must define at least one environment."],
     [
       "a Lambda timeout above 300 s",
       withDev((e) => ({ ...e, lambda: { ...e.lambda, timeoutSeconds: 900 } })),

@@ -11,7 +11,8 @@ const KEY = "key-1";
 
 /** Sets a file's modification time to `seconds` after the epoch, as a checkout or reinstall would. */
 const touch = (path: string, seconds: number): void => utimesSync(path, seconds, seconds);
-const recordedTime = (): string => (JSON.parse(readFileSync(manifest, "utf8")) as { inputs: Record<string, { mtimeNs: string }> }).inputs[input]?.mtimeNs ?? "";
+const recordedTime = (): string =>
+  (JSON.parse(readFileSync(manifest, "utf8")) as { inputs: Record<string, { mtimeNs: string }> }).inputs[input]?.mtimeNs ?? "";
 
 beforeEach(() => {
   dir = tempDirectory("metriccare-build-cache-");
@@ -37,7 +38,10 @@ describe("freshBuild", () => {
     ["an output is gone", () => (rmSync(output), {})],
     ["an input is gone", () => (rmSync(input), {})],
     ["an input changed size", () => (writeFileSync(input, "export const a = 10;\n"), {})],
-    ["an input changed bytes, not size, with a new time", () => (writeFileSync(input, "export const b = 1;\n"), touch(input, 2_000_000), {})],
+    [
+      "an input changed bytes, not size, with a new time",
+      () => (writeFileSync(input, "export const b = 1;\n"), touch(input, 2_000_000), {}),
+    ],
   ])("is undefined when %s", (_, change) => {
     // Prepare
     const { key = KEY } = change() as { key?: string };

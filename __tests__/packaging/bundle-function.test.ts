@@ -9,7 +9,8 @@ import { PROJECT_ROOT } from "../support/metriccare-stack";
 // A small function inside the project (under .build/, ignored by git), so that esbuild finds the
 // project's node_modules. Its one dependency is fflate, which the project already has.
 const DEPENDENCIES_TS = 'export { strToU8 } from "fflate";\n';
-const INDEX_TS = 'import { strToU8 } from "./dependencies";\nexport const handler = async (): Promise<number[]> => Array.from(strToU8("hé"));\n';
+const INDEX_TS =
+  'import { strToU8 } from "./dependencies";\nexport const handler = async (): Promise<number[]> => Array.from(strToU8("hé"));\n';
 
 const RUN_BUNDLE = join(__dirname, "..", "support", "run-bundle.mjs");
 
@@ -59,7 +60,10 @@ describe("bundleFunction", () => {
 
   it("refuses a direct import of an npm package, naming the file, the package and the fix", async () => {
     // Prepare
-    writeFunction({ "other.ts": 'import { strFromU8 } from "fflate";\nexport const text = strFromU8;\n', "index.ts": `${INDEX_TS}export { text } from "./other";\n` });
+    writeFunction({
+      "other.ts": 'import { strFromU8 } from "fflate";\nexport const text = strFromU8;\n',
+      "index.ts": `${INDEX_TS}export { text } from "./other";\n`,
+    });
     // Act
     const act = bundleFunction(options);
     // Assess
@@ -70,7 +74,9 @@ describe("bundleFunction", () => {
 
   it("accepts type-only imports of a package and Node built-ins", async () => {
     // Prepare
-    writeFunction({ "index.ts": `import type { Zippable } from "fflate";\nimport { sep } from "node:path";\n${INDEX_TS}export const files: Zippable = {};\nexport const separator = sep;\n` });
+    writeFunction({
+      "index.ts": `import type { Zippable } from "fflate";\nimport { sep } from "node:path";\n${INDEX_TS}export const files: Zippable = {};\nexport const separator = sep;\n`,
+    });
     // Act
     const bundle = await bundleFunction(options);
     // Assess
@@ -85,7 +91,9 @@ describe("bundleFunction", () => {
     // Act
     const act = bundleFunction(options);
     // Assess
-    await expect(act).rejects.toThrow("dependencies.ts is missing: a function's npm dependencies are re-exported from dependencies.ts beside its entry point (an empty module when it has none).");
+    await expect(act).rejects.toThrow(
+      "dependencies.ts is missing: a function's npm dependencies are re-exported from dependencies.ts beside its entry point (an empty module when it has none).",
+    );
   });
 
   describe("with the cache", () => {

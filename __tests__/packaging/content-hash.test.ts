@@ -1,7 +1,7 @@
 import { hashContent } from "../../packaging/content-hash";
 
 describe("hashContent", () => {
-  it("returns the SHA-256 of the content in hex and base64 (FIPS 180-2 test vector \"abc\")", () => {
+  it('returns the SHA-256 of the content in hex and base64 (FIPS 180-2 test vector "abc")', () => {
     // Act
     const hash = hashContent(Buffer.from("abc"));
     // Assess

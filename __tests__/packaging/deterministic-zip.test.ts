@@ -1,5 +1,12 @@
 import { unzipSync, zipSync } from "fflate";
-import { compressZipEntry, crc32, createDeterministicZip, readZipEntries, writeZip, type ZipEntry } from "../../packaging/deterministic-zip";
+import {
+  compressZipEntry,
+  crc32,
+  createDeterministicZip,
+  readZipEntries,
+  writeZip,
+  type ZipEntry,
+} from "../../packaging/deterministic-zip";
 
 /** One file's record in the ZIP central directory (APPNOTE 4.3.12), plus its local header's timestamp. */
 interface CentralDirectoryEntry {
@@ -171,7 +178,8 @@ describe("writeZip and readZipEntries", () => {
 
   it("refuse a file in both parts of a merge", () => {
     // Act
-    const act = () => writeZip([...readZipEntries(createDeterministicZip(ENTRIES)), compressZipEntry({ path: "README.md", data: text("again") })]);
+    const act = () =>
+      writeZip([...readZipEntries(createDeterministicZip(ENTRIES)), compressZipEntry({ path: "README.md", data: text("again") })]);
     // Assess
     expect(act).toThrow('ZIP entry path "README.md" appears twice.');
   });
@@ -186,6 +194,8 @@ describe("writeZip and readZipEntries", () => {
   });
 
   it("refuse bytes that are not a ZIP", () => {
-    expect(() => readZipEntries(Buffer.from("not a zip at all, not even close"))).toThrow("Not a ZIP written by writeZip: no end-of-central-directory record in its last 22 bytes.");
+    expect(() => readZipEntries(Buffer.from("not a zip at all, not even close"))).toThrow(
+      "Not a ZIP written by writeZip: no end-of-central-directory record in its last 22 bytes.",
+    );
   });
 });

@@ -8,7 +8,8 @@ import { tempDirectory, writeFile } from "../support/test-context";
 function pythonPackage(): string {
   const root = join(tempDirectory(), "metriccare_etl");
   const sub = join(root, "silver");
-  for (const dir of [root, sub, join(root, "__pycache__"), join(sub, "__pycache__"), join(root, ".mypy_cache")]) mkdirSync(dir, { recursive: true });
+  for (const dir of [root, sub, join(root, "__pycache__"), join(sub, "__pycache__"), join(root, ".mypy_cache")])
+    mkdirSync(dir, { recursive: true });
   writeFile(root, "__init__.py", "");
   writeFile(root, "bronze.py", "def run():\n    return 1\n");
   writeFile(root, "stale.pyc", "bytecode");
@@ -30,7 +31,12 @@ describe("zipPythonPackage", () => {
     const zipPath = zipPythonPackage(root, join(tempDirectory(), "metriccare_etl.zip"));
     // Assess
     const files = unzipSync(readFileSync(zipPath));
-    expect(Object.keys(files)).toEqual(["metriccare_etl/__init__.py", "metriccare_etl/bronze.py", "metriccare_etl/silver/__init__.py", "metriccare_etl/silver/patient.py"]);
+    expect(Object.keys(files)).toEqual([
+      "metriccare_etl/__init__.py",
+      "metriccare_etl/bronze.py",
+      "metriccare_etl/silver/__init__.py",
+      "metriccare_etl/silver/patient.py",
+    ]);
     expect(Buffer.from(files["metriccare_etl/silver/patient.py"] as Uint8Array).toString()).toBe("PATIENT = 'patient'\n");
   });
 
@@ -74,10 +80,32 @@ describe("zipPythonPackage", () => {
     });
 
     it.each<[string, (root: string, zipPath: string) => void, string[]]>([
-      ["a source file's content changes", (root) => writeFile(root, "bronze.py", "def run():\n    return 2\n"), ["metriccare_etl/__init__.py", "metriccare_etl/bronze.py", "metriccare_etl/silver/__init__.py", "metriccare_etl/silver/patient.py"]],
-      ["a file is added", (root) => writeFile(root, "gold.py", "G = 1\n"), ["metriccare_etl/__init__.py", "metriccare_etl/bronze.py", "metriccare_etl/gold.py", "metriccare_etl/silver/__init__.py", "metriccare_etl/silver/patient.py"]],
-      ["a file is removed", (root) => rmSync(join(root, "silver", "patient.py")), ["metriccare_etl/__init__.py", "metriccare_etl/bronze.py", "metriccare_etl/silver/__init__.py"]],
-      ["the ZIP was deleted", (_, zipPath) => rmSync(zipPath), ["metriccare_etl/__init__.py", "metriccare_etl/bronze.py", "metriccare_etl/silver/__init__.py", "metriccare_etl/silver/patient.py"]],
+      [
+        "a source file's content changes",
+        (root) => writeFile(root, "bronze.py", "def run():\n    return 2\n"),
+        ["metriccare_etl/__init__.py", "metriccare_etl/bronze.py", "metriccare_etl/silver/__init__.py", "metriccare_etl/silver/patient.py"],
+      ],
+      [
+        "a file is added",
+        (root) => writeFile(root, "gold.py", "G = 1\n"),
+        [
+          "metriccare_etl/__init__.py",
+          "metriccare_etl/bronze.py",
+          "metriccare_etl/gold.py",
+          "metriccare_etl/silver/__init__.py",
+          "metriccare_etl/silver/patient.py",
+        ],
+      ],
+      [
+        "a file is removed",
+        (root) => rmSync(join(root, "silver", "patient.py")),
+        ["metriccare_etl/__init__.py", "metriccare_etl/bronze.py", "metriccare_etl/silver/__init__.py"],
+      ],
+      [
+        "the ZIP was deleted",
+        (_, zipPath) => rmSync(zipPath),
+        ["metriccare_etl/__init__.py", "metriccare_etl/bronze.py", "metriccare_etl/silver/__init__.py", "metriccare_etl/silver/patient.py"],
+      ],
     ])("rebuilds when %s", (_, change, paths) => {
       // Prepare
       const root = pythonPackage();

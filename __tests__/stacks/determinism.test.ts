@@ -15,9 +15,18 @@ function cleanClone(): string {
 
 /** Runs `npm run synth`'s command in `dir` with no AWS credentials and no Terraform on the PATH. */
 function synth(dir: string): void {
-  const path = (process.env.PATH ?? "").split(delimiter).filter((p) => !existsSync(join(p, "terraform"))).join(delimiter);
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("AWS_") && !name.startsWith("CDKTF_") && name !== "TF_WORKSPACE"));
-  const result = spawnSync(process.execPath, ["scripts/run-ts.cjs", "main.ts"], { cwd: dir, env: { ...env, PATH: path }, encoding: "utf8" });
+  const path = (process.env.PATH ?? "")
+    .split(delimiter)
+    .filter((p) => !existsSync(join(p, "terraform")))
+    .join(delimiter);
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith("AWS_") && !name.startsWith("CDKTF_") && name !== "TF_WORKSPACE"),
+  );
+  const result = spawnSync(process.execPath, ["scripts/run-ts.cjs", "main.ts"], {
+    cwd: dir,
+    env: { ...env, PATH: path },
+    encoding: "utf8",
+  });
   if (result.status !== 0) throw new Error(`synth failed in ${dir}:\n${result.stderr}`);
 }
 

@@ -24,8 +24,19 @@ describe("MetricCareStack", () => {
       const environments = json.locals?.environments as Record<string, Record<string, unknown>>;
       expect(Object.keys(environments).sort()).toEqual(["dev", "prod", "staging"]);
       for (const env of metricCareConfig.environments) expect(environments[env.name]).toEqual(toWorkspaceValues(env));
-      expect(environments.prod).toMatchObject({ lambda_memory_size_mb: 512, lambda_timeout_seconds: 120, glue_worker_type: "G.2X", glue_number_of_workers: 10, deletion_protection: true });
-      expect(environments.dev).toMatchObject({ lambda_memory_size_mb: 256, schedule_expression: "cron(0 6 * * ? *)", log_retention_days: 14, deletion_protection: false });
+      expect(environments.prod).toMatchObject({
+        lambda_memory_size_mb: 512,
+        lambda_timeout_seconds: 120,
+        glue_worker_type: "G.2X",
+        glue_number_of_workers: 10,
+        deletion_protection: true,
+      });
+      expect(environments.dev).toMatchObject({
+        lambda_memory_size_mb: 256,
+        schedule_expression: "cron(0 6 * * ? *)",
+        log_retention_days: 14,
+        deletion_protection: false,
+      });
     });
 
     it("selects the entry of terraform.workspace, falling back to the first only for the guard to report", () => {
@@ -39,7 +50,9 @@ describe("MetricCareStack", () => {
       const identity = json.data?.aws_caller_identity?.current as Block;
       const [precondition] = (identity.lifecycle as { precondition: Block[] }).precondition;
       expect(precondition?.condition).toBe("${local.workspace_configured}");
-      expect(precondition?.error_message).toContain('Terraform workspace "${terraform.workspace}" is not a configured MetricCare environment');
+      expect(precondition?.error_message).toContain(
+        'Terraform workspace "${terraform.workspace}" is not a configured MetricCare environment',
+      );
       expect(precondition?.error_message).toContain("Configured workspaces: dev, staging, prod.");
     });
 
@@ -48,7 +61,10 @@ describe("MetricCareStack", () => {
       expect(onlyResource(json, "aws_lambda_function").function_name).toBe("metriccare_trigger_glue_${local.workspace}");
       expect(onlyResource(json, "aws_glue_workflow").name).toBe("metriccare_etl_workflow_${local.workspace}");
       expect(json.provider?.aws?.[0]).toEqual(
-        expect.objectContaining({ region: "us-east-1", default_tags: [{ tags: { Project: "MetricCare", Environment: "${local.workspace}", ManagedBy: "cdktf" } }] }),
+        expect.objectContaining({
+          region: "us-east-1",
+          default_tags: [{ tags: { Project: "MetricCare", Environment: "${local.workspace}", ManagedBy: "cdktf" } }],
+        }),
       );
     });
 
@@ -56,17 +72,27 @@ describe("MetricCareStack", () => {
       const fn = onlyResource(json, "aws_lambda_function");
       expect(fn.memory_size).toBe("${local.environment.lambda_memory_size_mb}");
       expect(fn.timeout).toBe("${local.environment.lambda_timeout_seconds}");
-      expect(byPath("aws_cloudwatch_event_rule", "event_bridge/schedule").schedule_expression).toBe("${local.environment.schedule_expression}");
+      expect(byPath("aws_cloudwatch_event_rule", "event_bridge/schedule").schedule_expression).toBe(
+        "${local.environment.schedule_expression}",
+      );
       expect(onlyResource(json, "aws_dynamodb_table").deletion_protection_enabled).toBe("${local.environment.deletion_protection}");
-      expect(byPath("aws_glue_job", "bronze_job/job")).toMatchObject({ worker_type: "${local.environment.glue_worker_type}", number_of_workers: "${local.environment.glue_number_of_workers}" });
-      expect(onlyResource(json, "aws_glue_data_catalog_encryption_settings").count).toBe("${local.environment.manage_data_catalog_encryption ? 1 : 0}");
+      expect(byPath("aws_glue_job", "bronze_job/job")).toMatchObject({
+        worker_type: "${local.environment.glue_worker_type}",
+        number_of_workers: "${local.environment.glue_number_of_workers}",
+      });
+      expect(onlyResource(json, "aws_glue_data_catalog_encryption_settings").count).toBe(
+        "${local.environment.manage_data_catalog_encryption ? 1 : 0}",
+      );
     });
 
     it("keeps state local, outside cdktf.out, unless an S3 backend is configured", () => {
       expect(json.terraform?.backend).toEqual({
         local: { path: "../../../terraform.metriccare.tfstate", workspace_dir: "../../../terraform.metriccare.tfstate.d" },
       });
-      const { json: withS3 } = buildMetricCareStack({ bundle, state: { bucket: "acme-terraform-state", region: "eu-west-1", key: "metriccare/terraform.tfstate" } });
+      const { json: withS3 } = buildMetricCareStack({
+        bundle,
+        state: { bucket: "acme-terraform-state", region: "eu-west-1", key: "metriccare/terraform.tfstate" },
+      });
       expect((withS3.terraform?.backend as Record<string, Block>).s3).toEqual({
         bucket: "acme-terraform-state",
         key: "metriccare/terraform.tfstate",
@@ -83,7 +109,11 @@ describe("MetricCareStack", () => {
       const workflow = addressByPath(json, "aws_glue_workflow", "etl_workflow/workflow");
       const job = (layer: string): string => ref(addressByPath(json, "aws_glue_job", `${layer}_job/job`), "name");
       expect(resourceAt(json, workflow).max_concurrent_runs).toBe(1);
-      expect(byPath("aws_glue_trigger", "etl_workflow/start_bronze")).toMatchObject({ type: "ON_DEMAND", workflow_name: ref(workflow, "name"), actions: [{ job_name: job("bronze") }] });
+      expect(byPath("aws_glue_trigger", "etl_workflow/start_bronze")).toMatchObject({
+        type: "ON_DEMAND",
+        workflow_name: ref(workflow, "name"),
+        actions: [{ job_name: job("bronze") }],
+      });
       expect(byPath("aws_glue_trigger", "etl_workflow/bronze_to_silver")).toMatchObject({
         type: "CONDITIONAL",
         start_on_creation: true,
@@ -100,7 +130,9 @@ describe("MetricCareStack", () => {
       const object = addressByPath(json, "aws_s3_object", `upload_scripts/glue_script_${layer}_job/object`);
       const script = join(PROJECT_ROOT, "etl", "jobs", `${layer}_job.py`);
       expect(resourceAt(json, object).key).toBe(`glue/scripts/${layer}_job-${sha256(script)}.py`);
-      expect((byPath("aws_glue_job", `${layer}_job/job`).command as Block).script_location).toBe(`s3://${ref(object, "bucket")}/${ref(object, "key")}`);
+      expect((byPath("aws_glue_job", `${layer}_job/job`).command as Block).script_location).toBe(
+        `s3://${ref(object, "bucket")}/${ref(object, "key")}`,
+      );
     });
   });
 
@@ -135,10 +167,22 @@ describe("MetricCareStack", () => {
       const statements = policyStatements(json, policy.policy);
       const bySid = (sid: string) => statements.find((s) => s.sid === sid);
       const table = addressByPath(json, "aws_dynamodb_table", "processed_files/table");
-      expect(bySid("StartThisWorkflow")).toMatchObject({ actions: ["glue:GetWorkflowRuns", "glue:StartWorkflowRun"], resources: [ref(addressByPath(json, "aws_glue_workflow", "etl_workflow/workflow"), "arn")] });
-      expect(bySid("PublishAlerts")).toMatchObject({ actions: ["sns:Publish"], resources: [ref(addressByPath(json, "aws_sns_topic", "alerts/topic"), "arn")] });
-      expect(bySid("TrackProcessedFiles")).toMatchObject({ actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], resources: [ref(table, "arn")] });
-      expect(bySid("FindFilesByStatus")).toMatchObject({ actions: ["dynamodb:Query"], resources: [`${ref(table, "arn")}/index/status_index`] });
+      expect(bySid("StartThisWorkflow")).toMatchObject({
+        actions: ["glue:GetWorkflowRuns", "glue:StartWorkflowRun"],
+        resources: [ref(addressByPath(json, "aws_glue_workflow", "etl_workflow/workflow"), "arn")],
+      });
+      expect(bySid("PublishAlerts")).toMatchObject({
+        actions: ["sns:Publish"],
+        resources: [ref(addressByPath(json, "aws_sns_topic", "alerts/topic"), "arn")],
+      });
+      expect(bySid("TrackProcessedFiles")).toMatchObject({
+        actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+        resources: [ref(table, "arn")],
+      });
+      expect(bySid("FindFilesByStatus")).toMatchObject({
+        actions: ["dynamodb:Query"],
+        resources: [`${ref(table, "arn")}/index/status_index`],
+      });
       expect(bySid("WriteOwnLogs")?.resources).toEqual([
         `arn:${"${data.aws_partition.partition.partition}"}:logs:us-east-1:\${data.aws_caller_identity.current.account_id}:log-group:${ref(addressByPath(json, "aws_cloudwatch_log_group", "trigger_glue/logs/log_group"), "name")}:log-stream:*`,
       ]);
@@ -150,8 +194,20 @@ describe("MetricCareStack", () => {
       const notification = onlyResource(json, "aws_s3_bucket_notification");
       expect(notification.bucket).toBe(ref(raw, "id"));
       expect(notification.lambda_function).toEqual([
-        { id: "object-created-json", events: ["s3:ObjectCreated:*"], filter_prefix: "fhir/", filter_suffix: ".json", lambda_function_arn: ref(fn, "arn") },
-        { id: "object-created-ndjson", events: ["s3:ObjectCreated:*"], filter_prefix: "fhir/", filter_suffix: ".ndjson", lambda_function_arn: ref(fn, "arn") },
+        {
+          id: "object-created-json",
+          events: ["s3:ObjectCreated:*"],
+          filter_prefix: "fhir/",
+          filter_suffix: ".json",
+          lambda_function_arn: ref(fn, "arn"),
+        },
+        {
+          id: "object-created-ndjson",
+          events: ["s3:ObjectCreated:*"],
+          filter_prefix: "fhir/",
+          filter_suffix: ".ndjson",
+          lambda_function_arn: ref(fn, "arn"),
+        },
       ]);
       expect(byPath("aws_lambda_permission", "trigger_glue/allow_s3_object_created")).toMatchObject({
         principal: "s3.${data.aws_partition.partition.dns_suffix}",
@@ -166,10 +222,24 @@ describe("MetricCareStack", () => {
     const fn = addressByPath(json, "aws_lambda_function", "trigger_glue/function");
     expect(json.output?.lambda_arn).toMatchObject({ value: ref(fn, "arn") });
     expect(json.output?.lambda_name).toMatchObject({ value: ref(fn, "function_name") });
-    expect(json.output?.lambda_role_arn).toMatchObject({ value: ref(addressByPath(json, "aws_iam_role", "trigger_glue/role/role"), "arn") });
-    expect(Object.keys(json.output ?? {}).sort()).toEqual(
-      ["alerts_topic_arn", "bronze_database_name", "glue_workflow_name", "gold_database_name", "kms_key_arn", "lakehouse_bucket_name", "lambda_arn", "lambda_name", "lambda_role_arn", "processed_files_table_name", "raw_bucket_name", "scripts_bucket_name", "silver_database_name"],
-    );
+    expect(json.output?.lambda_role_arn).toMatchObject({
+      value: ref(addressByPath(json, "aws_iam_role", "trigger_glue/role/role"), "arn"),
+    });
+    expect(Object.keys(json.output ?? {}).sort()).toEqual([
+      "alerts_topic_arn",
+      "bronze_database_name",
+      "glue_workflow_name",
+      "gold_database_name",
+      "kms_key_arn",
+      "lakehouse_bucket_name",
+      "lambda_arn",
+      "lambda_name",
+      "lambda_role_arn",
+      "processed_files_table_name",
+      "raw_bucket_name",
+      "scripts_bucket_name",
+      "silver_database_name",
+    ]);
   });
 
   describe("preparation before synthesis", () => {
@@ -190,7 +260,9 @@ describe("MetricCareStack", () => {
       TerraformStack.prototype.prepareStack.call(prepared);
       // Assess
       expect(JSON.stringify(skipped.toTerraform())).toBe(JSON.stringify(prepared.toTerraform()));
-      expect(skipped.toTerraform().terraform?.backend).toEqual({ local: { path: "../../../terraform.metriccare.tfstate", workspace_dir: "../../../terraform.metriccare.tfstate.d" } });
+      expect(skipped.toTerraform().terraform?.backend).toEqual({
+        local: { path: "../../../terraform.metriccare.tfstate", workspace_dir: "../../../terraform.metriccare.tfstate.d" },
+      });
     });
 
     it("runs cdktf's preparation when the app holds other stacks, which may reference this one", () => {

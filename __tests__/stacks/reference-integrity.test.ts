@@ -7,7 +7,9 @@ import type { TerraformJson } from "../support/terraform-json";
 describe("reference integrity (a stand-in for terraform validate)", () => {
   it("finds traversals in expressions, nested templates and conditionals, but not in functions, literals or $${ escapes", () => {
     // Act
-    const found = traversalsInTemplate('arn:${data.aws_partition.p.partition}:x:${local.environments[local.ok ? local.workspace : "dev"]} $${not.a.ref} ${jsonencode({a = "${aws_s3_bucket.b.arn}/*"})}');
+    const found = traversalsInTemplate(
+      'arn:${data.aws_partition.p.partition}:x:${local.environments[local.ok ? local.workspace : "dev"]} $${not.a.ref} ${jsonencode({a = "${aws_s3_bucket.b.arn}/*"})}',
+    );
     // Assess
     expect(found).toEqual(["data.aws_partition.p.partition", "local.environments", "local.ok", "local.workspace", "aws_s3_bucket.b.arn"]);
   });
@@ -19,7 +21,12 @@ describe("reference integrity (a stand-in for terraform validate)", () => {
       resource: {
         aws_s3_bucket: { raw: { bucket: "x" } },
         aws_s3_object: {
-          o: { bucket: "${aws_s3_bucket.missing.id}", key: "${aws_s3_bucket.raw.no_such_attribute}", source: "${local.environment.b}", depends_on: ["aws_s3_bucket.gone"] },
+          o: {
+            bucket: "${aws_s3_bucket.missing.id}",
+            key: "${aws_s3_bucket.raw.no_such_attribute}",
+            source: "${local.environment.b}",
+            depends_on: ["aws_s3_bucket.gone"],
+          },
         },
       },
     };

@@ -48,28 +48,42 @@ describe("security policy of the synthesized stack", () => {
 
   describe("S3", () => {
     it("CKV_AWS_21: every bucket has versioning enabled", () => {
-      for (const bucket of buckets) expect(companion("aws_s3_bucket_versioning", bucket)?.versioning_configuration).toEqual({ status: "Enabled" });
+      for (const bucket of buckets)
+        expect(companion("aws_s3_bucket_versioning", bucket)?.versioning_configuration).toEqual({ status: "Enabled" });
     });
 
     it("CKV_AWS_145: every data bucket encrypts with the environment KMS key and bucket keys; the access-log bucket uses SSE-S3, the only encryption S3 log delivery accepts", () => {
       for (const bucket of buckets) {
         const [rule] = companion("aws_s3_bucket_server_side_encryption_configuration", bucket)?.rule as Block[];
         if (bucket === accessLogBucket) {
-          expect(rule).toEqual({ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" }, blocked_encryption_types: ["SSE-C"] });
+          expect(rule).toEqual({
+            apply_server_side_encryption_by_default: { sse_algorithm: "AES256" },
+            blocked_encryption_types: ["SSE-C"],
+          });
         } else {
-          expect(rule).toEqual({ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: kmsKeyArn }, bucket_key_enabled: true, blocked_encryption_types: ["SSE-C"] });
+          expect(rule).toEqual({
+            apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: kmsKeyArn },
+            bucket_key_enabled: true,
+            blocked_encryption_types: ["SSE-C"],
+          });
         }
       }
     });
 
     it("CKV2_AWS_6: every bucket blocks all public access", () => {
       for (const bucket of buckets) {
-        expect(companion("aws_s3_bucket_public_access_block", bucket)).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+        expect(companion("aws_s3_bucket_public_access_block", bucket)).toMatchObject({
+          block_public_acls: true,
+          block_public_policy: true,
+          ignore_public_acls: true,
+          restrict_public_buckets: true,
+        });
       }
     });
 
     it("CKV2_AWS_65: every bucket disables ACLs (BucketOwnerEnforced)", () => {
-      for (const bucket of buckets) expect(companion("aws_s3_bucket_ownership_controls", bucket)?.rule).toEqual({ object_ownership: "BucketOwnerEnforced" });
+      for (const bucket of buckets)
+        expect(companion("aws_s3_bucket_ownership_controls", bucket)?.rule).toEqual({ object_ownership: "BucketOwnerEnforced" });
     });
 
     it("CKV_AWS_18: every bucket but the log bucket itself logs server access to the log bucket", () => {
@@ -108,7 +122,10 @@ describe("security policy of the synthesized stack", () => {
 
   it("CKV_AWS_28 and CKV_AWS_119: the processed-files table has point-in-time recovery and the KMS key", () => {
     for (const [, table] of all("aws_dynamodb_table")) {
-      expect(table).toMatchObject({ point_in_time_recovery: { enabled: true }, server_side_encryption: { enabled: true, kms_key_arn: kmsKeyArn } });
+      expect(table).toMatchObject({
+        point_in_time_recovery: { enabled: true },
+        server_side_encryption: { enabled: true, kms_key_arn: kmsKeyArn },
+      });
     }
   });
 
@@ -143,7 +160,9 @@ describe("security policy of the synthesized stack", () => {
     it("CKV_AWS_116: failed asynchronous events go to an SQS on-failure destination (richer than a DLQ: it keeps the error)", () => {
       const [[, config]] = all("aws_lambda_function_event_invoke_config") as [[string, Block]];
       expect(config.function_name).toBe(ref(address, "function_name"));
-      expect(config.destination_config).toEqual({ on_failure: { destination: ref(addressByPath(json, "aws_sqs_queue", "trigger_glue/on_failure/queue"), "arn") } });
+      expect(config.destination_config).toEqual({
+        on_failure: { destination: ref(addressByPath(json, "aws_sqs_queue", "trigger_glue/on_failure/queue"), "arn") },
+      });
     });
 
     it("CKV_AWS_115: concurrency is reserved (and capped)", () => {
@@ -159,7 +178,8 @@ describe("security policy of the synthesized stack", () => {
       expect(permissions).toHaveLength(3);
       for (const [, permission] of permissions) {
         expect(String(permission.source_arn)).toMatch(/^\$\{aws_(s3_bucket|cloudwatch_event_rule)\.[A-Za-z0-9_]+\.arn\}$/);
-        if (String(permission.principal).startsWith("s3.")) expect(permission.source_account).toBe("${data.aws_caller_identity.current.account_id}");
+        if (String(permission.principal).startsWith("s3."))
+          expect(permission.source_account).toBe("${data.aws_caller_identity.current.account_id}");
       }
     });
   });
@@ -183,13 +203,15 @@ describe("security policy of the synthesized stack", () => {
 
     it("CKV_AWS_94: the Data Catalog is encrypted with the KMS key in workspaces that manage the account-wide setting", () => {
       const [[, settings]] = all("aws_glue_data_catalog_encryption_settings") as [[string, Block]];
-      expect(settings).toEqual(expect.objectContaining({
-        count: "${local.environment.manage_data_catalog_encryption ? 1 : 0}",
-        data_catalog_encryption_settings: {
-          encryption_at_rest: { catalog_encryption_mode: "SSE-KMS", sse_aws_kms_key_id: kmsKeyArn },
-          connection_password_encryption: { return_connection_password_encrypted: true, aws_kms_key_id: kmsKeyArn },
-        },
-      }));
+      expect(settings).toEqual(
+        expect.objectContaining({
+          count: "${local.environment.manage_data_catalog_encryption ? 1 : 0}",
+          data_catalog_encryption_settings: {
+            encryption_at_rest: { catalog_encryption_mode: "SSE-KMS", sse_aws_kms_key_id: kmsKeyArn },
+            connection_password_encryption: { return_connection_password_encrypted: true, aws_kms_key_id: kmsKeyArn },
+          },
+        }),
+      );
     });
   });
 
@@ -202,7 +224,8 @@ describe("security policy of the synthesized stack", () => {
       const [[, key]] = all("aws_kms_key") as [[string, Block]];
       for (const statement of policyStatements(json, key.policy)) {
         for (const principal of principals(statement)) expect(principal.identifiers).not.toContain("*");
-        if (principals(statement).some((p) => p.type === "Service")) expect(JSON.stringify(statement.condition)).toMatch(/aws:SourceAccount|aws:SourceArn|kms:EncryptionContext/);
+        if (principals(statement).some((p) => p.type === "Service"))
+          expect(JSON.stringify(statement.condition)).toMatch(/aws:SourceAccount|aws:SourceArn|kms:EncryptionContext/);
       }
     });
   });
@@ -211,13 +234,13 @@ describe("security policy of the synthesized stack", () => {
     // Where AWS offers no resource-level permission, "*" is required; each such action is listed here.
     const WILDCARD_RESOURCE_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "cloudwatch:PutMetricData"];
 
-    it("CKV_AWS_62 and CKV_AWS_63: no role policy allows Action \"*\" or \"<service>:*\"", () => {
+    it('CKV_AWS_62 and CKV_AWS_63: no role policy allows Action "*" or "<service>:*"', () => {
       for (const [, statements] of rolePolicies(json)) {
         for (const action of statements.flatMap((s) => s.actions as string[])) expect(action).not.toMatch(/(^\*$|:\*$)/);
       }
     });
 
-    it("CKV_AWS_355, CKV_AWS_290 and CKV_AWS_289: Resource \"*\" only for actions without resource-level permissions", () => {
+    it('CKV_AWS_355, CKV_AWS_290 and CKV_AWS_289: Resource "*" only for actions without resource-level permissions', () => {
       for (const [, statements] of rolePolicies(json)) {
         for (const statement of statements.filter((s) => (s.resources as string[]).includes("*"))) {
           expect(WILDCARD_RESOURCE_ACTIONS).toEqual(expect.arrayContaining(statement.actions as string[]));
@@ -231,11 +254,15 @@ describe("security policy of the synthesized stack", () => {
       for (const [, role] of roles) {
         const [statement, ...others] = policyStatements(json, role.assume_role_policy);
         expect(others).toEqual([]);
-        expect(statement).toEqual({ effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: [expect.stringMatching(/^(lambda|glue)\.amazonaws\.com$/)] }] });
+        expect(statement).toEqual({
+          effect: "Allow",
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: [expect.stringMatching(/^(lambda|glue)\.amazonaws\.com$/)] }],
+        });
       }
     });
 
-    it("no resource policy allows a wildcard principal (only Deny statements name \"*\")", () => {
+    it('no resource policy allows a wildcard principal (only Deny statements name "*")', () => {
       for (const [, statements] of resourcePolicies()) {
         for (const statement of statements.filter((s) => s.effect !== "Deny")) {
           for (const principal of principals(statement)) expect(principal.identifiers).not.toContain("*");
@@ -249,7 +276,10 @@ describe("security policy of the synthesized stack", () => {
     const targets = all("aws_cloudwatch_event_target");
     expect(targets).toHaveLength(3);
     for (const [, target] of targets) {
-      expect(target).toMatchObject({ retry_policy: { maximum_retry_attempts: 8, maximum_event_age_in_seconds: 3600 }, dead_letter_config: { arn: dlq } });
+      expect(target).toMatchObject({
+        retry_policy: { maximum_retry_attempts: 8, maximum_event_age_in_seconds: 3600 },
+        dead_letter_config: { arn: dlq },
+      });
     }
   });
 

@@ -14,7 +14,14 @@ export function testBucket(scope: Construct, key: DataLakeKey, id = "bucket", na
 }
 
 /** `content` written to a temporary `fileName` and uploaded to `bucket` under `keyPrefix`. */
-export function testObject(scope: Construct, bucket: SecureBucket, id: string, fileName: string, content: string, keyPrefix = "code/"): ContentAddressedObject {
+export function testObject(
+  scope: Construct,
+  bucket: SecureBucket,
+  id: string,
+  fileName: string,
+  content: string,
+  keyPrefix = "code/",
+): ContentAddressedObject {
   return new ContentAddressedObject(scope, id, { bucket, sourcePath: writeFile(tempDirectory(), fileName, content), keyPrefix });
 }
 

@@ -41,7 +41,9 @@ describe("startMotoServer", () => {
         request(`${server?.endpoint ?? ""}/moto-api/`, { ca }, (response) => {
           response.resume();
           resolve(response.statusCode);
-        }).on("error", reject).end();
+        })
+          .on("error", reject)
+          .end();
       });
 
       // Assess

@@ -47,8 +47,14 @@ def main() -> None:
         if summary["error"] is not None:
             tracked = by_key[summary["file_key"]]
             quarantine_file(
-                s3, tracked, summary["error"], lakehouse_bucket=bucket, quarantine_prefix=config.bronze_quarantine_prefix,
-                run_id=run_id, now=utc_now(), readable=summary["readable"],
+                s3,
+                tracked,
+                summary["error"],
+                lakehouse_bucket=bucket,
+                quarantine_prefix=config.bronze_quarantine_prefix,
+                run_id=run_id,
+                now=utc_now(),
+                readable=summary["readable"],
             )
             if not files.mark_failed(tracked.file_key, job_run_id, utc_now(), summary["error"]):
                 unfinished.append(tracked.file_key)
@@ -58,13 +64,17 @@ def main() -> None:
 
     for summary in summaries:
         if summary["error"] is None:
-            if not files.mark_processed(summary["file_key"], job_run_id, utc_now(), summary["records_written"], args.processed_files_ttl_days):
+            if not files.mark_processed(
+                summary["file_key"], job_run_id, utc_now(), summary["records_written"], args.processed_files_ttl_days
+            ):
                 unfinished.append(summary["file_key"])
 
     report = run_report(run_id, summaries, unfinished, job_run_id=job_run_id)
     s3.put_object(
-        Bucket=bucket, Key=f"{config.bronze_run_reports_prefix}{run_id}.json",
-        Body=json.dumps(report, indent=2).encode("utf-8"), ContentType="application/json",
+        Bucket=bucket,
+        Key=f"{config.bronze_run_reports_prefix}{run_id}.json",
+        Body=json.dumps(report, indent=2).encode("utf-8"),
+        ContentType="application/json",
     )
     print(json.dumps({key: value for key, value in report.items() if key != "files"}))
     outcomes.unpersist()

@@ -17,7 +17,10 @@ def spark_jars() -> List[str]:
         try:
             listed = subprocess.run(
                 ["node", "scripts/run-ts.cjs", "toolchain/provision.ts", "--print", "spark-jars"],
-                cwd=PROJECT_ROOT, check=True, capture_output=True, text=True,
+                cwd=PROJECT_ROOT,
+                check=True,
+                capture_output=True,
+                text=True,
             ).stdout.strip()
         except (OSError, subprocess.CalledProcessError) as error:
             detail = getattr(error, "stderr", "") or str(error)

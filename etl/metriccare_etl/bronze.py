@@ -60,7 +60,9 @@ def canonical_json(resource: Dict[str, Any]) -> str:
     return json.dumps(resource, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def bronze_record(resource: Dict[str, Any], location: str, tracked: TrackedFile, ingestion_time: dt.datetime, run_id: str) -> Dict[str, Any]:
+def bronze_record(
+    resource: Dict[str, Any], location: str, tracked: TrackedFile, ingestion_time: dt.datetime, run_id: str
+) -> Dict[str, Any]:
     """The Bronze row of one resource; `FhirFileError` if it has no usable id or lastUpdated.
 
     `meta.lastUpdated` is the precombine field, so it is normalised to fixed-width UTC text (string
@@ -114,7 +116,9 @@ def split_file(content: bytes, tracked: TrackedFile, ingestion_time: dt.datetime
     return outcome
 
 
-def load_file(s3_client: Any, tracked: TrackedFile, *, raw_bucket: str, raw_prefix: str, ingestion_time: dt.datetime, run_id: str) -> FileOutcome:
+def load_file(
+    s3_client: Any, tracked: TrackedFile, *, raw_bucket: str, raw_prefix: str, ingestion_time: dt.datetime, run_id: str
+) -> FileOutcome:
     """Reads a claimed file (pinned to its recorded version) and splits it; never raises for a bad file."""
     problem = location_problem(tracked, raw_bucket, raw_prefix)
     if problem:
@@ -138,10 +142,17 @@ def latest_records(outcomes: Any, table: str) -> Any:
     """The RDD of one Bronze table's records of a run, one per id (`pick_latest`), from an RDD of
     `FileOutcome`s. Hudi would also combine duplicates, but without this the winner would depend
     on the order Spark read the files in."""
-    return outcomes.flatMap(lambda outcome: outcome.records.get(table, [])).keyBy(lambda record: record["id"]).reduceByKey(pick_latest).values()
+    return (
+        outcomes.flatMap(lambda outcome: outcome.records.get(table, []))
+        .keyBy(lambda record: record["id"])
+        .reduceByKey(pick_latest)
+        .values()
+    )
 
 
-def run_report(run_id: str, summaries: Iterable[Dict[str, Any]], unfinished: Iterable[str] = (), job_run_id: Optional[str] = None) -> Dict[str, Any]:
+def run_report(
+    run_id: str, summaries: Iterable[Dict[str, Any]], unfinished: Iterable[str] = (), job_run_id: Optional[str] = None
+) -> Dict[str, Any]:
     """Totals of a Bronze run plus every file's summary; `unfinished` lists files another attempt took over.
 
     The report is stored per workflow run, so a retry's report replaces its failed attempt's;
@@ -167,4 +178,3 @@ def run_report(run_id: str, summaries: Iterable[Dict[str, Any]], unfinished: Ite
         "files_unreadable": {summary["file_key"]: summary["s3_error_code"] for summary in files if summary.get("s3_error_code")},
         "files": files,
     }
-

@@ -56,7 +56,7 @@ def parse_s3_uri(uri: str) -> Tuple[str, str]:
     """`s3://bucket/key` into (bucket, key)."""
     if not isinstance(uri, str) or not uri.startswith("s3://"):
         raise ConfigError(f'config location must be an s3://bucket/key URI, got "{uri}".')
-    bucket, _, key = uri[len("s3://"):].partition("/")
+    bucket, _, key = uri[len("s3://") :].partition("/")
     if not bucket or not key:
         raise ConfigError(f'config location must be an s3://bucket/key URI, got "{uri}".')
     return bucket, key
@@ -117,7 +117,7 @@ class _Validator:
         return LakehouseConfig(
             bronze_tables=self.tables("bronze", bronze),
             bronze_quarantine_prefix=self.prefix(bronze["quarantine_prefix"], "layers.bronze.quarantine_prefix"),
-            bronze_run_reports_prefix=f'{self.prefix(bronze["prefix"], "layers.bronze.prefix")}_run_reports/',
+            bronze_run_reports_prefix=f"{self.prefix(bronze['prefix'], 'layers.bronze.prefix')}_run_reports/",
             max_files_per_run=max_files,
             silver_tables=silver_tables,
             silver_quarantine_tables=quarantine_tables,
@@ -129,7 +129,9 @@ class _Validator:
         known = _KNOWN_TABLES[layer]
         tables = self.object(layer_document["tables"], f"layers.{layer}.tables", required=tuple(known))
         return {
-            name: self.table(spec, f"layers.{layer}.tables.{name}", layer=layer, name=name, location=f"{prefix}{name}/", columns=known[name])
+            name: self.table(
+                spec, f"layers.{layer}.tables.{name}", layer=layer, name=name, location=f"{prefix}{name}/", columns=known[name]
+            )
             for name, spec in tables.items()
         }
 
@@ -141,12 +143,22 @@ class _Validator:
         record_key = self.names(spec["record_key"], f"{path}.record_key", allowed=top_level, described=described)
         precombine = spec["precombine_field"]
         if precombine not in field_names(columns):
-            raise self.fail(f"{path}.precombine_field", f'a column or struct field of {layer} table "{name}" (one of: {", ".join(field_names(columns))})', precombine)
+            raise self.fail(
+                f"{path}.precombine_field",
+                f'a column or struct field of {layer} table "{name}" (one of: {", ".join(field_names(columns))})',
+                precombine,
+            )
         partition_types = {column.name: column.type for column in columns}
-        partitions = self.names(spec["partition_fields"], f"{path}.partition_fields", allowed=top_level, described=described, may_be_empty=True)
+        partitions = self.names(
+            spec["partition_fields"], f"{path}.partition_fields", allowed=top_level, described=described, may_be_empty=True
+        )
         for index, field in enumerate(partitions):
             if partition_types[field] not in PARTITION_COLUMN_TYPES:
-                raise self.fail(f"{path}.partition_fields[{index}]", f"a column of type {', '.join(PARTITION_COLUMN_TYPES)} (\"{field}\" is {partition_types[field]})", field)
+                raise self.fail(
+                    f"{path}.partition_fields[{index}]",
+                    f'a column of type {", ".join(PARTITION_COLUMN_TYPES)} ("{field}" is {partition_types[field]})',
+                    field,
+                )
             if field in record_key:
                 raise self.fail(f"{path}.partition_fields[{index}]", "a column that is not also in record_key", field)
         return TableConfig(layer, name, location, columns, record_key, precombine, partitions)
@@ -158,13 +170,15 @@ class _Validator:
         required, allowed = tuple(required), tuple(required) + tuple(optional)
         for key in value:
             if key not in allowed:
-                raise ConfigError(f"{self.source}: {where} has an unknown field \"{key}\" (allowed: {', '.join(allowed)}).")
+                raise ConfigError(f'{self.source}: {where} has an unknown field "{key}" (allowed: {", ".join(allowed)}).')
         for key in required:
             if key not in value:
-                raise ConfigError(f"{self.source}: {where} is missing the field \"{key}\".")
+                raise ConfigError(f'{self.source}: {where} is missing the field "{key}".')
         return value
 
-    def names(self, value: Any, path: str, allowed: Tuple[str, ...] = (), described: str = "", may_be_empty: bool = False) -> Tuple[str, ...]:
+    def names(
+        self, value: Any, path: str, allowed: Tuple[str, ...] = (), described: str = "", may_be_empty: bool = False
+    ) -> Tuple[str, ...]:
         if not isinstance(value, list) or (not value and not may_be_empty):
             raise self.fail(path, "a list of names" if may_be_empty else "a non-empty list of names", value)
         for index, item in enumerate(value):

@@ -118,11 +118,6 @@ def _unwrap(document: Any, location: str, depth: int) -> Tuple[List[LocatedResou
 
 def _with_id_from_full_url(resource: Any, full_url: Any) -> Any:
     """Transaction Bundles may leave `id` out and name the resource by `fullUrl: urn:uuid:<id>`."""
-    if (
-        isinstance(resource, dict)
-        and "id" not in resource
-        and isinstance(full_url, str)
-        and full_url.lower().startswith("urn:uuid:")
-    ):
-        return {**resource, "id": full_url[len("urn:uuid:"):]}
+    if isinstance(resource, dict) and "id" not in resource and isinstance(full_url, str) and full_url.lower().startswith("urn:uuid:"):
+        return {**resource, "id": full_url[len("urn:uuid:") :]}
     return resource

@@ -69,8 +69,7 @@ def readmission_rate_30d(encounters: Iterable[Dict[str, Any]]) -> Sums:
                 continue
             discharge = as_utc(index["period_end"])
             readmitted = any(
-                other is not index and dt.timedelta(0) < as_utc(other["period_start"]) - discharge <= READMISSION_WINDOW
-                for other in stays
+                other is not index and dt.timedelta(0) < as_utc(other["period_start"]) - discharge <= READMISSION_WINDOW for other in stays
             )
             add(sums, (month_of(discharge),), 1, 1 if readmitted else 0)
     return sums

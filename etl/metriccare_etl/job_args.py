@@ -46,7 +46,9 @@ class JobArguments:
         return int(self.raw["processed_files_ttl_days"])
 
 
-def parse_job_arguments(layer: str, argv: List[str], get_resolved_options: Callable[[List[str], List[str]], Dict[str, str]]) -> JobArguments:
+def parse_job_arguments(
+    layer: str, argv: List[str], get_resolved_options: Callable[[List[str], List[str]], Dict[str, str]]
+) -> JobArguments:
     """Reads the layer's arguments with `awsglue.utils.getResolvedOptions` (passed in, so tests run
     without Glue) and checks their shape; `check_environment` checks them against the config."""
     names = list(LAYER_ARGUMENTS[layer]) + [name for name in OPTIONAL_ARGUMENTS if _given(argv, name)]
@@ -61,7 +63,14 @@ def parse_job_arguments(layer: str, argv: List[str], get_resolved_options: Calla
     if layer == "bronze":
         _check_bronze(raw)
     return JobArguments(
-        layer, raw["JOB_NAME"], raw["env"], raw["lakehouse_bucket"], raw[f"{layer}_database"], raw["config_s3_uri"], run_id, raw,
+        layer,
+        raw["JOB_NAME"],
+        raw["env"],
+        raw["lakehouse_bucket"],
+        raw[f"{layer}_database"],
+        raw["config_s3_uri"],
+        run_id,
+        raw,
         job_run_id=raw.get("JOB_RUN_ID"),
     )
 
@@ -79,14 +88,18 @@ def check_environment(arguments: JobArguments) -> None:
 
 def _check_bronze(raw: Dict[str, str]) -> None:
     if not raw.get("JOB_RUN_ID"):
-        raise JobArgumentError("bronze job: --JOB_RUN_ID was not given; Glue passes it to every job run, and Bronze records it on the files it claims so that a retry can take them over.")
+        raise JobArgumentError(
+            "bronze job: --JOB_RUN_ID was not given; Glue passes it to every job run, and Bronze records it on the files it claims so that a retry can take them over."
+        )
     prefix = raw["raw_prefix"]
     # `fhir` without the slash would also match `fhir-archive/`, which the IAM policy does not allow.
     if not prefix.endswith("/") or prefix.startswith("/"):
         raise JobArgumentError(f'bronze job: `--raw_prefix` must end with "/" and not start with one (e.g. "fhir/"), got "{prefix}".')
     ttl = raw["processed_files_ttl_days"]
     if not ttl.isdigit() or not 1 <= int(ttl) <= MAX_TTL_DAYS:
-        raise JobArgumentError(f'bronze job: `--processed_files_ttl_days` must be a whole number of days from 1 to {MAX_TTL_DAYS}, got "{ttl}".')
+        raise JobArgumentError(
+            f'bronze job: `--processed_files_ttl_days` must be a whole number of days from 1 to {MAX_TTL_DAYS}, got "{ttl}".'
+        )
 
 
 def _given(argv: List[str], name: str) -> bool:

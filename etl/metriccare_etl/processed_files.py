@@ -22,7 +22,10 @@ PENDING, WAITING, IN_PROGRESS, PROCESSED, FAILED = "PENDING", "WAITING", "IN_PRO
 # DynamoDB items are capped at 400 KB; a stack trace does not need more than this to be useful.
 MAX_ERROR_CHARS = 2000
 # Every attribute goes through a placeholder: `status` is a DynamoDB reserved word, the others stay uniform.
-_NAMES = {f"#{name}": name for name in ("file_key", "status", "run_id", "job_run_id", "claimed_at", "processed_at", "records_written", "expires_at", "error")}
+_NAMES = {
+    f"#{name}": name
+    for name in ("file_key", "status", "run_id", "job_run_id", "claimed_at", "processed_at", "records_written", "expires_at", "error")
+}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -28,7 +28,7 @@ def parse_reference(reference: object) -> Optional[ParsedReference]:
         return None
     text = reference.strip()
     if text.lower().startswith("urn:uuid:"):
-        uuid = text[len("urn:uuid:"):]
+        uuid = text[len("urn:uuid:") :]
         return ParsedReference(None, uuid) if _UUID.match(uuid) else None
     base_url = None
     if "://" in text:

@@ -42,8 +42,9 @@ _SILVER_LINEAGE = _columns(
     """
 )
 
-SILVER_PATIENT_COLUMNS = _columns(
-    """
+SILVER_PATIENT_COLUMNS = (
+    _columns(
+        """
     id string
     last_updated timestamp
     active boolean
@@ -61,10 +62,13 @@ SILVER_PATIENT_COLUMNS = _columns(
     postal_code string
     country string
     """
-) + _SILVER_LINEAGE
+    )
+    + _SILVER_LINEAGE
+)
 
-SILVER_ENCOUNTER_COLUMNS = _columns(
-    """
+SILVER_ENCOUNTER_COLUMNS = (
+    _columns(
+        """
     id string
     last_updated timestamp
     status string
@@ -83,10 +87,13 @@ SILVER_ENCOUNTER_COLUMNS = _columns(
     length_of_stay_hours double
     is_inpatient boolean
     """
-) + _SILVER_LINEAGE
+    )
+    + _SILVER_LINEAGE
+)
 
-SILVER_CONDITION_COLUMNS = _columns(
-    """
+SILVER_CONDITION_COLUMNS = (
+    _columns(
+        """
     id string
     last_updated timestamp
     clinical_status string
@@ -104,7 +111,9 @@ SILVER_CONDITION_COLUMNS = _columns(
     abatement_datetime timestamp
     recorded_date date
     """
-) + _SILVER_LINEAGE
+    )
+    + _SILVER_LINEAGE
+)
 
 SILVER_QUARANTINE_COLUMNS = _columns(
     """
@@ -199,6 +208,6 @@ def field_names(columns: Sequence[Column]) -> Tuple[str, ...]:
     for column in columns:
         names.append(column.name)
         if column.type.startswith("struct<"):
-            for field in column.type[len("struct<"):-1].split(","):
+            for field in column.type[len("struct<") : -1].split(","):
                 names.append(f"{column.name}.{field.split(':', 1)[0]}")
     return tuple(names)

@@ -26,11 +26,15 @@ def to_silver(table: str, bronze_row: Dict[str, Any], processed_at: dt.datetime)
     try:
         resource = json.loads(bronze_row["resource_json"])
     except (TypeError, ValueError) as error:
-        return QUARANTINE, quarantine_row(bronze_row, [Rejection("unreadable_resource", f"resource_json is not JSON: {error}")], processed_at)
+        return QUARANTINE, quarantine_row(
+            bronze_row, [Rejection("unreadable_resource", f"resource_json is not JSON: {error}")], processed_at
+        )
     expected = _RESOURCE_TYPES[table]
     if not isinstance(resource, dict) or resource.get("resourceType") != expected:
         found = resource.get("resourceType") if isinstance(resource, dict) else None
-        return QUARANTINE, quarantine_row(bronze_row, [Rejection("wrong_resource_type", f"resourceType {json.dumps(found)} in the {table} table")], processed_at)
+        return QUARANTINE, quarantine_row(
+            bronze_row, [Rejection("wrong_resource_type", f"resourceType {json.dumps(found)} in the {table} table")], processed_at
+        )
     try:
         flattened = FLATTENERS[table](resource, bronze_row, processed_at)
     except Exception as error:  # one resource of an unforeseen shape must not stop Silver for every other row
@@ -46,7 +50,9 @@ def split_rdd(table: str, bronze_rows: Any, processed_at: dt.datetime) -> Tuple[
     Only the latest version of each id (`bronze.pick_latest`) is flattened, so a superseded invalid
     version never reaches quarantine.
     """
-    results = bronze_rows.keyBy(lambda row: row["id"]).reduceByKey(pick_latest).values().map(lambda row: to_silver(table, row, processed_at))
+    results = (
+        bronze_rows.keyBy(lambda row: row["id"]).reduceByKey(pick_latest).values().map(lambda row: to_silver(table, row, processed_at))
+    )
     results = results.cache()  # read twice, by the two filters below
     silver = results.filter(lambda result: result[0] == SILVER).map(lambda result: result[1])
     quarantine = results.filter(lambda result: result[0] == QUARANTINE).map(lambda result: result[1])

@@ -26,7 +26,9 @@ def flatten_condition(resource: Dict[str, Any], bronze_row: Dict[str, Any], proc
     encounter_text = encounter.get("reference") if isinstance(encounter, dict) else None
     encounter_id = reference_id(encounter, "Encounter") if encounter_text else None
     if encounter_text and encounter_id is None:
-        rejections.append(Rejection("invalid_encounter_reference", f"encounter.reference {json.dumps(encounter_text)} is not an Encounter reference"))
+        rejections.append(
+            Rejection("invalid_encounter_reference", f"encounter.reference {json.dumps(encounter_text)} is not an Encounter reference")
+        )
     onset_text = resource.get("onsetDateTime") or _period_start(resource.get("onsetPeriod"))
     onset = fhir_datetime(onset_text, "onset", "invalid_onset", rejections)
     abatement_text = resource.get("abatementDateTime") or _period_start(resource.get("abatementPeriod"))

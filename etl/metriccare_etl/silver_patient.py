@@ -4,7 +4,19 @@ import datetime as dt
 import json
 from typing import Any, Dict, List
 
-from .silver_common import UNKNOWN, Flattened, Rejection, age_band, age_on, coding_of, fhir_datetime, last_updated, lineage, objects_in, text_or_none
+from .silver_common import (
+    UNKNOWN,
+    Flattened,
+    Rejection,
+    age_band,
+    age_on,
+    coding_of,
+    fhir_datetime,
+    last_updated,
+    lineage,
+    objects_in,
+    text_or_none,
+)
 
 GENDERS = ("male", "female", "other", "unknown")
 
@@ -25,7 +37,9 @@ def flatten_patient(resource: Dict[str, Any], bronze_row: Dict[str, Any], proces
     death = fhir_datetime(resource.get("deceasedDateTime"), "deceasedDateTime", "invalid_deceased_date", rejections)
     death_date = death.date() if death else None
     if death_date and birth_date and death_date < birth_date:
-        rejections.append(Rejection("deceased_before_birth", f"deceasedDateTime {death_date.isoformat()} is before birthDate {birth_date.isoformat()}"))
+        rejections.append(
+            Rejection("deceased_before_birth", f"deceasedDateTime {death_date.isoformat()} is before birthDate {birth_date.isoformat()}")
+        )
     if rejections:
         return Flattened(None, rejections)
     age = age_on(birth_date, death_date or today) if birth_date else None

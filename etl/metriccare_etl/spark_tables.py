@@ -21,12 +21,7 @@ def write_rows(spark: Any, rows: Any, table: TableConfig, database: str, lakehou
         return False
     columns = table.columns
     frame = spark.createDataFrame(rows.map(lambda record: as_row(record, columns)), ddl(columns))
-    (
-        frame.write.format("hudi")
-        .options(**hudi_write_options(table, database))
-        .mode("append")
-        .save(table.s3_uri(lakehouse_bucket))
-    )
+    (frame.write.format("hudi").options(**hudi_write_options(table, database)).mode("append").save(table.s3_uri(lakehouse_bucket)))
     return True
 
 

@@ -50,7 +50,15 @@ def aws(tmp_path_factory):
                 os.environ[name] = value
 
 
-_AWS_ENV = ("AWS_ENDPOINT_URL", "AWS_CA_BUNDLE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION", "AWS_REGION")
+_AWS_ENV = (
+    "AWS_ENDPOINT_URL",
+    "AWS_CA_BUNDLE",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_DEFAULT_REGION",
+    "AWS_REGION",
+)
 
 
 @pytest.fixture(scope="session")

@@ -93,8 +93,12 @@ class FakeFrame:
 
 class FakeSparkContext:
     def __init__(self, hudi: FakeHudi) -> None:
-        path = lambda uri: types.SimpleNamespace(getFileSystem=lambda conf: types.SimpleNamespace(exists=lambda _: bool(hudi.rows(uri[: -len(".hoodie")]))))
-        self._jvm = types.SimpleNamespace(org=types.SimpleNamespace(apache=types.SimpleNamespace(hadoop=types.SimpleNamespace(fs=types.SimpleNamespace(Path=path)))))
+        path = lambda uri: types.SimpleNamespace(
+            getFileSystem=lambda conf: types.SimpleNamespace(exists=lambda _: bool(hudi.rows(uri[: -len(".hoodie")])))
+        )
+        self._jvm = types.SimpleNamespace(
+            org=types.SimpleNamespace(apache=types.SimpleNamespace(hadoop=types.SimpleNamespace(fs=types.SimpleNamespace(Path=path))))
+        )
         self._jsc = types.SimpleNamespace(hadoopConfiguration=lambda: None)
 
     def parallelize(self, items: List[Any], slices: int = 2) -> FakeRDD:

@@ -29,7 +29,15 @@ class FakeDynamoDB:
         # Called before every update, to let a test change an item "concurrently".
         self.before_update: Optional[Callable[[str], None]] = None
 
-    def query(self, TableName: str, IndexName: str, KeyConditionExpression: str, ExpressionAttributeNames: Dict[str, str], ExpressionAttributeValues: Dict[str, Any], ExclusiveStartKey: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    def query(
+        self,
+        TableName: str,
+        IndexName: str,
+        KeyConditionExpression: str,
+        ExpressionAttributeNames: Dict[str, str],
+        ExpressionAttributeValues: Dict[str, Any],
+        ExclusiveStartKey: Optional[Dict[str, Any]] = None,
+    ) -> Dict[str, Any]:
         if IndexName != self.index_name:
             raise FakeClientError("ValidationException", f"no index {IndexName}")
         _check_used(KeyConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues)
@@ -44,7 +52,7 @@ class FakeDynamoDB:
             # A position in the index, not an item: the item may have left the index since.
             after = (ExclusiveStartKey["received_at"]["S"], ExclusiveStartKey["file_key"]["S"])
             start = sum(1 for item in matching if (item["received_at"]["S"], item["file_key"]["S"]) <= after)
-        page = matching[start:start + self.page_size]
+        page = matching[start : start + self.page_size]
         self.queries.append(wanted["S"])
         response: Dict[str, Any] = {"Items": [dict(item) for item in page]}
         if start + self.page_size < len(matching):
@@ -52,7 +60,15 @@ class FakeDynamoDB:
             response["LastEvaluatedKey"] = {key: last[key] for key in ("file_key", "status", "received_at")}
         return response
 
-    def update_item(self, TableName: str, Key: Dict[str, Any], UpdateExpression: str, ConditionExpression: str, ExpressionAttributeNames: Dict[str, str], ExpressionAttributeValues: Dict[str, Any]) -> Dict[str, Any]:
+    def update_item(
+        self,
+        TableName: str,
+        Key: Dict[str, Any],
+        UpdateExpression: str,
+        ConditionExpression: str,
+        ExpressionAttributeNames: Dict[str, str],
+        ExpressionAttributeValues: Dict[str, Any],
+    ) -> Dict[str, Any]:
         _check_used(f"{UpdateExpression} {ConditionExpression}", ExpressionAttributeNames, ExpressionAttributeValues)
         file_key = Key["file_key"]["S"]
         if self.before_update:
@@ -63,7 +79,7 @@ class FakeDynamoDB:
             raise FakeClientError("ConditionalCheckFailedException", "The conditional request failed")
         updated = dict(current, file_key=Key["file_key"])
         set_part, _, remove_part = UpdateExpression.partition(" REMOVE ")
-        for assignment in set_part[len("SET "):].split(", "):
+        for assignment in set_part[len("SET ") :].split(", "):
             name, value = assignment.split(" = ")
             updated[_attribute(name, names)] = values[value]
         for name in filter(None, remove_part.split(", ")):
@@ -83,7 +99,9 @@ def _attribute(token: str, names: Dict[str, str]) -> str:
 def _check_used(expression: str, names: Dict[str, str], values: Dict[str, Any]) -> None:
     used_names, used_values = set(re.findall(r"#\w+", expression)), set(re.findall(r":\w+", expression))
     if used_names != set(names) or used_values != set(values):
-        raise FakeClientError("ValidationException", f"names {sorted(set(names) ^ used_names)} values {sorted(set(values) ^ used_values)} unused or undefined")
+        raise FakeClientError(
+            "ValidationException", f"names {sorted(set(names) ^ used_names)} values {sorted(set(values) ^ used_values)} unused or undefined"
+        )
 
 
 def _clause_holds(clause: str, item: Dict[str, Any], names: Dict[str, str], values: Dict[str, Any]) -> bool:

@@ -16,10 +16,17 @@ def silver(table, resource):
 
 def encounter(encounter_id, patient_id, class_code, start, end=None, status="finished"):
     period = {"start": start, **({"end": end} if end else {})}
-    return silver("encounter", {
-        "resourceType": "Encounter", "id": encounter_id, "status": status, "class": {"system": ACT_CODE, "code": class_code},
-        "subject": {"reference": f"Patient/{patient_id}"}, "period": period,
-    })
+    return silver(
+        "encounter",
+        {
+            "resourceType": "Encounter",
+            "id": encounter_id,
+            "status": status,
+            "class": {"system": ACT_CODE, "code": class_code},
+            "subject": {"reference": f"Patient/{patient_id}"},
+            "period": period,
+        },
+    )
 
 
 def patient(patient_id, gender="unknown", birth_date=None):
@@ -30,11 +37,16 @@ def patient(patient_id, gender="unknown", birth_date=None):
 
 
 def condition(condition_id, patient_id, code, display=None, system="http://snomed.info/sct", verification="confirmed"):
-    return silver("condition", {
-        "resourceType": "Condition", "id": condition_id, "subject": {"reference": f"Patient/{patient_id}"},
-        "verificationStatus": {"coding": [{"code": verification}]},
-        "code": {"coding": [{"system": system, "code": code, **({"display": display} if display else {})}]},
-    })
+    return silver(
+        "condition",
+        {
+            "resourceType": "Condition",
+            "id": condition_id,
+            "subject": {"reference": f"Patient/{patient_id}"},
+            "verificationStatus": {"coding": [{"code": verification}]},
+            "code": {"coding": [{"system": system, "code": code, **({"display": display} if display else {})}]},
+        },
+    )
 
 
 def compute(measure: Measure, silver, computed_at):

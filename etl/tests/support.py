@@ -23,7 +23,16 @@ def fixture_json(name: str) -> Any:
     return json.loads(fixture_bytes(name))
 
 
-def tracked_file(key: str = "fhir/batch-1.json", *, version_id: Optional[str] = "v1", etag: Optional[str] = None, status: str = PENDING, run_id: Optional[str] = None, bucket: str = RAW_BUCKET, received_at: str = "2025-01-15T05:00:00.000Z") -> TrackedFile:
+def tracked_file(
+    key: str = "fhir/batch-1.json",
+    *,
+    version_id: Optional[str] = "v1",
+    etag: Optional[str] = None,
+    status: str = PENDING,
+    run_id: Optional[str] = None,
+    bucket: str = RAW_BUCKET,
+    received_at: str = "2025-01-15T05:00:00.000Z",
+) -> TrackedFile:
     return TrackedFile(f"s3://{bucket}/{key}#{version_id or etag}", bucket, key, version_id, etag, status, run_id, received_at)
 
 

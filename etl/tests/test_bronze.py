@@ -19,7 +19,9 @@ class SplitFileTest(unittest.TestCase):
         outcome = split("transaction_bundle.json")
         # Assess
         self.assertIsNone(outcome.error)
-        self.assertEqual({table: len(records) for table, records in outcome.records.items()}, {"patient": 1, "encounter": 1, "condition": 1})
+        self.assertEqual(
+            {table: len(records) for table, records in outcome.records.items()}, {"patient": 1, "encounter": 1, "condition": 1}
+        )
         self.assertEqual(outcome.unsupported, {"Observation": 1})
         self.assertEqual(outcome.entries_without_resource, 1)
         self.assertEqual(outcome.records_written, 3)
@@ -57,7 +59,7 @@ class SplitFileTest(unittest.TestCase):
         for name, error in {
             "malformed_truncated.json": "not valid JSON: Expecting value at line 6 column 1",
             "malformed_line.ndjson": "NDJSON line 2 is not valid JSON",
-            "bundle_patient_without_id.json": 'entry[1]: Patient has no valid id (1-64 of A-Z a-z 0-9 - .), got null',
+            "bundle_patient_without_id.json": "entry[1]: Patient has no valid id (1-64 of A-Z a-z 0-9 - .), got null",
         }.items():
             with self.subTest(name=name):
                 outcome = split(name)
@@ -67,7 +69,9 @@ class SplitFileTest(unittest.TestCase):
 
     def test_an_unparseable_last_updated_fails_the_file(self):
         with self.assertRaisesRegex(FhirFileError, r'^line 2: Patient/p has meta.lastUpdated "last week", not a FHIR instant$'):
-            bronze_record({"resourceType": "Patient", "id": "p", "meta": {"lastUpdated": "last week"}}, "line 2", tracked_file(), INGESTED_AT, RUN_ID)
+            bronze_record(
+                {"resourceType": "Patient", "id": "p", "meta": {"lastUpdated": "last week"}}, "line 2", tracked_file(), INGESTED_AT, RUN_ID
+            )
 
     def test_the_same_resource_always_gets_the_same_hash(self):
         first = bronze_row({"resourceType": "Patient", "id": "p", "gender": "male", "birthDate": "1990"})
@@ -94,7 +98,9 @@ class LoadFileTest(unittest.TestCase):
 
     def test_a_file_outside_the_raw_prefix_fails_without_being_read(self):
         outcome = self.load(tracked_file("other/a.json"))
-        self.assertEqual(outcome.error, f"s3://{RAW_BUCKET}/other/a.json is outside s3://{RAW_BUCKET}/fhir/, the only location Bronze reads")
+        self.assertEqual(
+            outcome.error, f"s3://{RAW_BUCKET}/other/a.json is outside s3://{RAW_BUCKET}/fhir/, the only location Bronze reads"
+        )
         self.assertFalse(outcome.readable)
         self.assertEqual(self.s3.reads, [])
 
@@ -156,11 +162,19 @@ class PickLatestTest(unittest.TestCase):
         newer = bronze_row({"resourceType": "Patient", "id": "p", "meta": {"lastUpdated": "2024-02-01T00:00:00Z"}})
         older = bronze_row({"resourceType": "Patient", "id": "p", "meta": {"lastUpdated": "2024-01-01T00:00:00Z"}})
         other = bronze_row({"resourceType": "Patient", "id": "q"})
-        outcomes = FakeRDD([[FileOutcome("k1", "s3://b/1", records={"patient": [newer, other]})], [FileOutcome("k2", "s3://b/2", records={"patient": [older]})]])
+        outcomes = FakeRDD(
+            [
+                [FileOutcome("k1", "s3://b/1", records={"patient": [newer, other]})],
+                [FileOutcome("k2", "s3://b/2", records={"patient": [older]})],
+            ]
+        )
         # Act
         latest = latest_records(outcomes, "patient").collect()
         # Assess
-        self.assertEqual(sorted((record["id"], record["meta"]["lastUpdated"]) for record in latest), [("p", "2024-02-01T00:00:00.000000Z"), ("q", "2025-01-15T06:00:00.000000Z")])
+        self.assertEqual(
+            sorted((record["id"], record["meta"]["lastUpdated"]) for record in latest),
+            [("p", "2024-02-01T00:00:00.000000Z"), ("q", "2025-01-15T06:00:00.000000Z")],
+        )
         self.assertEqual(latest_records(outcomes, "condition").collect(), [])
 
 

@@ -29,7 +29,13 @@ class ShippedConfigTest(unittest.TestCase):
         self.assertEqual(list(self.config.silver_tables), ["patient", "encounter", "condition"])
         self.assertEqual(
             list(self.config.gold_tables),
-            ["encounters_by_class_month", "average_length_of_stay", "readmission_rate_30d", "condition_prevalence", "patients_by_age_band_gender"],
+            [
+                "encounters_by_class_month",
+                "average_length_of_stay",
+                "readmission_rate_30d",
+                "condition_prevalence",
+                "patients_by_age_band_gender",
+            ],
         )
 
     def test_places_tables_under_their_layer_prefix(self):
@@ -43,7 +49,9 @@ class ShippedConfigTest(unittest.TestCase):
 
     def test_gives_each_silver_table_a_quarantine_table_under_quarantine_silver(self):
         quarantine = self.config.silver_quarantine_tables["encounter"]
-        self.assertEqual((quarantine.layer, quarantine.name, quarantine.path), ("silver", "encounter_quarantine", "quarantine/silver/encounter/"))
+        self.assertEqual(
+            (quarantine.layer, quarantine.name, quarantine.path), ("silver", "encounter_quarantine", "quarantine/silver/encounter/")
+        )
         self.assertEqual((quarantine.record_key, quarantine.partition_fields), (("record_hash",), ("reason_code",)))
 
     def test_bronze_quarantine_and_run_reports_locations(self):
@@ -75,7 +83,7 @@ class ConfigErrorsTest(unittest.TestCase):
         )
         self.assertRefused(
             lambda d: d["layers"]["bronze"]["tables"]["patient"].update(record_key=[]),
-            'lakehouse.json: `layers.bronze.tables.patient.record_key` must be a non-empty list of names, got [].',
+            "lakehouse.json: `layers.bronze.tables.patient.record_key` must be a non-empty list of names, got [].",
         )
 
     def test_refuses_a_precombine_field_that_is_not_a_column(self):
@@ -144,6 +152,7 @@ class LoadFromS3Test(unittest.TestCase):
             def get_object(self, Bucket, Key):
                 self.asked = (Bucket, Key)
                 return {"Body": io.BytesIO(SHIPPED.read_bytes())}
+
         s3 = S3()
         # Act
         config = load_config_from_s3(s3, "s3://metriccare-scripts-dev/config/lakehouse-ab12.json")

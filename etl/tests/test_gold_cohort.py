@@ -32,7 +32,10 @@ class CohortTest(unittest.TestCase):
                 cls.silver[table].append(row)
 
     def measure(self, table):
-        return [{name: value for name, value in row.items() if name != "computed_at"} for row in compute(MEASURE[table], self.silver, PROCESSED_AT)]
+        return [
+            {name: value for name, value in row.items() if name != "computed_at"}
+            for row in compute(MEASURE[table], self.silver, PROCESSED_AT)
+        ]
 
     def test_every_resource_reaches_silver(self):
         self.assertEqual({table: len(rows) for table, rows in self.silver.items()}, {"patient": 4, "encounter": 10, "condition": 8})
@@ -42,7 +45,15 @@ class CohortTest(unittest.TestCase):
         # IMP e5 = 1. April: IMP e6 = 1. May: IMP e8 + e9 = 2.
         self.assertEqual(
             [(row["encounter_class"], row["period_month"], row["encounter_count"]) for row in self.measure("encounters_by_class_month")],
-            [("AMB", "2024-01", 1), ("AMB", "2024-02", 1), ("EMER", "2024-02", 1), ("IMP", "2024-01", 2), ("IMP", "2024-02", 1), ("IMP", "2024-04", 1), ("IMP", "2024-05", 2)],
+            [
+                ("AMB", "2024-01", 1),
+                ("AMB", "2024-02", 1),
+                ("EMER", "2024-02", 1),
+                ("IMP", "2024-01", 2),
+                ("IMP", "2024-02", 1),
+                ("IMP", "2024-04", 1),
+                ("IMP", "2024-05", 2),
+            ],
         )
 
     def test_average_length_of_stay(self):
@@ -50,7 +61,16 @@ class CohortTest(unittest.TestCase):
         # e4 02-10 → 02-11 = 1 (EMER). e5 02-11 → 02-15 = 4. e6 04-01 → 04-03 = 2.
         # e8 05-01 → 05-11 = 10, e9 05-20 → 05-31 = 11: IMP May (10 + 11) / 2 = 10.5. AMB visits: 0.
         self.assertEqual(
-            [(row["encounter_class"], row["discharge_month"], row["discharges"], row["total_length_of_stay_days"], row["average_length_of_stay_days"]) for row in self.measure("average_length_of_stay")],
+            [
+                (
+                    row["encounter_class"],
+                    row["discharge_month"],
+                    row["discharges"],
+                    row["total_length_of_stay_days"],
+                    row["average_length_of_stay_days"],
+                )
+                for row in self.measure("average_length_of_stay")
+            ],
             [
                 ("AMB", "2024-01", 1, 0, 0.0),
                 ("AMB", "2024-02", 1, 0, 0.0),
@@ -69,7 +89,10 @@ class CohortTest(unittest.TestCase):
         # April: e6 → nothing after: 0 of 1.
         # May: e8 (discharged 05-11 10:00) → e9 starts 05-20 10:00, 9 days later: readmitted; e9 → not. 1 of 2.
         self.assertEqual(
-            [(row["discharge_month"], row["index_admissions"], row["readmissions_30d"], row["readmission_rate"]) for row in self.measure("readmission_rate_30d")],
+            [
+                (row["discharge_month"], row["index_admissions"], row["readmissions_30d"], row["readmission_rate"])
+                for row in self.measure("readmission_rate_30d")
+            ],
             [("2024-01", 2, 1, 0.5), ("2024-02", 1, 0, 0.0), ("2024-04", 1, 0, 0.0), ("2024-05", 2, 1, 0.5)],
         )
 
@@ -79,7 +102,10 @@ class CohortTest(unittest.TestCase):
         #           and "Hypertensive disorder" once each: the tie goes to "Hypertension".
         # J45: p3 (c8) = 1 → 0.25.
         self.assertEqual(
-            [(row["code"], row["code_display"], row["patient_count"], row["total_patients"], row["prevalence"]) for row in self.measure("condition_prevalence")],
+            [
+                (row["code"], row["code_display"], row["patient_count"], row["total_patients"], row["prevalence"])
+                for row in self.measure("condition_prevalence")
+            ],
             [("J45", "Asthma", 1, 4, 0.25), ("38341003", "Hypertension", 2, 4, 0.5), ("44054006", "Diabetes mellitus type 2", 2, 4, 0.5)],
         )
 

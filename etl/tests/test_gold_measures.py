@@ -53,8 +53,20 @@ class AverageLengthOfStayTest(unittest.TestCase):
         self.assertEqual(
             rows("average_length_of_stay", encounter=encounters),
             [
-                {"encounter_class": "AMB", "discharge_month": "2024-02", "discharges": 1, "total_length_of_stay_days": 0, "average_length_of_stay_days": 0.0},
-                {"encounter_class": "IMP", "discharge_month": "2024-02", "discharges": 3, "total_length_of_stay_days": 7, "average_length_of_stay_days": 2.33},
+                {
+                    "encounter_class": "AMB",
+                    "discharge_month": "2024-02",
+                    "discharges": 1,
+                    "total_length_of_stay_days": 0,
+                    "average_length_of_stay_days": 0.0,
+                },
+                {
+                    "encounter_class": "IMP",
+                    "discharge_month": "2024-02",
+                    "discharges": 3,
+                    "total_length_of_stay_days": 7,
+                    "average_length_of_stay_days": 2.33,
+                },
             ],
         )
 
@@ -97,7 +109,10 @@ class ReadmissionRateTest(unittest.TestCase):
             encounter("a", "p1", "IMP", "2024-01-01T00:00:00Z", "2024-01-05T00:00:00Z"),
             encounter("b", "p1", "ACUTE", "2024-01-04T00:00:00Z", "2024-01-06T00:00:00Z"),
         ]
-        self.assertEqual(rows("readmission_rate_30d", encounter=encounters), [{"discharge_month": "2024-01", "index_admissions": 2, "readmissions_30d": 0, "readmission_rate": 0.0}])
+        self.assertEqual(
+            rows("readmission_rate_30d", encounter=encounters),
+            [{"discharge_month": "2024-01", "index_admissions": 2, "readmissions_30d": 0, "readmission_rate": 0.0}],
+        )
 
 
 class ConditionPrevalenceTest(unittest.TestCase):
@@ -117,8 +132,22 @@ class ConditionPrevalenceTest(unittest.TestCase):
         self.assertEqual(
             rows("condition_prevalence", patient=patients, condition=conditions),
             [
-                {"code_system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "J45", "code_display": "Asthma", "patient_count": 1, "total_patients": 4, "prevalence": 0.25},
-                {"code_system": "http://snomed.info/sct", "code": "44054006", "code_display": "Diabetes mellitus type 2", "patient_count": 2, "total_patients": 4, "prevalence": 0.5},
+                {
+                    "code_system": "http://hl7.org/fhir/sid/icd-10-cm",
+                    "code": "J45",
+                    "code_display": "Asthma",
+                    "patient_count": 1,
+                    "total_patients": 4,
+                    "prevalence": 0.25,
+                },
+                {
+                    "code_system": "http://snomed.info/sct",
+                    "code": "44054006",
+                    "code_display": "Diabetes mellitus type 2",
+                    "patient_count": 2,
+                    "total_patients": 4,
+                    "prevalence": 0.5,
+                },
             ],
         )
 
@@ -133,7 +162,12 @@ class ConditionPrevalenceTest(unittest.TestCase):
 class PatientsByAgeBandGenderTest(unittest.TestCase):
     def test_counts_patients_per_band_and_gender(self):
         # Ages on 2025-01-15: 10, 12, 40, unknown.
-        patients = [patient("a", "female", "2014-06-01"), patient("b", "female", "2012-01-01"), patient("c", "male", "1984-05-05"), patient("d")]
+        patients = [
+            patient("a", "female", "2014-06-01"),
+            patient("b", "female", "2012-01-01"),
+            patient("c", "male", "1984-05-05"),
+            patient("d"),
+        ]
         self.assertEqual(
             rows("patients_by_age_band_gender", patient=patients),
             [
@@ -155,7 +189,11 @@ class SumsOverRddsTest(unittest.TestCase):
                 encounter("e3", "p2", "AMB", "2024-01-10T00:00:00Z", "2024-01-10T01:00:00Z"),
                 encounter("e4", "p2", "IMP", "2024-02-10T00:00:00Z", "2024-02-12T00:00:00Z"),
             ],
-            "condition": [condition("c1", "p1", "38341003", "Hypertension"), condition("c2", "p2", "38341003", "HTN"), condition("c3", "p1", "38341003")],
+            "condition": [
+                condition("c1", "p1", "38341003", "Hypertension"),
+                condition("c2", "p2", "38341003", "HTN"),
+                condition("c3", "p1", "38341003"),
+            ],
         }
         rdds = {table: FakeRDD.of(table_rows, slices=3) for table, table_rows in silver.items()}
         for measure in MEASURES:
@@ -167,7 +205,11 @@ class SumsOverRddsTest(unittest.TestCase):
                 self.assertTrue(sliced)
 
     def test_rows_match_the_gold_columns(self):
-        silver = {"patient": [patient("p1")], "encounter": [encounter("e1", "p1", "IMP", "2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z")], "condition": [condition("c1", "p1", "J45")]}
+        silver = {
+            "patient": [patient("p1")],
+            "encounter": [encounter("e1", "p1", "IMP", "2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z")],
+            "condition": [condition("c1", "p1", "J45")],
+        }
         for measure in MEASURES:
             with self.subTest(measure=measure.table):
                 names = {column.name for column in GOLD_COLUMNS[measure.table]}

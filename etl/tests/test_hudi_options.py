@@ -65,8 +65,12 @@ class HudiWriteOptionsTest(unittest.TestCase):
         self.assertEqual(options["hoodie.datasource.write.keygenerator.class"], "org.apache.hudi.keygen.NonpartitionedKeyGenerator")
 
     def test_a_composite_key_with_partitions_uses_the_complex_key_generator(self):
-        table = TableConfig("silver", "t", "silver/t/", SILVER_QUARANTINE_COLUMNS, ("record_hash", "id"), "quarantined_at", ("reason_code",))
-        self.assertEqual(hudi_write_options(table, "db")["hoodie.datasource.write.keygenerator.class"], "org.apache.hudi.keygen.ComplexKeyGenerator")
+        table = TableConfig(
+            "silver", "t", "silver/t/", SILVER_QUARANTINE_COLUMNS, ("record_hash", "id"), "quarantined_at", ("reason_code",)
+        )
+        self.assertEqual(
+            hudi_write_options(table, "db")["hoodie.datasource.write.keygenerator.class"], "org.apache.hudi.keygen.ComplexKeyGenerator"
+        )
 
     def test_every_value_is_a_string(self):
         for table in [*CONFIG.bronze_tables.values(), *CONFIG.silver_tables.values(), *CONFIG.gold_tables.values()]:

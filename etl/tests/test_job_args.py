@@ -48,7 +48,10 @@ class ParseJobArgumentsTest(unittest.TestCase):
         bronze = parse_job_arguments("bronze", argv(), get_resolved_options)
         gold = parse_job_arguments("gold", argv(raw_bucket=None, raw_prefix=None), get_resolved_options)
         # Assess
-        self.assertEqual((bronze.job_name, bronze.env, bronze.database, bronze.lakehouse_bucket), ("metriccare_bronze_job_dev", "dev", "metriccare_bronze_dev", "metriccare-lakehouse-dev"))
+        self.assertEqual(
+            (bronze.job_name, bronze.env, bronze.database, bronze.lakehouse_bucket),
+            ("metriccare_bronze_job_dev", "dev", "metriccare_bronze_dev", "metriccare-lakehouse-dev"),
+        )
         self.assertEqual(bronze.raw["raw_prefix"], "fhir/")
         self.assertEqual(bronze.processed_files_ttl_days, 90)
         self.assertEqual(gold.database, "metriccare_gold_dev")
@@ -56,7 +59,9 @@ class ParseJobArgumentsTest(unittest.TestCase):
 
     def test_the_run_id_is_the_workflow_run_else_the_job_run(self):
         self.assertEqual(parse_job_arguments("silver", argv(), get_resolved_options).run_id, "wr_123")
-        self.assertEqual(parse_job_arguments("silver", argv(WORKFLOW_RUN_ID=None, WORKFLOW_NAME=None), get_resolved_options).run_id, "jr_abc")
+        self.assertEqual(
+            parse_job_arguments("silver", argv(WORKFLOW_RUN_ID=None, WORKFLOW_NAME=None), get_resolved_options).run_id, "jr_abc"
+        )
         with self.assertRaisesRegex(JobArgumentError, "^silver job: neither --WORKFLOW_RUN_ID nor --JOB_RUN_ID was given"):
             parse_job_arguments("silver", argv(WORKFLOW_RUN_ID=None, JOB_RUN_ID=None), get_resolved_options)
 
@@ -74,9 +79,15 @@ class ParseJobArgumentsTest(unittest.TestCase):
 
     def test_refuses_badly_shaped_arguments(self):
         cases = {
-            "lakehouse_bucket": ("s3://metriccare-lakehouse-dev", 'bronze job: `--lakehouse_bucket` must be a bucket name (no "s3://", no "/"), got "s3://metriccare-lakehouse-dev".'),
+            "lakehouse_bucket": (
+                "s3://metriccare-lakehouse-dev",
+                'bronze job: `--lakehouse_bucket` must be a bucket name (no "s3://", no "/"), got "s3://metriccare-lakehouse-dev".',
+            ),
             "raw_prefix": ("fhir", 'bronze job: `--raw_prefix` must end with "/" and not start with one (e.g. "fhir/"), got "fhir".'),
-            "processed_files_ttl_days": ("0", 'bronze job: `--processed_files_ttl_days` must be a whole number of days from 1 to 3650, got "0".'),
+            "processed_files_ttl_days": (
+                "0",
+                'bronze job: `--processed_files_ttl_days` must be a whole number of days from 1 to 3650, got "0".',
+            ),
         }
         for name, (value, message) in cases.items():
             with self.subTest(name=name), self.assertRaises(JobArgumentError) as raised:
@@ -93,10 +104,14 @@ class CheckEnvironmentTest(unittest.TestCase):
 
     def test_refuses_another_workspace_database(self):
         arguments = parse_job_arguments("gold", argv(env="prod"), get_resolved_options)
-        with self.assertRaisesRegex(JobArgumentError, r'^gold job: `--gold_database` must be "<project>_gold_prod" for env "prod", got "metriccare_gold_dev".$'):
+        with self.assertRaisesRegex(
+            JobArgumentError, r'^gold job: `--gold_database` must be "<project>_gold_prod" for env "prod", got "metriccare_gold_dev".$'
+        ):
             check_environment(arguments)
 
     def test_refuses_another_layer_database(self):
         arguments = parse_job_arguments("gold", argv(gold_database="metriccare_silver_dev"), get_resolved_options)
-        with self.assertRaisesRegex(JobArgumentError, r'^gold job: `--gold_database` must be "<project>_gold_dev" for env "dev", got "metriccare_silver_dev".$'):
+        with self.assertRaisesRegex(
+            JobArgumentError, r'^gold job: `--gold_database` must be "<project>_gold_dev" for env "dev", got "metriccare_silver_dev".$'
+        ):
             check_environment(arguments)

@@ -80,10 +80,16 @@ class JobsEndToEndTest(unittest.TestCase):
         items = []
         for number, (key, body) in enumerate(self.RAW_FILES.items()):
             self.s3.add(RAW_BUCKET, key, body, version_id=f"v{number}")
-            items.append({
-                "file_key": {"S": f"s3://{RAW_BUCKET}/{key}#v{number}"}, "bucket": {"S": RAW_BUCKET}, "object_key": {"S": key},
-                "version_id": {"S": f"v{number}"}, "status": {"S": PENDING}, "received_at": {"S": f"2025-01-15T05:00:0{number}.000Z"},
-            })
+            items.append(
+                {
+                    "file_key": {"S": f"s3://{RAW_BUCKET}/{key}#v{number}"},
+                    "bucket": {"S": RAW_BUCKET},
+                    "object_key": {"S": key},
+                    "version_id": {"S": f"v{number}"},
+                    "status": {"S": PENDING},
+                    "received_at": {"S": f"2025-01-15T05:00:0{number}.000Z"},
+                }
+            )
         self.dynamodb = FakeDynamoDB(items)
         self.hudi = fake_glue.FakeHudi()
         self.spark = fake_glue.FakeSpark(self.hudi)
@@ -92,7 +98,12 @@ class JobsEndToEndTest(unittest.TestCase):
         self.addCleanup(setattr, sys, "argv", sys.argv)
 
     def run_job(self, layer, run_id="wr_1", job_run_id="jr_1"):
-        sys.argv = argv(JOB_NAME=f"metriccare_{layer}_job_dev", WORKFLOW_RUN_ID=run_id, JOB_RUN_ID=job_run_id, config_s3_uri=f"s3://{SCRIPTS_BUCKET}/{CONFIG_KEY}")
+        sys.argv = argv(
+            JOB_NAME=f"metriccare_{layer}_job_dev",
+            WORKFLOW_RUN_ID=run_id,
+            JOB_RUN_ID=job_run_id,
+            config_s3_uri=f"s3://{SCRIPTS_BUCKET}/{CONFIG_KEY}",
+        )
         with contextlib.redirect_stdout(io.StringIO()) as log:
             runpy.run_path(str(ETL / "jobs" / f"{layer}_job.py"), run_name="__main__")
         return log.getvalue()
@@ -105,7 +116,10 @@ class JobsEndToEndTest(unittest.TestCase):
         log = self.run_job("bronze")
         # Assess: Patients: 1 (bundle) + 2 (NDJSON) + 4 (cohort) + 1 (invalid_patient) = 8;
         # Encounters: 1 + 1 + 10 = 12; Conditions: 1 + 8 = 9.
-        self.assertEqual({name: len(self.table("bronze", name)) for name in ("patient", "encounter", "condition")}, {"patient": 8, "encounter": 12, "condition": 9})
+        self.assertEqual(
+            {name: len(self.table("bronze", name)) for name in ("patient", "encounter", "condition")},
+            {"patient": 8, "encounter": 12, "condition": 9},
+        )
         statuses = {item["object_key"]["S"]: item["status"]["S"] for item in self.dynamodb.items.values()}
         self.assertEqual(statuses.pop("fhir/2024/broken.json"), FAILED)
         self.assertEqual(set(statuses.values()), {PROCESSED})
@@ -114,7 +128,9 @@ class JobsEndToEndTest(unittest.TestCase):
         self.assertIn((LAKEHOUSE_BUCKET, "quarantine/bronze/wr_1/fhir/2024/broken.json"), self.s3.puts)
         self.assertIn((LAKEHOUSE_BUCKET, "quarantine/bronze/wr_1/fhir/2024/broken.json.error.json"), self.s3.puts)
         report = json.loads(self.s3.puts[(LAKEHOUSE_BUCKET, "bronze/_run_reports/wr_1.json")])
-        self.assertEqual((report["files_processed"], report["files_failed"], report["unsupported_resource_types"]), (4, 1, {"Observation": 1}))
+        self.assertEqual(
+            (report["files_processed"], report["files_failed"], report["unsupported_resource_types"]), (4, 1, {"Observation": 1})
+        )
         self.assertEqual({write["hoodie.datasource.hive_sync.database"] for write in self.hudi.writes}, {"metriccare_bronze_dev"})
         self.assertEqual(json.loads(log)["files_failed"], 1)  # the totals reach the job log too
 
@@ -125,7 +141,7 @@ class JobsEndToEndTest(unittest.TestCase):
         # Act
         self.run_job("bronze", run_id="wr_2", job_run_id="jr_2")
         # Assess: only the config object is read again.
-        self.assertEqual(self.s3.reads[len(reads):], [(SCRIPTS_BUCKET, CONFIG_KEY, None)])
+        self.assertEqual(self.s3.reads[len(reads) :], [(SCRIPTS_BUCKET, CONFIG_KEY, None)])
         self.assertEqual(len([read for read in reads if read[0] == RAW_BUCKET]), len(self.RAW_FILES))
 
     def test_a_glue_retry_finishes_what_its_failed_attempt_left_in_progress(self):
@@ -134,6 +150,7 @@ class JobsEndToEndTest(unittest.TestCase):
 
         def failing_save(path, rows, options):
             raise RuntimeError("executor lost")
+
         self.hudi.save = failing_save
         with self.assertRaisesRegex(RuntimeError, "executor lost"):
             self.run_job("bronze", run_id="wr_1", job_run_id="jr_1")
@@ -148,9 +165,15 @@ class JobsEndToEndTest(unittest.TestCase):
         # broken.json stays FAILED by the first attempt and is not read again.
         items = {item["object_key"]["S"]: item for item in self.dynamodb.items.values()}
         self.assertEqual(items.pop("fhir/2024/broken.json")["job_run_id"], {"S": "jr_1"})
-        self.assertEqual({(item["status"]["S"], item["run_id"]["S"], item["job_run_id"]["S"]) for item in items.values()}, {(PROCESSED, "wr_1", "jr_1_attempt_1")})
+        self.assertEqual(
+            {(item["status"]["S"], item["run_id"]["S"], item["job_run_id"]["S"]) for item in items.values()},
+            {(PROCESSED, "wr_1", "jr_1_attempt_1")},
+        )
         self.assertEqual(len([read for read in self.s3.reads if read[0] == RAW_BUCKET]) - raw_reads, 4)
-        self.assertEqual({name: len(self.table("bronze", name)) for name in ("patient", "encounter", "condition")}, {"patient": 8, "encounter": 12, "condition": 9})
+        self.assertEqual(
+            {name: len(self.table("bronze", name)) for name in ("patient", "encounter", "condition")},
+            {"patient": 8, "encounter": 12, "condition": 9},
+        )
         report = json.loads(self.s3.puts[(LAKEHOUSE_BUCKET, "bronze/_run_reports/wr_1.json")])
         self.assertEqual((report["job_run_id"], report["files_processed"], report["files_failed"]), ("jr_1_attempt_1", 4, 0))
 
@@ -174,7 +197,10 @@ class JobsEndToEndTest(unittest.TestCase):
         self.assertEqual(items.pop("fhir/2024/broken.json")["status"], {"S": FAILED})
         self.assertEqual({item["status"]["S"] for item in items.values()}, {PROCESSED})
         # Patients 8 - 2 and encounters 12 - 1 without the NDJSON file; conditions unchanged (9).
-        self.assertEqual({name: len(self.table("bronze", name)) for name in ("patient", "encounter", "condition")}, {"patient": 6, "encounter": 11, "condition": 9})
+        self.assertEqual(
+            {name: len(self.table("bronze", name)) for name in ("patient", "encounter", "condition")},
+            {"patient": 6, "encounter": 11, "condition": 9},
+        )
         report = json.loads(self.s3.puts[(LAKEHOUSE_BUCKET, "bronze/_run_reports/wr_1.json")])
         self.assertEqual((report["files_processed"], report["files_failed"]), (3, 2))
         self.assertEqual(report["files_unreadable"], {failed["file_key"]["S"]: "AccessDenied"})
@@ -198,17 +224,25 @@ class JobsEndToEndTest(unittest.TestCase):
         # Act: the version is restored and an operator re-queues the item with the README's update-item.
         self.s3.objects[(RAW_BUCKET, gone)] = body
         self.dynamodb.update_item(
-            TableName="metriccare_processed_files_dev", Key={"file_key": {"S": file_key}},
-            UpdateExpression="SET #status = :pending REMOVE job_run_id, #error", ConditionExpression="#status = :failed",
+            TableName="metriccare_processed_files_dev",
+            Key={"file_key": {"S": file_key}},
+            UpdateExpression="SET #status = :pending REMOVE job_run_id, #error",
+            ConditionExpression="#status = :failed",
             ExpressionAttributeNames={"#status": "status", "#error": "error"},
             ExpressionAttributeValues={":pending": {"S": "PENDING"}, ":failed": {"S": "FAILED"}},
         )
         self.run_job("bronze", run_id="wr_2", job_run_id="jr_2")
         # Assess: PROCESSED by the second run, with its records (2 patients, 1 encounter) now in Bronze.
         item = self.dynamodb.items[file_key]
-        self.assertEqual((item["status"], item["run_id"], item["job_run_id"], item["records_written"]), ({"S": PROCESSED}, {"S": "wr_2"}, {"S": "jr_2"}, {"N": "3"}))
+        self.assertEqual(
+            (item["status"], item["run_id"], item["job_run_id"], item["records_written"]),
+            ({"S": PROCESSED}, {"S": "wr_2"}, {"S": "jr_2"}, {"N": "3"}),
+        )
         self.assertNotIn("error", item)
-        self.assertEqual({name: len(self.table("bronze", name)) for name in ("patient", "encounter", "condition")}, {"patient": 8, "encounter": 12, "condition": 9})
+        self.assertEqual(
+            {name: len(self.table("bronze", name)) for name in ("patient", "encounter", "condition")},
+            {"patient": 8, "encounter": 12, "condition": 9},
+        )
 
     def test_throttling_on_a_raw_object_fails_the_run_and_the_next_attempt_takes_the_files_over(self):
         # Prepare: S3 throttles reads of one object during the first attempt.
@@ -239,5 +273,8 @@ class JobsEndToEndTest(unittest.TestCase):
         self.assertEqual(sum(row["patient_count"] for row in self.table("gold", "patients_by_age_band_gender")), 7)
         prevalence = {row["code"]: row["patient_count"] for row in self.table("gold", "condition_prevalence")}
         self.assertEqual(prevalence, {"233604007": 1, "38341003": 2, "44054006": 2, "J45": 1})
-        self.assertEqual({write["hoodie.datasource.hive_sync.database"] for write in self.hudi.writes if "/gold/" in write["path"]}, {"metriccare_gold_dev"})
+        self.assertEqual(
+            {write["hoodie.datasource.hive_sync.database"] for write in self.hudi.writes if "/gold/" in write["path"]},
+            {"metriccare_gold_dev"},
+        )
         self.assertEqual(self.spark.settings["spark.sql.session.timeZone"], "UTC")

@@ -41,7 +41,9 @@ def test_hudi_upsert_through_s3a_keeps_the_newest_version_and_encrypts_with_the_
     second.write.format("hudi").options(**options).mode("append").save(path)
     rows = sorted(tuple(row) for row in spark.read.format("hudi").load(path).select("id", "ts", "value").collect())
     parquet = [item["Key"] for item in s3.list_objects_v2(Bucket="runtime-check")["Contents"] if item["Key"].endswith(".parquet")]
-    encryption = {(head["ServerSideEncryption"], head["SSEKMSKeyId"]) for head in (s3.head_object(Bucket="runtime-check", Key=key) for key in parquet)}
+    encryption = {
+        (head["ServerSideEncryption"], head["SSEKMSKeyId"]) for head in (s3.head_object(Bucket="runtime-check", Key=key) for key in parquet)
+    }
 
     # Assess
     assert rows == [("a", "2024-02-01", 10), ("b", "2024-01-01", 2)]

@@ -64,7 +64,9 @@ class ClaimFilesTest(unittest.TestCase):
 
     def test_returns_the_files_as_claimed(self):
         claimed = claim_files(self.table, THIS_RUN, THIS_ATTEMPT, INGESTED_AT, 100)
-        self.assertEqual({(tracked.status, tracked.run_id, tracked.job_run_id) for tracked in claimed}, {(IN_PROGRESS, THIS_RUN, THIS_ATTEMPT)})
+        self.assertEqual(
+            {(tracked.status, tracked.run_id, tracked.job_run_id) for tracked in claimed}, {(IN_PROGRESS, THIS_RUN, THIS_ATTEMPT)}
+        )
         self.assertEqual(claimed[1].object_key, "fhir/pending.json")
         self.assertEqual(claimed[1].version_id, "v1")
 
@@ -97,7 +99,9 @@ class ClaimFilesTest(unittest.TestCase):
         self.assertEqual(taken_over, [key("dead"), key("mine"), key("waiting"), key("pending")])
         for file_key in taken_over:
             stored = self.dynamodb.items[file_key]
-            self.assertEqual((stored["status"], stored["run_id"], stored["job_run_id"]), ({"S": IN_PROGRESS}, {"S": THIS_RUN}, {"S": RETRY}))
+            self.assertEqual(
+                (stored["status"], stored["run_id"], stored["job_run_id"]), ({"S": IN_PROGRESS}, {"S": THIS_RUN}, {"S": RETRY})
+            )
 
     def test_takes_over_an_item_claimed_before_job_runs_were_recorded(self):
         # Prepare: IN_PROGRESS with this very workflow run id but no job_run_id (an older Bronze, or
@@ -113,7 +117,10 @@ class ClaimFilesTest(unittest.TestCase):
         # Prepare: another claimant takes "pending" between the query and this run's update.
         def someone_else_claims(file_key):
             if file_key == key("pending"):
-                self.dynamodb.items[file_key] = dict(self.dynamodb.items[file_key], status={"S": IN_PROGRESS}, run_id={"S": "wr_other"}, job_run_id={"S": "jr_other"})
+                self.dynamodb.items[file_key] = dict(
+                    self.dynamodb.items[file_key], status={"S": IN_PROGRESS}, run_id={"S": "wr_other"}, job_run_id={"S": "jr_other"}
+                )
+
         self.dynamodb.before_update = someone_else_claims
         # Act
         claimed = self.claim()
@@ -125,6 +132,7 @@ class ClaimFilesTest(unittest.TestCase):
         def another_run_takes_it(file_key):
             if file_key == key("dead"):
                 self.dynamodb.items[file_key] = dict(self.dynamodb.items[file_key], run_id={"S": "wr_other"})
+
         self.dynamodb.before_update = another_run_takes_it
         self.assertNotIn(key("dead"), self.claim())
 
@@ -134,6 +142,7 @@ class ClaimFilesTest(unittest.TestCase):
         def another_attempt_takes_it(file_key):
             if file_key == key("dead"):
                 self.dynamodb.items[file_key] = dict(self.dynamodb.items[file_key], job_run_id={"S": "jr_dead_attempt_1"})
+
         self.dynamodb.before_update = another_attempt_takes_it
         # Act
         claimed = self.claim()
@@ -149,17 +158,30 @@ class ClaimFilesTest(unittest.TestCase):
         def recording_update(**request):
             requests.append(request)
             return original_update(**request)
+
         self.dynamodb.update_item = recording_update
         # Act
         self.claim(limit=1)
         # Assess: the one request, for "dead" (IN_PROGRESS, wr_dead, jr_dead).
         request = requests[0]
-        self.assertEqual(request["ConditionExpression"], "attribute_exists(#file_key) AND #status = :observed_status AND #run_id = :observed_run_id AND #job_run_id = :observed_job_run_id")
-        self.assertEqual(request["UpdateExpression"], "SET #status = :in_progress, #run_id = :run_id, #job_run_id = :job_run_id, #claimed_at = :now")
+        self.assertEqual(
+            request["ConditionExpression"],
+            "attribute_exists(#file_key) AND #status = :observed_status AND #run_id = :observed_run_id AND #job_run_id = :observed_job_run_id",
+        )
+        self.assertEqual(
+            request["UpdateExpression"], "SET #status = :in_progress, #run_id = :run_id, #job_run_id = :job_run_id, #claimed_at = :now"
+        )
         self.assertEqual(
             {name: value["S"] for name, value in request["ExpressionAttributeValues"].items()},
-            {":observed_status": IN_PROGRESS, ":observed_run_id": DEAD_RUN, ":observed_job_run_id": DEAD_ATTEMPT,
-             ":in_progress": IN_PROGRESS, ":run_id": THIS_RUN, ":job_run_id": THIS_ATTEMPT, ":now": "2025-01-15T06:00:00.000Z"},
+            {
+                ":observed_status": IN_PROGRESS,
+                ":observed_run_id": DEAD_RUN,
+                ":observed_job_run_id": DEAD_ATTEMPT,
+                ":in_progress": IN_PROGRESS,
+                ":run_id": THIS_RUN,
+                ":job_run_id": THIS_ATTEMPT,
+                ":now": "2025-01-15T06:00:00.000Z",
+            },
         )
 
     def test_claims_a_file_once_when_it_moves_from_pending_to_waiting_during_the_queries(self):
@@ -173,6 +195,7 @@ class ClaimFilesTest(unittest.TestCase):
             if request["ExpressionAttributeValues"][":status"]["S"] == PENDING:
                 self.dynamodb.items[key("pending")]["status"] = {"S": WAITING}
             return response
+
         self.dynamodb.query = query_then_move
         # Act
         claimed = claim_files(table, THIS_RUN, THIS_ATTEMPT, INGESTED_AT, 100)
@@ -197,6 +220,7 @@ class ClaimFilesTest(unittest.TestCase):
     def test_other_dynamodb_errors_propagate(self):
         def throttle(file_key):
             raise FakeClientError("ProvisionedThroughputExceededException")
+
         self.dynamodb.before_update = throttle
         with self.assertRaises(FakeClientError):
             self.claim()
@@ -228,7 +252,9 @@ class FinishTest(unittest.TestCase):
         self.assertEqual(stored["expires_at"], {"N": "1744698600"})
 
     def test_mark_failed_keeps_the_reason_and_sets_no_expiry(self):
-        finished = self.table.mark_failed(key("b"), THIS_ATTEMPT, utc(2025, 1, 15, 6, 30), "not valid JSON: Expecting value at line 6 column 1")
+        finished = self.table.mark_failed(
+            key("b"), THIS_ATTEMPT, utc(2025, 1, 15, 6, 30), "not valid JSON: Expecting value at line 6 column 1"
+        )
         stored = self.dynamodb.items[key("b")]
         self.assertTrue(finished)
         self.assertEqual(stored["status"], {"S": FAILED})

@@ -44,11 +44,17 @@ class ReadRawFileTest(unittest.TestCase):
             read_raw_file(self.s3, tracked_file("fhir/gone.json"))
         # Assess
         self.assertEqual(raised.exception.s3_error_code, "AccessDenied")
-        self.assertIn("fhir/gone.json: the object could not be read (S3 AccessDenied); it may have been deleted, or it is not readable by the Bronze role", str(raised.exception))
+        self.assertIn(
+            "fhir/gone.json: the object could not be read (S3 AccessDenied); it may have been deleted, or it is not readable by the Bronze role",
+            str(raised.exception),
+        )
 
     def test_a_bodiless_404_says_the_object_may_be_gone(self):
         self.s3.object_errors[(RAW_BUCKET, "fhir/a.json")] = "404"
-        with self.assertRaisesRegex(RawObjectError, r"^cannot read s3://metriccare-raw-dev/fhir/a.json: the object could not be read \(S3 404\); it may have been deleted, or it is not readable by the Bronze role$"):
+        with self.assertRaisesRegex(
+            RawObjectError,
+            r"^cannot read s3://metriccare-raw-dev/fhir/a.json: the object could not be read \(S3 404\); it may have been deleted, or it is not readable by the Bronze role$",
+        ):
             read_raw_file(self.s3, tracked_file("fhir/a.json"))
 
     def test_throttling_is_not_a_file_error(self):
@@ -63,8 +69,14 @@ class QuarantineFileTest(unittest.TestCase):
 
     def quarantine(self, tracked, readable=True):
         return quarantine_file(
-            self.s3, tracked, "not valid JSON: Expecting value at line 6 column 1",
-            lakehouse_bucket=LAKEHOUSE_BUCKET, quarantine_prefix=QUARANTINE_PREFIX, run_id=RUN_ID, now=INGESTED_AT, readable=readable,
+            self.s3,
+            tracked,
+            "not valid JSON: Expecting value at line 6 column 1",
+            lakehouse_bucket=LAKEHOUSE_BUCKET,
+            quarantine_prefix=QUARANTINE_PREFIX,
+            run_id=RUN_ID,
+            now=INGESTED_AT,
+            readable=readable,
         )
 
     def test_copies_the_file_under_the_run_and_writes_the_error_beside_it(self):
@@ -112,7 +124,9 @@ class QuarantineFileTest(unittest.TestCase):
     def test_does_not_try_to_copy_what_the_job_may_not_read(self):
         note_key = self.quarantine(tracked_file("elsewhere/a.json"), readable=False)
         self.assertEqual(self.s3.copies, [])
-        self.assertEqual(json.loads(self.s3.puts[(LAKEHOUSE_BUCKET, note_key)])["copy_error"], "not copied: the job may not read this location")
+        self.assertEqual(
+            json.loads(self.s3.puts[(LAKEHOUSE_BUCKET, note_key)])["copy_error"], "not copied: the job may not read this location"
+        )
 
     def test_an_access_problem_propagates(self):
         self.s3.fail_with = "AccessDenied"

@@ -25,7 +25,20 @@ class ParseReferenceTest(unittest.TestCase):
         )
 
     def test_unusable_references_give_none(self):
-        for text in ("#contained-1", "", "Patient", "Patient/", "patient/123", "Patient/has space", "urn:uuid:not-a-uuid", "urn:oid:1.2.3", "https://example.org", "https://example.org/Patient", None, 42):
+        for text in (
+            "#contained-1",
+            "",
+            "Patient",
+            "Patient/",
+            "patient/123",
+            "Patient/has space",
+            "urn:uuid:not-a-uuid",
+            "urn:oid:1.2.3",
+            "https://example.org",
+            "https://example.org/Patient",
+            None,
+            42,
+        ):
             with self.subTest(text=text):
                 self.assertIsNone(parse_reference(text))
 

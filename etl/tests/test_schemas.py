@@ -12,7 +12,9 @@ class SchemasTest(unittest.TestCase):
 
     def test_as_row_orders_values_and_refuses_missing_or_extra_keys(self):
         columns = GOLD_COLUMNS["patients_by_age_band_gender"]
-        self.assertEqual(as_row({"gender": "female", "age_band": "0-17", "patient_count": 1, "computed_at": None}, columns), ("0-17", "female", 1, None))
+        self.assertEqual(
+            as_row({"gender": "female", "age_band": "0-17", "patient_count": 1, "computed_at": None}, columns), ("0-17", "female", 1, None)
+        )
         with self.assertRaisesRegex(KeyError, r"missing \['computed_at'\], unexpected \['extra'\]"):
             as_row({"gender": "f", "age_band": "0-17", "patient_count": 1, "extra": 1}, columns)
 

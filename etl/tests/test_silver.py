@@ -61,20 +61,27 @@ class ToSilverTest(unittest.TestCase):
 class LatestPerIdTest(unittest.TestCase):
     def test_keeps_the_latest_version_of_each_id(self):
         # Prepare: three versions of p1, newest in the middle, and one of p2, over two partitions.
-        rows = FakeRDD.of([
-            versioned_patient("2024-01-01T00:00:00Z", gender="male"),
-            versioned_patient("2024-03-01T00:00:00Z", gender="female"),
-            versioned_patient("2024-02-01T00:00:00Z", gender="other"),
-            bronze_row({"resourceType": "Patient", "id": "p2"}),
-        ])
+        rows = FakeRDD.of(
+            [
+                versioned_patient("2024-01-01T00:00:00Z", gender="male"),
+                versioned_patient("2024-03-01T00:00:00Z", gender="female"),
+                versioned_patient("2024-02-01T00:00:00Z", gender="other"),
+                bronze_row({"resourceType": "Patient", "id": "p2"}),
+            ]
+        )
         # Act
         silver, _ = split_rdd("patient", rows, PROCESSED_AT)
         # Assess
-        self.assertEqual(sorted((row["id"], row["gender"], row["last_updated"]) for row in silver.collect()), [("p1", "female", utc(2024, 3, 1)), ("p2", "unknown", utc(2025, 1, 15, 6))])
+        self.assertEqual(
+            sorted((row["id"], row["gender"], row["last_updated"]) for row in silver.collect()),
+            [("p1", "female", utc(2024, 3, 1)), ("p2", "unknown", utc(2025, 1, 15, 6))],
+        )
 
     def test_only_the_latest_version_is_validated(self):
         # Prepare: the old version is invalid, the current one valid: nothing goes to quarantine.
-        rows = FakeRDD.of([versioned_patient("2024-01-01T00:00:00Z", gender="F"), versioned_patient("2024-02-01T00:00:00Z", gender="female")])
+        rows = FakeRDD.of(
+            [versioned_patient("2024-01-01T00:00:00Z", gender="F"), versioned_patient("2024-02-01T00:00:00Z", gender="female")]
+        )
         # Act
         silver, quarantine = split_rdd("patient", rows, PROCESSED_AT)
         # Assess

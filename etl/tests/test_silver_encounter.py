@@ -8,7 +8,13 @@ from .support import PROCESSED_AT, bronze_row, bronze_rows_of_fixture, utc
 
 
 def encounter(**fields):
-    resource = {"resourceType": "Encounter", "id": "e1", "status": "finished", "class": {"code": "AMB"}, "subject": {"reference": "Patient/p1"}}
+    resource = {
+        "resourceType": "Encounter",
+        "id": "e1",
+        "status": "finished",
+        "class": {"code": "AMB"},
+        "subject": {"reference": "Patient/p1"},
+    }
     resource.update(fields)
     return {key: value for key, value in resource.items() if value is not None}
 
@@ -26,7 +32,9 @@ class FlattenEncounterTest(unittest.TestCase):
         # Assess
         self.assertEqual(set(row), {column.name for column in SILVER_ENCOUNTER_COLUMNS})
         self.assertEqual((row["class_code"], row["class_display"], row["is_inpatient"]), ("IMP", "inpatient encounter", True))
-        self.assertEqual((row["type_system"], row["type_code"], row["type_display"]), ("http://snomed.info/sct", "32485007", "Hospital admission"))
+        self.assertEqual(
+            (row["type_system"], row["type_code"], row["type_display"]), ("http://snomed.info/sct", "32485007", "Hospital admission")
+        )
         self.assertEqual(row["patient_id"], "6f1c2a9e-4b7d-4c1e-9a53-2d8e5f7a1b30")
         self.assertEqual(row["patient_reference"], "urn:uuid:6f1c2a9e-4b7d-4c1e-9a53-2d8e5f7a1b30")
         # 2024-04-28T22:15-04:00 is 2024-04-29T02:15Z; 2024-05-01T09:00-04:00 is 2024-05-01T13:00Z.
@@ -51,8 +59,18 @@ class FlattenEncounterTest(unittest.TestCase):
         self.assertEqual(flatten(encounter(status="planned")).row["period_start_month"], "unknown")
 
     def test_reads_r5_class_lists_and_actual_period(self):
-        row = flatten(encounter(**{"class": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "EMER"}]}], "actualPeriod": {"start": "2024-03-01"}})).row
-        self.assertEqual((row["class_code"], row["class_system"], row["period_start_month"]), ("EMER", "http://terminology.hl7.org/CodeSystem/v3-ActCode", "2024-03"))
+        row = flatten(
+            encounter(
+                **{
+                    "class": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "EMER"}]}],
+                    "actualPeriod": {"start": "2024-03-01"},
+                }
+            )
+        ).row
+        self.assertEqual(
+            (row["class_code"], row["class_system"], row["period_start_month"]),
+            ("EMER", "http://terminology.hl7.org/CodeSystem/v3-ActCode", "2024-03"),
+        )
 
     def test_reads_absolute_patient_references(self):
         self.assertEqual(flatten(encounter(subject={"reference": "https://fhir.example.org/r4/Patient/p-77"})).row["patient_id"], "p-77")
@@ -66,16 +84,28 @@ class EncounterValidationTest(unittest.TestCase):
 
     def test_rejects_missing_or_unknown_status_and_class(self):
         self.assertRejected(encounter(status=None), "missing_status", "status is missing")
-        self.assertRejected(encounter(status="done"), "invalid_status", 'status "done" is not one of planned, arrived, triaged, in-progress, onleave, finished, cancelled, entered-in-error, unknown')
+        self.assertRejected(
+            encounter(status="done"),
+            "invalid_status",
+            'status "done" is not one of planned, arrived, triaged, in-progress, onleave, finished, cancelled, entered-in-error, unknown',
+        )
         self.assertRejected(encounter(**{"class": {"display": "ambulatory"}}), "missing_class", "class has no code")
 
     def test_rejects_encounters_without_a_patient(self):
         self.assertRejected(encounter(subject=None), "missing_patient_reference", "subject.reference is missing")
-        self.assertRejected(encounter(subject={"reference": "Group/g1"}), "invalid_patient_reference", 'subject.reference "Group/g1" is not a Patient reference')
-        self.assertRejected(encounter(subject={"reference": "#p1"}), "invalid_patient_reference", 'subject.reference "#p1" is not a Patient reference')
+        self.assertRejected(
+            encounter(subject={"reference": "Group/g1"}),
+            "invalid_patient_reference",
+            'subject.reference "Group/g1" is not a Patient reference',
+        )
+        self.assertRejected(
+            encounter(subject={"reference": "#p1"}), "invalid_patient_reference", 'subject.reference "#p1" is not a Patient reference'
+        )
 
     def test_rejects_unreadable_or_backwards_periods(self):
-        self.assertRejected(encounter(period={"start": "yesterday"}), "invalid_period", 'period.start "yesterday" is not a FHIR date/dateTime')
+        self.assertRejected(
+            encounter(period={"start": "yesterday"}), "invalid_period", 'period.start "yesterday" is not a FHIR date/dateTime'
+        )
         self.assertRejected(
             encounter(period={"start": "2024-01-02T00:00:00Z", "end": "2024-01-01T00:00:00Z"}),
             "period_end_before_start",

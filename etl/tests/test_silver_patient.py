@@ -29,7 +29,9 @@ class FlattenPatientTest(unittest.TestCase):
         self.assertEqual((row["family_name"], row["given_name"]), ("Rivera", "Ana Maria"))  # the official name, not the nickname
         self.assertEqual((row["gender"], row["birth_date"], row["active"]), ("female", dt.date(1958, 7, 14), True))
         self.assertEqual(row["marital_status"], "M")
-        self.assertEqual((row["city"], row["state"], row["postal_code"], row["country"]), ("Boston", "MA", "02118", "US"))  # the home address
+        self.assertEqual(
+            (row["city"], row["state"], row["postal_code"], row["country"]), ("Boston", "MA", "02118", "US")
+        )  # the home address
         self.assertEqual((row["deceased"], row["deceased_date"]), (False, None))
         self.assertEqual(row["source_object"], bronze_row(resource)["source_object"])
         self.assertEqual(row["processed_at"], PROCESSED_AT)
@@ -68,7 +70,9 @@ class PatientValidationTest(unittest.TestCase):
     def test_rejects_values_outside_fhir(self):
         self.assertRejected(patient(gender="F"), "invalid_gender", 'gender "F" is not one of male, female, other, unknown')
         self.assertRejected(patient(birthDate="14/07/1958"), "invalid_birth_date", 'birthDate "14/07/1958" is not a FHIR date/dateTime')
-        self.assertRejected(patient(deceasedDateTime="soon"), "invalid_deceased_date", 'deceasedDateTime "soon" is not a FHIR date/dateTime')
+        self.assertRejected(
+            patient(deceasedDateTime="soon"), "invalid_deceased_date", 'deceasedDateTime "soon" is not a FHIR date/dateTime'
+        )
 
     def test_rejects_impossible_dates(self):
         self.assertRejected(patient(birthDate="2030-01-01"), "birth_date_in_future", "birthDate 2030-01-01 is after 2025-01-15")
@@ -85,7 +89,23 @@ class PatientValidationTest(unittest.TestCase):
 
 class AgeBandTest(unittest.TestCase):
     def test_band_edges(self):
-        edges = {0: "0-17", 17: "0-17", 18: "18-34", 34: "18-34", 35: "35-49", 49: "35-49", 50: "50-64", 64: "50-64", 65: "65-74", 74: "65-74", 75: "75-84", 84: "75-84", 85: "85+", 110: "85+", None: "unknown"}
+        edges = {
+            0: "0-17",
+            17: "0-17",
+            18: "18-34",
+            34: "18-34",
+            35: "35-49",
+            49: "35-49",
+            50: "50-64",
+            64: "50-64",
+            65: "65-74",
+            74: "65-74",
+            75: "75-84",
+            84: "75-84",
+            85: "85+",
+            110: "85+",
+            None: "unknown",
+        }
         for age, band in edges.items():
             with self.subTest(age=age):
                 self.assertEqual(age_band(age), band)

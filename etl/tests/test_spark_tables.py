@@ -18,6 +18,7 @@ class FakeWriter:
         def record(*args, **kwargs):
             self.calls.append((method, args, kwargs))
             return self
+
         return record
 
 

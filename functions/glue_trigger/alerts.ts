@@ -56,14 +56,14 @@ export function formatAlert(alert: FailureAlert): AlertMessage {
       "",
       "S3 objects in the event (any that is not in the processed-files table: copy it onto itself to notify again):",
       ...objects.slice(0, MAX_LISTED_OBJECTS).map((uri) => `- ${uri}`),
-      ...(objects.length > MAX_LISTED_OBJECTS ? [`- ... and ${objects.length - MAX_LISTED_OBJECTS} more`] : [])
+      ...(objects.length > MAX_LISTED_OBJECTS ? [`- ... and ${objects.length - MAX_LISTED_OBJECTS} more`] : []),
     );
   }
   return {
     subject: toSubject(
       `[MetricCare ${alert.environment ?? "unknown env"}] Glue trigger failed: ${alert.errorName} on ${
         alert.workflowName ?? "unknown workflow"
-      }`
+      }`,
     ),
     message: lines.join("\n"),
   };

@@ -77,7 +77,7 @@ export function readAlertingConfig(env: Environment): AlertingConfig {
 export function requireProcessedFilesTable(config: GlueTriggerConfig, neededFor: string): string {
   if (config.processedFilesTable === undefined) {
     throw new ConfigurationError(
-      `PROCESSED_FILES_TABLE is not set: ${neededFor} need the processed-files table (docs/processed-files-table.md).`
+      `PROCESSED_FILES_TABLE is not set: ${neededFor} need the processed-files table (docs/processed-files-table.md).`,
     );
   }
   return config.processedFilesTable;

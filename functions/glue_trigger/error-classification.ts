@@ -34,13 +34,7 @@ const THROTTLING_ERROR_NAMES: ReadonlySet<string> = new Set([
   "ProvisionedThroughputExceededException",
 ]);
 
-const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "EPIPE",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-]);
+const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ENOTFOUND", "EAI_AGAIN"]);
 
 /** Classifies a failure by the SDK's `$fault`, `$metadata.httpStatusCode` and error `name`; anything unknown is transient. */
 export function classifyError(error: unknown): ErrorClassification {

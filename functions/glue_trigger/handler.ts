@@ -72,15 +72,10 @@ async function runTrigger(trigger: Trigger, context: TriggerContext): Promise<Gl
   }
 }
 
-async function onStartRequest(
-  trigger: ScheduleTrigger | ManualTrigger,
-  context: TriggerContext
-): Promise<GlueTriggerResult> {
+async function onStartRequest(trigger: ScheduleTrigger | ManualTrigger, context: TriggerContext): Promise<GlueTriggerResult> {
   const { workflowName } = context.config;
   const detail =
-    trigger.source === "manual"
-      ? "manual invocation"
-      : `schedule ${trigger.ruleArns.join(", ") || "(no rule ARN in the event)"}`;
+    trigger.source === "manual" ? "manual invocation" : `schedule ${trigger.ruleArns.join(", ") || "(no rule ARN in the event)"}`;
   const decision = await startUnlessActive(context, trigger.source, detail);
   const base = { workflowName, runId: null, triggerSource: trigger.source };
   switch (decision.kind) {
@@ -113,10 +108,7 @@ interface FailureContext {
   readonly s3Objects: readonly string[];
 }
 
-async function onFailure(
-  error: unknown,
-  { triggerSource, alerting, context, s3Objects }: FailureContext
-): Promise<GlueTriggerResult> {
+async function onFailure(error: unknown, { triggerSource, alerting, context, s3Objects }: FailureContext): Promise<GlueTriggerResult> {
   const failure = classifyError(error);
   if (failure.kind === "transient") {
     const retrying = "Transient failure; throwing so that Lambda retries the event";

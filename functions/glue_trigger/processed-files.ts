@@ -25,7 +25,7 @@ export class ProcessedFilesStore {
   public constructor(
     private readonly dynamodb: DynamoDBClient,
     private readonly tableName: string,
-    private readonly statusIndexName: string
+    private readonly statusIndexName: string,
   ) {}
 
   /** Records each object as `PENDING` with a conditional put, so a duplicate notification adds nothing. */
@@ -63,18 +63,13 @@ export class ProcessedFilesStore {
   }
 
   /** Applies one conditional update to every file; a file whose condition no longer holds is left as it is. */
-  private async updateEach(
-    files: readonly S3ObjectNotice[],
-    update: Omit<UpdateItemCommandInput, "TableName" | "Key">
-  ): Promise<void> {
+  private async updateEach(files: readonly S3ObjectNotice[], update: Omit<UpdateItemCommandInput, "TableName" | "Key">): Promise<void> {
     await settleAll(
       files.map(async (file) =>
         ignoreConditionFailure(
-          this.dynamodb.send(
-            new UpdateItemCommand({ TableName: this.tableName, Key: { file_key: { S: file.fileKey } }, ...update })
-          )
-        )
-      )
+          this.dynamodb.send(new UpdateItemCommand({ TableName: this.tableName, Key: { file_key: { S: file.fileKey } }, ...update })),
+        ),
+      ),
     );
   }
 
@@ -90,7 +85,7 @@ export class ProcessedFilesStore {
           ExpressionAttributeValues: { ":status": { S: status } },
           ProjectionExpression: "file_key",
           Limit: 1,
-        })
+        }),
       );
       const fileKey = response.Items?.[0]?.file_key?.S;
       if (fileKey !== undefined) {
@@ -107,7 +102,7 @@ export class ProcessedFilesStore {
           TableName: this.tableName,
           Item: toItem(object, receivedAt),
           ConditionExpression: "attribute_not_exists(file_key)",
-        })
+        }),
       );
       return "recorded";
     } catch (error) {
@@ -122,11 +117,10 @@ export class ProcessedFilesStore {
         ConsistentRead: true,
         ProjectionExpression: "#status, trigger_run_id, waiting_for_run_id",
         ExpressionAttributeNames: STATUS_NAME,
-      })
+      }),
     );
     const item = existing.Item;
-    const unfinished =
-      item?.status?.S === "PENDING" && item.trigger_run_id === undefined && item.waiting_for_run_id === undefined;
+    const unfinished = item?.status?.S === "PENDING" && item.trigger_run_id === undefined && item.waiting_for_run_id === undefined;
     return unfinished ? "resumed" : "duplicate";
   }
 }

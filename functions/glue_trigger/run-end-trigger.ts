@@ -8,10 +8,7 @@ import { findActiveRun, startWorkflowRun, type ActiveRun } from "./workflow-runs
  * On a job state change that ends a workflow run, starts one follow-up run if files arrived during the
  * run (PENDING or WAITING in the processed-files table), none if nothing waits.
  */
-export async function onRunEndTrigger(
-  trigger: GlueJobStateTrigger,
-  context: TriggerContext
-): Promise<GlueTriggerResult> {
+export async function onRunEndTrigger(trigger: GlueJobStateTrigger, context: TriggerContext): Promise<GlueTriggerResult> {
   const { workflowName, finalJobName } = context.config;
   const jobState = describeJobState(trigger);
   const skipped = (message: string, activeRunId?: string): GlueTriggerResult => ({
@@ -31,7 +28,7 @@ export async function onRunEndTrigger(
     if (activeRun !== undefined) {
       return skipped(
         `${capitalize(jobState)} does not end run ${activeRun.runId} of workflow ${workflowName}; nothing to do.`,
-        activeRun.runId
+        activeRun.runId,
       );
     }
   }
@@ -47,20 +44,17 @@ export async function onRunEndTrigger(
   if (activeRun !== undefined) {
     const { runId, status } = activeRun;
     if (!isFinishingRun(activeRun, trigger)) {
-      return skipped(
-        `Run ${runId} of workflow ${workflowName} started after ${jobState} and picks up the waiting files.`,
-        runId
-      );
+      return skipped(`Run ${runId} of workflow ${workflowName} started after ${jobState} and picks up the waiting files.`, runId);
     }
     if (runEnd === "ends_run") {
       throw new RunStillFinishingError(
         runId,
-        `Run ${runId} of workflow ${workflowName} is still ${status} after ${jobState} ended it; retrying until Glue reports it finished.`
+        `Run ${runId} of workflow ${workflowName} is still ${status} after ${jobState} ended it; retrying until Glue reports it finished.`,
       );
     }
     return skipped(
       `Run ${runId} of workflow ${workflowName} is still ${status} after ${jobState}; set GLUE_FINAL_JOB_NAME to start the follow-up run when it ends.`,
-      runId
+      runId,
     );
   }
 

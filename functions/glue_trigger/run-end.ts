@@ -9,7 +9,7 @@ export class RunStillFinishingError extends Error {
   public constructor(
     /** The run that is finishing. */
     public readonly runId: string,
-    message: string
+    message: string,
   ) {
     super(message);
     this.name = "RunStillFinishingError";

@@ -17,7 +17,7 @@ export async function onS3Trigger(trigger: S3Trigger, context: TriggerContext): 
     status: TriggerStatus,
     message: string,
     counts: FileCounts,
-    extra: { readonly runId?: string; readonly activeRunId?: string } = {}
+    extra: { readonly runId?: string; readonly activeRunId?: string } = {},
   ): GlueTriggerResult => ({
     workflowName,
     runId: null,
@@ -49,30 +49,19 @@ export async function onS3Trigger(trigger: S3Trigger, context: TriggerContext): 
   switch (decision.kind) {
     case "started":
       await bestEffort("Could not note trigger_run_id on the files", () => store.markTriggered(files, decision.runId));
-      return result(
-        "started",
-        `Started run ${decision.runId} of workflow ${workflowName} for ${newFiles(files.length)}.`,
-        counts,
-        {
-          runId: decision.runId,
-        }
-      );
+      return result("started", `Started run ${decision.runId} of workflow ${workflowName} for ${newFiles(files.length)}.`, counts, {
+        runId: decision.runId,
+      });
     case "active": {
       const { runId, status } = decision.run;
       await bestEffort("Could not mark the files WAITING", () => store.markWaiting(files, runId));
-      const message = `Run ${runId} of workflow ${workflowName} is ${status}; ${newFiles(
-        files.length
-      )} marked WAITING for it.`;
+      const message = `Run ${runId} of workflow ${workflowName} is ${status}; ${newFiles(files.length)} marked WAITING for it.`;
       return result("skipped", message, counts, { activeRunId: runId });
     }
     case "race_lost": {
-      const winner = await bestEffort("Could not find the run that won the race", () =>
-        findActiveRun(context.glue, workflowName)
-      );
+      const winner = await bestEffort("Could not find the run that won the race", () => findActiveRun(context.glue, workflowName));
       await bestEffort("Could not mark the files WAITING", () => store.markWaiting(files, winner?.runId));
-      const message = `Another trigger started a run of workflow ${workflowName} first; ${newFiles(
-        files.length
-      )} marked WAITING.`;
+      const message = `Another trigger started a run of workflow ${workflowName} first; ${newFiles(files.length)} marked WAITING.`;
       return result("skipped", message, counts, winner === undefined ? {} : { activeRunId: winner.runId });
     }
   }

@@ -26,7 +26,7 @@ export type StartDecision =
 export async function startUnlessActive(
   context: TriggerContext,
   triggerSource: TriggerSource,
-  triggerDetail: string
+  triggerDetail: string,
 ): Promise<StartDecision> {
   const { glue, config } = context;
   const activeRun = await findActiveRun(glue, config.workflowName);
@@ -37,11 +37,7 @@ export async function startUnlessActive(
 }
 
 /** Run properties the Glue jobs can read (`get_workflow_run_properties`); Glue takes only string values. */
-export function runProperties(
-  context: TriggerContext,
-  triggerSource: TriggerSource,
-  triggerDetail: string
-): Record<string, string> {
+export function runProperties(context: TriggerContext, triggerSource: TriggerSource, triggerDetail: string): Record<string, string> {
   return {
     trigger_source: triggerSource,
     triggered_at: context.now.toISOString(),

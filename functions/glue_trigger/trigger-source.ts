@@ -9,7 +9,7 @@ export class InvalidEventError extends Error {
   public constructor(
     /** Source the event claimed to come from. */
     public readonly triggerSource: TriggerSource,
-    message: string
+    message: string,
   ) {
     super(message);
     this.name = "InvalidEventError";

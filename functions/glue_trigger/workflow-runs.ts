@@ -42,7 +42,7 @@ export async function findActiveRun(glue: GlueClient, workflowName: string): Pro
         IncludeGraph: false,
         MaxResults: RUNS_PAGE_SIZE,
         NextToken: nextToken,
-      })
+      }),
     );
     for (const run of response.Runs ?? []) {
       if (run.WorkflowRunId !== undefined && run.Status !== undefined && ACTIVE_STATUSES.has(run.Status)) {
@@ -61,12 +61,10 @@ export async function findActiveRun(glue: GlueClient, workflowName: string): Pro
 export async function startWorkflowRun(
   glue: GlueClient,
   workflowName: string,
-  runProperties: Readonly<Record<string, string>>
+  runProperties: Readonly<Record<string, string>>,
 ): Promise<StartOutcome> {
   try {
-    const response = await glue.send(
-      new StartWorkflowRunCommand({ Name: workflowName, RunProperties: { ...runProperties } })
-    );
+    const response = await glue.send(new StartWorkflowRunCommand({ Name: workflowName, RunProperties: { ...runProperties } }));
     if (response.RunId === undefined || response.RunId === "") {
       throw new WorkflowRunError(`StartWorkflowRun for workflow "${workflowName}" returned no RunId.`);
     }

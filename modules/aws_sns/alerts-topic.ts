@@ -48,7 +48,13 @@ export class AlertsTopic extends Construct {
     // A per-workspace list is one token; the configuration loader checks its addresses.
     const literalAddresses = props.emailAddresses !== undefined && !Token.isUnresolved(props.emailAddresses) ? props.emailAddresses : [];
     for (const [index, address] of literalAddresses.entries()) {
-      validatePattern(`AlertsTopic "${id}"`, `emailAddresses[${index}]`, address, EMAIL_PATTERN, "an e-mail address such as data-platform@example.org");
+      validatePattern(
+        `AlertsTopic "${id}"`,
+        `emailAddresses[${index}]`,
+        address,
+        EMAIL_PATTERN,
+        "an e-mail address such as data-platform@example.org",
+      );
     }
 
     this.aws = props.aws;

@@ -5,7 +5,10 @@ import { SecureBucket, type BucketAccessLogs, type SecureBucketProps } from "../
 import { arn, servicePrincipal, type AwsContext } from "../shared/aws-context";
 
 /** Props for {@link DataEventTrail}; the lifecycle days apply to the trail bucket. */
-export interface DataEventTrailProps extends Pick<SecureBucketProps, "abortIncompleteMultipartUploadDays" | "noncurrentVersionExpirationDays"> {
+export interface DataEventTrailProps extends Pick<
+  SecureBucketProps,
+  "abortIncompleteMultipartUploadDays" | "noncurrentVersionExpirationDays"
+> {
   /** Where the trail lives. */
   readonly aws: AwsContext;
   /** Trail name, e.g. `metriccare_data_events_dev`. */
@@ -52,7 +55,14 @@ export class DataEventTrail extends Construct {
       noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays,
       lifecycleRules: [{ id: "expire-trail-logs", prefix: "", expirationDays: props.retentionDays ?? 2557 }],
     });
-    this.bucket.addToResourcePolicy({ sid: "CloudTrailChecksBucketAcl", effect: "Allow", principals: cloudtrail, actions: ["s3:GetBucketAcl"], resources: [this.bucket.bucketArn], condition: [sourceArn] });
+    this.bucket.addToResourcePolicy({
+      sid: "CloudTrailChecksBucketAcl",
+      effect: "Allow",
+      principals: cloudtrail,
+      actions: ["s3:GetBucketAcl"],
+      resources: [this.bucket.bucketArn],
+      condition: [sourceArn],
+    });
     this.bucket.addToResourcePolicy({
       sid: "CloudTrailWritesLogs",
       effect: "Allow",
@@ -67,7 +77,14 @@ export class DataEventTrail extends Construct {
       principals: cloudtrail,
       actions: ["kms:GenerateDataKey*", "kms:DescribeKey"],
       resources: ["*"],
-      condition: [sourceArn, { test: "StringLike", variable: "kms:EncryptionContext:aws:cloudtrail:arn", values: [`arn:${aws.partition}:cloudtrail:*:${aws.accountId}:trail/*`] }],
+      condition: [
+        sourceArn,
+        {
+          test: "StringLike",
+          variable: "kms:EncryptionContext:aws:cloudtrail:arn",
+          values: [`arn:${aws.partition}:cloudtrail:*:${aws.accountId}:trail/*`],
+        },
+      ],
     });
 
     this.trail = new Cloudtrail(this, "trail", {

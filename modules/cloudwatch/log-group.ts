@@ -5,7 +5,9 @@ import { arn, type AwsContext } from "../shared/aws-context";
 import { validateOneOf } from "../shared/validation";
 
 /** The retention values CloudWatch Logs accepts, in days. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 /** Props for {@link EncryptedLogGroup}. */
 export interface EncryptedLogGroupProps {

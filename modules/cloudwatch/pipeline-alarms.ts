@@ -35,7 +35,10 @@ export interface PipelineAlarmsProps {
   readonly createDashboard?: boolean;
 }
 
-type AlarmMetric = Pick<CloudwatchMetricAlarmConfig, "namespace" | "metricName" | "dimensions" | "statistic" | "threshold" | "comparisonOperator" | "datapointsToAlarm"> &
+type AlarmMetric = Pick<
+  CloudwatchMetricAlarmConfig,
+  "namespace" | "metricName" | "dimensions" | "statistic" | "threshold" | "comparisonOperator" | "datapointsToAlarm"
+> &
   Partial<Pick<CloudwatchMetricAlarmConfig, "evaluationPeriods">>;
 
 /**
@@ -55,10 +58,16 @@ export class PipelineAlarms extends Construct {
     const share = props.durationAlarmShareOfTimeout ?? 0.8;
     if (Token.isUnresolved(share)) {
       // It also names the share in the alarm description, so it must be known at synth.
-      throw new MetricCareValidationError(`PipelineAlarms "${id}"`, "`durationAlarmShareOfTimeout` must be a number, not a Terraform expression.");
+      throw new MetricCareValidationError(
+        `PipelineAlarms "${id}"`,
+        "`durationAlarmShareOfTimeout` must be a number, not a Terraform expression.",
+      );
     }
     if (!(share > 0 && share <= 1)) {
-      throw new MetricCareValidationError(`PipelineAlarms "${id}"`, `\`durationAlarmShareOfTimeout\` must be above 0 and at most 1, got ${share}.`);
+      throw new MetricCareValidationError(
+        `PipelineAlarms "${id}"`,
+        `\`durationAlarmShareOfTimeout\` must be above 0 and at most 1, got ${share}.`,
+      );
     }
     const name = (what: string): string => `${props.namePrefix}_${what}_${props.nameSuffix}`;
     const topicArn = props.alertsTopic.topicArn;
@@ -145,21 +154,44 @@ export class PipelineAlarms extends Construct {
         dashboardName: name("pipeline"),
         dashboardBody: JSON.stringify({
           widgets: [
-            widget("Trigger Lambda invocations and errors", [
-              ["AWS/Lambda", "Invocations", "FunctionName", fn.lambdaName, { stat: "Sum" }],
-              ["AWS/Lambda", "Errors", "FunctionName", fn.lambdaName, { stat: "Sum" }],
-              ["AWS/Lambda", "Throttles", "FunctionName", fn.lambdaName, { stat: "Sum" }],
-            ], 0, 0),
+            widget(
+              "Trigger Lambda invocations and errors",
+              [
+                ["AWS/Lambda", "Invocations", "FunctionName", fn.lambdaName, { stat: "Sum" }],
+                ["AWS/Lambda", "Errors", "FunctionName", fn.lambdaName, { stat: "Sum" }],
+                ["AWS/Lambda", "Throttles", "FunctionName", fn.lambdaName, { stat: "Sum" }],
+              ],
+              0,
+              0,
+            ),
             widget("Trigger Lambda duration (ms)", [["AWS/Lambda", "Duration", "FunctionName", fn.lambdaName, { stat: "Maximum" }]], 12, 0),
             widget(
               "Dead-letter queue depth",
-              Object.values(props.deadLetterQueues).map((q) => ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", q.queueName, { stat: "Maximum" }]),
+              Object.values(props.deadLetterQueues).map((q) => [
+                "AWS/SQS",
+                "ApproximateNumberOfMessagesVisible",
+                "QueueName",
+                q.queueName,
+                { stat: "Maximum" },
+              ]),
               0,
               6,
             ),
             widget(
               "Glue job errors",
-              Object.values(props.glueJobs).map((j) => ["Glue", "glue.error.ALL", "JobName", j.jobName, "JobRunId", "ALL", "Type", "count", "ObservabilityGroup", "error", { stat: "Sum" }]),
+              Object.values(props.glueJobs).map((j) => [
+                "Glue",
+                "glue.error.ALL",
+                "JobName",
+                j.jobName,
+                "JobRunId",
+                "ALL",
+                "Type",
+                "count",
+                "ObservabilityGroup",
+                "error",
+                { stat: "Sum" },
+              ]),
               12,
               6,
             ),

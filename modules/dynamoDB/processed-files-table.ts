@@ -71,7 +71,12 @@ export class ProcessedFilesTable extends Construct {
    */
   public trackFilesStatements(): PolicyStatement[] {
     return [
-      { sid: "TrackProcessedFiles", effect: "Allow", actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], resources: [this.tableArn] },
+      {
+        sid: "TrackProcessedFiles",
+        effect: "Allow",
+        actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+        resources: [this.tableArn],
+      },
       this.findFilesStatement(),
     ];
   }
@@ -81,7 +86,10 @@ export class ProcessedFilesTable extends Construct {
    * updates on the table and queries on the status index, no new items (it also needs the key).
    */
   public claimFilesStatements(): PolicyStatement[] {
-    return [{ sid: "ClaimProcessedFiles", effect: "Allow", actions: ["dynamodb:UpdateItem"], resources: [this.tableArn] }, this.findFilesStatement()];
+    return [
+      { sid: "ClaimProcessedFiles", effect: "Allow", actions: ["dynamodb:UpdateItem"], resources: [this.tableArn] },
+      this.findFilesStatement(),
+    ];
   }
 
   private findFilesStatement(): PolicyStatement {

@@ -72,7 +72,11 @@ export class EventBridge extends Construct {
     if (props.glueJobs.length === 0) throw new MetricCareValidationError(owner, "`glueJobs` must name at least one job.");
 
     const retryPolicy: CloudwatchEventTargetRetryPolicy = { maximumRetryAttempts, maximumEventAgeInSeconds: maximumEventAgeSeconds };
-    this.deadLetterQueue = new DeadLetterQueue(this, "dead_letter_queue", { aws: props.aws, queueName: props.deadLetterQueueName, kmsKey: props.kmsKey });
+    this.deadLetterQueue = new DeadLetterQueue(this, "dead_letter_queue", {
+      aws: props.aws,
+      queueName: props.deadLetterQueueName,
+      kmsKey: props.kmsKey,
+    });
     const deadLetterConfig = { arn: this.deadLetterQueue.queueArn };
     const fn = props.triggerFunction;
 
@@ -106,7 +110,13 @@ export class EventBridge extends Construct {
       retryPolicy,
       deadLetterConfig,
       inputTransformer: {
-        inputPaths: { job: "$.detail.jobName", state: "$.detail.state", run: "$.detail.jobRunId", message: "$.detail.message", time: "$.time" },
+        inputPaths: {
+          job: "$.detail.jobName",
+          state: "$.detail.state",
+          run: "$.detail.jobRunId",
+          message: "$.detail.message",
+          time: "$.time",
+        },
         inputTemplate: `"MetricCare ${props.environment}: Glue job <job> ended <state> at <time> (run <run>). <message>"`,
       },
     });
@@ -117,7 +127,11 @@ export class EventBridge extends Construct {
       retryPolicy,
       deadLetterConfig,
     });
-    fn.allowInvocation({ statementId: "glue_job_state", principal: servicePrincipal(props.aws, "events"), sourceArn: this.jobStateRule.arn });
+    fn.allowInvocation({
+      statementId: "glue_job_state",
+      principal: servicePrincipal(props.aws, "events"),
+      sourceArn: this.jobStateRule.arn,
+    });
 
     props.alertsTopic.allowEventBridgeRule(this.jobStateRule.arn);
     this.deadLetterQueue.acceptFromEventBridgeRule(this.scheduleRule.arn);

@@ -52,7 +52,7 @@ export function validateScheduleExpression(owner: string, field: string, express
     if (value > 1 && !unit.endsWith("s")) fail(`a rate above 1 takes the plural unit "${unit}s"`);
     return;
   }
-  if (expression.startsWith("rate(")) fail("the rate is not \"<n> <unit>\" with a unit of minute(s), hour(s) or day(s)");
+  if (expression.startsWith("rate(")) fail('the rate is not "<n> <unit>" with a unit of minute(s), hour(s) or day(s)');
   const cron = CRON_PATTERN.exec(expression);
   if (!cron) return fail('it starts with neither "rate(" nor "cron("');
   const parts = (cron[1] ?? "").trim().split(/\s+/);
@@ -63,5 +63,5 @@ export function validateScheduleExpression(owner: string, field: string, express
   });
   const dayOfMonth = parts[2];
   const dayOfWeek = parts[4];
-  if ((dayOfMonth === "?") === (dayOfWeek === "?")) fail("exactly one of day-of-month and day-of-week must be \"?\"");
+  if ((dayOfMonth === "?") === (dayOfWeek === "?")) fail('exactly one of day-of-month and day-of-week must be "?"');
 }

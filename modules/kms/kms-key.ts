@@ -42,7 +42,13 @@ export class DataLakeKey extends Construct {
     super(scope, id);
     const deletionWindowInDays = props.deletionWindowInDays ?? 30;
     validateIntegerRange(`DataLakeKey "${id}"`, "deletionWindowInDays", deletionWindowInDays, 7, 30, "days");
-    validatePattern(`DataLakeKey "${id}"`, "aliasName", props.aliasName, /^alias\/(?!aws\/)[a-zA-Z0-9/_-]+$/, 'of the form "alias/<letters, digits, /, _ or ->" and not start with "alias/aws/"');
+    validatePattern(
+      `DataLakeKey "${id}"`,
+      "aliasName",
+      props.aliasName,
+      /^alias\/(?!aws\/)[a-zA-Z0-9/_-]+$/,
+      'of the form "alias/<letters, digits, /, _ or ->" and not start with "alias/aws/"',
+    );
 
     const aws = props.aws;
     this.policy = new ResourcePolicyDocument(this, "policy", [

@@ -22,7 +22,13 @@ export interface LambdaSettings {
 /** Throws {@link MetricCareValidationError} naming the first setting outside what Lambda accepts. */
 export function validateLambdaFunctionProps(owner: string, settings: LambdaSettings, fieldPrefix = ""): void {
   const f = (name: string): string => `${fieldPrefix}${name}`;
-  validatePattern(owner, f("functionName"), settings.functionName, /^[A-Za-z0-9_-]{1,64}$/, "1 to 64 letters, digits, hyphens or underscores");
+  validatePattern(
+    owner,
+    f("functionName"),
+    settings.functionName,
+    /^[A-Za-z0-9_-]{1,64}$/,
+    "1 to 64 letters, digits, hyphens or underscores",
+  );
   validatePattern(owner, f("handler"), settings.handler, /^[^\s.]+(?:\.[^\s.]+)+$/, 'of the form "<file>.<export>", e.g. "index.handler"');
   // The seed keeps the function under 5 minutes: Glue does the long-running work.
   validateIntegerRange(owner, f("timeoutSeconds"), settings.timeoutSeconds, 1, 300, "seconds");

@@ -41,9 +41,14 @@ export async function startMotoServer(root: string, options: MotoServerOptions =
   try {
     const first = await Promise.race([
       once(lines, "line").then(([line]) => String(line)),
-      once(child, "exit").then(([code]) => Promise.reject(new ToolchainError(`moto server exited with ${String(code)} before it started: ${errors.join("").trim()}`))),
+      once(child, "exit").then(([code]) =>
+        Promise.reject(new ToolchainError(`moto server exited with ${String(code)} before it started: ${errors.join("").trim()}`)),
+      ),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new ToolchainError(`moto server did not start within ${timeoutSeconds} s: ${errors.join("").trim()}`)), timeoutSeconds * 1000);
+        timer = setTimeout(
+          () => reject(new ToolchainError(`moto server did not start within ${timeoutSeconds} s: ${errors.join("").trim()}`)),
+          timeoutSeconds * 1000,
+        );
       }),
     ]);
     const started = JSON.parse(first) as { endpoint: string; ca_file: string | null };

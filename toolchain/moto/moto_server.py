@@ -69,7 +69,21 @@ def java_truststore(ca_file: str, path: str, password: str = "metriccare") -> st
         os.remove(path)
     keytool = os.path.join(os.environ["JAVA_HOME"], "bin", "keytool") if os.environ.get("JAVA_HOME") else "keytool"
     subprocess.run(
-        [keytool, "-importcert", "-noprompt", "-alias", "moto", "-file", ca_file, "-keystore", path, "-storetype", "PKCS12", "-storepass", password],
+        [
+            keytool,
+            "-importcert",
+            "-noprompt",
+            "-alias",
+            "moto",
+            "-file",
+            ca_file,
+            "-keystore",
+            path,
+            "-storetype",
+            "PKCS12",
+            "-storepass",
+            password,
+        ],
         check=True,
         capture_output=True,
     )
@@ -94,7 +108,9 @@ def _self_signed_certificate(directory: str):
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(now + datetime.timedelta(days=2))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False
+        )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )

@@ -27,7 +27,9 @@ function lockFile(root: string, name: PythonEnvName): string {
 export function pythonEnvDir(root: string, name: PythonEnvName): string {
   const version = output(basePython(), ["-c", "import sys; print(sys.version)"]);
   if (!version.startsWith(`${PYTHON_MINOR}.`)) {
-    throw new ToolchainError(`The Python environments need Python ${PYTHON_MINOR} (the Python of Glue 5.1); ${basePython()} is ${version.split(" ")[0]}. Set METRICCARE_PYTHON to a Python ${PYTHON_MINOR} interpreter.`);
+    throw new ToolchainError(
+      `The Python environments need Python ${PYTHON_MINOR} (the Python of Glue 5.1); ${basePython()} is ${version.split(" ")[0]}. Set METRICCARE_PYTHON to a Python ${PYTHON_MINOR} interpreter.`,
+    );
   }
   return join(cacheRoot(), "python", `${name}-${versionKey(fileBytes(lockFile(root, name)), version)}`);
 }
@@ -37,7 +39,17 @@ export function ensurePythonEnv(root: string, name: PythonEnvName): string {
   const dir = pythonEnvDir(root, name);
   provisionOnce(dir, `the Python environment "${name}"`, (target) => {
     run(basePython(), ["-m", "venv", target]);
-    const pip = [join(target, "bin", "python"), "-m", "pip", "install", "--quiet", "--no-input", "--disable-pip-version-check", "--require-hashes", "--no-deps"];
+    const pip = [
+      join(target, "bin", "python"),
+      "-m",
+      "pip",
+      "install",
+      "--quiet",
+      "--no-input",
+      "--disable-pip-version-check",
+      "--require-hashes",
+      "--no-deps",
+    ];
     run(pip[0], [...pip.slice(1), "-r", lockFile(root, name)]);
   });
   return join(dir, "bin", "python");
@@ -46,6 +58,7 @@ export function ensurePythonEnv(root: string, name: PythonEnvName): string {
 /** The interpreter of an existing environment `name`; throws, naming the provisioning script, when it is missing. */
 export function pythonExecutable(root: string, name: PythonEnvName): string {
   const dir = pythonEnvDir(root, name);
-  if (!isProvisioned(dir)) throw new ToolchainError(`The Python environment "${name}" is not provisioned (${dir}); run \`${PROVISION_COMMAND}\` (npm test does).`);
+  if (!isProvisioned(dir))
+    throw new ToolchainError(`The Python environment "${name}" is not provisioned (${dir}); run \`${PROVISION_COMMAND}\` (npm test does).`);
   return join(dir, "bin", "python");
 }

@@ -63,16 +63,9 @@ describe("formatAlert", () => {
     });
 
     // Assess
-    expect(alert.subject).toBe(
-      "[MetricCare unknown env] Glue trigger failed: EntityNotFoundException on unknown workflow"
-    );
+    expect(alert.subject).toBe("[MetricCare unknown env] Glue trigger failed: EntityNotFoundException on unknown workflow");
     expect(alert.message).toBe(
-      [
-        ...BODY.slice(0, 2),
-        "Environment: (ENVIRONMENT unset)",
-        "Workflow: (GLUE_WORKFLOW_NAME unset)",
-        ...BODY.slice(4),
-      ].join("\n")
+      [...BODY.slice(0, 2), "Environment: (ENVIRONMENT unset)", "Workflow: (GLUE_WORKFLOW_NAME unset)", ...BODY.slice(4)].join("\n"),
     );
   });
 
@@ -92,7 +85,7 @@ describe("formatAlert", () => {
         "S3 objects in the event (any that is not in the processed-files table: copy it onto itself to notify again):",
         ...s3Objects.slice(0, 10).map((uri) => `- ${uri}`),
         "- ... and 2 more",
-      ].join("\n")
+      ].join("\n"),
     );
   });
 
@@ -104,9 +97,7 @@ describe("formatAlert", () => {
     expect(MAX_SUBJECT_LENGTH).toBe(100);
     expect(subject).toHaveLength(100);
     expect(subject).toMatch(/^[\x20-\x7e]+$/);
-    expect(subject).toBe(
-      `[MetricCare dev] Glue trigger failed: EntityNotFoundException on w?rkflow_${"x".repeat(23)}...`
-    );
+    expect(subject).toBe(`[MetricCare dev] Glue trigger failed: EntityNotFoundException on w?rkflow_${"x".repeat(23)}...`);
   });
 });
 

@@ -1,9 +1,4 @@
-import {
-  ConfigurationError,
-  readAlertingConfig,
-  readConfig,
-  requireProcessedFilesTable,
-} from "../../../functions/glue_trigger/config";
+import { ConfigurationError, readAlertingConfig, readConfig, requireProcessedFilesTable } from "../../../functions/glue_trigger/config";
 
 describe("readConfig", () => {
   it("reads every variable the stack sets", () => {
@@ -82,10 +77,7 @@ describe("readAlertingConfig", () => {
 describe("requireProcessedFilesTable", () => {
   it("returns the table when it is set", () => {
     // Act
-    const table = requireProcessedFilesTable(
-      readConfig({ GLUE_WORKFLOW_NAME: "wf", PROCESSED_FILES_TABLE: "t_dev" }),
-      "S3 events"
-    );
+    const table = requireProcessedFilesTable(readConfig({ GLUE_WORKFLOW_NAME: "wf", PROCESSED_FILES_TABLE: "t_dev" }), "S3 events");
 
     // Assess
     expect(table).toBe("t_dev");
@@ -98,7 +90,7 @@ describe("requireProcessedFilesTable", () => {
     // Assess
     expect(requireTable).toThrow(ConfigurationError);
     expect(requireTable).toThrow(
-      "PROCESSED_FILES_TABLE is not set: S3 events need the processed-files table (docs/processed-files-table.md)."
+      "PROCESSED_FILES_TABLE is not set: S3 events need the processed-files table (docs/processed-files-table.md).",
     );
   });
 

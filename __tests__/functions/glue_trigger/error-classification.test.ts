@@ -22,10 +22,7 @@ describe("classifyError", () => {
     ["Glue AccessDeniedException", new AccessDeniedException({ ...metadata, message: "not authorized" })],
     ["Glue InvalidInputException", new InvalidInputException({ ...metadata, message: "bad name" })],
     ["Glue ValidationException", new ValidationException({ ...metadata, message: "bad value" })],
-    [
-      "DynamoDB ResourceNotFoundException",
-      new ResourceNotFoundException({ ...metadata, message: "Requested resource not found" }),
-    ],
+    ["DynamoDB ResourceNotFoundException", new ResourceNotFoundException({ ...metadata, message: "Requested resource not found" })],
     ["an unmodelled AccessDeniedException", serviceError("AccessDeniedException", "not authorized", "client", 400)],
     ["a ConfigurationError", new ConfigurationError("GLUE_WORKFLOW_NAME is not set")],
     ["an InvalidEventError", new InvalidEventError("glue_run_end", "no detail")],
@@ -45,39 +42,19 @@ describe("classifyError", () => {
   it.each([
     ["ThrottlingException", serviceError("ThrottlingException", "Rate exceeded", "client", 400), "throttling"],
     ["an HTTP 429", serviceError("TooManyRequests", "Slow down", "client", 429), "throttling"],
-    [
-      "ProvisionedThroughputExceededException",
-      serviceError("ProvisionedThroughputExceededException", "x", "client", 400),
-      "throttling",
-    ],
-    [
-      "a server fault",
-      new InternalServiceException({ $metadata: { httpStatusCode: 500 }, message: "Internal error" }),
-      "server",
-    ],
+    ["ProvisionedThroughputExceededException", serviceError("ProvisionedThroughputExceededException", "x", "client", 400), "throttling"],
+    ["a server fault", new InternalServiceException({ $metadata: { httpStatusCode: 500 }, message: "Internal error" }), "server"],
     [
       "an HTTP 503 without $fault",
       Object.assign(new Error("unavailable"), { name: "ServiceUnavailable", $metadata: { httpStatusCode: 503 } }),
       "server",
     ],
     ["a permanent name with a server fault", serviceError("ValidationException", "x", "server", 500), "server"],
-    [
-      "a TimeoutError",
-      Object.assign(new Error("Connection timed out after 1000 ms"), { name: "TimeoutError" }),
-      "timeout",
-    ],
+    ["a TimeoutError", Object.assign(new Error("Connection timed out after 1000 ms"), { name: "TimeoutError" }), "timeout"],
     ["ETIMEDOUT", Object.assign(new Error("connect ETIMEDOUT"), { code: "ETIMEDOUT" }), "timeout"],
     ["ECONNREFUSED", Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }), "network"],
-    [
-      "a Glue OperationTimeoutException",
-      new OperationTimeoutException({ ...metadata, message: "timed out" }),
-      "unclassified",
-    ],
-    [
-      "ConcurrentRunsExceededException outside a start",
-      new ConcurrentRunsExceededException({ ...metadata, message: "x" }),
-      "unclassified",
-    ],
+    ["a Glue OperationTimeoutException", new OperationTimeoutException({ ...metadata, message: "timed out" }), "unclassified"],
+    ["ConcurrentRunsExceededException outside a start", new ConcurrentRunsExceededException({ ...metadata, message: "x" }), "unclassified"],
     ["a plain Error", new Error("boom"), "unclassified"],
     ["a RunStillFinishingError", new RunStillFinishingError("wr_1", "still RUNNING"), "run_still_finishing"],
   ])("treats %s as transient", (_, error, reason) => {

@@ -97,7 +97,7 @@ export async function startFakeSns(): Promise<FakeSns> {
       if (form.Action !== "Publish") {
         response.writeHead(400, { "content-type": "text/xml" });
         response.end(
-          `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>${form.Action}</Message></Error></ErrorResponse>`
+          `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>${form.Action}</Message></Error></ErrorResponse>`,
         );
         return;
       }
@@ -106,7 +106,7 @@ export async function startFakeSns(): Promise<FakeSns> {
       response.end(
         '<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult>' +
           `<MessageId>msg-${published.length}</MessageId></PublishResult>` +
-          "<ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></PublishResponse>"
+          "<ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></PublishResponse>",
       );
     });
   });

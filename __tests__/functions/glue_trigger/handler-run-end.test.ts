@@ -121,14 +121,14 @@ describe("handler on a Glue Job State Change", () => {
     await expect(invoke).rejects.toThrow(
       new RunStillFinishingError(
         "wr_active",
-        `Run wr_active of workflow ${WORKFLOW} is still RUNNING after job ${FINAL_JOB} SUCCEEDED ended it; retrying until Glue reports it finished.`
-      )
+        `Run wr_active of workflow ${WORKFLOW} is still RUNNING after job ${FINAL_JOB} SUCCEEDED ended it; retrying until Glue reports it finished.`,
+      ),
     );
     await expect(invoke).rejects.toHaveProperty("name", "RunStillFinishingError");
     expect(mocks.glue).not.toHaveReceivedCommand(StartWorkflowRunCommand);
     expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
     expect(mocks.logs()).toContainEqual(
-      expect.objectContaining({ level: "WARN", reason: "run_still_finishing", triggerSource: "glue_run_end" })
+      expect.objectContaining({ level: "WARN", reason: "run_still_finishing", triggerSource: "glue_run_end" }),
     );
   });
 

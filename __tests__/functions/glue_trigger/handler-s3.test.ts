@@ -1,10 +1,4 @@
-import {
-  ConditionalCheckFailedException,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  UpdateItemCommand,
-} from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { ConcurrentRunsExceededException, GetWorkflowRunsCommand, StartWorkflowRunCommand } from "@aws-sdk/client-glue";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { handler } from "../../../functions/glue_trigger";
@@ -12,8 +6,7 @@ import { BUCKET, CONTEXT, OBJECT, s3Event, s3Record, serviceError, setEnvironmen
 import { ACTIVE_RUNS, IDLE_RUNS, useHandlerHarness, workflowIdleThenStarts } from "./harness";
 
 const mocks = useHandlerHarness();
-const conditionFailed = () =>
-  new ConditionalCheckFailedException({ $metadata: {}, message: "The conditional request failed" });
+const conditionFailed = () => new ConditionalCheckFailedException({ $metadata: {}, message: "The conditional request failed" });
 
 describe("handler on S3 ObjectCreated", () => {
   it("records the new object as PENDING, starts a run saying what triggered it, and notes the run on the file", async () => {
@@ -77,7 +70,7 @@ describe("handler on S3 ObjectCreated", () => {
 
     // Act
     const result = await handler(
-      s3Event(s3Record(), s3Record({ key: "fhir/encounter/e1.json" }), s3Record({ key: "fhir/condition/c1.json" }))
+      s3Event(s3Record(), s3Record({ key: "fhir/encounter/e1.json" }), s3Record({ key: "fhir/condition/c1.json" })),
     );
 
     // Assess
@@ -231,9 +224,7 @@ describe("handler on S3 ObjectCreated", () => {
     expect(result).toMatchObject({ status: "skipped", runId: null });
     expect(result).not.toHaveProperty("activeRunId");
     expect(mocks.dynamodb).toHaveReceivedCommandWith(UpdateItemCommand, { UpdateExpression: "SET #status = :waiting" });
-    expect(mocks.logs()).toContainEqual(
-      expect.objectContaining({ level: "WARN", message: "Could not find the run that won the race" })
-    );
+    expect(mocks.logs()).toContainEqual(expect.objectContaining({ level: "WARN", message: "Could not find the run that won the race" }));
   });
 
   it("reports the run it started even when noting trigger_run_id on the files fails", async () => {
@@ -255,7 +246,7 @@ describe("handler on S3 ObjectCreated", () => {
         level: "WARN",
         message: "Could not note trigger_run_id on the files",
         error: expect.objectContaining({ name: "ThrottlingException", message: "Rate exceeded" }),
-      })
+      }),
     );
   });
 
@@ -284,7 +275,7 @@ describe("handler on S3 ObjectCreated", () => {
         recordIndex: 0,
         reason: 'Record 0 is "ObjectRemoved:Delete", not an ObjectCreated event.',
         triggerSource: "s3",
-      })
+      }),
     );
   });
 
@@ -302,7 +293,7 @@ describe("handler on S3 ObjectCreated", () => {
       expect.objectContaining({
         message: "Ignored S3 record",
         reason: "Record 0 has no s3.bucket.name or s3.object.key.",
-      })
+      }),
     );
   });
 

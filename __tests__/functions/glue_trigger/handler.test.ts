@@ -195,9 +195,7 @@ describe("handler on a permanent failure", () => {
 
   it("alerts a DynamoDB ResourceNotFoundException (the table does not exist) and names the S3 source", async () => {
     // Prepare
-    mocks.dynamodb
-      .on(PutItemCommand)
-      .rejects(new ResourceNotFoundException({ ...metadata, message: "Requested resource not found" }));
+    mocks.dynamodb.on(PutItemCommand).rejects(new ResourceNotFoundException({ ...metadata, message: "Requested resource not found" }));
 
     // Act
     const result = await handler(s3Event(), CONTEXT);
@@ -218,7 +216,7 @@ describe("handler on a permanent failure", () => {
         "",
         "S3 objects in the event (any that is not in the processed-files table: copy it onto itself to notify again):",
         `- s3://${BUCKET}/fhir/patient/2026-11-22/Patient batch 1.json`,
-      ])
+      ]),
     );
     expect(mocks.glue.calls()).toHaveLength(0);
   });
@@ -243,7 +241,7 @@ describe("handler on a permanent failure", () => {
     expect(mocks.sns).toHaveReceivedCommandWith(PublishCommand, {
       Subject: "[MetricCare dev] Glue trigger failed: ConfigurationError on unknown workflow",
       Message: expect.stringContaining(
-        `Workflow: (GLUE_WORKFLOW_NAME unset)\nTrigger source: manual\nError: ConfigurationError\nMessage: ${message}`
+        `Workflow: (GLUE_WORKFLOW_NAME unset)\nTrigger source: manual\nError: ConfigurationError\nMessage: ${message}`,
       ),
     });
     expect(mocks.glue.calls()).toHaveLength(0);
@@ -267,18 +265,14 @@ describe("handler on a permanent failure", () => {
     });
     expect(mocks.sns).toHaveReceivedCommandWith(
       PublishCommand,
-      expectedAlert("glue_run_end", "InvalidEventError", 'Glue Job State Change event has no "detail" object.')
+      expectedAlert("glue_run_end", "InvalidEventError", 'Glue Job State Change event has no "detail" object.'),
     );
   });
 
   it("returns the failure even when publishing the alert fails, and logs why", async () => {
     // Prepare
-    mocks.sns
-      .on(PublishCommand)
-      .rejects(serviceError("AuthorizationErrorException", "not authorized to publish", "client", 403));
-    mocks.glue
-      .on(GetWorkflowRunsCommand)
-      .rejects(new EntityNotFoundException({ ...metadata, message: "Entity Not Found" }));
+    mocks.sns.on(PublishCommand).rejects(serviceError("AuthorizationErrorException", "not authorized to publish", "client", 403));
+    mocks.glue.on(GetWorkflowRunsCommand).rejects(new EntityNotFoundException({ ...metadata, message: "Entity Not Found" }));
 
     // Act
     const result = await handler(scheduleEvent());
@@ -291,16 +285,14 @@ describe("handler on a permanent failure", () => {
         level: "ERROR",
         message: "Could not publish failure alert",
         error: expect.objectContaining({ name: "AuthorizationErrorException" }),
-      })
+      }),
     );
   });
 
   it("logs and returns the failure without publishing when ALERTS_TOPIC_ARN is not set", async () => {
     // Prepare
     setEnvironment({ ALERTS_TOPIC_ARN: undefined });
-    mocks.glue
-      .on(GetWorkflowRunsCommand)
-      .rejects(new EntityNotFoundException({ ...metadata, message: "Entity Not Found" }));
+    mocks.glue.on(GetWorkflowRunsCommand).rejects(new EntityNotFoundException({ ...metadata, message: "Entity Not Found" }));
 
     // Act
     const result = await handler(scheduleEvent());
@@ -309,7 +301,7 @@ describe("handler on a permanent failure", () => {
     expect(result).toMatchObject({ status: "failed", errorName: "EntityNotFoundException" });
     expect(mocks.sns.calls()).toHaveLength(0);
     expect(mocks.logs()).toContainEqual(
-      expect.objectContaining({ level: "WARN", message: "ALERTS_TOPIC_ARN is not set; no alert published" })
+      expect.objectContaining({ level: "WARN", message: "ALERTS_TOPIC_ARN is not set; no alert published" }),
     );
   });
 });
@@ -324,11 +316,7 @@ describe("handler on a transient failure", () => {
     ],
     ["an HTTP 503", serviceError("ServiceUnavailable", "Service unavailable", "server", 503), "server"],
     ["a timeout", Object.assign(new Error("Connection timed out after 1000 ms"), { name: "TimeoutError" }), "timeout"],
-    [
-      "a network error",
-      Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), { code: "ECONNREFUSED" }),
-      "network",
-    ],
+    ["a network error", Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), { code: "ECONNREFUSED" }), "network"],
     ["an unclassified error", new Error("Something unexpected"), "unclassified"],
   ])("rethrows %s for Lambda to retry, and publishes no alert", async (_, error, reason) => {
     // Prepare
@@ -346,7 +334,7 @@ describe("handler on a transient failure", () => {
         message: "Transient failure; throwing so that Lambda retries the event",
         reason,
         triggerSource: "schedule",
-      })
+      }),
     );
   });
 });
@@ -404,9 +392,7 @@ describe("handler logs", () => {
     // Assess
     logger.setLogLevel("INFO");
     expect(atInfo).toEqual([]);
-    expect(mocks.logs()).toEqual([
-      expect.objectContaining({ level: "DEBUG", triggerSource: "glue_run_end", activeRunId: "wr_active" }),
-    ]);
+    expect(mocks.logs()).toEqual([expect.objectContaining({ level: "DEBUG", triggerSource: "glue_run_end", activeRunId: "wr_active" })]);
   });
 
   it("takes its level from LOG_LEVEL and its service name from POWERTOOLS_SERVICE_NAME", () => {
@@ -414,9 +400,7 @@ describe("handler logs", () => {
     setEnvironment({ LOG_LEVEL: "WARN", POWERTOOLS_SERVICE_NAME: "glue-trigger-test" });
     let fresh: typeof logger | undefined;
     jest.isolateModules(() => {
-      fresh = jest.requireActual<typeof import("../../../functions/glue_trigger/logger")>(
-        "../../../functions/glue_trigger/logger"
-      ).logger;
+      fresh = jest.requireActual<typeof import("../../../functions/glue_trigger/logger")>("../../../functions/glue_trigger/logger").logger;
     });
 
     // Act
@@ -425,8 +409,6 @@ describe("handler logs", () => {
 
     // Assess
     expect(fresh?.getLevelName()).toBe("WARN");
-    expect(mocks.logs()).toEqual([
-      expect.objectContaining({ level: "WARN", message: "shown", service: "glue-trigger-test" }),
-    ]);
+    expect(mocks.logs()).toEqual([expect.objectContaining({ level: "WARN", message: "shown", service: "glue-trigger-test" })]);
   });
 });

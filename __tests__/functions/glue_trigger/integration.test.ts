@@ -17,17 +17,7 @@ import { promisify } from "node:util";
 import { extractZip } from "../../../packaging/extract-zip";
 import { bundleFunction, type FunctionBundle } from "../../../packaging/bundle-function";
 import { close, listen, startFakeGlue, startFakeSns, type FakeGlue, type FakeSns } from "./fake-aws";
-import {
-  BUCKET,
-  FINAL_JOB,
-  glueJobEvent,
-  s3Event,
-  s3Record,
-  TABLE,
-  testEnvironment,
-  TOPIC_ARN,
-  WORKFLOW,
-} from "./fixtures";
+import { BUCKET, FINAL_JOB, glueJobEvent, s3Event, s3Record, TABLE, testEnvironment, TOPIC_ARN, WORKFLOW } from "./fixtures";
 
 jest.setTimeout(30_000);
 
@@ -92,7 +82,7 @@ beforeAll(async () => {
           Projection: { ProjectionType: "ALL" },
         },
       ],
-    })
+    }),
   );
 });
 
@@ -126,18 +116,14 @@ async function invokeBundle(...events: unknown[]): Promise<Outcome[]> {
         AWS_SHARED_CREDENTIALS_FILE: join(workDir, "no-credentials"),
         LOG_LEVEL: "INFO",
       },
-    }
+    },
   );
   logLines = stdout.split("\n").filter((line) => line !== "");
   return JSON.parse(readFileSync(outcomesPath, "utf8"));
 }
 
 async function fileItem(fileKey: string): Promise<Record<string, AttributeValue> | undefined> {
-  return (
-    await dynamodb.send(
-      new GetItemCommand({ TableName: TABLE, Key: { file_key: { S: fileKey } }, ConsistentRead: true })
-    )
-  ).Item;
+  return (await dynamodb.send(new GetItemCommand({ TableName: TABLE, Key: { file_key: { S: fileKey } }, ConsistentRead: true }))).Item;
 }
 
 /** What the Bronze job does when it finishes a file. */
@@ -149,7 +135,7 @@ async function markProcessed(fileKey: string): Promise<void> {
       UpdateExpression: "SET #status = :processed",
       ExpressionAttributeNames: { "#status": "status" },
       ExpressionAttributeValues: { ":processed": { S: "PROCESSED" } },
-    })
+    }),
   );
 }
 
@@ -218,7 +204,7 @@ describe("the glue_trigger bundle", () => {
           object_key: { S: KEY_A },
           status: { S: "PENDING" },
           trigger_run_id: { S: "wr_1" },
-        })
+        }),
       );
     });
 
@@ -249,9 +235,7 @@ describe("the glue_trigger bundle", () => {
       // Assess
       expect(outcome?.returned).toMatchObject({ status: "skipped", activeRunId: "wr_1", newFiles: 1 });
       expect(glueCalls()).toEqual(["GetWorkflowRuns"]);
-      expect(await fileItem(FILE_B)).toEqual(
-        expect.objectContaining({ status: { S: "WAITING" }, waiting_for_run_id: { S: "wr_1" } })
-      );
+      expect(await fileItem(FILE_B)).toEqual(expect.objectContaining({ status: { S: "WAITING" }, waiting_for_run_id: { S: "wr_1" } }));
     });
 
     it("retries a run-end event while Glue still reports the run RUNNING, then starts one follow-up run", async () => {
@@ -331,9 +315,7 @@ describe("the glue_trigger bundle", () => {
         Action: "Publish",
         TopicArn: TOPIC_ARN,
         Subject: `[MetricCare dev] Glue trigger failed: EntityNotFoundException on ${WORKFLOW}`,
-        Message: expect.stringContaining(
-          "Trigger source: manual\nError: EntityNotFoundException\nMessage: Workflow not found"
-        ),
+        Message: expect.stringContaining("Trigger source: manual\nError: EntityNotFoundException\nMessage: Workflow not found"),
       });
     });
   });

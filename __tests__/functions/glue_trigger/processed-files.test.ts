@@ -26,8 +26,7 @@ const BARE_FILE: S3ObjectNotice = {
   sequencer: "0055AED6DCD90281E6",
   eventTime: undefined,
 };
-const conditionFailed = () =>
-  new ConditionalCheckFailedException({ $metadata: {}, message: "The conditional request failed" });
+const conditionFailed = () => new ConditionalCheckFailedException({ $metadata: {}, message: "The conditional request failed" });
 
 beforeEach(() => {
   dynamoMock.reset();

@@ -10,8 +10,7 @@ describe("detectTrigger", () => {
     // Assess
     expect(trigger).toEqual({
       source: "s3",
-      objects: [OBJECT_NOTICE
-      ],
+      objects: [OBJECT_NOTICE],
       ignored: [],
     });
   });
@@ -25,9 +24,7 @@ describe("detectTrigger", () => {
     const trigger = detectTrigger(s3Event(s3Record(options)));
 
     // Assess
-    expect(trigger.source === "s3" && trigger.objects.map((object) => object.fileKey)).toEqual([
-      `s3://${BUCKET}/${OBJECT.key}${suffix}`,
-    ]);
+    expect(trigger.source === "s3" && trigger.objects.map((object) => object.fileKey)).toEqual([`s3://${BUCKET}/${OBJECT.key}${suffix}`]);
   });
 
   it("lists one object once when a notification repeats a record", () => {
@@ -47,7 +44,7 @@ describe("detectTrigger", () => {
       { ...s3Record(), eventSource: "aws:sqs" },
       s3Record({ key: "bad%E0%A4%A.json" }),
       s3Record({ versionId: undefined, eTag: undefined, sequencer: undefined }),
-      s3Record({ key: "fhir/ok.json" })
+      s3Record({ key: "fhir/ok.json" }),
     );
 
     // Act
@@ -99,11 +96,7 @@ describe("detectTrigger", () => {
   });
 
   it.each([
-    [
-      "has no detail",
-      { ...glueJobEvent("j", "FAILED"), detail: undefined },
-      'Glue Job State Change event has no "detail" object.',
-    ],
+    ["has no detail", { ...glueJobEvent("j", "FAILED"), detail: undefined }, 'Glue Job State Change event has no "detail" object.'],
     [
       "has a detail that is not an object",
       { ...glueJobEvent("j", "FAILED"), detail: "x" },
@@ -114,11 +107,7 @@ describe("detectTrigger", () => {
       { ...glueJobEvent("j", "FAILED"), detail: { state: "FAILED" } },
       "Glue Job State Change event has no detail.jobName or detail.state.",
     ],
-    [
-      "has no valid time",
-      { ...glueJobEvent("j", "FAILED"), time: "yesterday" },
-      'Glue Job State Change event has no valid "time".',
-    ],
+    ["has no valid time", { ...glueJobEvent("j", "FAILED"), time: "yesterday" }, 'Glue Job State Change event has no valid "time".'],
   ])("throws an InvalidEventError for a Glue event that %s", (_, event, message) => {
     // Act
     const detect = () => detectTrigger(event);

@@ -95,9 +95,7 @@ describe("findActiveRun", () => {
 
   it("stops after 5 pages of 25 runs even if Glue keeps returning a NextToken", async () => {
     // Prepare
-    glueMock
-      .on(GetWorkflowRunsCommand)
-      .resolves({ Runs: [{ WorkflowRunId: "wr_1", Status: "COMPLETED" }], NextToken: "more" });
+    glueMock.on(GetWorkflowRunsCommand).resolves({ Runs: [{ WorkflowRunId: "wr_1", Status: "COMPLETED" }], NextToken: "more" });
 
     // Act
     const active = await findActiveRun(glue, WORKFLOW);
@@ -140,9 +138,7 @@ describe("startWorkflowRun", () => {
     // Prepare
     glueMock
       .on(StartWorkflowRunCommand)
-      .rejects(
-        new ConcurrentRunsExceededException({ $metadata: {}, message: "Concurrent runs exceeded for workflow" })
-      );
+      .rejects(new ConcurrentRunsExceededException({ $metadata: {}, message: "Concurrent runs exceeded for workflow" }));
 
     // Act
     const outcome = await startWorkflowRun(glue, WORKFLOW, {});
@@ -171,9 +167,7 @@ describe("startWorkflowRun", () => {
     const start = startWorkflowRun(glue, WORKFLOW, {});
 
     // Assess
-    await expect(start).rejects.toThrow(
-      new WorkflowRunError(`StartWorkflowRun for workflow "${WORKFLOW}" returned no RunId.`)
-    );
+    await expect(start).rejects.toThrow(new WorkflowRunError(`StartWorkflowRun for workflow "${WORKFLOW}" returned no RunId.`));
     await expect(start).rejects.toHaveProperty("name", "WorkflowRunError");
   });
 });

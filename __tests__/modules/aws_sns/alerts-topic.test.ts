@@ -20,7 +20,10 @@ describe("AlertsTopic", () => {
     // Act
     const { synth, ref } = synthConstruct((scope) => topic(scope));
     // Assess
-    expect(synth).toHaveResourceWithProperties(SnsTopic, { name: "metriccare_alerts_dev", kms_master_key_id: ref("aws_kms_key", "key/key", "arn") });
+    expect(synth).toHaveResourceWithProperties(SnsTopic, {
+      name: "metriccare_alerts_dev",
+      kms_master_key_id: ref("aws_kms_key", "key/key", "arn"),
+    });
   });
 
   it("lets the account manage and publish to the topic and denies publishing without TLS", () => {
@@ -88,7 +91,9 @@ describe("AlertsTopic", () => {
     const act = () => synthConstruct((scope) => topic(scope, { emailAddresses: ["data-platform@example.org", "oncall at example.org"] }));
     // Assess
     expect(act).toThrow(MetricCareValidationError);
-    expect(act).toThrow('AlertsTopic "alerts": `emailAddresses[1]` must be an e-mail address such as data-platform@example.org, got "oncall at example.org".');
+    expect(act).toThrow(
+      'AlertsTopic "alerts": `emailAddresses[1]` must be an e-mail address such as data-platform@example.org, got "oncall at example.org".',
+    );
   });
 
   it("exposes the topic, its ARN and its name", () => {
@@ -106,7 +111,12 @@ describe("AlertsTopic", () => {
     // Act
     const statement = built.publishStatement();
     // Assess
-    expect(resolve(statement)).toEqual({ sid: "PublishAlerts", effect: "Allow", actions: ["sns:Publish"], resources: [ref("aws_sns_topic", "alerts/topic", "arn")] });
+    expect(resolve(statement)).toEqual({
+      sid: "PublishAlerts",
+      effect: "Allow",
+      actions: ["sns:Publish"],
+      resources: [ref("aws_sns_topic", "alerts/topic", "arn")],
+    });
   });
 
   it("allowEventBridgeRule lets EventBridge publish for each allowed rule, in one statement", () => {
@@ -126,7 +136,13 @@ describe("AlertsTopic", () => {
       principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
       actions: ["sns:Publish"],
       resources: [ref("aws_sns_topic", "alerts/topic", "arn")],
-      condition: [{ test: "ArnEquals", variable: "aws:SourceArn", values: ["arn:aws:events:eu-west-1:123456789012:rule/job_state", "arn:aws:events:eu-west-1:123456789012:rule/other"] }],
+      condition: [
+        {
+          test: "ArnEquals",
+          variable: "aws:SourceArn",
+          values: ["arn:aws:events:eu-west-1:123456789012:rule/job_state", "arn:aws:events:eu-west-1:123456789012:rule/other"],
+        },
+      ],
     });
   });
 
@@ -166,7 +182,10 @@ describe("AlertsTopic", () => {
     expect(statement?.condition).toContainEqual({
       test: "ArnLike",
       variable: "aws:SourceArn",
-      values: ["arn:aws:cloudwatch:eu-west-1:123456789012:alarm:metriccare_*_dev", "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:billing_*_dev"],
+      values: [
+        "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:metriccare_*_dev",
+        "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:billing_*_dev",
+      ],
     });
   });
 });

@@ -49,12 +49,17 @@ describe("DataEventTrail", () => {
           field_selector: [
             { field: "eventCategory", equals: ["Data"] },
             { field: "resources.type", equals: ["AWS::S3::Object"] },
-            { field: "resources.ARN", starts_with: [`${ref("aws_s3_bucket", "raw/bucket", "arn")}/`, `${ref("aws_s3_bucket", "lakehouse/bucket", "arn")}/`] },
+            {
+              field: "resources.ARN",
+              starts_with: [`${ref("aws_s3_bucket", "raw/bucket", "arn")}/`, `${ref("aws_s3_bucket", "lakehouse/bucket", "arn")}/`],
+            },
           ],
         },
       ],
     });
-    expect(resource("aws_cloudtrail", "cloudtrail/trail").depends_on).toEqual([address("aws_s3_bucket_policy", "cloudtrail/bucket/policy")]);
+    expect(resource("aws_cloudtrail", "cloudtrail/trail").depends_on).toEqual([
+      address("aws_s3_bucket_policy", "cloudtrail/bucket/policy"),
+    ]);
   });
 
   it("delivers to its own KMS-encrypted bucket, which logs access to the log bucket", () => {
@@ -83,7 +88,11 @@ describe("DataEventTrail", () => {
     // Assess
     expect(synth).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, {
       rule: [
-        expect.objectContaining({ id: "all-objects", abort_incomplete_multipart_upload: [{ days_after_initiation: 3 }], noncurrent_version_expiration: [{ noncurrent_days: 30 }] }),
+        expect.objectContaining({
+          id: "all-objects",
+          abort_incomplete_multipart_upload: [{ days_after_initiation: 3 }],
+          noncurrent_version_expiration: [{ noncurrent_days: 30 }],
+        }),
         expect.objectContaining({ id: "expire-trail-logs", expiration: [{ days: 365 }] }),
       ],
     });
@@ -96,7 +105,14 @@ describe("DataEventTrail", () => {
     const bucketArn = ref("aws_s3_bucket", "cloudtrail/bucket/bucket", "arn");
     const statements = policyStatements(json, resource("aws_s3_bucket_policy", "cloudtrail/bucket/policy").policy);
     expect(statements.slice(-2)).toEqual([
-      { sid: "CloudTrailChecksBucketAcl", effect: "Allow", principals: CLOUDTRAIL, actions: ["s3:GetBucketAcl"], resources: [bucketArn], condition: [FROM_THIS_TRAIL] },
+      {
+        sid: "CloudTrailChecksBucketAcl",
+        effect: "Allow",
+        principals: CLOUDTRAIL,
+        actions: ["s3:GetBucketAcl"],
+        resources: [bucketArn],
+        condition: [FROM_THIS_TRAIL],
+      },
       {
         sid: "CloudTrailWritesLogs",
         effect: "Allow",
@@ -119,7 +135,10 @@ describe("DataEventTrail", () => {
       principals: CLOUDTRAIL,
       actions: ["kms:GenerateDataKey*", "kms:DescribeKey"],
       resources: ["*"],
-      condition: [FROM_THIS_TRAIL, { test: "StringLike", variable: "kms:EncryptionContext:aws:cloudtrail:arn", values: ["arn:aws:cloudtrail:*:123456789012:trail/*"] }],
+      condition: [
+        FROM_THIS_TRAIL,
+        { test: "StringLike", variable: "kms:EncryptionContext:aws:cloudtrail:arn", values: ["arn:aws:cloudtrail:*:123456789012:trail/*"] },
+      ],
     });
   });
 
@@ -138,6 +157,8 @@ describe("DataEventTrail", () => {
     const act = () => trail({ retentionDays: 0 });
     // Assess
     expect(act).toThrow(MetricCareValidationError);
-    expect(act).toThrow('SecureBucket "bucket" lifecycle rule "expire-trail-logs": `expirationDays` must be a whole number of days (1 or more), got 0.');
+    expect(act).toThrow(
+      'SecureBucket "bucket" lifecycle rule "expire-trail-logs": `expirationDays` must be a whole number of days (1 or more), got 0.',
+    );
   });
 });

@@ -101,7 +101,10 @@ describe("PipelineAlarms", () => {
 
   it("uses the share of the timeout given, and a per-workspace timeout", () => {
     // Act
-    const { resource } = alarms({ durationAlarmShareOfTimeout: 0.5 }, { timeoutSeconds: Token.asNumber(ref("local.environment.lambda_timeout_seconds")) });
+    const { resource } = alarms(
+      { durationAlarmShareOfTimeout: 0.5 },
+      { timeoutSeconds: Token.asNumber(ref("local.environment.lambda_timeout_seconds")) },
+    );
     // Assess
     expect(resource("aws_cloudwatch_metric_alarm", "cloudwatch/trigger_duration")).toMatchObject({
       alarm_description: "The Glue trigger Lambda ran longer than 50% of its timeout.",
@@ -113,7 +116,10 @@ describe("PipelineAlarms", () => {
     // Act
     const synthesized = alarms();
     // Assess
-    for (const [label, queue] of [["trigger_failed_events", "fn/on_failure/queue"], ["event_delivery", "event_dlq/queue"]] as const) {
+    for (const [label, queue] of [
+      ["trigger_failed_events", "fn/on_failure/queue"],
+      ["event_delivery", "event_dlq/queue"],
+    ] as const) {
       expect(synthesized.resource("aws_cloudwatch_metric_alarm", `cloudwatch/${label}_dlq_depth`)).toEqual(
         expect.objectContaining({
           ...common(synthesized),
@@ -157,7 +163,15 @@ describe("PipelineAlarms", () => {
     // Act
     const { built, resourcesByPath } = alarms();
     // Assess
-    const names = ["trigger_errors", "trigger_throttles", "trigger_duration", "trigger_failed_events_dlq_depth", "event_delivery_dlq_depth", "glue_bronze_errors", "glue_gold_errors"];
+    const names = [
+      "trigger_errors",
+      "trigger_throttles",
+      "trigger_duration",
+      "trigger_failed_events_dlq_depth",
+      "event_delivery_dlq_depth",
+      "glue_bronze_errors",
+      "glue_gold_errors",
+    ];
     expect(Object.keys(built.alarms)).toEqual(names);
     expect(Object.values(built.alarms).every((a) => a instanceof CloudwatchMetricAlarm)).toBe(true);
     expect(Object.keys(resourcesByPath("aws_cloudwatch_metric_alarm")).sort()).toEqual(names.map((n) => `cloudwatch/${n}`).sort());
@@ -205,8 +219,20 @@ describe("PipelineAlarms", () => {
         widget(
           "Dead-letter queue depth",
           [
-            ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", ref("aws_sqs_queue", "fn/on_failure/queue", "name"), { stat: "Maximum" }],
-            ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", ref("aws_sqs_queue", "event_dlq/queue", "name"), { stat: "Maximum" }],
+            [
+              "AWS/SQS",
+              "ApproximateNumberOfMessagesVisible",
+              "QueueName",
+              ref("aws_sqs_queue", "fn/on_failure/queue", "name"),
+              { stat: "Maximum" },
+            ],
+            [
+              "AWS/SQS",
+              "ApproximateNumberOfMessagesVisible",
+              "QueueName",
+              ref("aws_sqs_queue", "event_dlq/queue", "name"),
+              { stat: "Maximum" },
+            ],
           ],
           0,
           6,
@@ -214,8 +240,32 @@ describe("PipelineAlarms", () => {
         widget(
           "Glue job errors",
           [
-            ["Glue", "glue.error.ALL", "JobName", "metriccare_bronze_job_dev", "JobRunId", "ALL", "Type", "count", "ObservabilityGroup", "error", { stat: "Sum" }],
-            ["Glue", "glue.error.ALL", "JobName", "metriccare_gold_job_dev", "JobRunId", "ALL", "Type", "count", "ObservabilityGroup", "error", { stat: "Sum" }],
+            [
+              "Glue",
+              "glue.error.ALL",
+              "JobName",
+              "metriccare_bronze_job_dev",
+              "JobRunId",
+              "ALL",
+              "Type",
+              "count",
+              "ObservabilityGroup",
+              "error",
+              { stat: "Sum" },
+            ],
+            [
+              "Glue",
+              "glue.error.ALL",
+              "JobName",
+              "metriccare_gold_job_dev",
+              "JobRunId",
+              "ALL",
+              "Type",
+              "count",
+              "ObservabilityGroup",
+              "error",
+              { stat: "Sum" },
+            ],
           ],
           12,
           6,

@@ -18,7 +18,14 @@ describe("ProcessedFilesTable", () => {
 
   it("creates an on-demand table with the status index, TTL on expires_at, point-in-time recovery and the KMS key", () => {
     // Act
-    const { synth, ref } = synthConstruct((scope) => new ProcessedFilesTable(scope, "processed_files", { tableName: "metriccare_processed_files_dev", kmsKey: testKey(scope), deletionProtection: true }));
+    const { synth, ref } = synthConstruct(
+      (scope) =>
+        new ProcessedFilesTable(scope, "processed_files", {
+          tableName: "metriccare_processed_files_dev",
+          kmsKey: testKey(scope),
+          deletionProtection: true,
+        }),
+    );
     // Assess
     expect(synth).toHaveResourceWithProperties(DynamodbTable, {
       name: "metriccare_processed_files_dev",
@@ -40,7 +47,12 @@ describe("ProcessedFilesTable", () => {
   it("takes deletion protection as a per-workspace expression", () => {
     // Act
     const { synth } = synthConstruct(
-      (scope) => new ProcessedFilesTable(scope, "processed_files", { tableName: "t", kmsKey: testKey(scope), deletionProtection: ref("local.environment.deletion_protection") }),
+      (scope) =>
+        new ProcessedFilesTable(scope, "processed_files", {
+          tableName: "t",
+          kmsKey: testKey(scope),
+          deletionProtection: ref("local.environment.deletion_protection"),
+        }),
     );
     // Assess
     expect(synth).toHaveResourceWithProperties(DynamodbTable, { deletion_protection_enabled: "${local.environment.deletion_protection}" });
@@ -48,7 +60,9 @@ describe("ProcessedFilesTable", () => {
 
   it("exposes the table, its name and ARN, and the status index's name and ARN", () => {
     // Act
-    const { built, resolve, ref } = synthConstruct((scope) => new ProcessedFilesTable(scope, "processed_files", { tableName: "t", kmsKey: testKey(scope), deletionProtection: false }));
+    const { built, resolve, ref } = synthConstruct(
+      (scope) => new ProcessedFilesTable(scope, "processed_files", { tableName: "t", kmsKey: testKey(scope), deletionProtection: false }),
+    );
     // Assess
     const arn = ref("aws_dynamodb_table", "processed_files/table", "arn");
     expect(built.table).toBeInstanceOf(DynamodbTable);
@@ -60,20 +74,29 @@ describe("ProcessedFilesTable", () => {
 
   it("trackFilesStatements allows item reads and writes on the table and queries on the status index only", () => {
     // Prepare
-    const { built, resolve, ref } = synthConstruct((scope) => new ProcessedFilesTable(scope, "processed_files", { tableName: "t", kmsKey: testKey(scope), deletionProtection: false }));
+    const { built, resolve, ref } = synthConstruct(
+      (scope) => new ProcessedFilesTable(scope, "processed_files", { tableName: "t", kmsKey: testKey(scope), deletionProtection: false }),
+    );
     // Act
     const statements = built.trackFilesStatements();
     // Assess
     const arn = ref("aws_dynamodb_table", "processed_files/table", "arn");
     expect(resolve(statements)).toEqual([
-      { sid: "TrackProcessedFiles", effect: "Allow", actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], resources: [arn] },
+      {
+        sid: "TrackProcessedFiles",
+        effect: "Allow",
+        actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+        resources: [arn],
+      },
       { sid: "FindFilesByStatus", effect: "Allow", actions: ["dynamodb:Query"], resources: [`${arn}/index/status_index`] },
     ]);
   });
 
   it("claimFilesStatements allows only conditional updates on the table and queries on the status index", () => {
     // Prepare
-    const { built, resolve, ref } = synthConstruct((scope) => new ProcessedFilesTable(scope, "processed_files", { tableName: "t", kmsKey: testKey(scope), deletionProtection: false }));
+    const { built, resolve, ref } = synthConstruct(
+      (scope) => new ProcessedFilesTable(scope, "processed_files", { tableName: "t", kmsKey: testKey(scope), deletionProtection: false }),
+    );
     // Act
     const statements = built.claimFilesStatements();
     // Assess

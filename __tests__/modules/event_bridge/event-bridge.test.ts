@@ -35,7 +35,11 @@ describe("EventBridge", () => {
     // Act
     const { synth } = events();
     // Assess
-    expect(synth).toHaveResourceWithProperties(CloudwatchEventRule, { name: "metriccare_schedule_dev", description: "Scheduled MetricCare ETL run", schedule_expression: "cron(0 6 * * ? *)" });
+    expect(synth).toHaveResourceWithProperties(CloudwatchEventRule, {
+      name: "metriccare_schedule_dev",
+      description: "Scheduled MetricCare ETL run",
+      schedule_expression: "cron(0 6 * * ? *)",
+    });
   });
 
   it("matches terminal state changes of exactly the given Glue jobs", () => {
@@ -105,7 +109,13 @@ describe("EventBridge", () => {
       retry_policy: { maximum_retry_attempts: 8, maximum_event_age_in_seconds: 3600 },
       dead_letter_config: { arn: ref("aws_sqs_queue", "event_bridge/dead_letter_queue/queue", "arn") },
       input_transformer: {
-        input_paths: { job: "$.detail.jobName", state: "$.detail.state", run: "$.detail.jobRunId", message: "$.detail.message", time: "$.time" },
+        input_paths: {
+          job: "$.detail.jobName",
+          state: "$.detail.state",
+          run: "$.detail.jobRunId",
+          message: "$.detail.message",
+          time: "$.time",
+        },
         input_template: '"MetricCare dev: Glue job <job> ended <state> at <time> (run <run>). <message>"',
       },
     });
@@ -125,13 +135,22 @@ describe("EventBridge", () => {
     // Act
     const { synth, json, ref, dataRef } = events();
     // Assess
-    expect(synth).toHaveResourceWithProperties(SqsQueue, { name: "metriccare_event_dlq_dev", kms_master_key_id: ref("aws_kms_key", "key/key", "arn") });
-    const statements = policyStatements(json, dataRef("aws_iam_policy_document", "event_bridge/dead_letter_queue/policy_document/document", "json"));
+    expect(synth).toHaveResourceWithProperties(SqsQueue, {
+      name: "metriccare_event_dlq_dev",
+      kms_master_key_id: ref("aws_kms_key", "key/key", "arn"),
+    });
+    const statements = policyStatements(
+      json,
+      dataRef("aws_iam_policy_document", "event_bridge/dead_letter_queue/policy_document/document", "json"),
+    );
     expect(statements.find((s) => s.sid === "EventBridgeRulesSendUndeliveredEvents")?.condition).toEqual([
       {
         test: "ArnEquals",
         variable: "aws:SourceArn",
-        values: [ref("aws_cloudwatch_event_rule", "event_bridge/schedule", "arn"), ref("aws_cloudwatch_event_rule", "event_bridge/job_state", "arn")],
+        values: [
+          ref("aws_cloudwatch_event_rule", "event_bridge/schedule", "arn"),
+          ref("aws_cloudwatch_event_rule", "event_bridge/job_state", "arn"),
+        ],
       },
     ]);
   });
@@ -195,7 +214,9 @@ describe("EventBridge", () => {
       });
       // Assess
       expect(synth).toHaveResourceWithProperties(CloudwatchEventRule, { schedule_expression: "${local.environment.schedule_expression}" });
-      expect(synth).toHaveResourceWithProperties(CloudwatchEventTarget, { retry_policy: { maximum_retry_attempts: "${local.retries}", maximum_event_age_in_seconds: "${local.age}" } });
+      expect(synth).toHaveResourceWithProperties(CloudwatchEventTarget, {
+        retry_policy: { maximum_retry_attempts: "${local.retries}", maximum_event_age_in_seconds: "${local.age}" },
+      });
     });
   });
 });

@@ -76,7 +76,11 @@ describe("validateScheduleExpression", () => {
     // Act
     const act = () => {
       validateScheduleExpression('EventBridge "events"', "scheduleExpression", undefined);
-      validateScheduleExpression('EventBridge "events"', "scheduleExpression", Token.asString(ref("local.environment.schedule_expression")));
+      validateScheduleExpression(
+        'EventBridge "events"',
+        "scheduleExpression",
+        Token.asString(ref("local.environment.schedule_expression")),
+      );
     };
     // Assess
     expect(act).not.toThrow();

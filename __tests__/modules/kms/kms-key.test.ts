@@ -35,7 +35,10 @@ describe("DataLakeKey", () => {
     // Act
     const { synth, ref } = synthConstruct((scope) => new DataLakeKey(scope, "key", PROPS));
     // Assess
-    expect(synth).toHaveResourceWithProperties(KmsAlias, { name: "alias/metriccare-dev", target_key_id: ref("aws_kms_key", "key/key", "key_id") });
+    expect(synth).toHaveResourceWithProperties(KmsAlias, {
+      name: "alias/metriccare-dev",
+      target_key_id: ref("aws_kms_key", "key/key", "key_id"),
+    });
   });
 
   it("grants the account (through IAM) and exactly the services that encrypt for this account in its key policy", () => {
@@ -56,7 +59,9 @@ describe("DataLakeKey", () => {
         principals: [{ type: "Service", identifiers: ["logs.eu-west-1.amazonaws.com"] }],
         actions: ENCRYPT_DECRYPT,
         resources: ["*"],
-        condition: [{ test: "ArnLike", variable: "kms:EncryptionContext:aws:logs:arn", values: ["arn:aws:logs:eu-west-1:123456789012:log-group:*"] }],
+        condition: [
+          { test: "ArnLike", variable: "kms:EncryptionContext:aws:logs:arn", values: ["arn:aws:logs:eu-west-1:123456789012:log-group:*"] },
+        ],
       },
       {
         sid: "EventBridgeAndAlarmsPublishToEncryptedTopics",
@@ -64,7 +69,9 @@ describe("DataLakeKey", () => {
         principals: [{ type: "Service", identifiers: ["events.amazonaws.com", "cloudwatch.amazonaws.com"] }],
         actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
         resources: ["*"],
-        condition: [{ test: "ArnLike", variable: "kms:EncryptionContext:aws:sns:topicArn", values: ["arn:aws:sns:eu-west-1:123456789012:*"] }],
+        condition: [
+          { test: "ArnLike", variable: "kms:EncryptionContext:aws:sns:topicArn", values: ["arn:aws:sns:eu-west-1:123456789012:*"] },
+        ],
       },
       {
         sid: "EventBridgeSendsToEncryptedDeadLetterQueues",
@@ -109,12 +116,23 @@ describe("DataLakeKey", () => {
       // Act
       const statement = built.encryptDecryptStatement();
       // Assess
-      expect(resolve(statement)).toEqual({ sid: "UseEnvironmentKey", effect: "Allow", actions: ENCRYPT_DECRYPT, resources: [ref("aws_kms_key", "key/key", "arn")] });
+      expect(resolve(statement)).toEqual({
+        sid: "UseEnvironmentKey",
+        effect: "Allow",
+        actions: ENCRYPT_DECRYPT,
+        resources: [ref("aws_kms_key", "key/key", "arn")],
+      });
     });
   });
 
   describe("addToKeyPolicy", () => {
-    const trail = { sid: "CloudTrailEncryptsLogs", effect: "Allow", principals: [{ type: "Service", identifiers: ["cloudtrail.amazonaws.com"] }], actions: ["kms:GenerateDataKey*"], resources: ["*"] };
+    const trail = {
+      sid: "CloudTrailEncryptsLogs",
+      effect: "Allow",
+      principals: [{ type: "Service", identifiers: ["cloudtrail.amazonaws.com"] }],
+      actions: ["kms:GenerateDataKey*"],
+      resources: ["*"],
+    };
 
     it("appends a statement after the built-in ones", () => {
       // Prepare
@@ -147,7 +165,9 @@ describe("DataLakeKey", () => {
       });
       // Assess
       const statements = policyStatements(json, resource("aws_kms_key", "key/key").policy);
-      expect(statements.filter((s) => s.sid === "CloudTrailEncryptsLogs")).toEqual([{ ...trail, actions: ["kms:GenerateDataKey*", "kms:DescribeKey"] }]);
+      expect(statements.filter((s) => s.sid === "CloudTrailEncryptsLogs")).toEqual([
+        { ...trail, actions: ["kms:GenerateDataKey*", "kms:DescribeKey"] },
+      ]);
     });
   });
 
@@ -178,7 +198,12 @@ describe("DataLakeKey", () => {
     it("skips unresolved tokens (per-workspace values)", () => {
       // Act
       const { synth } = synthConstruct(
-        (scope) => new DataLakeKey(scope, "key", { ...PROPS, aliasName: Token.asString(ref("local.alias")), deletionWindowInDays: Token.asNumber(ref("local.days")) }),
+        (scope) =>
+          new DataLakeKey(scope, "key", {
+            ...PROPS,
+            aliasName: Token.asString(ref("local.alias")),
+            deletionWindowInDays: Token.asNumber(ref("local.days")),
+          }),
       );
       // Assess
       expect(synth).toHaveResourceWithProperties(KmsKey, { deletion_window_in_days: "${local.days}" });

@@ -33,7 +33,12 @@ describe("LambdaFunction", () => {
       memory_size: 256,
       reserved_concurrent_executions: 5,
       tracing_config: { mode: "Active" },
-      logging_config: { log_format: "JSON", log_group: ref("aws_cloudwatch_log_group", "fn/logs/log_group", "name"), application_log_level: "INFO", system_log_level: "WARN" },
+      logging_config: {
+        log_format: "JSON",
+        log_group: ref("aws_cloudwatch_log_group", "fn/logs/log_group", "name"),
+        application_log_level: "INFO",
+        system_log_level: "WARN",
+      },
       environment: { variables: {} },
       tags: {},
     });
@@ -81,7 +86,10 @@ describe("LambdaFunction", () => {
     // Act
     const { synth, ref, resource, address } = lambda();
     // Assess
-    expect(synth).toHaveResourceWithProperties(LambdaFunctionResource, { kms_key_arn: ref("aws_kms_key", "key/key", "arn"), role: ref("aws_iam_role", "fn/role/role", "arn") });
+    expect(synth).toHaveResourceWithProperties(LambdaFunctionResource, {
+      kms_key_arn: ref("aws_kms_key", "key/key", "arn"),
+      role: ref("aws_iam_role", "fn/role/role", "arn"),
+    });
     expect(resource("aws_lambda_function", "fn/function").depends_on).toEqual([address("aws_iam_role_policy", "fn/role/policy")]);
   });
 
@@ -97,7 +105,11 @@ describe("LambdaFunction", () => {
     // Act
     const { synth, ref } = lambda({ logRetentionDays: 30 });
     // Assess
-    expect(synth).toHaveResourceWithProperties(CloudwatchLogGroup, { name: "/aws/lambda/test_function", retention_in_days: 30, kms_key_id: ref("aws_kms_key", "key/key", "arn") });
+    expect(synth).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name: "/aws/lambda/test_function",
+      retention_in_days: 30,
+      kms_key_id: ref("aws_kms_key", "key/key", "arn"),
+    });
   });
 
   describe("asynchronous invocations", () => {
@@ -111,14 +123,21 @@ describe("LambdaFunction", () => {
         maximum_event_age_in_seconds: 21600,
         destination_config: { on_failure: { destination: ref("aws_sqs_queue", "fn/on_failure/queue", "arn") } },
       });
-      expect(synth).toHaveResourceWithProperties(SqsQueue, { name: "test_function_failed_events", kms_master_key_id: ref("aws_kms_key", "key/key", "arn"), message_retention_seconds: 1209600 });
+      expect(synth).toHaveResourceWithProperties(SqsQueue, {
+        name: "test_function_failed_events",
+        kms_master_key_id: ref("aws_kms_key", "key/key", "arn"),
+        message_retention_seconds: 1209600,
+      });
     });
 
     it("use the retries and event age given", () => {
       // Act
       const { synth } = lambda({ maximumRetryAttempts: 0, maximumEventAgeSeconds: 60 });
       // Assess
-      expect(synth).toHaveResourceWithProperties(LambdaFunctionEventInvokeConfig, { maximum_retry_attempts: 0, maximum_event_age_in_seconds: 60 });
+      expect(synth).toHaveResourceWithProperties(LambdaFunctionEventInvokeConfig, {
+        maximum_retry_attempts: 0,
+        maximum_event_age_in_seconds: 60,
+      });
     });
 
     it("have no queue, no destination and no send permission when createOnFailureQueue is false", () => {
@@ -128,7 +147,9 @@ describe("LambdaFunction", () => {
       expect(json.resource?.aws_sqs_queue).toBeUndefined();
       expect(json.resource?.aws_sqs_queue_policy).toBeUndefined();
       expect(resource("aws_lambda_function_event_invoke_config", "fn/async_invoke")).not.toHaveProperty("destination_config");
-      expect(policyStatements(json, dataRef("aws_iam_policy_document", "fn/role/permissions", "json")).map((s) => s.sid)).not.toContain("SendToDeadLetterQueue");
+      expect(policyStatements(json, dataRef("aws_iam_policy_document", "fn/role/permissions", "json")).map((s) => s.sid)).not.toContain(
+        "SendToDeadLetterQueue",
+      );
       expect(built.onFailureQueue).toBeUndefined();
     });
   });
@@ -138,7 +159,10 @@ describe("LambdaFunction", () => {
       // Act
       const { synth, json, resource } = lambda();
       // Assess
-      expect(synth).toHaveResourceWithProperties(IamRole, { name: "test_function", description: "Execution role of the test_function Lambda function" });
+      expect(synth).toHaveResourceWithProperties(IamRole, {
+        name: "test_function",
+        description: "Execution role of the test_function Lambda function",
+      });
       const role = resource("aws_iam_role", "fn/role/role");
       expect(role).not.toHaveProperty("permissions_boundary");
       expect(policyStatements(json, role.assume_role_policy)).toEqual([
@@ -155,7 +179,12 @@ describe("LambdaFunction", () => {
 
     it("may write its own log streams, use the key, send to its on-failure queue, trace, and do what the props add", () => {
       // Prepare
-      const extra = { sid: "StartThisWorkflow", effect: "Allow", actions: ["glue:StartWorkflowRun"], resources: ["arn:aws:glue:eu-west-1:123456789012:workflow/etl"] };
+      const extra = {
+        sid: "StartThisWorkflow",
+        effect: "Allow",
+        actions: ["glue:StartWorkflowRun"],
+        resources: ["arn:aws:glue:eu-west-1:123456789012:workflow/etl"],
+      };
       // Act
       const { json, ref, dataRef } = lambda({ policyStatements: [extra] });
       // Assess
@@ -164,10 +193,17 @@ describe("LambdaFunction", () => {
           sid: "WriteOwnLogs",
           effect: "Allow",
           actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
-          resources: [`arn:aws:logs:eu-west-1:123456789012:log-group:${ref("aws_cloudwatch_log_group", "fn/logs/log_group", "name")}:log-stream:*`],
+          resources: [
+            `arn:aws:logs:eu-west-1:123456789012:log-group:${ref("aws_cloudwatch_log_group", "fn/logs/log_group", "name")}:log-stream:*`,
+          ],
         },
         { sid: "UseEnvironmentKey", effect: "Allow", actions: ENCRYPT_DECRYPT, resources: [ref("aws_kms_key", "key/key", "arn")] },
-        { sid: "SendToDeadLetterQueue", effect: "Allow", actions: ["sqs:SendMessage"], resources: [ref("aws_sqs_queue", "fn/on_failure/queue", "arn")] },
+        {
+          sid: "SendToDeadLetterQueue",
+          effect: "Allow",
+          actions: ["sqs:SendMessage"],
+          resources: [ref("aws_sqs_queue", "fn/on_failure/queue", "arn")],
+        },
         { sid: "XRayTracing", effect: "Allow", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] },
         extra,
       ]);
@@ -193,7 +229,12 @@ describe("LambdaFunction", () => {
       const { synth, ref, built } = synthConstruct((scope) => {
         const fn = testFunction(scope, testKey(scope));
         // Act
-        permission = fn.allowInvocation({ statementId: "s3_object_created", principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::raw", sourceAccount: "123456789012" });
+        permission = fn.allowInvocation({
+          statementId: "s3_object_created",
+          principal: "s3.amazonaws.com",
+          sourceArn: "arn:aws:s3:::raw",
+          sourceAccount: "123456789012",
+        });
         return fn;
       });
       // Assess
@@ -214,7 +255,11 @@ describe("LambdaFunction", () => {
       const { resource } = synthConstruct((scope) => {
         const fn = testFunction(scope, testKey(scope));
         // Act
-        fn.allowInvocation({ statementId: "schedule", principal: "events.amazonaws.com", sourceArn: "arn:aws:events:eu-west-1:123456789012:rule/schedule" });
+        fn.allowInvocation({
+          statementId: "schedule",
+          principal: "events.amazonaws.com",
+          sourceArn: "arn:aws:events:eu-west-1:123456789012:rule/schedule",
+        });
       });
       // Assess
       expect(resource("aws_lambda_permission", "fn/allow_schedule")).not.toHaveProperty("source_account");
@@ -244,14 +289,30 @@ describe("LambdaFunction", () => {
 
   describe("validation", () => {
     it.each<[string, Partial<LambdaFunctionProps>, string]>([
-      ["a function name with a dot", { functionName: "trigger.glue" }, '`functionName` must be 1 to 64 letters, digits, hyphens or underscores, got "trigger.glue".'],
-      ["a handler without an export", { handler: "index" }, '`handler` must be of the form "<file>.<export>", e.g. "index.handler", got "index".'],
+      [
+        "a function name with a dot",
+        { functionName: "trigger.glue" },
+        '`functionName` must be 1 to 64 letters, digits, hyphens or underscores, got "trigger.glue".',
+      ],
+      [
+        "a handler without an export",
+        { handler: "index" },
+        '`handler` must be of the form "<file>.<export>", e.g. "index.handler", got "index".',
+      ],
       ["a timeout above 5 minutes", { timeoutSeconds: 301 }, "`timeoutSeconds` must be an integer between 1 and 300 seconds, got 301."],
       ["64 MB of memory", { memorySizeMb: 64 }, "`memorySizeMb` must be an integer between 128 and 10240 MB, got 64."],
       ["no reserved concurrency", { reservedConcurrency: 0 }, "`reservedConcurrency` must be an integer between 1 and 1000, got 0."],
       ["three retries", { maximumRetryAttempts: 3 }, "`maximumRetryAttempts` must be an integer between 0 and 2, got 3."],
-      ["an event age above 6 hours", { maximumEventAgeSeconds: 21601 }, "`maximumEventAgeSeconds` must be an integer between 60 and 21600 seconds, got 21601."],
-      ["the FATAL log level", { logLevel: "FATAL" as never }, '`logLevel` must be one of "TRACE", "DEBUG", "INFO", "WARN", "ERROR", got "FATAL".'],
+      [
+        "an event age above 6 hours",
+        { maximumEventAgeSeconds: 21601 },
+        "`maximumEventAgeSeconds` must be an integer between 60 and 21600 seconds, got 21601.",
+      ],
+      [
+        "the FATAL log level",
+        { logLevel: "FATAL" as never },
+        '`logLevel` must be one of "TRACE", "DEBUG", "INFO", "WARN", "ERROR", got "FATAL".',
+      ],
     ])("rejects %s", (_, props, message) => {
       // Act
       const act = () => lambda(props);

@@ -8,7 +8,10 @@ describe("arn", () => {
     // Act
     const arns = [arn(TEST_AWS, "logs", "log-group:/aws/lambda/x"), arn(CHINA, "glue", "catalog")];
     // Assess
-    expect(arns).toEqual(["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/x", "arn:aws-cn:glue:cn-north-1:210987654321:catalog"]);
+    expect(arns).toEqual([
+      "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/x",
+      "arn:aws-cn:glue:cn-north-1:210987654321:catalog",
+    ]);
   });
 
   it("uses the region given instead, and none for global services", () => {

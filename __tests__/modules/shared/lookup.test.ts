@@ -3,7 +3,10 @@ import { lookup } from "../../../modules/shared/lookup";
 describe("lookup", () => {
   it("returns the value stored under the name", () => {
     // Prepare
-    const map = new Map([["bronze_job", 1], ["gold_job", 2]]);
+    const map = new Map([
+      ["bronze_job", 1],
+      ["gold_job", 2],
+    ]);
     // Act
     const value = lookup(map, "gold_job", "UploadScripts", "Glue job script");
     // Assess
@@ -12,7 +15,10 @@ describe("lookup", () => {
 
   it("throws naming the owner, what was looked up, and every known name", () => {
     // Prepare
-    const map = new Map([["bronze_job", 1], ["gold_job", 2]]);
+    const map = new Map([
+      ["bronze_job", 1],
+      ["gold_job", 2],
+    ]);
     // Act
     const act = () => lookup(map, "silver_job", "UploadScripts", "Glue job script");
     // Assess

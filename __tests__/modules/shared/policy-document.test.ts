@@ -59,7 +59,10 @@ describe("ResourcePolicyDocument", () => {
 
   it("refuses a statement without a sid, which could never be replaced", () => {
     // Act
-    const act = () => synthConstruct((scope) => new ResourcePolicyDocument(scope, "policy", []).upsert({ effect: "Allow", actions: ["s3:GetObject"], resources: ["*"] }));
+    const act = () =>
+      synthConstruct((scope) =>
+        new ResourcePolicyDocument(scope, "policy", []).upsert({ effect: "Allow", actions: ["s3:GetObject"], resources: ["*"] }),
+      );
     // Assess
     expect(act).toThrow("ResourcePolicyDocument: statements need a `sid` so they can be replaced.");
   });

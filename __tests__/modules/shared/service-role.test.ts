@@ -31,7 +31,9 @@ describe("ServiceRole", () => {
 
   it("attaches the permissions boundary when one is given", () => {
     // Act
-    const { synth } = synthConstruct((scope) => new ServiceRole(scope, "role", { ...PROPS, permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/boundary" }));
+    const { synth } = synthConstruct(
+      (scope) => new ServiceRole(scope, "role", { ...PROPS, permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/boundary" }),
+    );
     // Assess
     expect(synth).toHaveResourceWithProperties(IamRole, { permissions_boundary: "arn:aws:iam::123456789012:policy/boundary" });
   });

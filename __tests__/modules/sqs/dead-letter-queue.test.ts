@@ -65,7 +65,12 @@ describe("DeadLetterQueue", () => {
     // Act
     const statement = built.sendStatement();
     // Assess
-    expect(resolve(statement)).toEqual({ sid: "SendToDeadLetterQueue", effect: "Allow", actions: ["sqs:SendMessage"], resources: [ref("aws_sqs_queue", "dlq/queue", "arn")] });
+    expect(resolve(statement)).toEqual({
+      sid: "SendToDeadLetterQueue",
+      effect: "Allow",
+      actions: ["sqs:SendMessage"],
+      resources: [ref("aws_sqs_queue", "dlq/queue", "arn")],
+    });
   });
 
   it("acceptFromEventBridgeRule lets EventBridge send for each accepted rule, in one statement", () => {
@@ -100,7 +105,9 @@ describe("DeadLetterQueue", () => {
     const act = () => synthConstruct((scope) => queue(scope, { messageRetentionSeconds: seconds }));
     // Assess
     expect(act).toThrow(MetricCareValidationError);
-    expect(act).toThrow(`DeadLetterQueue "dlq": \`messageRetentionSeconds\` must be an integer between 60 and 1209600 seconds, got ${seconds}.`);
+    expect(act).toThrow(
+      `DeadLetterQueue "dlq": \`messageRetentionSeconds\` must be an integer between 60 and 1209600 seconds, got ${seconds}.`,
+    );
   });
 
   it("skips an unresolved retention token", () => {

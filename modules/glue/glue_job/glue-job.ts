@@ -110,7 +110,15 @@ const STANDARD_ARGUMENTS: Readonly<Record<string, string>> = {
 
 // Spark's Glue catalog client reads the "default" database at start-up and creates it if missing.
 const DEFAULT_DATABASE = ["glue:GetDatabase", "glue:CreateDatabase"];
-const CATALOG_READ = ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition", "glue:GetUserDefinedFunctions"];
+const CATALOG_READ = [
+  "glue:GetDatabase",
+  "glue:GetTable",
+  "glue:GetTables",
+  "glue:GetPartition",
+  "glue:GetPartitions",
+  "glue:BatchGetPartition",
+  "glue:GetUserDefinedFunctions",
+];
 const CATALOG_WRITE = [
   "glue:CreateTable",
   "glue:UpdateTable",
@@ -147,7 +155,10 @@ export class GlueJob extends Construct {
     const jobArguments = props.jobArguments ?? {};
     for (const name of Object.keys(jobArguments)) {
       if (!/^--[A-Za-z0-9_-]+$/.test(name)) {
-        throw new MetricCareValidationError(owner, `\`jobArguments\` keys must look like "--name" (letters, digits, _ and -), got "${name}".`);
+        throw new MetricCareValidationError(
+          owner,
+          `\`jobArguments\` keys must look like "--name" (letters, digits, _ and -), got "${name}".`,
+        );
       }
       if (name in STANDARD_ARGUMENTS || name === "--TempDir" || name === "--extra-py-files") {
         throw new MetricCareValidationError(owner, `\`jobArguments\` must not set "${name}": the construct sets it.`);
@@ -170,14 +181,18 @@ export class GlueJob extends Construct {
         resources: [props.script, ...libraries, ...(props.readsObjects ?? [])].map((o) => o.objectArn),
       },
       ...prefixStatements("Read", props.access.reads, ["s3:GetObject", "s3:GetObjectVersion"]),
-      ...prefixStatements("Write", [...props.access.writes, props.tempDirectory], [
-        "s3:GetObject",
-        "s3:GetObjectVersion",
-        "s3:PutObject",
-        "s3:DeleteObject",
-        "s3:AbortMultipartUpload",
-        "s3:ListMultipartUploadParts",
-      ]),
+      ...prefixStatements(
+        "Write",
+        [...props.access.writes, props.tempDirectory],
+        [
+          "s3:GetObject",
+          "s3:GetObjectVersion",
+          "s3:PutObject",
+          "s3:DeleteObject",
+          "s3:AbortMultipartUpload",
+          "s3:ListMultipartUploadParts",
+        ],
+      ),
       key.encryptDecryptStatement(),
       {
         sid: "ReadCatalog",
@@ -188,7 +203,12 @@ export class GlueJob extends Construct {
           ...[...props.access.readsDatabases, ...props.access.writesDatabases].flatMap((db) => [db.databaseArn, db.tablesArn]),
         ],
       },
-      { sid: "DefaultDatabase", effect: "Allow", actions: DEFAULT_DATABASE, resources: [arn(aws, "glue", "catalog"), arn(aws, "glue", "database/default")] },
+      {
+        sid: "DefaultDatabase",
+        effect: "Allow",
+        actions: DEFAULT_DATABASE,
+        resources: [arn(aws, "glue", "catalog"), arn(aws, "glue", "database/default")],
+      },
       ...(props.access.writesDatabases.length > 0
         ? [
             {

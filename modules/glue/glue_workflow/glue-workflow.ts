@@ -50,7 +50,9 @@ export class GlueWorkflow extends Construct {
     const [first, ...rest] = props.stages;
     if (first === undefined) throw new MetricCareValidationError(owner, "`stages` must have at least one stage.");
     validateIntegerRange(owner, "maxConcurrentRuns", maxConcurrentRuns, 1, 1000);
-    props.stages.forEach((stage, index) => validatePattern(owner, `stages[${index}].name`, stage.name, /^[a-z0-9_]+$/, "lowercase letters, digits and underscores"));
+    props.stages.forEach((stage, index) =>
+      validatePattern(owner, `stages[${index}].name`, stage.name, /^[a-z0-9_]+$/, "lowercase letters, digits and underscores"),
+    );
     if (new Set(props.stages.map((s) => s.name)).size !== props.stages.length) {
       throw new MetricCareValidationError(owner, `stage names must be unique, got ${props.stages.map((s) => `"${s.name}"`).join(", ")}.`);
     }
@@ -91,6 +93,11 @@ export class GlueWorkflow extends Construct {
 
   /** IAM statement for the trigger Lambda: look at and start runs of this workflow only. */
   public startRunStatement(): PolicyStatement {
-    return { sid: "StartThisWorkflow", effect: "Allow", actions: ["glue:GetWorkflowRuns", "glue:StartWorkflowRun"], resources: [this.workflowArn] };
+    return {
+      sid: "StartThisWorkflow",
+      effect: "Allow",
+      actions: ["glue:GetWorkflowRuns", "glue:StartWorkflowRun"],
+      resources: [this.workflowArn],
+    };
   }
 }

@@ -36,7 +36,13 @@ export function validateBucketNamePrefix(
   usage: { readonly purposes: readonly string[]; readonly environments: readonly string[]; readonly region: string },
 ): void {
   if (Token.isUnresolved(prefix)) return;
-  validatePattern(owner, field, prefix, /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "lowercase letters, digits and hyphens, starting and ending with a letter or digit (S3 bucket naming rules)");
+  validatePattern(
+    owner,
+    field,
+    prefix,
+    /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/,
+    "lowercase letters, digits and hyphens, starting and ending with a letter or digit (S3 bucket naming rules)",
+  );
   const reserved = RESERVED_PREFIXES.find((r) => prefix.startsWith(r));
   if (reserved !== undefined) {
     throw new MetricCareValidationError(owner, `\`${field}\` must not start with "${reserved}" (reserved by S3), got "${prefix}".`);

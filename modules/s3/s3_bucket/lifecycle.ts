@@ -2,7 +2,14 @@ import { Token } from "cdktf";
 import { MetricCareValidationError } from "../../shared/errors";
 
 /** Storage classes a lifecycle rule can move current versions to. */
-export const TRANSITION_STORAGE_CLASSES = ["STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"] as const;
+export const TRANSITION_STORAGE_CLASSES = [
+  "STANDARD_IA",
+  "ONEZONE_IA",
+  "INTELLIGENT_TIERING",
+  "GLACIER_IR",
+  "GLACIER",
+  "DEEP_ARCHIVE",
+] as const;
 export type TransitionStorageClass = (typeof TRANSITION_STORAGE_CLASSES)[number];
 
 /** Move current object versions to `storageClass` `days` after creation. */
@@ -32,7 +39,10 @@ export function validateLifecycleTransitions(owner: string, transitions: readonl
   const known: { readonly transition: StorageTransition; readonly field: string }[] = [];
   for (const [index, t] of transitions.entries()) {
     if (!(TRANSITION_STORAGE_CLASSES as readonly string[]).includes(t.storageClass)) {
-      throw new MetricCareValidationError(owner, `\`transitions[${index}].storageClass\` must be one of ${TRANSITION_STORAGE_CLASSES.join(", ")}, got "${t.storageClass}".`);
+      throw new MetricCareValidationError(
+        owner,
+        `\`transitions[${index}].storageClass\` must be one of ${TRANSITION_STORAGE_CLASSES.join(", ")}, got "${t.storageClass}".`,
+      );
     }
     if (Token.isUnresolved(t.days)) continue;
     const field = t.setting ?? `transitions[${index}].days`;
@@ -40,16 +50,25 @@ export function validateLifecycleTransitions(owner: string, transitions: readonl
       throw new MetricCareValidationError(owner, `\`${field}\` must be a whole number of days (0 or more), got ${t.days}.`);
     }
     if (INFREQUENT_ACCESS.includes(t.storageClass) && t.days < 30) {
-      throw new MetricCareValidationError(owner, `\`${field}\` must be at least 30 for ${t.storageClass} (S3 keeps objects 30 days in Standard first), got ${t.days}.`);
+      throw new MetricCareValidationError(
+        owner,
+        `\`${field}\` must be at least 30 for ${t.storageClass} (S3 keeps objects 30 days in Standard first), got ${t.days}.`,
+      );
     }
     const previous = known[known.length - 1];
     if (previous !== undefined) {
       const before = previous.transition;
       if (t.days <= before.days) {
-        throw new MetricCareValidationError(owner, `lifecycle days are out of order: \`${field}\` (${t.storageClass}) must be greater than \`${previous.field}\` (${before.days}, ${before.storageClass}), got ${t.days}.`);
+        throw new MetricCareValidationError(
+          owner,
+          `lifecycle days are out of order: \`${field}\` (${t.storageClass}) must be greater than \`${previous.field}\` (${before.days}, ${before.storageClass}), got ${t.days}.`,
+        );
       }
       if (INFREQUENT_ACCESS.includes(before.storageClass) && ARCHIVE.includes(t.storageClass) && t.days < before.days + 30) {
-        throw new MetricCareValidationError(owner, `\`${field}\` must be at least ${before.days + 30} (30 days after \`${previous.field}\`, ${before.storageClass} at day ${before.days}), got ${t.days}.`);
+        throw new MetricCareValidationError(
+          owner,
+          `\`${field}\` must be at least ${before.days + 30} (30 days after \`${previous.field}\`, ${before.storageClass} at day ${before.days}), got ${t.days}.`,
+        );
       }
     }
     known.push({ transition: t, field });
@@ -60,7 +79,10 @@ export function validateLifecycleTransitions(owner: string, transitions: readonl
       throw new MetricCareValidationError(owner, `\`expirationDays\` must be a whole number of days (1 or more), got ${expirationDays}.`);
     }
     if (last !== undefined && expirationDays <= last.days) {
-      throw new MetricCareValidationError(owner, `lifecycle days are out of order: \`expirationDays\` must be greater than the last transition (${last.storageClass} at day ${last.days}), got ${expirationDays}.`);
+      throw new MetricCareValidationError(
+        owner,
+        `lifecycle days are out of order: \`expirationDays\` must be greater than the last transition (${last.storageClass} at day ${last.days}), got ${expirationDays}.`,
+      );
     }
   }
 }

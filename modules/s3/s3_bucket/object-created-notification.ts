@@ -36,7 +36,7 @@ export class ObjectCreatedNotification extends Construct {
   public constructor(scope: Construct, id: string, props: ObjectCreatedNotificationProps) {
     super(scope, id);
     const owner = `ObjectCreatedNotification "${id}"`;
-    if (props.suffixes.length === 0) throw new MetricCareValidationError(owner, "`suffixes` must list at least one suffix, e.g. \".json\".");
+    if (props.suffixes.length === 0) throw new MetricCareValidationError(owner, '`suffixes` must list at least one suffix, e.g. ".json".');
     const ids = new Map<string, string>();
     props.suffixes.forEach((a, i) => {
       props.suffixes.forEach((b, j) => {
@@ -44,12 +44,19 @@ export class ObjectCreatedNotification extends Construct {
         if (a === b) throw new MetricCareValidationError(owner, `\`suffixes\` lists "${a}" twice.`);
         // S3 rejects overlapping filters for the same event type.
         if (a.endsWith(b)) {
-          throw new MetricCareValidationError(owner, `\`suffixes\` overlap: "${a}" ends with "${b}", and S3 rejects overlapping notification filters.`);
+          throw new MetricCareValidationError(
+            owner,
+            `\`suffixes\` overlap: "${a}" ends with "${b}", and S3 rejects overlapping notification filters.`,
+          );
         }
       });
       const id = notificationId(a);
       const clash = ids.get(id);
-      if (clash !== undefined) throw new MetricCareValidationError(owner, `\`suffixes\` "${clash}" and "${a}" would share the notification id "${id}"; use suffixes that differ in letters or digits.`);
+      if (clash !== undefined)
+        throw new MetricCareValidationError(
+          owner,
+          `\`suffixes\` "${clash}" and "${a}" would share the notification id "${id}"; use suffixes that differ in letters or digits.`,
+        );
       ids.set(id, a);
     });
     const permission = props.function.allowInvocation({

@@ -1,5 +1,8 @@
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import {
+  S3BucketLifecycleConfiguration,
+  type S3BucketLifecycleConfigurationRule,
+} from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
@@ -101,7 +104,10 @@ export class SecureBucket extends Construct {
     validateIntegerRange(owner, "abortIncompleteMultipartUploadDays", abortIncompleteMultipartUploadDays, 1, 365, "days");
     validateIntegerRange(owner, "noncurrentVersionExpirationDays", noncurrentVersionExpirationDays, 1, 3650, "days");
     if (props.accessLogs?.bucket.encryptionKey) {
-      throw new MetricCareValidationError(owner, '`accessLogs.bucket` must be encrypted with "S3_MANAGED": S3 server access logging cannot deliver to an SSE-KMS bucket.');
+      throw new MetricCareValidationError(
+        owner,
+        '`accessLogs.bucket` must be encrypted with "S3_MANAGED": S3 server access logging cannot deliver to an SSE-KMS bucket.',
+      );
     }
     const ruleIds = new Set<string>(["all-objects"]);
     for (const rule of props.lifecycleRules ?? []) {
@@ -152,15 +158,13 @@ export class SecureBucket extends Construct {
         noncurrentVersionExpiration: [{ noncurrentDays: noncurrentVersionExpirationDays }],
         expiration: [{ expiredObjectDeleteMarker: true }],
       },
-      ...(props.lifecycleRules ?? []).map(
-        (rule): S3BucketLifecycleConfigurationRule => ({
-          id: rule.id,
-          status: "Enabled",
-          filter: [{ prefix: rule.prefix }],
-          transition: rule.transitions?.map((t) => ({ days: t.days, storageClass: t.storageClass })),
-          expiration: rule.expirationDays === undefined ? undefined : [{ days: rule.expirationDays }],
-        }),
-      ),
+      ...(props.lifecycleRules ?? []).map((rule): S3BucketLifecycleConfigurationRule => ({
+        id: rule.id,
+        status: "Enabled",
+        filter: [{ prefix: rule.prefix }],
+        transition: rule.transitions?.map((t) => ({ days: t.days, storageClass: t.storageClass })),
+        expiration: rule.expirationDays === undefined ? undefined : [{ days: rule.expirationDays }],
+      })),
     ];
     new S3BucketLifecycleConfiguration(this, "lifecycle", { bucket, rule: rules });
 

@@ -59,12 +59,19 @@ export class ContentAddressedObject extends Construct {
       throw new MetricCareValidationError(`ContentAddressedObject "${id}"`, `\`sourcePath\` must be absolute, got "${props.sourcePath}".`);
     }
     if (!props.keyPrefix.endsWith("/") || props.keyPrefix.startsWith("/")) {
-      throw new MetricCareValidationError(`ContentAddressedObject "${id}"`, `\`keyPrefix\` must end with "/" and not start with "/", got "${props.keyPrefix}".`);
+      throw new MetricCareValidationError(
+        `ContentAddressedObject "${id}"`,
+        `\`keyPrefix\` must end with "/" and not start with "/", got "${props.keyPrefix}".`,
+      );
     }
     this.contentHash = hashContent(readFileSync(props.sourcePath));
     const extension = extname(props.sourcePath);
     const name = props.name ?? basename(props.sourcePath, extension);
-    const asset = new TerraformAsset(this, "asset", { path: props.sourcePath, type: AssetType.FILE, assetHash: this.contentHash.sha256Hex });
+    const asset = new TerraformAsset(this, "asset", {
+      path: props.sourcePath,
+      type: AssetType.FILE,
+      assetHash: this.contentHash.sha256Hex,
+    });
 
     this.bucket = props.bucket;
     this.object = new S3Object(this, "object", {

@@ -31,7 +31,8 @@ export class UploadFiles extends Construct {
     const names = readdirSync(props.directory)
       .filter((name) => !name.startsWith(".") && statSync(join(props.directory, name)).isFile())
       .sort();
-    if (names.length === 0) throw new MetricCareValidationError(`UploadFiles "${id}"`, `\`directory\` "${props.directory}" has no files to upload.`);
+    if (names.length === 0)
+      throw new MetricCareValidationError(`UploadFiles "${id}"`, `\`directory\` "${props.directory}" has no files to upload.`);
     const stems = names.map((name) => basename(name, extname(name)).replace(/[^A-Za-z0-9_]/g, "_"));
     for (const [index, name] of names.entries()) {
       // Construct ids are the file stem (ids are a contract: renaming replaces the object); two
@@ -40,7 +41,11 @@ export class UploadFiles extends Construct {
       const objectId = stems.filter((s) => s === stem).length > 1 ? name.replace(/[^A-Za-z0-9_]/g, "_") : stem;
       this.files.set(
         name,
-        new ContentAddressedObject(this, objectId, { bucket: props.bucket, sourcePath: resolve(props.directory, name), keyPrefix: props.keyPrefix ?? "config/" }),
+        new ContentAddressedObject(this, objectId, {
+          bucket: props.bucket,
+          sourcePath: resolve(props.directory, name),
+          keyPrefix: props.keyPrefix ?? "config/",
+        }),
       );
     }
   }

@@ -74,7 +74,12 @@ export class UploadScripts extends Construct {
     for (const [name, bundle] of Object.entries(props.functionBundles).sort(([a], [b]) => a.localeCompare(b))) {
       this.functionPackages.set(
         name,
-        new ContentAddressedObject(this, `function_${name}`, { bucket: props.bucket, sourcePath: bundle.zipPath, keyPrefix: `${prefix}lambda/${name}/`, name }),
+        new ContentAddressedObject(this, `function_${name}`, {
+          bucket: props.bucket,
+          sourcePath: bundle.zipPath,
+          keyPrefix: `${prefix}lambda/${name}/`,
+          name,
+        }),
       );
     }
   }

@@ -12,7 +12,11 @@ describe("GlueCatalogDatabase", () => {
     // Act
     const { synth } = synthConstruct((scope) => new GlueCatalogDatabase(scope, "bronze_database", PROPS));
     // Assess
-    expect(synth).toHaveResourceWithProperties(GlueCatalogDatabaseResource, { name: "metriccare_bronze_dev", description: "Bronze layer", location_uri: "s3://lakehouse/bronze/" });
+    expect(synth).toHaveResourceWithProperties(GlueCatalogDatabaseResource, {
+      name: "metriccare_bronze_dev",
+      description: "Bronze layer",
+      location_uri: "s3://lakehouse/bronze/",
+    });
   });
 
   it("exposes the database, its name and ARN, and the ARN pattern of its tables", () => {
@@ -26,24 +30,32 @@ describe("GlueCatalogDatabase", () => {
     expect(resolve(built.tablesArn)).toBe(`arn:aws:glue:eu-west-1:123456789012:table/${name}/*`);
   });
 
-  it.each(["Metriccare_Bronze", "metriccare-bronze", "", "a".repeat(256)])("rejects the name %p, which Athena would need quoted", (databaseName) => {
-    // Act
-    const act = () => synthConstruct((scope) => new GlueCatalogDatabase(scope, "bronze_database", { ...PROPS, databaseName }));
-    // Assess
-    expect(act).toThrow(MetricCareValidationError);
-    expect(act).toThrow(`GlueCatalogDatabase "bronze_database": \`databaseName\` must be lowercase letters, digits and underscores (at most 255 characters), got "${databaseName}".`);
-  });
+  it.each(["Metriccare_Bronze", "metriccare-bronze", "", "a".repeat(256)])(
+    "rejects the name %p, which Athena would need quoted",
+    (databaseName) => {
+      // Act
+      const act = () => synthConstruct((scope) => new GlueCatalogDatabase(scope, "bronze_database", { ...PROPS, databaseName }));
+      // Assess
+      expect(act).toThrow(MetricCareValidationError);
+      expect(act).toThrow(
+        `GlueCatalogDatabase "bronze_database": \`databaseName\` must be lowercase letters, digits and underscores (at most 255 characters), got "${databaseName}".`,
+      );
+    },
+  );
 
   it("accepts a name of 255 characters", () => {
     // Act
-    const act = () => synthConstruct((scope) => new GlueCatalogDatabase(scope, "bronze_database", { ...PROPS, databaseName: "a".repeat(255) }));
+    const act = () =>
+      synthConstruct((scope) => new GlueCatalogDatabase(scope, "bronze_database", { ...PROPS, databaseName: "a".repeat(255) }));
     // Assess
     expect(act).not.toThrow();
   });
 
   it("skips an unresolved name token", () => {
     // Act
-    const { synth } = synthConstruct((scope) => new GlueCatalogDatabase(scope, "bronze_database", { ...PROPS, databaseName: Token.asString(ref("local.bronze")) }));
+    const { synth } = synthConstruct(
+      (scope) => new GlueCatalogDatabase(scope, "bronze_database", { ...PROPS, databaseName: Token.asString(ref("local.bronze")) }),
+    );
     // Assess
     expect(synth).toHaveResourceWithProperties(GlueCatalogDatabaseResource, { name: "${local.bronze}" });
   });

@@ -7,7 +7,9 @@ import { testKey } from "../../../support/test-context";
 describe("GlueCatalogEncryption", () => {
   it("encrypts catalog metadata (SSE-KMS) and connection passwords with the key when enabled", () => {
     // Act
-    const { synth, ref, resource, built } = synthConstruct((scope) => new GlueCatalogEncryption(scope, "catalog_encryption", { kmsKey: testKey(scope), enabled: true }));
+    const { synth, ref, resource, built } = synthConstruct(
+      (scope) => new GlueCatalogEncryption(scope, "catalog_encryption", { kmsKey: testKey(scope), enabled: true }),
+    );
     // Assess
     const keyArn = ref("aws_kms_key", "key/key", "arn");
     expect(synth).toHaveResourceWithProperties(GlueDataCatalogEncryptionSettings, {
@@ -22,7 +24,9 @@ describe("GlueCatalogEncryption", () => {
 
   it("synthesizes nothing when disabled", () => {
     // Act
-    const { json, built } = synthConstruct((scope) => new GlueCatalogEncryption(scope, "catalog_encryption", { kmsKey: testKey(scope), enabled: false }));
+    const { json, built } = synthConstruct(
+      (scope) => new GlueCatalogEncryption(scope, "catalog_encryption", { kmsKey: testKey(scope), enabled: false }),
+    );
     // Assess
     expect(json.resource?.aws_glue_data_catalog_encryption_settings).toBeUndefined();
     expect(built.settings).toBeUndefined();
@@ -30,8 +34,16 @@ describe("GlueCatalogEncryption", () => {
 
   it("creates the settings with a count when enabled per workspace", () => {
     // Act
-    const { synth } = synthConstruct((scope) => new GlueCatalogEncryption(scope, "catalog_encryption", { kmsKey: testKey(scope), enabled: ref("local.environment.manage_data_catalog_encryption") }));
+    const { synth } = synthConstruct(
+      (scope) =>
+        new GlueCatalogEncryption(scope, "catalog_encryption", {
+          kmsKey: testKey(scope),
+          enabled: ref("local.environment.manage_data_catalog_encryption"),
+        }),
+    );
     // Assess
-    expect(synth).toHaveResourceWithProperties(GlueDataCatalogEncryptionSettings, { count: "${local.environment.manage_data_catalog_encryption ? 1 : 0}" });
+    expect(synth).toHaveResourceWithProperties(GlueDataCatalogEncryptionSettings, {
+      count: "${local.environment.manage_data_catalog_encryption ? 1 : 0}",
+    });
   });
 });

@@ -34,7 +34,12 @@ function silverJob(change: (c: Collaborators) => Partial<GlueJobProps> = () => (
     const scripts = testBucket(scope, key, "scripts", "metriccare-scripts-dev");
     const lakehouse = testBucket(scope, key, "lakehouse", "metriccare-lakehouse-dev");
     const database = (layer: string) =>
-      new GlueCatalogDatabase(scope, `${layer}_database`, { aws: TEST_AWS, databaseName: `metriccare_${layer}_dev`, description: layer, locationUri: `s3://lakehouse/${layer}/` });
+      new GlueCatalogDatabase(scope, `${layer}_database`, {
+        aws: TEST_AWS,
+        databaseName: `metriccare_${layer}_dev`,
+        description: layer,
+        locationUri: `s3://lakehouse/${layer}/`,
+      });
     const bronze = database("bronze");
     const silver = database("silver");
     const props: GlueJobProps = {
@@ -47,9 +52,19 @@ function silverJob(change: (c: Collaborators) => Partial<GlueJobProps> = () => (
       glueVersion: "5.0",
       workerType: "G.1X",
       numberOfWorkers: 2,
-      securityConfiguration: new GlueSecurityConfiguration(scope, "glue_security", { aws: TEST_AWS, name: "metriccare_glue_dev", kmsKey: key, logRetentionDays: 14 }),
+      securityConfiguration: new GlueSecurityConfiguration(scope, "glue_security", {
+        aws: TEST_AWS,
+        name: "metriccare_glue_dev",
+        kmsKey: key,
+        logRetentionDays: 14,
+      }),
       tempDirectory: { bucket: lakehouse, prefix: "glue-temp/silver/" },
-      access: { reads: [{ bucket: lakehouse, prefix: "bronze/" }], writes: [{ bucket: lakehouse, prefix: "silver/" }], readsDatabases: [bronze], writesDatabases: [silver] },
+      access: {
+        reads: [{ bucket: lakehouse, prefix: "bronze/" }],
+        writes: [{ bucket: lakehouse, prefix: "silver/" }],
+        readsDatabases: [bronze],
+        writesDatabases: [silver],
+      },
       logRetentionDays: 14,
       jobArguments: { "--env": "dev" },
     };
@@ -64,12 +79,21 @@ function refs(synth: SynthesizedConstruct<GlueJob>) {
   const object = (id: string) => `${ref("aws_s3_bucket", "scripts/bucket", "arn")}/${ref("aws_s3_object", `${id}/object`, "key")}`;
   const s3Uri = (id: string) => `s3://${ref("aws_s3_object", `${id}/object`, "bucket")}/${ref("aws_s3_object", `${id}/object`, "key")}`;
   const database = (layer: string) => ref("aws_glue_catalog_database", `${layer}_database/database`, "arn");
-  const tables = (layer: string) => `arn:aws:glue:eu-west-1:123456789012:table/${ref("aws_glue_catalog_database", `${layer}_database/database`, "name")}/*`;
+  const tables = (layer: string) =>
+    `arn:aws:glue:eu-west-1:123456789012:table/${ref("aws_glue_catalog_database", `${layer}_database/database`, "name")}/*`;
   return { lakehouse, object, s3Uri, database, tables, key: ref("aws_kms_key", "key/key", "arn") };
 }
 
 const CATALOG = "arn:aws:glue:eu-west-1:123456789012:catalog";
-const CATALOG_READ = ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition", "glue:GetUserDefinedFunctions"];
+const CATALOG_READ = [
+  "glue:GetDatabase",
+  "glue:GetTable",
+  "glue:GetTables",
+  "glue:GetPartition",
+  "glue:GetPartitions",
+  "glue:BatchGetPartition",
+  "glue:GetUserDefinedFunctions",
+];
 const CATALOG_WRITE = [
   "glue:CreateTable",
   "glue:UpdateTable",
@@ -80,7 +104,14 @@ const CATALOG_WRITE = [
   "glue:DeletePartition",
   "glue:BatchDeletePartition",
 ];
-const WRITE_OBJECTS = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"];
+const WRITE_OBJECTS = [
+  "s3:GetObject",
+  "s3:GetObjectVersion",
+  "s3:PutObject",
+  "s3:DeleteObject",
+  "s3:AbortMultipartUpload",
+  "s3:ListMultipartUploadParts",
+];
 
 describe("GlueJob", () => {
   it("creates a Python Spark ETL job running the script with its role, security configuration and one run at a time", () => {
@@ -141,11 +172,16 @@ describe("GlueJob", () => {
   it("lists several libraries comma-separated", () => {
     // Act
     const synthesized = silverJob(({ scope, scripts }) => ({
-      pythonLibraries: [testObject(scope, scripts, "library_a", "a.zip", "a", "glue/libs/"), testObject(scope, scripts, "library_b", "b.zip", "b", "glue/libs/")],
+      pythonLibraries: [
+        testObject(scope, scripts, "library_a", "a.zip", "a", "glue/libs/"),
+        testObject(scope, scripts, "library_b", "b.zip", "b", "glue/libs/"),
+      ],
     }));
     // Assess
     const { s3Uri } = refs(synthesized);
-    expect((synthesized.resource("aws_glue_job", "silver_job/job").default_arguments as Record<string, string>)["--extra-py-files"]).toBe(`${s3Uri("library_a")},${s3Uri("library_b")}`);
+    expect((synthesized.resource("aws_glue_job", "silver_job/job").default_arguments as Record<string, string>)["--extra-py-files"]).toBe(
+      `${s3Uri("library_a")},${s3Uri("library_b")}`,
+    );
   });
 
   it("passes no --extra-py-files and no job arguments of its own when there are none", () => {
@@ -171,8 +207,16 @@ describe("GlueJob", () => {
     // Act
     const synthesized = silverJob(() => ({ pythonLibraries: undefined, readsObjects: undefined }));
     // Assess
-    const statements = policyStatements(synthesized.json, synthesized.dataRef("aws_iam_policy_document", "silver_job/role/permissions", "json"));
-    expect(statements[0]).toEqual({ sid: "ReadCode", effect: "Allow", actions: ["s3:GetObject"], resources: [refs(synthesized).object("script")] });
+    const statements = policyStatements(
+      synthesized.json,
+      synthesized.dataRef("aws_iam_policy_document", "silver_job/role/permissions", "json"),
+    );
+    expect(statements[0]).toEqual({
+      sid: "ReadCode",
+      effect: "Allow",
+      actions: ["s3:GetObject"],
+      resources: [refs(synthesized).object("script")],
+    });
   });
 
   describe("role", () => {
@@ -180,7 +224,10 @@ describe("GlueJob", () => {
       // Act
       const { synth, json, resource } = silverJob();
       // Assess
-      expect(synth).toHaveResourceWithProperties(IamRole, { name: "metriccare_silver_job_dev", description: "Role of the metriccare_silver_job_dev Glue job" });
+      expect(synth).toHaveResourceWithProperties(IamRole, {
+        name: "metriccare_silver_job_dev",
+        description: "Role of the metriccare_silver_job_dev Glue job",
+      });
       const role = resource("aws_iam_role", "silver_job/role/role");
       expect(role).not.toHaveProperty("permissions_boundary");
       expect(policyStatements(json, role.assume_role_policy)).toEqual([
@@ -200,10 +247,18 @@ describe("GlueJob", () => {
       const synthesized = silverJob();
       // Assess
       const { lakehouse, object, database, tables, key } = refs(synthesized);
-      const statements = policyStatements(synthesized.json, synthesized.dataRef("aws_iam_policy_document", "silver_job/role/permissions", "json"));
+      const statements = policyStatements(
+        synthesized.json,
+        synthesized.dataRef("aws_iam_policy_document", "silver_job/role/permissions", "json"),
+      );
       expect(statements).toEqual([
         { sid: "ReadCode", effect: "Allow", actions: ["s3:GetObject"], resources: [object("script"), object("library"), object("config")] },
-        { sid: "ReadObjects0", effect: "Allow", actions: ["s3:GetObject", "s3:GetObjectVersion"], resources: [`${lakehouse}/bronze`, `${lakehouse}/bronze/*`] },
+        {
+          sid: "ReadObjects0",
+          effect: "Allow",
+          actions: ["s3:GetObject", "s3:GetObjectVersion"],
+          resources: [`${lakehouse}/bronze`, `${lakehouse}/bronze/*`],
+        },
         {
           sid: "ReadList0",
           effect: "Allow",
@@ -219,7 +274,12 @@ describe("GlueJob", () => {
           resources: [lakehouse],
           condition: [{ test: "StringLike", variable: "s3:prefix", values: ["silver", "silver/*"] }],
         },
-        { sid: "WriteObjects1", effect: "Allow", actions: WRITE_OBJECTS, resources: [`${lakehouse}/glue-temp/silver`, `${lakehouse}/glue-temp/silver/*`] },
+        {
+          sid: "WriteObjects1",
+          effect: "Allow",
+          actions: WRITE_OBJECTS,
+          resources: [`${lakehouse}/glue-temp/silver`, `${lakehouse}/glue-temp/silver/*`],
+        },
         {
           sid: "WriteList1",
           effect: "Allow",
@@ -227,8 +287,18 @@ describe("GlueJob", () => {
           resources: [lakehouse],
           condition: [{ test: "StringLike", variable: "s3:prefix", values: ["glue-temp/silver", "glue-temp/silver/*"] }],
         },
-        { sid: "UseEnvironmentKey", effect: "Allow", actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"], resources: [key] },
-        { sid: "ReadCatalog", effect: "Allow", actions: CATALOG_READ, resources: [CATALOG, database("bronze"), tables("bronze"), database("silver"), tables("silver")] },
+        {
+          sid: "UseEnvironmentKey",
+          effect: "Allow",
+          actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+          resources: [key],
+        },
+        {
+          sid: "ReadCatalog",
+          effect: "Allow",
+          actions: CATALOG_READ,
+          resources: [CATALOG, database("bronze"), tables("bronze"), database("silver"), tables("silver")],
+        },
         {
           sid: "DefaultDatabase",
           effect: "Allow",
@@ -256,18 +326,39 @@ describe("GlueJob", () => {
       // Act
       const synthesized = silverJob(({ bronze }) => ({ access: { reads: [], writes: [], readsDatabases: [bronze], writesDatabases: [] } }));
       // Assess
-      const statements = policyStatements(synthesized.json, synthesized.dataRef("aws_iam_policy_document", "silver_job/role/permissions", "json"));
-      expect(statements.map((s) => s.sid)).toEqual(["ReadCode", "WriteObjects0", "WriteList0", "UseEnvironmentKey", "ReadCatalog", "DefaultDatabase", "WriteGlueLogs", "PublishJobMetrics"]);
+      const statements = policyStatements(
+        synthesized.json,
+        synthesized.dataRef("aws_iam_policy_document", "silver_job/role/permissions", "json"),
+      );
+      expect(statements.map((s) => s.sid)).toEqual([
+        "ReadCode",
+        "WriteObjects0",
+        "WriteList0",
+        "UseEnvironmentKey",
+        "ReadCatalog",
+        "DefaultDatabase",
+        "WriteGlueLogs",
+        "PublishJobMetrics",
+      ]);
     });
 
     it("may claim and finish files in the processed-files table when given one, but not create items", () => {
       // Act
       const synthesized = silverJob(({ scope, key }) => ({
-        access: { reads: [], writes: [], readsDatabases: [], writesDatabases: [], processedFiles: new ProcessedFilesTable(scope, "processed_files", { tableName: "t", kmsKey: key, deletionProtection: false }) },
+        access: {
+          reads: [],
+          writes: [],
+          readsDatabases: [],
+          writesDatabases: [],
+          processedFiles: new ProcessedFilesTable(scope, "processed_files", { tableName: "t", kmsKey: key, deletionProtection: false }),
+        },
       }));
       // Assess
       const table = synthesized.ref("aws_dynamodb_table", "processed_files/table", "arn");
-      const statements = policyStatements(synthesized.json, synthesized.dataRef("aws_iam_policy_document", "silver_job/role/permissions", "json"));
+      const statements = policyStatements(
+        synthesized.json,
+        synthesized.dataRef("aws_iam_policy_document", "silver_job/role/permissions", "json"),
+      );
       expect(statements.slice(-2)).toEqual([
         { sid: "ClaimProcessedFiles", effect: "Allow", actions: ["dynamodb:UpdateItem"], resources: [table] },
         { sid: "FindFilesByStatus", effect: "Allow", actions: ["dynamodb:Query"], resources: [`${table}/index/status_index`] },
@@ -308,7 +399,11 @@ describe("GlueJob", () => {
     it.each<[string, Partial<GlueJobProps>, string]>([
       ["a single worker", { numberOfWorkers: 1 }, "`numberOfWorkers` must be an integer between 2 and 1000, got 1."],
       ["Glue 3.0", { glueVersion: "3.0" as never }, '`glueVersion` must be one of "4.0", "5.0", got "3.0".'],
-      ["an unknown worker type", { workerType: "G.3X" }, '`workerType` must be one of "G.1X", "G.2X", "G.4X", "G.8X", "G.12X", "G.16X", "R.1X", "R.2X", "R.4X", "R.8X", got "G.3X".'],
+      [
+        "an unknown worker type",
+        { workerType: "G.3X" },
+        '`workerType` must be one of "G.1X", "G.2X", "G.4X", "G.8X", "G.12X", "G.16X", "R.1X", "R.2X", "R.4X", "R.8X", got "G.3X".',
+      ],
       ["a timeout above 7 days", { timeoutMinutes: 10081 }, "`timeoutMinutes` must be an integer between 1 and 10080 minutes, got 10081."],
       ["11 retries", { maxRetries: 11 }, "`maxRetries` must be an integer between 0 and 10, got 11."],
     ])("rejects %s", (_, props, message) => {
@@ -327,17 +422,32 @@ describe("GlueJob", () => {
       expect(act).toThrow(`GlueJob "silver_job": \`jobArguments\` keys must look like "--name" (letters, digits, _ and -), got "${name}".`);
     });
 
-    it.each(["--TempDir", "--extra-py-files", "--conf", "--datalake-formats", "--job-bookmark-option"])("rejects the job argument %p, which the construct sets", (name) => {
-      // Act
-      const act = () => silverJob(() => ({ jobArguments: { [name]: "x" } }));
-      // Assess
-      expect(act).toThrow(MetricCareValidationError);
-      expect(act).toThrow(`GlueJob "silver_job": \`jobArguments\` must not set "${name}": the construct sets it.`);
-    });
+    it.each(["--TempDir", "--extra-py-files", "--conf", "--datalake-formats", "--job-bookmark-option"])(
+      "rejects the job argument %p, which the construct sets",
+      (name) => {
+        // Act
+        const act = () => silverJob(() => ({ jobArguments: { [name]: "x" } }));
+        // Assess
+        expect(act).toThrow(MetricCareValidationError);
+        expect(act).toThrow(`GlueJob "silver_job": \`jobArguments\` must not set "${name}": the construct sets it.`);
+      },
+    );
 
     it.each<[string, (c: Collaborators) => Partial<GlueJobProps>, string]>([
-      ["a read prefix without a trailing slash", ({ lakehouse }) => ({ access: { reads: [{ bucket: lakehouse, prefix: "bronze" }], writes: [], readsDatabases: [], writesDatabases: [] } }), "bronze"],
-      ["a write prefix with a leading slash", ({ lakehouse }) => ({ access: { reads: [], writes: [{ bucket: lakehouse, prefix: "/silver/" }], readsDatabases: [], writesDatabases: [] } }), "/silver/"],
+      [
+        "a read prefix without a trailing slash",
+        ({ lakehouse }) => ({
+          access: { reads: [{ bucket: lakehouse, prefix: "bronze" }], writes: [], readsDatabases: [], writesDatabases: [] },
+        }),
+        "bronze",
+      ],
+      [
+        "a write prefix with a leading slash",
+        ({ lakehouse }) => ({
+          access: { reads: [], writes: [{ bucket: lakehouse, prefix: "/silver/" }], readsDatabases: [], writesDatabases: [] },
+        }),
+        "/silver/",
+      ],
       ["an empty temp dir prefix", ({ lakehouse }) => ({ tempDirectory: { bucket: lakehouse, prefix: "" } }), ""],
     ])("rejects %s", (_, change, prefix) => {
       // Act

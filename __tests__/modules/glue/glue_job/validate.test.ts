@@ -1,5 +1,10 @@
 import { ref, Token } from "cdktf";
-import { GLUE_VERSIONS, GLUE_WORKER_TYPES, validateGlueJobSettings, type GlueJobSettings } from "../../../../modules/glue/glue_job/validate";
+import {
+  GLUE_VERSIONS,
+  GLUE_WORKER_TYPES,
+  validateGlueJobSettings,
+  type GlueJobSettings,
+} from "../../../../modules/glue/glue_job/validate";
 import { MetricCareValidationError } from "../../../../modules/shared/errors";
 
 const VALID: GlueJobSettings = { glueVersion: "5.0", workerType: "G.1X", numberOfWorkers: 2, timeoutMinutes: 60, maxRetries: 0 };
@@ -17,14 +22,18 @@ describe("validateGlueJobSettings", () => {
     ["no settings", {}],
   ])("accepts %s", (_, settings) => {
     // Act
-    const act = () => validateGlueJobSettings("GlueJob \"bronze\"", settings);
+    const act = () => validateGlueJobSettings('GlueJob "bronze"', settings);
     // Assess
     expect(act).not.toThrow();
   });
 
   it.each<[string, GlueJobSettings, string]>([
     ["Glue 3.0", { glueVersion: "3.0" }, '`glueVersion` must be one of "4.0", "5.0", got "3.0".'],
-    ["the Python shell worker type", { workerType: "Standard" }, '`workerType` must be one of "G.1X", "G.2X", "G.4X", "G.8X", "G.12X", "G.16X", "R.1X", "R.2X", "R.4X", "R.8X", got "Standard".'],
+    [
+      "the Python shell worker type",
+      { workerType: "Standard" },
+      '`workerType` must be one of "G.1X", "G.2X", "G.4X", "G.8X", "G.12X", "G.16X", "R.1X", "R.2X", "R.4X", "R.8X", got "Standard".',
+    ],
     ["a single worker", { numberOfWorkers: 1 }, "`numberOfWorkers` must be an integer between 2 and 1000, got 1."],
     ["1001 workers", { numberOfWorkers: 1001 }, "`numberOfWorkers` must be an integer between 2 and 1000, got 1001."],
     ["a timeout of 0 minutes", { timeoutMinutes: 0 }, "`timeoutMinutes` must be an integer between 1 and 10080 minutes, got 0."],

@@ -8,7 +8,15 @@ import { TEST_AWS, testKey } from "../../../support/test-context";
 describe("GlueSecurityConfiguration", () => {
   it("encrypts S3 writes and CloudWatch logs with SSE-KMS and job bookmarks with CSE-KMS, all with the key", () => {
     // Act
-    const { synth, ref } = synthConstruct((scope) => new GlueSecurityConfiguration(scope, "glue_security", { aws: TEST_AWS, name: "metriccare_glue_dev", kmsKey: testKey(scope), logRetentionDays: 30 }));
+    const { synth, ref } = synthConstruct(
+      (scope) =>
+        new GlueSecurityConfiguration(scope, "glue_security", {
+          aws: TEST_AWS,
+          name: "metriccare_glue_dev",
+          kmsKey: testKey(scope),
+          logRetentionDays: 30,
+        }),
+    );
     // Assess
     const keyArn = ref("aws_kms_key", "key/key", "arn");
     expect(synth).toHaveResourceWithProperties(GlueSecurityConfigurationResource, {
@@ -23,7 +31,15 @@ describe("GlueSecurityConfiguration", () => {
 
   it("creates the continuous-logging log group Glue names after the configuration, with the retention and key", () => {
     // Act
-    const { synth, ref } = synthConstruct((scope) => new GlueSecurityConfiguration(scope, "glue_security", { aws: TEST_AWS, name: "metriccare_glue_dev", kmsKey: testKey(scope), logRetentionDays: 30 }));
+    const { synth, ref } = synthConstruct(
+      (scope) =>
+        new GlueSecurityConfiguration(scope, "glue_security", {
+          aws: TEST_AWS,
+          name: "metriccare_glue_dev",
+          kmsKey: testKey(scope),
+          logRetentionDays: 30,
+        }),
+    );
     // Assess
     expect(synth).toHaveResourceWithProperties(CloudwatchLogGroup, {
       name: "/aws-glue/jobs/logs-v2-metriccare_glue_dev",
@@ -34,17 +50,31 @@ describe("GlueSecurityConfiguration", () => {
 
   it("exposes the configuration, its name, its key and the continuous log group", () => {
     // Act
-    const { built, resolve, ref } = synthConstruct((scope) => new GlueSecurityConfiguration(scope, "glue_security", { aws: TEST_AWS, name: "metriccare_glue_dev", kmsKey: testKey(scope), logRetentionDays: 30 }));
+    const { built, resolve, ref } = synthConstruct(
+      (scope) =>
+        new GlueSecurityConfiguration(scope, "glue_security", {
+          aws: TEST_AWS,
+          name: "metriccare_glue_dev",
+          kmsKey: testKey(scope),
+          logRetentionDays: 30,
+        }),
+    );
     // Assess
     expect(built.securityConfiguration).toBeInstanceOf(GlueSecurityConfigurationResource);
     expect(resolve(built.name)).toBe(ref("aws_glue_security_configuration", "glue_security/configuration", "name"));
     expect(resolve(built.kmsKey.keyArn)).toBe(ref("aws_kms_key", "key/key", "arn"));
-    expect(resolve(built.continuousLogGroup.logGroupName)).toBe(ref("aws_cloudwatch_log_group", "glue_security/continuous_logs/log_group", "name"));
+    expect(resolve(built.continuousLogGroup.logGroupName)).toBe(
+      ref("aws_cloudwatch_log_group", "glue_security/continuous_logs/log_group", "name"),
+    );
   });
 
   it("rejects a log retention CloudWatch Logs does not accept", () => {
     // Act
-    const act = () => synthConstruct((scope) => new GlueSecurityConfiguration(scope, "glue_security", { aws: TEST_AWS, name: "n", kmsKey: testKey(scope), logRetentionDays: 10 }));
+    const act = () =>
+      synthConstruct(
+        (scope) =>
+          new GlueSecurityConfiguration(scope, "glue_security", { aws: TEST_AWS, name: "n", kmsKey: testKey(scope), logRetentionDays: 10 }),
+      );
     // Assess
     expect(act).toThrow(MetricCareValidationError);
     expect(act).toThrow(

@@ -10,21 +10,31 @@ const STAGES = [stage("bronze"), stage("silver"), stage("gold")];
 describe("GlueWorkflow", () => {
   it("creates the workflow, described by its stages, with one run at a time by default", () => {
     // Act
-    const { synth } = synthConstruct((scope) => new GlueWorkflow(scope, "etl_workflow", { workflowName: "metriccare_etl_dev", stages: STAGES }));
+    const { synth } = synthConstruct(
+      (scope) => new GlueWorkflow(scope, "etl_workflow", { workflowName: "metriccare_etl_dev", stages: STAGES }),
+    );
     // Assess
-    expect(synth).toHaveResourceWithProperties(GlueWorkflowResource, { name: "metriccare_etl_dev", description: "MetricCare ETL: bronze → silver → gold", max_concurrent_runs: 1 });
+    expect(synth).toHaveResourceWithProperties(GlueWorkflowResource, {
+      name: "metriccare_etl_dev",
+      description: "MetricCare ETL: bronze → silver → gold",
+      max_concurrent_runs: 1,
+    });
   });
 
   it("allows the concurrent runs given", () => {
     // Act
-    const { synth } = synthConstruct((scope) => new GlueWorkflow(scope, "etl_workflow", { workflowName: "metriccare_etl_dev", stages: STAGES, maxConcurrentRuns: 3 }));
+    const { synth } = synthConstruct(
+      (scope) => new GlueWorkflow(scope, "etl_workflow", { workflowName: "metriccare_etl_dev", stages: STAGES, maxConcurrentRuns: 3 }),
+    );
     // Assess
     expect(synth).toHaveResourceWithProperties(GlueWorkflowResource, { max_concurrent_runs: 3 });
   });
 
   it("starts the first stage on demand", () => {
     // Act
-    const { resource, ref } = synthConstruct((scope) => new GlueWorkflow(scope, "etl_workflow", { workflowName: "metriccare_etl_dev", stages: STAGES }));
+    const { resource, ref } = synthConstruct(
+      (scope) => new GlueWorkflow(scope, "etl_workflow", { workflowName: "metriccare_etl_dev", stages: STAGES }),
+    );
     // Assess
     expect(resource("aws_glue_trigger", "etl_workflow/start_bronze")).toEqual(
       expect.objectContaining({
@@ -39,7 +49,9 @@ describe("GlueWorkflow", () => {
 
   it("starts each next stage when the previous stage's job SUCCEEDED, with the trigger enabled on creation", () => {
     // Act
-    const { resource, ref } = synthConstruct((scope) => new GlueWorkflow(scope, "etl_workflow", { workflowName: "metriccare_etl_dev", stages: STAGES }));
+    const { resource, ref } = synthConstruct(
+      (scope) => new GlueWorkflow(scope, "etl_workflow", { workflowName: "metriccare_etl_dev", stages: STAGES }),
+    );
     // Assess
     const workflowName = ref("aws_glue_workflow", "etl_workflow/workflow", "name");
     expect(resource("aws_glue_trigger", "etl_workflow/bronze_to_silver")).toEqual(
@@ -63,7 +75,9 @@ describe("GlueWorkflow", () => {
 
   it("exposes the workflow's name and ARN, the triggers in stage order and the final job", () => {
     // Act
-    const { built, resolve, ref } = synthConstruct((scope) => new GlueWorkflow(scope, "etl_workflow", { workflowName: "metriccare_etl_dev", stages: STAGES }));
+    const { built, resolve, ref } = synthConstruct(
+      (scope) => new GlueWorkflow(scope, "etl_workflow", { workflowName: "metriccare_etl_dev", stages: STAGES }),
+    );
     // Assess
     expect(built.workflow).toBeInstanceOf(GlueWorkflowResource);
     expect(resolve(built.workflowName)).toBe(ref("aws_glue_workflow", "etl_workflow/workflow", "name"));
@@ -74,7 +88,9 @@ describe("GlueWorkflow", () => {
 
   it("has just the on-demand trigger when there is one stage, whose job is the final one", () => {
     // Act
-    const { built, json } = synthConstruct((scope) => new GlueWorkflow(scope, "etl_workflow", { workflowName: "w", stages: [stage("bronze")] }));
+    const { built, json } = synthConstruct(
+      (scope) => new GlueWorkflow(scope, "etl_workflow", { workflowName: "w", stages: [stage("bronze")] }),
+    );
     // Assess
     expect(Object.keys(json.resource?.aws_glue_trigger ?? {})).toHaveLength(1);
     expect(built.triggers).toHaveLength(1);
@@ -84,7 +100,9 @@ describe("GlueWorkflow", () => {
 
   it("startRunStatement lets the trigger Lambda look at and start runs of this workflow only", () => {
     // Prepare
-    const { built, resolve, ref } = synthConstruct((scope) => new GlueWorkflow(scope, "etl_workflow", { workflowName: "w", stages: STAGES }));
+    const { built, resolve, ref } = synthConstruct(
+      (scope) => new GlueWorkflow(scope, "etl_workflow", { workflowName: "w", stages: STAGES }),
+    );
     // Act
     const statement = built.startRunStatement();
     // Assess
@@ -105,7 +123,10 @@ describe("GlueWorkflow", () => {
 
   it("rejects a stage name that cannot be part of a trigger name", () => {
     // Act
-    const act = () => synthConstruct((scope) => new GlueWorkflow(scope, "etl_workflow", { workflowName: "w", stages: [stage("bronze"), stage("Silver-1")] }));
+    const act = () =>
+      synthConstruct(
+        (scope) => new GlueWorkflow(scope, "etl_workflow", { workflowName: "w", stages: [stage("bronze"), stage("Silver-1")] }),
+      );
     // Assess
     expect(act).toThrow(MetricCareValidationError);
     expect(act).toThrow('GlueWorkflow "etl_workflow": `stages[1].name` must be lowercase letters, digits and underscores, got "Silver-1".');
@@ -113,14 +134,19 @@ describe("GlueWorkflow", () => {
 
   it("rejects a stage name used twice", () => {
     // Act
-    const act = () => synthConstruct((scope) => new GlueWorkflow(scope, "etl_workflow", { workflowName: "w", stages: [stage("bronze"), stage("silver"), stage("bronze")] }));
+    const act = () =>
+      synthConstruct(
+        (scope) =>
+          new GlueWorkflow(scope, "etl_workflow", { workflowName: "w", stages: [stage("bronze"), stage("silver"), stage("bronze")] }),
+      );
     // Assess
     expect(act).toThrow('GlueWorkflow "etl_workflow": stage names must be unique, got "bronze", "silver", "bronze".');
   });
 
   it("rejects max_concurrent_runs below 1", () => {
     // Act
-    const act = () => synthConstruct((scope) => new GlueWorkflow(scope, "etl_workflow", { workflowName: "w", stages: STAGES, maxConcurrentRuns: 0 }));
+    const act = () =>
+      synthConstruct((scope) => new GlueWorkflow(scope, "etl_workflow", { workflowName: "w", stages: STAGES, maxConcurrentRuns: 0 }));
     // Assess
     expect(act).toThrow('GlueWorkflow "etl_workflow": `maxConcurrentRuns` must be an integer between 1 and 1000, got 0.');
   });

@@ -27,8 +27,20 @@ describe("ObjectCreatedNotification", () => {
     expect(synth).toHaveResourceWithProperties(S3BucketNotification, {
       bucket: ref("aws_s3_bucket", "raw/bucket", "id"),
       lambda_function: [
-        { id: "object-created-json", lambda_function_arn: lambdaArn, events: ["s3:ObjectCreated:*"], filter_prefix: "fhir/", filter_suffix: ".json" },
-        { id: "object-created-ndjson", lambda_function_arn: lambdaArn, events: ["s3:ObjectCreated:*"], filter_prefix: "fhir/", filter_suffix: ".ndjson" },
+        {
+          id: "object-created-json",
+          lambda_function_arn: lambdaArn,
+          events: ["s3:ObjectCreated:*"],
+          filter_prefix: "fhir/",
+          filter_suffix: ".json",
+        },
+        {
+          id: "object-created-ndjson",
+          lambda_function_arn: lambdaArn,
+          events: ["s3:ObjectCreated:*"],
+          filter_prefix: "fhir/",
+          filter_suffix: ".ndjson",
+        },
       ],
     });
   });
@@ -51,7 +63,9 @@ describe("ObjectCreatedNotification", () => {
     // Act
     const { resource, address } = synthConstruct((scope) => notification(scope, [".json"]));
     // Assess
-    expect(resource("aws_s3_bucket_notification", "raw_object_created/notification").depends_on).toEqual([address("aws_lambda_permission", "fn/allow_s3_object_created")]);
+    expect(resource("aws_s3_bucket_notification", "raw_object_created/notification").depends_on).toEqual([
+      address("aws_lambda_permission", "fn/allow_s3_object_created"),
+    ]);
   });
 
   it("exposes the notification", () => {
@@ -74,7 +88,9 @@ describe("ObjectCreatedNotification", () => {
     const act = () => synthConstruct((scope) => notification(scope, [".json", "bundle.json"]));
     // Assess
     expect(act).toThrow(MetricCareValidationError);
-    expect(act).toThrow('ObjectCreatedNotification "raw_object_created": `suffixes` overlap: "bundle.json" ends with ".json", and S3 rejects overlapping notification filters.');
+    expect(act).toThrow(
+      'ObjectCreatedNotification "raw_object_created": `suffixes` overlap: "bundle.json" ends with ".json", and S3 rejects overlapping notification filters.',
+    );
   });
 
   it("rejects a suffix listed twice", () => {
@@ -88,6 +104,8 @@ describe("ObjectCreatedNotification", () => {
     // Act
     const act = () => synthConstruct((scope) => notification(scope, [".json", "-json"]));
     // Assess
-    expect(act).toThrow('ObjectCreatedNotification "raw_object_created": `suffixes` ".json" and "-json" would share the notification id "object-created-json"; use suffixes that differ in letters or digits.');
+    expect(act).toThrow(
+      'ObjectCreatedNotification "raw_object_created": `suffixes` ".json" and "-json" would share the notification id "object-created-json"; use suffixes that differ in letters or digits.',
+    );
   });
 });

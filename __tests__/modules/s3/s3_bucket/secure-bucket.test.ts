@@ -98,7 +98,9 @@ describe("SecureBucket", () => {
 
     it("uses the abort and noncurrent-version days given", () => {
       // Act
-      const { synth } = synthConstruct((scope) => rawBucket(scope, { abortIncompleteMultipartUploadDays: 1, noncurrentVersionExpirationDays: 3650 }));
+      const { synth } = synthConstruct((scope) =>
+        rawBucket(scope, { abortIncompleteMultipartUploadDays: 1, noncurrentVersionExpirationDays: 3650 }),
+      );
       // Assess
       expect(synth).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, {
         rule: [
@@ -115,7 +117,14 @@ describe("SecureBucket", () => {
       const { synth } = synthConstruct((scope) =>
         rawBucket(scope, {
           lifecycleRules: [
-            { id: "tier-raw-fhir", prefix: "fhir/", transitions: [{ days: 30, storageClass: "STANDARD_IA" }, { days: 90, storageClass: "GLACIER_IR" }] },
+            {
+              id: "tier-raw-fhir",
+              prefix: "fhir/",
+              transitions: [
+                { days: 30, storageClass: "STANDARD_IA" },
+                { days: 90, storageClass: "GLACIER_IR" },
+              ],
+            },
             { id: "expire-glue-temp", prefix: "glue-temp/", expirationDays: 7 },
           ],
         }),
@@ -143,7 +152,9 @@ describe("SecureBucket", () => {
       const { synth } = synthConstruct((scope) =>
         rawBucket(scope, {
           abortIncompleteMultipartUploadDays: Token.asNumber(ref("local.abort_days")),
-          lifecycleRules: [{ id: "tier", prefix: "fhir/", transitions: [{ days: Token.asNumber(ref("local.ia_days")), storageClass: "STANDARD_IA" }] }],
+          lifecycleRules: [
+            { id: "tier", prefix: "fhir/", transitions: [{ days: Token.asNumber(ref("local.ia_days")), storageClass: "STANDARD_IA" }] },
+          ],
         }),
       );
       // Assess
@@ -163,7 +174,10 @@ describe("SecureBucket", () => {
       // Assess
       const arn = ref("aws_s3_bucket", "raw/bucket", "arn");
       const policy = resource("aws_s3_bucket_policy", "raw/policy");
-      expect(policy).toMatchObject({ bucket: ref("aws_s3_bucket", "raw/bucket", "id"), depends_on: [address("aws_s3_bucket_public_access_block", "raw/public_access_block")] });
+      expect(policy).toMatchObject({
+        bucket: ref("aws_s3_bucket", "raw/bucket", "id"),
+        depends_on: [address("aws_s3_bucket_public_access_block", "raw/public_access_block")],
+      });
       expect(policyStatements(json, policy.policy)).toEqual([
         {
           sid: "DenyInsecureTransport",
@@ -196,12 +210,21 @@ describe("SecureBucket", () => {
       // Act
       const { json, resource } = synthConstruct((scope) => logBucket(scope));
       // Assess
-      expect(policyStatements(json, resource("aws_s3_bucket_policy", "logs/policy").policy).map((s) => s.sid)).toEqual(["DenyInsecureTransport", "DenyTlsBelow12"]);
+      expect(policyStatements(json, resource("aws_s3_bucket_policy", "logs/policy").policy).map((s) => s.sid)).toEqual([
+        "DenyInsecureTransport",
+        "DenyTlsBelow12",
+      ]);
     });
 
     it("addToResourcePolicy appends a statement", () => {
       // Prepare
-      const statement = { sid: "ServiceWrites", effect: "Allow", principals: [{ type: "Service", identifiers: ["delivery.logs.amazonaws.com"] }], actions: ["s3:PutObject"], resources: ["arn:aws:s3:::metriccare-raw-dev/x/*"] };
+      const statement = {
+        sid: "ServiceWrites",
+        effect: "Allow",
+        principals: [{ type: "Service", identifiers: ["delivery.logs.amazonaws.com"] }],
+        actions: ["s3:PutObject"],
+        resources: ["arn:aws:s3:::metriccare-raw-dev/x/*"],
+      };
       const { json, resource } = synthConstruct((scope) => {
         const bucket = rawBucket(scope);
         // Act
@@ -236,7 +259,9 @@ describe("SecureBucket", () => {
 
     it("lets S3 log delivery of this account write the source bucket's logs into the log bucket", () => {
       // Act
-      const { json, resource, ref } = synthConstruct((scope) => rawBucket(scope, { accessLogs: { bucket: logBucket(scope), prefix: "raw/" } }));
+      const { json, resource, ref } = synthConstruct((scope) =>
+        rawBucket(scope, { accessLogs: { bucket: logBucket(scope), prefix: "raw/" } }),
+      );
       // Assess
       const statements = policyStatements(json, resource("aws_s3_bucket_policy", "logs/policy").policy);
       expect(statements.find((s) => s.sid === "S3ServerAccessLogDelivery")).toEqual({
@@ -261,9 +286,15 @@ describe("SecureBucket", () => {
         logs.acceptAccessLogsFrom("arn:aws:s3:::metriccare-lakehouse-dev");
       });
       // Assess
-      const delivery = policyStatements(json, resource("aws_s3_bucket_policy", "logs/policy").policy).filter((s) => s.sid === "S3ServerAccessLogDelivery");
+      const delivery = policyStatements(json, resource("aws_s3_bucket_policy", "logs/policy").policy).filter(
+        (s) => s.sid === "S3ServerAccessLogDelivery",
+      );
       expect(delivery).toHaveLength(1);
-      expect(delivery[0]?.condition).toContainEqual({ test: "ArnLike", variable: "aws:SourceArn", values: ["arn:aws:s3:::metriccare-raw-dev", "arn:aws:s3:::metriccare-lakehouse-dev"] });
+      expect(delivery[0]?.condition).toContainEqual({
+        test: "ArnLike",
+        variable: "aws:SourceArn",
+        values: ["arn:aws:s3:::metriccare-raw-dev", "arn:aws:s3:::metriccare-lakehouse-dev"],
+      });
     });
 
     it("rejects an SSE-KMS bucket as the access-log target", () => {
@@ -272,10 +303,17 @@ describe("SecureBucket", () => {
         synthConstruct((scope) => {
           const key = testKey(scope);
           const kmsLogs = new SecureBucket(scope, "kms_logs", { aws: TEST_AWS, bucketName: "metriccare-kms-logs-dev", encryption: key });
-          return new SecureBucket(scope, "raw", { aws: TEST_AWS, bucketName: "metriccare-raw-dev", encryption: key, accessLogs: { bucket: kmsLogs, prefix: "raw/" } });
+          return new SecureBucket(scope, "raw", {
+            aws: TEST_AWS,
+            bucketName: "metriccare-raw-dev",
+            encryption: key,
+            accessLogs: { bucket: kmsLogs, prefix: "raw/" },
+          });
         });
       // Assess
-      expect(act).toThrow('SecureBucket "raw": `accessLogs.bucket` must be encrypted with "S3_MANAGED": S3 server access logging cannot deliver to an SSE-KMS bucket.');
+      expect(act).toThrow(
+        'SecureBucket "raw": `accessLogs.bucket` must be encrypted with "S3_MANAGED": S3 server access logging cannot deliver to an SSE-KMS bucket.',
+      );
     });
   });
 
@@ -296,7 +334,9 @@ describe("SecureBucket", () => {
       const act = () => synthConstruct((scope) => rawBucket(scope, { abortIncompleteMultipartUploadDays: days }));
       // Assess
       expect(act).toThrow(MetricCareValidationError);
-      expect(act).toThrow(`SecureBucket "raw": \`abortIncompleteMultipartUploadDays\` must be an integer between 1 and 365 days, got ${days}.`);
+      expect(act).toThrow(
+        `SecureBucket "raw": \`abortIncompleteMultipartUploadDays\` must be an integer between 1 and 365 days, got ${days}.`,
+      );
     });
 
     it.each([0, 3651])("rejects %p days before noncurrent versions expire", (days) => {
@@ -304,22 +344,37 @@ describe("SecureBucket", () => {
       const act = () => synthConstruct((scope) => rawBucket(scope, { noncurrentVersionExpirationDays: days }));
       // Assess
       expect(act).toThrow(MetricCareValidationError);
-      expect(act).toThrow(`SecureBucket "raw": \`noncurrentVersionExpirationDays\` must be an integer between 1 and 3650 days, got ${days}.`);
+      expect(act).toThrow(
+        `SecureBucket "raw": \`noncurrentVersionExpirationDays\` must be an integer between 1 and 3650 days, got ${days}.`,
+      );
     });
 
     it.each(["all-objects", "tier"])("rejects the lifecycle rule id %p used twice (all-objects is the built-in rule)", (id) => {
       // Act
-      const act = () => synthConstruct((scope) => rawBucket(scope, { lifecycleRules: [{ id: "tier", prefix: "a/", expirationDays: 30 }, { id, prefix: "b/", expirationDays: 30 }] }));
+      const act = () =>
+        synthConstruct((scope) =>
+          rawBucket(scope, {
+            lifecycleRules: [
+              { id: "tier", prefix: "a/", expirationDays: 30 },
+              { id, prefix: "b/", expirationDays: 30 },
+            ],
+          }),
+        );
       // Assess
       expect(act).toThrow(`SecureBucket "raw": lifecycle rule id "${id}" is used twice.`);
     });
 
     it("checks each rule's transitions and names the rule", () => {
       // Act
-      const act = () => synthConstruct((scope) => rawBucket(scope, { lifecycleRules: [{ id: "tier", prefix: "fhir/", transitions: [{ days: 7, storageClass: "STANDARD_IA" }] }] }));
+      const act = () =>
+        synthConstruct((scope) =>
+          rawBucket(scope, { lifecycleRules: [{ id: "tier", prefix: "fhir/", transitions: [{ days: 7, storageClass: "STANDARD_IA" }] }] }),
+        );
       // Assess
       expect(act).toThrow(MetricCareValidationError);
-      expect(act).toThrow('SecureBucket "raw" lifecycle rule "tier": `transitions[0].days` must be at least 30 for STANDARD_IA (S3 keeps objects 30 days in Standard first), got 7.');
+      expect(act).toThrow(
+        'SecureBucket "raw" lifecycle rule "tier": `transitions[0].days` must be at least 30 for STANDARD_IA (S3 keeps objects 30 days in Standard first), got 7.',
+      );
     });
 
     it("rejects a lifecycle rule with neither transitions nor an expiration", () => {
@@ -333,7 +388,10 @@ describe("SecureBucket", () => {
       // Act
       const act = () =>
         synthConstruct((scope) =>
-          rawBucket(scope, { abortIncompleteMultipartUploadDays: Token.asNumber(ref("local.a")), noncurrentVersionExpirationDays: Token.asNumber(ref("local.n")) }),
+          rawBucket(scope, {
+            abortIncompleteMultipartUploadDays: Token.asNumber(ref("local.a")),
+            noncurrentVersionExpirationDays: Token.asNumber(ref("local.n")),
+          }),
         );
       // Assess
       expect(act).not.toThrow();

@@ -10,9 +10,19 @@ const SCRIPT = "print('bronze')\n";
 const SCRIPT_SHA256 = createHash("sha256").update(SCRIPT).digest();
 
 /** Uploads `content` written to `fileName`, with `props` on top. */
-function upload(scope: Construct, fileName: string, content: string, props: Partial<ContentAddressedObjectProps> = {}): ContentAddressedObject {
+function upload(
+  scope: Construct,
+  fileName: string,
+  content: string,
+  props: Partial<ContentAddressedObjectProps> = {},
+): ContentAddressedObject {
   const sourcePath = writeFile(tempDirectory(), fileName, content);
-  return new ContentAddressedObject(scope, "script", { bucket: testBucket(scope, testKey(scope), "scripts"), sourcePath, keyPrefix: "glue/scripts/", ...props });
+  return new ContentAddressedObject(scope, "script", {
+    bucket: testBucket(scope, testKey(scope), "scripts"),
+    sourcePath,
+    keyPrefix: "glue/scripts/",
+    ...props,
+  });
 }
 
 describe("ContentAddressedObject", () => {
@@ -36,16 +46,22 @@ describe("ContentAddressedObject", () => {
 
   it("uses the name given instead of the file name", () => {
     // Act
-    const { resource } = synthConstruct((scope) => upload(scope, "function.zip", "zip", { keyPrefix: "lambda/glue_trigger/", name: "glue_trigger" }));
+    const { resource } = synthConstruct((scope) =>
+      upload(scope, "function.zip", "zip", { keyPrefix: "lambda/glue_trigger/", name: "glue_trigger" }),
+    );
     // Assess
-    expect(resource("aws_s3_object", "script/object").key).toBe(`lambda/glue_trigger/glue_trigger-${createHash("sha256").update("zip").digest("hex")}.zip`);
+    expect(resource("aws_s3_object", "script/object").key).toBe(
+      `lambda/glue_trigger/glue_trigger-${createHash("sha256").update("zip").digest("hex")}.zip`,
+    );
   });
 
   it("uploads the file as an asset stored under its content hash", () => {
     // Act
     const { resource } = synthConstruct((scope) => upload(scope, "bronze_job.py", SCRIPT));
     // Assess
-    expect(resource("aws_s3_object", "script/object").source).toMatch(new RegExp(`^assets/script_asset_[0-9A-F]{8}/${SCRIPT_SHA256.toString("hex")}/bronze_job\\.py$`));
+    expect(resource("aws_s3_object", "script/object").source).toMatch(
+      new RegExp(`^assets/script_asset_[0-9A-F]{8}/${SCRIPT_SHA256.toString("hex")}/bronze_job\\.py$`),
+    );
   });
 
   it.each([

@@ -24,7 +24,9 @@ describe("UploadFiles", () => {
     // Prepare
     const directory = configDirectory();
     // Act
-    const { resourcesByPath } = synthConstruct((scope) => new UploadFiles(scope, "upload_files", { bucket: testBucket(scope, testKey(scope), "scripts"), directory }));
+    const { resourcesByPath } = synthConstruct(
+      (scope) => new UploadFiles(scope, "upload_files", { bucket: testBucket(scope, testKey(scope), "scripts"), directory }),
+    );
     // Assess
     const keys = Object.fromEntries(Object.entries(resourcesByPath("aws_s3_object")).map(([path, block]) => [path, block.key]));
     expect(keys).toEqual({
@@ -38,7 +40,12 @@ describe("UploadFiles", () => {
     const directory = configDirectory();
     // Act
     const { resource } = synthConstruct(
-      (scope) => new UploadFiles(scope, "upload_files", { bucket: testBucket(scope, testKey(scope), "scripts"), directory, keyPrefix: "etl/config/" }),
+      (scope) =>
+        new UploadFiles(scope, "upload_files", {
+          bucket: testBucket(scope, testKey(scope), "scripts"),
+          directory,
+          keyPrefix: "etl/config/",
+        }),
     );
     // Assess
     expect(resource("aws_s3_object", "upload_files/lakehouse/object").key).toBe(`etl/config/lakehouse-${sha256('{"tables": []}')}.json`);
@@ -48,7 +55,9 @@ describe("UploadFiles", () => {
     // Prepare
     const directory = configDirectory();
     // Act
-    const { built, resolve, ref } = synthConstruct((scope) => new UploadFiles(scope, "upload_files", { bucket: testBucket(scope, testKey(scope), "scripts"), directory }));
+    const { built, resolve, ref } = synthConstruct(
+      (scope) => new UploadFiles(scope, "upload_files", { bucket: testBucket(scope, testKey(scope), "scripts"), directory }),
+    );
     // Assess
     expect(resolve(built.file("lakehouse.json").key)).toBe(ref("aws_s3_object", "upload_files/lakehouse/object", "key"));
     expect(built.objects.map((o) => o.node.id)).toEqual(["codes", "lakehouse"]);
@@ -57,7 +66,9 @@ describe("UploadFiles", () => {
   it("file() throws for a name it did not upload, listing those it did", () => {
     // Prepare
     const directory = configDirectory();
-    const { built } = synthConstruct((scope) => new UploadFiles(scope, "upload_files", { bucket: testBucket(scope, testKey(scope), "scripts"), directory }));
+    const { built } = synthConstruct(
+      (scope) => new UploadFiles(scope, "upload_files", { bucket: testBucket(scope, testKey(scope), "scripts"), directory }),
+    );
     // Act
     const act = () => built.file("lakehouse");
     // Assess
@@ -69,7 +80,10 @@ describe("UploadFiles", () => {
     const directory = tempDirectory();
     writeFile(directory, ".gitkeep", "");
     // Act
-    const act = () => synthConstruct((scope) => new UploadFiles(scope, "upload_files", { bucket: testBucket(scope, testKey(scope), "scripts"), directory }));
+    const act = () =>
+      synthConstruct(
+        (scope) => new UploadFiles(scope, "upload_files", { bucket: testBucket(scope, testKey(scope), "scripts"), directory }),
+      );
     // Assess
     expect(act).toThrow(`UploadFiles "upload_files": \`directory\` "${directory}" has no files to upload.`);
   });
@@ -80,7 +94,9 @@ describe("UploadFiles", () => {
     writeFile(directory, "tables.json", "{}");
     writeFile(directory, "tables.csv", "a\n");
     // Act
-    const { built } = synthConstruct((scope) => new UploadFiles(scope, "upload_files", { bucket: testBucket(scope, testKey(scope), "scripts"), directory }));
+    const { built } = synthConstruct(
+      (scope) => new UploadFiles(scope, "upload_files", { bucket: testBucket(scope, testKey(scope), "scripts"), directory }),
+    );
     // Assess
     expect(built.objects).toHaveLength(2);
   });

@@ -48,8 +48,12 @@ describe("UploadScripts", () => {
     // Act
     const { resource, resourcesByPath } = synthConstruct((scope) => uploadScripts(scope, source));
     // Assess
-    expect(resource("aws_s3_object", "upload_scripts/glue_script_bronze_job/object").key).toBe(`glue/scripts/bronze_job-${sha256("print('bronze')\n")}.py`);
-    expect(resource("aws_s3_object", "upload_scripts/glue_script_gold_job/object").key).toBe(`glue/scripts/gold_job-${sha256("print('gold')\n")}.py`);
+    expect(resource("aws_s3_object", "upload_scripts/glue_script_bronze_job/object").key).toBe(
+      `glue/scripts/bronze_job-${sha256("print('bronze')\n")}.py`,
+    );
+    expect(resource("aws_s3_object", "upload_scripts/glue_script_gold_job/object").key).toBe(
+      `glue/scripts/gold_job-${sha256("print('gold')\n")}.py`,
+    );
     expect(Object.keys(resourcesByPath("aws_s3_object")).filter((path) => path.includes("glue_script_"))).toHaveLength(2);
   });
 
@@ -74,7 +78,9 @@ describe("UploadScripts", () => {
     // Act
     const { resource } = synthConstruct((scope) => uploadScripts(scope, source, { functionBundles: { glue_trigger: bundle } }));
     // Assess
-    expect(resource("aws_s3_object", "upload_scripts/function_glue_trigger/object").key).toBe(`lambda/glue_trigger/glue_trigger-${bundle.sha256Hex}.zip`);
+    expect(resource("aws_s3_object", "upload_scripts/function_glue_trigger/object").key).toBe(
+      `lambda/glue_trigger/glue_trigger-${bundle.sha256Hex}.zip`,
+    );
   });
 
   it("puts everything under the key prefix given", () => {
@@ -92,12 +98,20 @@ describe("UploadScripts", () => {
     // Prepare
     const source = sources();
     // Act
-    const { built, resolve, ref } = synthConstruct((scope) => uploadScripts(scope, source, { functionBundles: { b_fn: fixtureFunctionBundle("b"), a_fn: fixtureFunctionBundle("a") } }));
+    const { built, resolve, ref } = synthConstruct((scope) =>
+      uploadScripts(scope, source, { functionBundles: { b_fn: fixtureFunctionBundle("b"), a_fn: fixtureFunctionBundle("a") } }),
+    );
     // Assess
     expect(resolve(built.glueScript("gold_job").key)).toBe(ref("aws_s3_object", "upload_scripts/glue_script_gold_job/object", "key"));
     expect(resolve(built.functionPackage("a_fn").key)).toBe(ref("aws_s3_object", "upload_scripts/function_a_fn/object", "key"));
     expect(resolve(built.gluePythonPackage.key)).toBe(ref("aws_s3_object", "upload_scripts/glue_python_package/object", "key"));
-    expect(built.objects.map((o) => o.node.id)).toEqual(["glue_script_bronze_job", "glue_script_gold_job", "glue_python_package", "function_a_fn", "function_b_fn"]);
+    expect(built.objects.map((o) => o.node.id)).toEqual([
+      "glue_script_bronze_job",
+      "glue_script_gold_job",
+      "glue_python_package",
+      "function_a_fn",
+      "function_b_fn",
+    ]);
   });
 
   it("glueScript() and functionPackage() throw for unknown names, listing the known ones", () => {
@@ -151,9 +165,10 @@ describe("UploadScripts", () => {
     // Act
     const { resourcesByPath } = synthConstruct((scope) => uploadScripts(scope, source));
     // Assess
-    expect(Object.keys(resourcesByPath("aws_s3_object")).filter((path) => path.includes("glue_script_")).sort()).toEqual([
-      "upload_scripts/glue_script_bronze_job/object",
-      "upload_scripts/glue_script_gold_job/object",
-    ]);
+    expect(
+      Object.keys(resourcesByPath("aws_s3_object"))
+        .filter((path) => path.includes("glue_script_"))
+        .sort(),
+    ).toEqual(["upload_scripts/glue_script_bronze_job/object", "upload_scripts/glue_script_gold_job/object"]);
   });
 });
