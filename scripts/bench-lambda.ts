@@ -72,7 +72,7 @@ function staticImports(directory: string, entry: string): string[] {
     found.add(file);
     // esbuild's minified ESM: import{a as b}from"./x.mjs"; or import"./x.mjs"; a `(` before the string is import().
     for (const match of readFileSync(join(directory, file), "utf8").matchAll(/\bimport\s*(?:[\w$*{},\s]*?from\s*)?"(\.{1,2}\/[^"]+)"/g)) {
-      queue.push(posix.join(posix.dirname(file), match[1] as string));
+      queue.push(posix.join(posix.dirname(file), match[1]));
     }
   }
   return [...found];

@@ -13,7 +13,6 @@ import { EventBridge } from "../modules/event_bridge/event-bridge";
 import { GlueCatalogDatabase } from "../modules/glue/glue_catalog_database/glue-catalog-database";
 import { GlueCatalogEncryption } from "../modules/glue/glue_catalog_encryption/glue-catalog-encryption";
 import { GlueJob } from "../modules/glue/glue_job/glue-job";
-import type { GlueWorkerType } from "../modules/glue/glue_job/validate";
 import { GlueSecurityConfiguration } from "../modules/glue/glue_security_configuration/glue-security-configuration";
 import { GlueWorkflow } from "../modules/glue/glue_workflow/glue-workflow";
 import { DataLakeKey } from "../modules/kms/kms-key";
@@ -259,7 +258,7 @@ export class MetricCareStack extends TerraformStack {
           pythonLibraries: [this.uploads.gluePythonPackage],
           readsObjects: [lakehouseConfig],
           glueVersion: config.glueVersion,
-          workerType: settings.string("glue_worker_type") as GlueWorkerType,
+          workerType: settings.string("glue_worker_type"),
           numberOfWorkers: settings.number("glue_number_of_workers"),
           timeoutMinutes: settings.number("glue_timeout_minutes"),
           maxRetries: settings.number("glue_max_retries"),

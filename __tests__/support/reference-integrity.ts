@@ -48,7 +48,7 @@ export function checkReferenceIntegrity(json: TerraformJson): string[] {
     } else if (root === "local") {
       const name = parts[1] ?? "";
       if (!(name in locals)) problem(`names local "${name}", which is not declared`);
-      else if (name === "environment" && parts[2] !== undefined && !environments.every((env) => (parts[2] as string) in env)) {
+      else if (name === "environment" && parts[2] !== undefined && !environments.every((env) => parts[2] in env)) {
         problem(`reads "${parts[2]}", which not every environment in local.environments defines`);
       }
     } else if (root === "var") {

@@ -22,14 +22,14 @@ export function resourcesOf(json: TerraformJson, type: string): Record<string, B
 export function onlyResource(json: TerraformJson, type: string): Block {
   const all = Object.values(resourcesOf(json, type));
   if (all.length !== 1) throw new Error(`Expected one ${type}, found ${all.length}.`);
-  return all[0] as Block;
+  return all[0];
 }
 
 /** The address `<type>.<name>` of the resource whose metadata path ends with `pathSuffix`. */
 export function addressByPath(json: TerraformJson, type: string, pathSuffix: string): string {
   const matches = Object.entries(resourcesOf(json, type)).filter(([, block]) => metadataPath(block).endsWith(pathSuffix));
   if (matches.length !== 1) throw new Error(`Expected one ${type} at a path ending "${pathSuffix}", found ${matches.length}.`);
-  return `${type}.${(matches[0] as [string, Block])[0]}`;
+  return `${type}.${matches[0][0]}`;
 }
 
 /** The resource at `<type>.<name>`. */

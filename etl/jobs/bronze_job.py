@@ -9,14 +9,13 @@ over: files are owned by the job run (`JOB_RUN_ID`). The logic lives in `metricc
 import json
 
 import boto3
-from pyspark import StorageLevel
-
 from metriccare_etl.bronze import latest_records, load_file, run_report
 from metriccare_etl.fhir_time import utc_now
 from metriccare_etl.glue_session import start_job
 from metriccare_etl.processed_files import ProcessedFilesTable, claim_files
 from metriccare_etl.raw_files import quarantine_file
 from metriccare_etl.spark_tables import write_rows
+from pyspark import StorageLevel
 
 # Files per Spark task when reading: small enough to spread a large backlog over every executor.
 FILES_PER_TASK = 10

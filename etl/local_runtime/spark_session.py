@@ -2,13 +2,12 @@
 UTC, and optionally S3A against a local S3 endpoint with SSE-KMS."""
 
 from dataclasses import dataclass
-from typing import Dict, Optional
 
 from .toolchain import spark_jars
 
 # What Hudi 1.0 needs from Spark (https://hudi.apache.org/docs/quick-start-guide): Kryo with Hudi's
 # registrator, and the session extension and catalog for Hudi SQL.
-HUDI_SPARK_CONF: Dict[str, str] = {
+HUDI_SPARK_CONF: dict[str, str] = {
     "spark.serializer": "org.apache.spark.serializer.KryoSerializer",
     "spark.kryo.registrator": "org.apache.spark.HoodieSparkKryoRegistrar",
     "spark.sql.extensions": "org.apache.spark.sql.hudi.HoodieSparkSessionExtension",
@@ -23,13 +22,13 @@ class LocalS3:
     endpoint: str
     region: str
     # PKCS12 store trusting the endpoint's certificate (HTTPS endpoints only).
-    truststore: Optional[str] = None
+    truststore: str | None = None
     truststore_password: str = "metriccare"
     # SSE-KMS key for Spark's writes; None writes without an encryption header.
-    kms_key_arn: Optional[str] = None
+    kms_key_arn: str | None = None
 
 
-def local_spark_session(app_name: str = "metriccare-local", s3: Optional[LocalS3] = None, shuffle_partitions: int = 2):
+def local_spark_session(app_name: str = "metriccare-local", s3: LocalS3 | None = None, shuffle_partitions: int = 2):
     """The one SparkSession of this process (`local[2]`), created with the Hudi and S3A jars."""
     import os
 
@@ -62,7 +61,7 @@ def local_spark_session(app_name: str = "metriccare-local", s3: Optional[LocalS3
     return spark
 
 
-def s3a_conf(s3: LocalS3) -> Dict[str, str]:
+def s3a_conf(s3: LocalS3) -> dict[str, str]:
     """S3A settings for the local endpoint: path-style requests, the JDK's TLS, static test credentials."""
     conf = {
         "spark.hadoop.fs.s3a.endpoint": s3.endpoint,

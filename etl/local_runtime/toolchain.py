@@ -3,13 +3,12 @@
 import os
 import subprocess
 from pathlib import Path
-from typing import List
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PROVISION_COMMAND = "node scripts/run-ts.cjs toolchain/provision.ts"
 
 
-def spark_jars() -> List[str]:
+def spark_jars() -> list[str]:
     """The Hudi and S3A jars: `METRICCARE_SPARK_JARS` (comma-separated) when set, else asked of the
     provisioning script, which copies them into the cache first if they are missing."""
     listed = os.environ.get("METRICCARE_SPARK_JARS")

@@ -10,7 +10,8 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
-from typing import Any, Dict, Iterable, List, Optional
+from collections.abc import Iterable
+from typing import Any
 
 from .errors import FhirFileError, RawObjectError
 from .fhir_reader import read_fhir_file
@@ -27,20 +28,20 @@ class FileOutcome:
 
     file_key: str
     source_object: str
-    records: Dict[str, List[Dict[str, Any]]] = dataclasses.field(default_factory=dict)
-    unsupported: Dict[str, int] = dataclasses.field(default_factory=dict)
+    records: dict[str, list[dict[str, Any]]] = dataclasses.field(default_factory=dict)
+    unsupported: dict[str, int] = dataclasses.field(default_factory=dict)
     entries_without_resource: int = 0
-    error: Optional[str] = None
+    error: str | None = None
     # False when the job may not read the object at all, so quarantine can only write the error note.
     readable: bool = True
     # The S3 error code when S3 would not hand over the object (AccessDenied, NoSuchKey, ...).
-    s3_error_code: Optional[str] = None
+    s3_error_code: str | None = None
 
     @property
     def records_written(self) -> int:
         return sum(len(records) for records in self.records.values())
 
-    def summary(self) -> Dict[str, Any]:
+    def summary(self) -> dict[str, Any]:
         """The outcome without its records: small enough to collect on the driver and report."""
         return {
             "file_key": self.file_key,
@@ -55,14 +56,14 @@ class FileOutcome:
         }
 
 
-def canonical_json(resource: Dict[str, Any]) -> str:
+def canonical_json(resource: dict[str, Any]) -> str:
     """Sorted keys, no whitespace: the same resource always gives the same text and hash."""
     return json.dumps(resource, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def bronze_record(
-    resource: Dict[str, Any], location: str, tracked: TrackedFile, ingestion_time: dt.datetime, run_id: str
-) -> Dict[str, Any]:
+    resource: dict[str, Any], location: str, tracked: TrackedFile, ingestion_time: dt.datetime, run_id: str
+) -> dict[str, Any]:
     """The Bronze row of one resource; `FhirFileError` if it has no usable id or lastUpdated.
 
     `meta.lastUpdated` is the precombine field, so it is normalised to fixed-width UTC text (string
@@ -99,7 +100,7 @@ def split_file(content: bytes, tracked: TrackedFile, ingestion_time: dt.datetime
     outcome = FileOutcome(tracked.file_key, tracked.s3_uri)
     try:
         content_read = read_fhir_file(content)
-        records: Dict[str, List[Dict[str, Any]]] = {}
+        records: dict[str, list[dict[str, Any]]] = {}
         unsupported: Counter = Counter()
         for location, resource in content_read.resources:
             table = BRONZE_TABLES.get(resource["resourceType"])
@@ -130,7 +131,7 @@ def load_file(
     return split_file(content, tracked, ingestion_time, run_id)
 
 
-def pick_latest(first: Dict[str, Any], second: Dict[str, Any]) -> Dict[str, Any]:
+def pick_latest(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
     """Of two Bronze records of one id, the later `meta.lastUpdated`; ties go to the greater hash so
     the answer does not depend on which file Spark happened to read first."""
     first_order = (first["meta"]["lastUpdated"], first["record_hash"])
@@ -151,8 +152,8 @@ def latest_records(outcomes: Any, table: str) -> Any:
 
 
 def run_report(
-    run_id: str, summaries: Iterable[Dict[str, Any]], unfinished: Iterable[str] = (), job_run_id: Optional[str] = None
-) -> Dict[str, Any]:
+    run_id: str, summaries: Iterable[dict[str, Any]], unfinished: Iterable[str] = (), job_run_id: str | None = None
+) -> dict[str, Any]:
     """Totals of a Bronze run plus every file's summary; `unfinished` lists files another attempt took over.
 
     The report is stored per workflow run, so a retry's report replaces its failed attempt's;

@@ -6,8 +6,9 @@ before a Spark job spends minutes finding out.
 """
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, Mapping, Tuple
+from typing import Any
 
 from .errors import ConfigError
 from .schemas import BRONZE_COLUMNS, BRONZE_TABLES, GOLD_COLUMNS, SILVER_COLUMNS, SILVER_QUARANTINE_COLUMNS, Columns, field_names
@@ -15,7 +16,7 @@ from .schemas import BRONZE_COLUMNS, BRONZE_TABLES, GOLD_COLUMNS, SILVER_COLUMNS
 CONFIG_VERSION = 1
 # Hudi writes a partition value as a path segment; structs, timestamps and doubles make poor ones.
 PARTITION_COLUMN_TYPES = ("string", "int", "bigint", "date")
-_KNOWN_TABLES: Dict[str, Dict[str, Columns]] = {
+_KNOWN_TABLES: dict[str, dict[str, Columns]] = {
     "bronze": {table: BRONZE_COLUMNS for table in BRONZE_TABLES.values()},
     "silver": SILVER_COLUMNS,
     "gold": GOLD_COLUMNS,
@@ -31,9 +32,9 @@ class TableConfig:
     name: str
     path: str
     columns: Columns
-    record_key: Tuple[str, ...]
+    record_key: tuple[str, ...]
     precombine_field: str
-    partition_fields: Tuple[str, ...]
+    partition_fields: tuple[str, ...]
 
     def s3_uri(self, lakehouse_bucket: str) -> str:
         return f"s3://{lakehouse_bucket}/{self.path}"
@@ -52,7 +53,7 @@ class LakehouseConfig:
     gold_tables: Mapping[str, TableConfig]
 
 
-def parse_s3_uri(uri: str) -> Tuple[str, str]:
+def parse_s3_uri(uri: str) -> tuple[str, str]:
     """`s3://bucket/key` into (bucket, key)."""
     if not isinstance(uri, str) or not uri.startswith("s3://"):
         raise ConfigError(f'config location must be an s3://bucket/key URI, got "{uri}".')
@@ -124,7 +125,7 @@ class _Validator:
             gold_tables=self.tables("gold", gold),
         )
 
-    def tables(self, layer: str, layer_document: Dict[str, Any]) -> Dict[str, TableConfig]:
+    def tables(self, layer: str, layer_document: dict[str, Any]) -> dict[str, TableConfig]:
         prefix = self.prefix(layer_document["prefix"], f"layers.{layer}.prefix")
         known = _KNOWN_TABLES[layer]
         tables = self.object(layer_document["tables"], f"layers.{layer}.tables", required=tuple(known))
@@ -163,7 +164,7 @@ class _Validator:
                 raise self.fail(f"{path}.partition_fields[{index}]", "a column that is not also in record_key", field)
         return TableConfig(layer, name, location, columns, record_key, precombine, partitions)
 
-    def object(self, value: Any, path: str, required: Iterable[str], optional: Iterable[str] = ()) -> Dict[str, Any]:
+    def object(self, value: Any, path: str, required: Iterable[str], optional: Iterable[str] = ()) -> dict[str, Any]:
         where = f"`{path}`" if path else "the top level"
         if not isinstance(value, dict):
             raise ConfigError(f"{self.source}: {where} must be a JSON object, got {json.dumps(value)}.")
@@ -177,8 +178,8 @@ class _Validator:
         return value
 
     def names(
-        self, value: Any, path: str, allowed: Tuple[str, ...] = (), described: str = "", may_be_empty: bool = False
-    ) -> Tuple[str, ...]:
+        self, value: Any, path: str, allowed: tuple[str, ...] = (), described: str = "", may_be_empty: bool = False
+    ) -> tuple[str, ...]:
         if not isinstance(value, list) or (not value and not may_be_empty):
             raise self.fail(path, "a list of names" if may_be_empty else "a non-empty list of names", value)
         for index, item in enumerate(value):

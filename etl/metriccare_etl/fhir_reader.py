@@ -6,7 +6,7 @@ quarantine note is enough to fix the file without opening a Spark log.
 
 import gzip
 import json
-from typing import Any, Dict, List, NamedTuple, Tuple
+from typing import Any, NamedTuple
 
 from .errors import FhirFileError
 
@@ -20,11 +20,11 @@ class LocatedResource(NamedTuple):
     """A resource and where it sat in its file (`line 3 entry[0]`), for error messages."""
 
     location: str
-    resource: Dict[str, Any]
+    resource: dict[str, Any]
 
 
 class FhirFileContent(NamedTuple):
-    resources: List[LocatedResource]
+    resources: list[LocatedResource]
     # Bundle entries without a `resource` (e.g. DELETE requests of a transaction): counted, not applied.
     entries_without_resource: int
 
@@ -38,7 +38,7 @@ def read_fhir_file(content: bytes) -> FhirFileContent:
         documents = _json_documents(text)
     except RecursionError:
         raise FhirFileError("JSON nested too deeply to read") from None
-    resources: List[LocatedResource] = []
+    resources: list[LocatedResource] = []
     skipped = 0
     for location, document in documents:
         found, without = _unwrap(document, location, depth=0)
@@ -59,7 +59,7 @@ def _decode(content: bytes) -> str:
         raise FhirFileError(f"file is not UTF-8 text: byte 0x{content[error.start]:02x} at offset {error.start}") from None
 
 
-def _json_documents(text: str) -> List[Tuple[str, Any]]:
+def _json_documents(text: str) -> list[tuple[str, Any]]:
     """One document for a JSON file; one per non-blank line for NDJSON."""
     try:
         return [("", json.loads(text))]
@@ -86,7 +86,7 @@ def _is_json(line: str) -> bool:
     return True
 
 
-def _unwrap(document: Any, location: str, depth: int) -> Tuple[List[LocatedResource], int]:
+def _unwrap(document: Any, location: str, depth: int) -> tuple[list[LocatedResource], int]:
     where = location or "document"
     if not isinstance(document, dict):
         raise FhirFileError(f"{where}: expected a FHIR resource (JSON object), got {type(document).__name__}")
@@ -100,7 +100,7 @@ def _unwrap(document: Any, location: str, depth: int) -> Tuple[List[LocatedResou
     entries = document.get("entry", [])
     if not isinstance(entries, list):
         raise FhirFileError(f"{where}: Bundle.entry must be a list, got {type(entries).__name__}")
-    resources: List[LocatedResource] = []
+    resources: list[LocatedResource] = []
     skipped = 0
     for index, entry in enumerate(entries):
         entry_location = f"{location} entry[{index}]".strip()

@@ -6,9 +6,8 @@ formats FHIR allows are parsed here with one regular expression.
 
 import datetime as dt
 import re
-from typing import Optional
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 _FHIR_DATETIME = re.compile(
     r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2})"
@@ -17,7 +16,7 @@ _FHIR_DATETIME = re.compile(
 )
 
 
-def parse_fhir_datetime(value: object) -> Optional[dt.datetime]:
+def parse_fhir_datetime(value: object) -> dt.datetime | None:
     """Parses a FHIR date, dateTime or instant into an aware UTC datetime, or None if it is not one.
 
     Partial dates are anchored at the first instant of their period (`1980` is 1980-01-01T00:00Z);
@@ -52,7 +51,7 @@ def format_instant(value: dt.datetime) -> str:
     return as_utc(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def normalize_instant(value: object) -> Optional[str]:
+def normalize_instant(value: object) -> str | None:
     """`format_instant` of a FHIR instant given as text, or None when the text is not a date/time."""
     parsed = parse_fhir_datetime(value)
     return format_instant(parsed) if parsed else None
@@ -66,7 +65,7 @@ def as_utc(value: dt.datetime) -> dt.datetime:
     return value.astimezone(UTC)
 
 
-def month_of(value: Optional[dt.datetime]) -> Optional[str]:
+def month_of(value: dt.datetime | None) -> str | None:
     """`YYYY-MM` of a UTC datetime or date, the month key of partitions and gold measures."""
     if value is None:
         return None
@@ -79,7 +78,7 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(UTC)
 
 
-def _offset(text: Optional[str]) -> dt.timezone:
+def _offset(text: str | None) -> dt.timezone:
     if not text or text == "Z":
         return UTC
     sign = 1 if text[0] == "+" else -1

@@ -1,7 +1,8 @@
 """The Gold measures: which Silver tables each reads, how the job slices them, how rows are made."""
 
 import datetime as dt
-from typing import Any, Callable, Dict, Iterable, List, NamedTuple, Tuple
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
 
 from .gold_encounters import (
     average_length_of_stay,
@@ -20,13 +21,13 @@ class Measure(NamedTuple):
     its patients (the measure relates rows of one patient), otherwise any slice will do."""
 
     table: str
-    inputs: Tuple[str, ...]
+    inputs: tuple[str, ...]
     by_patient: bool
     sums: Callable[..., Sums]
-    rows: Callable[[Sums, dt.datetime], List[Dict[str, Any]]]
+    rows: Callable[[Sums, dt.datetime], list[dict[str, Any]]]
 
 
-MEASURES: Tuple[Measure, ...] = (
+MEASURES: tuple[Measure, ...] = (
     Measure("encounters_by_class_month", ("encounter",), False, encounters_by_class_month, encounters_by_class_month_rows),
     Measure("average_length_of_stay", ("encounter",), False, average_length_of_stay, average_length_of_stay_rows),
     Measure("readmission_rate_30d", ("encounter",), True, readmission_rate_30d, readmission_rate_30d_rows),
@@ -35,20 +36,20 @@ MEASURES: Tuple[Measure, ...] = (
 )
 
 
-def patient_key(table: str, row: Dict[str, Any]) -> str:
+def patient_key(table: str, row: dict[str, Any]) -> str:
     """The patient a Silver row belongs to: what `by_patient` measures are grouped on."""
     return row["id"] if table == "patient" else row["patient_id"]
 
 
-def split_inputs(inputs: Tuple[str, ...], tagged_rows: Iterable[Tuple[str, Dict[str, Any]]]) -> List[List[Dict[str, Any]]]:
+def split_inputs(inputs: tuple[str, ...], tagged_rows: Iterable[tuple[str, dict[str, Any]]]) -> list[list[dict[str, Any]]]:
     """`(table, row)` pairs of one patient group back into one list per input, in `inputs` order."""
-    by_table: Dict[str, List[Dict[str, Any]]] = {table: [] for table in inputs}
+    by_table: dict[str, list[dict[str, Any]]] = {table: [] for table in inputs}
     for table, row in tagged_rows:
         by_table[table].append(row)
     return [by_table[table] for table in inputs]
 
 
-def sums_over_rdds(measure: Measure, rdds: Dict[str, Any], union: Callable[[List[Any]], Any]) -> Sums:
+def sums_over_rdds(measure: Measure, rdds: dict[str, Any], union: Callable[[list[Any]], Any]) -> Sums:
     """The measure's sums over RDDs of Silver row dicts, computed per slice and folded.
 
     `by_patient` measures get one slice per patient (all its rows of every input); the others one

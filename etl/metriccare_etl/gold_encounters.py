@@ -2,7 +2,8 @@
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any, Dict, Iterable, List
+from collections.abc import Iterable
+from typing import Any
 
 from .fhir_time import as_utc, month_of
 from .gold_sums import Sums, add, ratio, with_computed_at
@@ -13,7 +14,7 @@ NOT_HELD = ("planned", "cancelled", "entered-in-error")
 READMISSION_WINDOW = dt.timedelta(days=30)
 
 
-def encounters_by_class_month(encounters: Iterable[Dict[str, Any]]) -> Sums:
+def encounters_by_class_month(encounters: Iterable[dict[str, Any]]) -> Sums:
     """Held encounters per class code and start month; encounters without a start are not counted."""
     sums: Sums = {}
     for encounter in encounters:
@@ -22,12 +23,12 @@ def encounters_by_class_month(encounters: Iterable[Dict[str, Any]]) -> Sums:
     return sums
 
 
-def encounters_by_class_month_rows(sums: Sums, computed_at: dt.datetime) -> List[Dict[str, Any]]:
+def encounters_by_class_month_rows(sums: Sums, computed_at: dt.datetime) -> list[dict[str, Any]]:
     rows = [{"encounter_class": key[0], "period_month": key[1], "encounter_count": int(values[0])} for key, values in sorted(sums.items())]
     return with_computed_at(rows, computed_at)
 
 
-def average_length_of_stay(encounters: Iterable[Dict[str, Any]]) -> Sums:
+def average_length_of_stay(encounters: Iterable[dict[str, Any]]) -> Sums:
     """Finished encounters with a start and an end, per class and discharge (end) month:
     (discharges, total length of stay in days)."""
     sums: Sums = {}
@@ -37,7 +38,7 @@ def average_length_of_stay(encounters: Iterable[Dict[str, Any]]) -> Sums:
     return sums
 
 
-def average_length_of_stay_rows(sums: Sums, computed_at: dt.datetime) -> List[Dict[str, Any]]:
+def average_length_of_stay_rows(sums: Sums, computed_at: dt.datetime) -> list[dict[str, Any]]:
     rows = [
         {
             "encounter_class": key[0],
@@ -51,14 +52,14 @@ def average_length_of_stay_rows(sums: Sums, computed_at: dt.datetime) -> List[Di
     return with_computed_at(rows, computed_at)
 
 
-def readmission_rate_30d(encounters: Iterable[Dict[str, Any]]) -> Sums:
+def readmission_rate_30d(encounters: Iterable[dict[str, Any]]) -> Sums:
     """Per discharge month: (index admissions, index admissions followed by a readmission).
 
     An index admission is a finished inpatient encounter with an end. It is readmitted when another
     held inpatient encounter of the same patient starts after its end and at most 30 days later.
     Encounters are grouped by patient here, so the job may call this once per patient.
     """
-    stays_by_patient: Dict[str, List[Dict[str, Any]]] = defaultdict(list)
+    stays_by_patient: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for encounter in encounters:
         if encounter["is_inpatient"] and encounter["status"] not in NOT_HELD and encounter["period_start"] is not None:
             stays_by_patient[encounter["patient_id"]].append(encounter)
@@ -75,7 +76,7 @@ def readmission_rate_30d(encounters: Iterable[Dict[str, Any]]) -> Sums:
     return sums
 
 
-def readmission_rate_30d_rows(sums: Sums, computed_at: dt.datetime) -> List[Dict[str, Any]]:
+def readmission_rate_30d_rows(sums: Sums, computed_at: dt.datetime) -> list[dict[str, Any]]:
     rows = [
         {
             "discharge_month": key[0],

@@ -1,7 +1,8 @@
 """Gold measures over patients: condition prevalence and patients by age band and gender."""
 
 import datetime as dt
-from typing import Any, Dict, Iterable, List
+from collections.abc import Iterable
+from typing import Any
 
 from .gold_sums import Sums, add, ratio, with_computed_at
 
@@ -10,7 +11,7 @@ NOT_A_CASE = ("refuted", "entered-in-error")
 _PATIENTS, _CODE, _DISPLAY = "patients", "code", "display"
 
 
-def condition_prevalence(patients: Iterable[Dict[str, Any]], conditions: Iterable[Dict[str, Any]]) -> Sums:
+def condition_prevalence(patients: Iterable[dict[str, Any]], conditions: Iterable[dict[str, Any]]) -> Sums:
     """Distinct patients per (code system, code) among the Silver patients, plus the patient total.
 
     Conditions of patients missing from Silver `patient` are left out, so prevalence stays a share of
@@ -30,11 +31,11 @@ def condition_prevalence(patients: Iterable[Dict[str, Any]], conditions: Iterabl
     return sums
 
 
-def condition_prevalence_rows(sums: Sums, computed_at: dt.datetime) -> List[Dict[str, Any]]:
+def condition_prevalence_rows(sums: Sums, computed_at: dt.datetime) -> list[dict[str, Any]]:
     """Prevalence = patients with the code / all patients, 4 decimals. The display shown is the one
     most conditions used (ties to the alphabetically first), as sources word one code differently."""
     total = int(sums.get((_PATIENTS,), [0])[0])
-    displays: Dict[tuple, tuple] = {}
+    displays: dict[tuple, tuple] = {}
     for key, (count,) in sums.items():
         if key[0] == _DISPLAY and key[3]:
             candidate = (-count, key[3])
@@ -54,7 +55,7 @@ def condition_prevalence_rows(sums: Sums, computed_at: dt.datetime) -> List[Dict
     return with_computed_at(rows, computed_at)
 
 
-def patients_by_age_band_gender(patients: Iterable[Dict[str, Any]]) -> Sums:
+def patients_by_age_band_gender(patients: Iterable[dict[str, Any]]) -> Sums:
     """Patients per Silver age band and gender (`unknown` when either is not recorded)."""
     sums: Sums = {}
     for patient in patients:
@@ -62,6 +63,6 @@ def patients_by_age_band_gender(patients: Iterable[Dict[str, Any]]) -> Sums:
     return sums
 
 
-def patients_by_age_band_gender_rows(sums: Sums, computed_at: dt.datetime) -> List[Dict[str, Any]]:
+def patients_by_age_band_gender_rows(sums: Sums, computed_at: dt.datetime) -> list[dict[str, Any]]:
     rows = [{"age_band": key[0], "gender": key[1], "patient_count": int(values[0])} for key, values in sorted(sums.items())]
     return with_computed_at(rows, computed_at)

@@ -7,17 +7,17 @@ call over all rows, which is what the tests check.
 """
 
 import datetime as dt
-from typing import Dict, List, Sequence, Tuple
+from collections.abc import Sequence
 
 from .fhir_time import as_utc
 
-Sums = Dict[Tuple, List[float]]
+Sums = dict[tuple, list[float]]
 
 
-def add(sums: Sums, key: Tuple, *values: float) -> None:
+def add(sums: Sums, key: tuple, *values: float) -> None:
     """Adds `values` element-wise to the numbers under `key`."""
     if key in sums:
-        sums[key] = [total + value for total, value in zip(sums[key], values)]
+        sums[key] = [total + value for total, value in zip(sums[key], values, strict=True)]
     else:
         sums[key] = list(values)
 
@@ -34,6 +34,6 @@ def ratio(numerator: float, denominator: float, digits: int) -> float:
     return round(numerator / denominator, digits) if denominator else 0.0
 
 
-def with_computed_at(rows: Sequence[Dict[str, object]], computed_at: dt.datetime) -> List[Dict[str, object]]:
+def with_computed_at(rows: Sequence[dict[str, object]], computed_at: dt.datetime) -> list[dict[str, object]]:
     """Stamps every row of one run with the same time: the precombine field of Gold tables."""
     return [{**row, "computed_at": as_utc(computed_at)} for row in rows]

@@ -4,8 +4,6 @@ With `--enable-glue-datacatalog true` Glue's Hive metastore client is the Data C
 sync creates and updates the catalog table and its partitions without a JDBC endpoint.
 """
 
-from typing import Dict
-
 from .config import TableConfig
 
 # Bronze and Silver merge new versions into what is stored; Gold measures are recomputed whole, and
@@ -13,7 +11,7 @@ from .config import TableConfig
 _OPERATION_BY_LAYER = {"bronze": "upsert", "silver": "upsert", "gold": "insert_overwrite_table"}
 
 
-def hudi_write_options(table: TableConfig, database: str) -> Dict[str, str]:
+def hudi_write_options(table: TableConfig, database: str) -> dict[str, str]:
     """Options for `df.write.format("hudi").options(**options).mode("append").save(table.s3_uri(bucket))`.
 
     Save mode is always `append`: Hudi's `overwrite` mode deletes and recreates the table itself.

@@ -1,13 +1,13 @@
 """Glue job arguments: which each job reads, and the checks that catch a mis-wired stack early."""
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional, Sequence
 
 from .errors import JobArgumentError
 
 COMMON_ARGUMENTS = ("JOB_NAME", "env", "lakehouse_bucket", "config_s3_uri")
-LAYER_ARGUMENTS: Dict[str, Sequence[str]] = {
+LAYER_ARGUMENTS: dict[str, Sequence[str]] = {
     "bronze": COMMON_ARGUMENTS
     + (
         "bronze_database",
@@ -37,9 +37,9 @@ class JobArguments:
     database: str
     config_s3_uri: str
     run_id: str
-    raw: Dict[str, str]
+    raw: dict[str, str]
     # This attempt: what owns Bronze's claims in the processed-files table.
-    job_run_id: Optional[str] = None
+    job_run_id: str | None = None
 
     @property
     def processed_files_ttl_days(self) -> int:
@@ -47,7 +47,7 @@ class JobArguments:
 
 
 def parse_job_arguments(
-    layer: str, argv: List[str], get_resolved_options: Callable[[List[str], List[str]], Dict[str, str]]
+    layer: str, argv: list[str], get_resolved_options: Callable[[list[str], list[str]], dict[str, str]]
 ) -> JobArguments:
     """Reads the layer's arguments with `awsglue.utils.getResolvedOptions` (passed in, so tests run
     without Glue) and checks their shape; `check_environment` checks them against the config."""
@@ -86,7 +86,7 @@ def check_environment(arguments: JobArguments) -> None:
         )
 
 
-def _check_bronze(raw: Dict[str, str]) -> None:
+def _check_bronze(raw: dict[str, str]) -> None:
     if not raw.get("JOB_RUN_ID"):
         raise JobArgumentError(
             "bronze job: --JOB_RUN_ID was not given; Glue passes it to every job run, and Bronze records it on the files it claims so that a retry can take them over."
@@ -102,5 +102,5 @@ def _check_bronze(raw: Dict[str, str]) -> None:
         )
 
 
-def _given(argv: List[str], name: str) -> bool:
+def _given(argv: list[str], name: str) -> bool:
     return any(token == f"--{name}" or token.startswith(f"--{name}=") for token in argv)

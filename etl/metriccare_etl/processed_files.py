@@ -13,7 +13,8 @@ IN_PROGRESS item of any other job run belongs to an attempt that is no longer al
 
 import dataclasses
 import datetime as dt
-from typing import Any, Dict, Iterator, List, Optional
+from collections.abc import Iterator
+from typing import Any
 
 from .errors import ProcessedFilesError, aws_error_code
 from .fhir_time import as_utc
@@ -35,13 +36,13 @@ class TrackedFile:
     file_key: str
     bucket: str
     object_key: str
-    version_id: Optional[str]
-    etag: Optional[str]
+    version_id: str | None
+    etag: str | None
     status: str
-    run_id: Optional[str]
+    run_id: str | None
     received_at: str
     # None on items claimed before job runs were recorded, and on items never claimed.
-    job_run_id: Optional[str] = None
+    job_run_id: str | None = None
 
     @property
     def s3_uri(self) -> str:
@@ -64,7 +65,7 @@ class ProcessedFilesTable:
 
     def query_status(self, status: str) -> Iterator[TrackedFile]:
         """Every item with `status`, oldest `received_at` first, following pagination."""
-        request: Dict[str, Any] = {
+        request: dict[str, Any] = {
             "TableName": self.table_name,
             "IndexName": self.status_index,
             "KeyConditionExpression": "#status = :status",
@@ -150,12 +151,12 @@ class ProcessedFilesTable:
             },
         )
 
-    def _finish(self, file_key: str, job_run_id: str, update: str, values: Dict[str, Any]) -> bool:
+    def _finish(self, file_key: str, job_run_id: str, update: str, values: dict[str, Any]) -> bool:
         """Finishes only a file this job run still owns; False means another attempt took it over."""
         condition = "#status = :in_progress AND #job_run_id = :job_run_id"
         return self._update(file_key, update, condition, {**values, ":in_progress": {"S": IN_PROGRESS}, ":job_run_id": {"S": job_run_id}})
 
-    def _update(self, file_key: str, update: str, condition: str, values: Dict[str, Any]) -> bool:
+    def _update(self, file_key: str, update: str, condition: str, values: dict[str, Any]) -> bool:
         used = f"{update} {condition}"
         try:
             self.client.update_item(
@@ -173,14 +174,14 @@ class ProcessedFilesTable:
         return True
 
 
-def claim_files(table: ProcessedFilesTable, run_id: str, job_run_id: str, now: dt.datetime, limit: int) -> List[TrackedFile]:
+def claim_files(table: ProcessedFilesTable, run_id: str, job_run_id: str, now: dt.datetime, limit: int) -> list[TrackedFile]:
     """Claims up to `limit` files for job run `job_run_id` of workflow run `run_id`, each at most
     once, and returns them as claimed.
 
     Whatever is left over stays PENDING or WAITING, and the Lambda starts a follow-up run for it when
     this one ends.
     """
-    claimed: Dict[str, TrackedFile] = {}
+    claimed: dict[str, TrackedFile] = {}
     if limit < 1:
         return []
     for tracked in table.claimable(job_run_id):
@@ -193,7 +194,7 @@ def claim_files(table: ProcessedFilesTable, run_id: str, job_run_id: str, now: d
     return list(claimed.values())
 
 
-def _tracked_file(item: Dict[str, Any]) -> TrackedFile:
+def _tracked_file(item: dict[str, Any]) -> TrackedFile:
     file_key = _string(item, "file_key")
     status = _string(item, "status")
     if not file_key or not status:
@@ -212,6 +213,6 @@ def _tracked_file(item: Dict[str, Any]) -> TrackedFile:
     )
 
 
-def _string(item: Dict[str, Any], name: str) -> Optional[str]:
+def _string(item: dict[str, Any], name: str) -> str | None:
     value = item.get(name)
     return value.get("S") if isinstance(value, dict) else None

@@ -7,7 +7,7 @@ would read the new content twice and the old one never.
 
 import datetime as dt
 import json
-from typing import Any, Dict, Optional
+from typing import Any
 
 from .errors import RawObjectError, aws_error_code
 from .fhir_time import format_instant
@@ -30,7 +30,7 @@ _OBJECT_GONE = {
 _OBJECT_UNREADABLE = ("AccessDenied", "403", "404")
 
 
-def object_problem(error: BaseException) -> Optional[str]:
+def object_problem(error: BaseException) -> str | None:
     """Why S3 would not hand over this one object, or None when its answer is about the job."""
     code = aws_error_code(error)
     if code in _OBJECT_GONE:
@@ -43,7 +43,7 @@ def object_problem(error: BaseException) -> Optional[str]:
     return None
 
 
-def location_problem(tracked: TrackedFile, raw_bucket: str, raw_prefix: str) -> Optional[str]:
+def location_problem(tracked: TrackedFile, raw_bucket: str, raw_prefix: str) -> str | None:
     """Why the job may not read this file (it only has access to the raw prefix), or None."""
     if tracked.bucket != raw_bucket or not tracked.object_key.startswith(raw_prefix) or not tracked.object_key:
         return f"{tracked.s3_uri} is outside s3://{raw_bucket}/{raw_prefix}, the only location Bronze reads"
@@ -52,7 +52,7 @@ def location_problem(tracked: TrackedFile, raw_bucket: str, raw_prefix: str) -> 
 
 def read_raw_file(s3_client: Any, tracked: TrackedFile) -> bytes:
     """The bytes of the recorded object version; `RawObjectError` when S3 will not hand over that object."""
-    request: Dict[str, str] = {"Bucket": tracked.bucket, "Key": tracked.object_key}
+    request: dict[str, str] = {"Bucket": tracked.bucket, "Key": tracked.object_key}
     if tracked.version_id:
         request["VersionId"] = tracked.version_id
     elif tracked.etag:
@@ -91,7 +91,7 @@ def quarantine_file(
     copied_to, copy_error = None, None
     if readable:
         source = {"Bucket": tracked.bucket, "Key": tracked.object_key}
-        request: Dict[str, Any] = {"Bucket": lakehouse_bucket, "Key": key, "CopySource": source}
+        request: dict[str, Any] = {"Bucket": lakehouse_bucket, "Key": key, "CopySource": source}
         if tracked.version_id:
             source["VersionId"] = tracked.version_id
         elif tracked.etag:

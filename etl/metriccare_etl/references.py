@@ -1,7 +1,7 @@
 """FHIR Reference parsing: `Patient/123`, `urn:uuid:...`, absolute URLs, with or without `_history`."""
 
 import re
-from typing import NamedTuple, Optional
+from typing import NamedTuple
 
 # FHIR ids: 1-64 of [A-Za-z0-9-.]; a UUID fits, so `urn:uuid:` references resolve to the same ids.
 FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
@@ -12,13 +12,13 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 class ParsedReference(NamedTuple):
     """Where a reference points. `resource_type` is None when the text does not say (a `urn:uuid:`)."""
 
-    resource_type: Optional[str]
+    resource_type: str | None
     id: str
-    version: Optional[str] = None
-    base_url: Optional[str] = None
+    version: str | None = None
+    base_url: str | None = None
 
 
-def parse_reference(reference: object) -> Optional[ParsedReference]:
+def parse_reference(reference: object) -> ParsedReference | None:
     """Parses `Reference.reference` text; None for contained (`#x`), empty or unrecognised references.
 
     Bundles built as transactions point at `urn:uuid:<uuid>` full URLs; generators such as Synthea
@@ -55,7 +55,7 @@ def parse_reference(reference: object) -> Optional[ParsedReference]:
     return ParsedReference(resource_type, resource_id, version, base_url)
 
 
-def reference_id(reference_element: object, expected_type: str) -> Optional[str]:
+def reference_id(reference_element: object, expected_type: str) -> str | None:
     """The id a `Reference` element points at when it points at `expected_type`, else None.
 
     A `urn:uuid:` reference says no type; it is taken as `expected_type` unless the element's own

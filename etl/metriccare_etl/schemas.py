@@ -4,7 +4,8 @@ The transformation functions return dicts with exactly these keys (the tests che
 build DataFrames from them, and the config loader checks record keys and partitions against them.
 """
 
-from typing import Dict, NamedTuple, Sequence, Tuple
+from collections.abc import Sequence
+from typing import NamedTuple
 
 
 class Column(NamedTuple):
@@ -12,7 +13,7 @@ class Column(NamedTuple):
     type: str  # Spark DDL type, e.g. `string`, `timestamp`, `struct<lastUpdated:string>`
 
 
-Columns = Tuple[Column, ...]
+Columns = tuple[Column, ...]
 
 
 def _columns(spec: str) -> Columns:
@@ -129,7 +130,7 @@ SILVER_QUARANTINE_COLUMNS = _columns(
     """
 )
 
-GOLD_COLUMNS: Dict[str, Columns] = {
+GOLD_COLUMNS: dict[str, Columns] = {
     "encounters_by_class_month": _columns(
         """
         encounter_class string
@@ -178,14 +179,14 @@ GOLD_COLUMNS: Dict[str, Columns] = {
     ),
 }
 
-SILVER_COLUMNS: Dict[str, Columns] = {
+SILVER_COLUMNS: dict[str, Columns] = {
     "patient": SILVER_PATIENT_COLUMNS,
     "encounter": SILVER_ENCOUNTER_COLUMNS,
     "condition": SILVER_CONDITION_COLUMNS,
 }
 
 # Bronze holds one table per supported FHIR resource type, all with the same columns.
-BRONZE_TABLES: Dict[str, str] = {"Patient": "patient", "Encounter": "encounter", "Condition": "condition"}
+BRONZE_TABLES: dict[str, str] = {"Patient": "patient", "Encounter": "encounter", "Condition": "condition"}
 
 
 def ddl(columns: Sequence[Column]) -> str:
@@ -193,7 +194,7 @@ def ddl(columns: Sequence[Column]) -> str:
     return ", ".join(f"{column.name} {column.type}" for column in columns)
 
 
-def as_row(record: Dict[str, object], columns: Sequence[Column]) -> tuple:
+def as_row(record: dict[str, object], columns: Sequence[Column]) -> tuple:
     """The record's values in column order; a missing or extra key is a bug, so it raises."""
     names = [column.name for column in columns]
     if set(record) != set(names):
@@ -202,7 +203,7 @@ def as_row(record: Dict[str, object], columns: Sequence[Column]) -> tuple:
     return tuple(record[name] for name in names)
 
 
-def field_names(columns: Sequence[Column]) -> Tuple[str, ...]:
+def field_names(columns: Sequence[Column]) -> tuple[str, ...]:
     """Top-level columns plus `struct.field` paths, the names Hudi key and precombine options accept."""
     names = []
     for column in columns:

@@ -2,7 +2,8 @@
 
 import datetime as dt
 import json
-from typing import Any, Callable, Dict, Tuple
+from collections.abc import Callable
+from typing import Any
 
 from .bronze import pick_latest
 from .schemas import BRONZE_TABLES
@@ -13,7 +14,7 @@ from .silver_patient import flatten_patient
 
 SILVER, QUARANTINE = "silver", "quarantine"
 
-FLATTENERS: Dict[str, Callable[[Dict[str, Any], Dict[str, Any], dt.datetime], Flattened]] = {
+FLATTENERS: dict[str, Callable[[dict[str, Any], dict[str, Any], dt.datetime], Flattened]] = {
     "patient": flatten_patient,
     "encounter": flatten_encounter,
     "condition": flatten_condition,
@@ -21,7 +22,7 @@ FLATTENERS: Dict[str, Callable[[Dict[str, Any], Dict[str, Any], dt.datetime], Fl
 _RESOURCE_TYPES = {table: resource_type for resource_type, table in BRONZE_TABLES.items()}
 
 
-def to_silver(table: str, bronze_row: Dict[str, Any], processed_at: dt.datetime) -> Tuple[str, Dict[str, Any]]:
+def to_silver(table: str, bronze_row: dict[str, Any], processed_at: dt.datetime) -> tuple[str, dict[str, Any]]:
     """(`"silver"`, row) or (`"quarantine"`, row) for one row of Bronze table `table`."""
     try:
         resource = json.loads(bronze_row["resource_json"])
@@ -44,7 +45,7 @@ def to_silver(table: str, bronze_row: Dict[str, Any], processed_at: dt.datetime)
     return SILVER, flattened.row
 
 
-def split_rdd(table: str, bronze_rows: Any, processed_at: dt.datetime) -> Tuple[Any, Any]:
+def split_rdd(table: str, bronze_rows: Any, processed_at: dt.datetime) -> tuple[Any, Any]:
     """(Silver rows, quarantine rows) as RDDs from an RDD of Bronze row dicts.
 
     Only the latest version of each id (`bronze.pick_latest`) is flattened, so a superseded invalid

@@ -2,14 +2,14 @@
 
 import datetime as dt
 import json
-from typing import Any, Dict, List, NamedTuple, Optional, Tuple
+from typing import Any, NamedTuple
 
 from .fhir_time import as_utc, parse_fhir_datetime
 from .references import reference_id
 
 UNKNOWN = "unknown"
 # CMS reporting bands; 65+ is split because Medicare populations dominate it.
-AGE_BANDS: Tuple[Tuple[int, str], ...] = ((18, "0-17"), (35, "18-34"), (50, "35-49"), (65, "50-64"), (75, "65-74"), (85, "75-84"))
+AGE_BANDS: tuple[tuple[int, str], ...] = ((18, "0-17"), (35, "18-34"), (50, "35-49"), (65, "50-64"), (75, "65-74"), (85, "75-84"))
 OLDEST_BAND = "85+"
 
 
@@ -23,11 +23,11 @@ class Rejection(NamedTuple):
 class Flattened(NamedTuple):
     """A Silver row, or the reasons there is none."""
 
-    row: Optional[Dict[str, Any]]
-    rejections: List[Rejection]
+    row: dict[str, Any] | None
+    rejections: list[Rejection]
 
 
-def coding_of(concept: Any) -> Tuple[Optional[str], Optional[str], Optional[str]]:
+def coding_of(concept: Any) -> tuple[str | None, str | None, str | None]:
     """(system, code, display) of the first coding that has a code, preferring one with a system.
 
     Accepts a CodeableConcept or a bare Coding (R4 `Encounter.class` is a Coding).
@@ -51,7 +51,7 @@ def first_concept(value: Any) -> Any:
     return value
 
 
-def patient_reference(resource: Dict[str, Any], element: str, rejections: List[Rejection]) -> Tuple[Optional[str], Optional[str]]:
+def patient_reference(resource: dict[str, Any], element: str, rejections: list[Rejection]) -> tuple[str | None, str | None]:
     """(patient id, reference text) of a required Patient reference, adding a rejection when unusable."""
     value = resource.get(element)
     text = value.get("reference") if isinstance(value, dict) else None
@@ -64,7 +64,7 @@ def patient_reference(resource: Dict[str, Any], element: str, rejections: List[R
     return patient_id, text
 
 
-def fhir_datetime(value: Any, element: str, code: str, rejections: List[Rejection]) -> Optional[dt.datetime]:
+def fhir_datetime(value: Any, element: str, code: str, rejections: list[Rejection]) -> dt.datetime | None:
     """A parsed date/time, or None; a present but unparseable value adds a rejection with `code`."""
     if value is None:
         return None
@@ -79,7 +79,7 @@ def age_on(birth_date: dt.date, on: dt.date) -> int:
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
-def age_band(age: Optional[int]) -> str:
+def age_band(age: int | None) -> str:
     if age is None:
         return UNKNOWN
     for upper, band in AGE_BANDS:
@@ -88,16 +88,16 @@ def age_band(age: Optional[int]) -> str:
     return OLDEST_BAND
 
 
-def last_updated(bronze_row: Dict[str, Any]) -> dt.datetime:
+def last_updated(bronze_row: dict[str, Any]) -> dt.datetime:
     """Bronze's normalised `meta.lastUpdated` (always set there) as a datetime."""
     return parse_fhir_datetime(bronze_row["meta"]["lastUpdated"])
 
 
-def lineage(bronze_row: Dict[str, Any], processed_at: dt.datetime) -> Dict[str, Any]:
+def lineage(bronze_row: dict[str, Any], processed_at: dt.datetime) -> dict[str, Any]:
     return {"source_object": bronze_row["source_object"], "record_hash": bronze_row["record_hash"], "processed_at": as_utc(processed_at)}
 
 
-def quarantine_row(bronze_row: Dict[str, Any], rejections: List[Rejection], quarantined_at: dt.datetime) -> Dict[str, Any]:
+def quarantine_row(bronze_row: dict[str, Any], rejections: list[Rejection], quarantined_at: dt.datetime) -> dict[str, Any]:
     """The row of a `<table>_quarantine` table: the whole resource, the first reason code to partition
     by and every reason in `reasons` (a JSON list of {code, detail})."""
     return {
@@ -113,12 +113,12 @@ def quarantine_row(bronze_row: Dict[str, Any], rejections: List[Rejection], quar
     }
 
 
-def objects_in(value: Any) -> List[Dict[str, Any]]:
+def objects_in(value: Any) -> list[dict[str, Any]]:
     """The JSON objects of a list element (`name`, `address`, `coding`); none when it is not a list,
     so a malformed element is skipped instead of failing the whole Silver run."""
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
-def text_or_none(value: Any) -> Optional[str]:
+def text_or_none(value: Any) -> str | None:
     """A non-empty string, or None for anything else (FHIR has no empty strings)."""
     return value if isinstance(value, str) and value else None

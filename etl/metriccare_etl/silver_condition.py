@@ -2,7 +2,7 @@
 
 import datetime as dt
 import json
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from .fhir_time import month_of
 from .references import reference_id
@@ -12,10 +12,10 @@ CLINICAL_STATUSES = ("active", "recurrence", "relapse", "inactive", "remission",
 VERIFICATION_STATUSES = ("unconfirmed", "provisional", "differential", "confirmed", "refuted", "entered-in-error")
 
 
-def flatten_condition(resource: Dict[str, Any], bronze_row: Dict[str, Any], processed_at: dt.datetime) -> Flattened:
+def flatten_condition(resource: dict[str, Any], bronze_row: dict[str, Any], processed_at: dt.datetime) -> Flattened:
     """Onset is `onsetDateTime` or `onsetPeriod.start`; `onsetAge` and `onsetString` carry no date and
     leave it empty. A code needs a system: a bare code cannot be compared across sources."""
-    rejections: List[Rejection] = []
+    rejections: list[Rejection] = []
     code_system, code, code_display = coding_of(resource.get("code"))
     if code is None or code_system is None:
         rejections.append(Rejection("missing_code", "code has no coding with both system and code"))
@@ -61,7 +61,7 @@ def flatten_condition(resource: Dict[str, Any], bronze_row: Dict[str, Any], proc
     return Flattened(row, [])
 
 
-def _status(resource: Dict[str, Any], element: str, allowed: tuple, code: str, rejections: List[Rejection]) -> Optional[str]:
+def _status(resource: dict[str, Any], element: str, allowed: tuple, code: str, rejections: list[Rejection]) -> str | None:
     """The code of an optional status CodeableConcept, which must be one of `allowed` when present."""
     if resource.get(element) is None:
         return None

@@ -2,7 +2,7 @@
 
 import datetime as dt
 import json
-from typing import Any, Dict, List
+from typing import Any
 
 from .fhir_time import month_of
 from .silver_common import UNKNOWN, Flattened, Rejection, coding_of, fhir_datetime, first_concept, last_updated, lineage, patient_reference
@@ -12,10 +12,10 @@ STATUSES = ("planned", "arrived", "triaged", "in-progress", "onleave", "finished
 INPATIENT_CLASSES = ("IMP", "ACUTE", "NONAC")
 
 
-def flatten_encounter(resource: Dict[str, Any], bronze_row: Dict[str, Any], processed_at: dt.datetime) -> Flattened:
+def flatten_encounter(resource: dict[str, Any], bronze_row: dict[str, Any], processed_at: dt.datetime) -> Flattened:
     """Length of stay is counted two ways: calendar days between the start and end dates (a same-day
     visit is 0, as CMS counts inpatient days) and elapsed hours."""
-    rejections: List[Rejection] = []
+    rejections: list[Rejection] = []
     status = resource.get("status")
     if status is None:
         rejections.append(Rejection("missing_status", "status is missing"))

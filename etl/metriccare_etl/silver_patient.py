@@ -2,7 +2,7 @@
 
 import datetime as dt
 import json
-from typing import Any, Dict, List
+from typing import Any
 
 from .silver_common import (
     UNKNOWN,
@@ -21,10 +21,10 @@ from .silver_common import (
 GENDERS = ("male", "female", "other", "unknown")
 
 
-def flatten_patient(resource: Dict[str, Any], bronze_row: Dict[str, Any], processed_at: dt.datetime) -> Flattened:
+def flatten_patient(resource: dict[str, Any], bronze_row: dict[str, Any], processed_at: dt.datetime) -> Flattened:
     """Age is in completed years on the processing date, or on the date of death; partial birth
     dates (`1980`, `1980-05`) count from the first day of their period."""
-    rejections: List[Rejection] = []
+    rejections: list[Rejection] = []
     gender = resource.get("gender", UNKNOWN)
     if gender not in GENDERS:
         rejections.append(Rejection("invalid_gender", f"gender {json.dumps(gender)} is not one of {', '.join(GENDERS)}"))
@@ -69,7 +69,7 @@ def flatten_patient(resource: Dict[str, Any], bronze_row: Dict[str, Any], proces
     return Flattened(row, [])
 
 
-def _official_name(names: Any) -> Dict[str, Any]:
+def _official_name(names: Any) -> dict[str, Any]:
     candidates = objects_in(names)
     for name in candidates:
         if name.get("use") == "official":
@@ -77,7 +77,7 @@ def _official_name(names: Any) -> Dict[str, Any]:
     return candidates[0] if candidates else {}
 
 
-def _home_address(addresses: Any) -> Dict[str, Any]:
+def _home_address(addresses: Any) -> dict[str, Any]:
     candidates = objects_in(addresses)
     for address in candidates:
         if address.get("use") == "home":
@@ -85,5 +85,5 @@ def _home_address(addresses: Any) -> Dict[str, Any]:
     return candidates[0] if candidates else {}
 
 
-def _list(value: Any) -> List[Any]:
+def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []

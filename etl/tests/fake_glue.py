@@ -6,12 +6,12 @@ greater precombine value (DefaultHoodieRecordPayload), `insert_overwrite_table` 
 
 import sys
 import types
-from typing import Any, Dict, List
+from typing import Any
 
 from .fakes import FakeRDD
 
 
-def _split_top_level(text: str) -> List[str]:
+def _split_top_level(text: str) -> list[str]:
     """Splits a DDL schema on the commas that are not inside `struct<...>`."""
     parts, depth, current = [], 0, ""
     for char in text:
@@ -25,14 +25,14 @@ def _split_top_level(text: str) -> List[str]:
     return parts + [current.strip()]
 
 
-def _field(row: Dict[str, Any], dotted: str) -> Any:
+def _field(row: dict[str, Any], dotted: str) -> Any:
     for part in dotted.split("."):
         row = row[part]
     return row
 
 
 class Row(dict):
-    def asDict(self, recursive: bool = False) -> Dict[str, Any]:
+    def asDict(self, recursive: bool = False) -> dict[str, Any]:
         return dict(self)
 
 
@@ -40,10 +40,10 @@ class FakeHudi:
     """Table path → {record key: row}, plus the options of every write."""
 
     def __init__(self) -> None:
-        self.tables: Dict[str, Dict[tuple, Dict[str, Any]]] = {}
-        self.writes: List[Dict[str, str]] = []
+        self.tables: dict[str, dict[tuple, dict[str, Any]]] = {}
+        self.writes: list[dict[str, str]] = []
 
-    def save(self, path: str, rows: List[Dict[str, Any]], options: Dict[str, str]) -> None:
+    def save(self, path: str, rows: list[dict[str, Any]], options: dict[str, str]) -> None:
         self.writes.append(dict(options, path=path))
         keys = options["hoodie.datasource.write.recordkey.field"].split(",")
         precombine = options["hoodie.datasource.write.precombine.field"]
@@ -55,17 +55,17 @@ class FakeHudi:
             if key not in table or _field(table[key], precombine) <= _field(row, precombine):
                 table[key] = row
 
-    def rows(self, path: str) -> List[Dict[str, Any]]:
+    def rows(self, path: str) -> list[dict[str, Any]]:
         return list(self.tables.get(path, {}).values())
 
 
 class FakeFrame:
-    def __init__(self, rows: List[Dict[str, Any]], hudi: FakeHudi) -> None:
+    def __init__(self, rows: list[dict[str, Any]], hudi: FakeHudi) -> None:
         self.rows, self.hudi = rows, hudi
 
     @property
     def write(self) -> "FakeFrame":
-        self.options_given: Dict[str, str] = {}
+        self.options_given: dict[str, str] = {}
         return self
 
     def format(self, name: str) -> "FakeFrame":
@@ -93,21 +93,23 @@ class FakeFrame:
 
 class FakeSparkContext:
     def __init__(self, hudi: FakeHudi) -> None:
-        path = lambda uri: types.SimpleNamespace(
-            getFileSystem=lambda conf: types.SimpleNamespace(exists=lambda _: bool(hudi.rows(uri[: -len(".hoodie")])))
-        )
+        def path(uri):
+            return types.SimpleNamespace(
+                getFileSystem=lambda conf: types.SimpleNamespace(exists=lambda _: bool(hudi.rows(uri[: -len(".hoodie")])))
+            )
+
         self._jvm = types.SimpleNamespace(
             org=types.SimpleNamespace(apache=types.SimpleNamespace(hadoop=types.SimpleNamespace(fs=types.SimpleNamespace(Path=path))))
         )
         self._jsc = types.SimpleNamespace(hadoopConfiguration=lambda: None)
 
-    def parallelize(self, items: List[Any], slices: int = 2) -> FakeRDD:
+    def parallelize(self, items: list[Any], slices: int = 2) -> FakeRDD:
         return FakeRDD.of(list(items), slices)
 
     def emptyRDD(self) -> FakeRDD:
         return FakeRDD([[]])
 
-    def union(self, rdds: List[FakeRDD]) -> FakeRDD:
+    def union(self, rdds: list[FakeRDD]) -> FakeRDD:
         return FakeRDD.union(rdds)
 
 
@@ -115,7 +117,7 @@ class FakeSpark:
     def __init__(self, hudi: FakeHudi) -> None:
         self.hudi = hudi
         self.sparkContext = FakeSparkContext(hudi)
-        self.settings: Dict[str, str] = {}
+        self.settings: dict[str, str] = {}
         self.conf = types.SimpleNamespace(set=self.settings.__setitem__)
         self.read = self
 
@@ -128,10 +130,10 @@ class FakeSpark:
 
     def createDataFrame(self, rdd: FakeRDD, schema: str) -> FakeFrame:
         names = [column.split(" ", 1)[0] for column in _split_top_level(schema)]
-        return FakeFrame([dict(zip(names, values)) for values in rdd.collect()], self.hudi)
+        return FakeFrame([dict(zip(names, values, strict=True)) for values in rdd.collect()], self.hudi)
 
 
-def install(spark: FakeSpark, clients: Dict[str, Any], get_resolved_options: Any) -> None:
+def install(spark: FakeSpark, clients: dict[str, Any], get_resolved_options: Any) -> None:
     """Puts the fakes where the job scripts import `awsglue`, `pyspark` and `boto3` from."""
     job = types.SimpleNamespace(init=lambda name, args: None, commit=lambda: None)
     modules = {
@@ -147,7 +149,7 @@ def install(spark: FakeSpark, clients: Dict[str, Any], get_resolved_options: Any
     sys.modules.update(modules)
 
 
-_SAVED: Dict[str, Any] = {}
+_SAVED: dict[str, Any] = {}
 
 
 def uninstall() -> None:

@@ -7,7 +7,8 @@ are refused (DynamoDB answers ValidationException), S3 reads honour VersionId an
 
 import io
 import re
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from collections.abc import Callable
+from typing import Any
 
 
 class FakeClientError(Exception):
@@ -21,23 +22,23 @@ class FakeClientError(Exception):
 class FakeDynamoDB:
     """The low-level client subset Bronze uses: `query` on a GSI and conditional `update_item`."""
 
-    def __init__(self, items: List[Dict[str, Any]] = (), page_size: int = 100, index_name: str = "status_index") -> None:
-        self.items: Dict[str, Dict[str, Any]] = {item["file_key"]["S"]: dict(item) for item in items}
+    def __init__(self, items: list[dict[str, Any]] = (), page_size: int = 100, index_name: str = "status_index") -> None:
+        self.items: dict[str, dict[str, Any]] = {item["file_key"]["S"]: dict(item) for item in items}
         self.page_size = page_size
         self.index_name = index_name
-        self.queries: List[str] = []
+        self.queries: list[str] = []
         # Called before every update, to let a test change an item "concurrently".
-        self.before_update: Optional[Callable[[str], None]] = None
+        self.before_update: Callable[[str], None] | None = None
 
     def query(
         self,
         TableName: str,
         IndexName: str,
         KeyConditionExpression: str,
-        ExpressionAttributeNames: Dict[str, str],
-        ExpressionAttributeValues: Dict[str, Any],
-        ExclusiveStartKey: Optional[Dict[str, Any]] = None,
-    ) -> Dict[str, Any]:
+        ExpressionAttributeNames: dict[str, str],
+        ExpressionAttributeValues: dict[str, Any],
+        ExclusiveStartKey: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         if IndexName != self.index_name:
             raise FakeClientError("ValidationException", f"no index {IndexName}")
         _check_used(KeyConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues)
@@ -54,7 +55,7 @@ class FakeDynamoDB:
             start = sum(1 for item in matching if (item["received_at"]["S"], item["file_key"]["S"]) <= after)
         page = matching[start : start + self.page_size]
         self.queries.append(wanted["S"])
-        response: Dict[str, Any] = {"Items": [dict(item) for item in page]}
+        response: dict[str, Any] = {"Items": [dict(item) for item in page]}
         if start + self.page_size < len(matching):
             last = page[-1]
             response["LastEvaluatedKey"] = {key: last[key] for key in ("file_key", "status", "received_at")}
@@ -63,12 +64,12 @@ class FakeDynamoDB:
     def update_item(
         self,
         TableName: str,
-        Key: Dict[str, Any],
+        Key: dict[str, Any],
         UpdateExpression: str,
         ConditionExpression: str,
-        ExpressionAttributeNames: Dict[str, str],
-        ExpressionAttributeValues: Dict[str, Any],
-    ) -> Dict[str, Any]:
+        ExpressionAttributeNames: dict[str, str],
+        ExpressionAttributeValues: dict[str, Any],
+    ) -> dict[str, Any]:
         _check_used(f"{UpdateExpression} {ConditionExpression}", ExpressionAttributeNames, ExpressionAttributeValues)
         file_key = Key["file_key"]["S"]
         if self.before_update:
@@ -91,12 +92,12 @@ class FakeDynamoDB:
         return self.items[file_key]["status"]["S"]
 
 
-def _attribute(token: str, names: Dict[str, str]) -> str:
+def _attribute(token: str, names: dict[str, str]) -> str:
     """`#name` through the placeholders; a plain name (allowed unless it is a reserved word) as is."""
     return names[token] if token.startswith("#") else token
 
 
-def _check_used(expression: str, names: Dict[str, str], values: Dict[str, Any]) -> None:
+def _check_used(expression: str, names: dict[str, str], values: dict[str, Any]) -> None:
     used_names, used_values = set(re.findall(r"#\w+", expression)), set(re.findall(r":\w+", expression))
     if used_names != set(names) or used_values != set(values):
         raise FakeClientError(
@@ -104,7 +105,7 @@ def _check_used(expression: str, names: Dict[str, str], values: Dict[str, Any]) 
         )
 
 
-def _clause_holds(clause: str, item: Dict[str, Any], names: Dict[str, str], values: Dict[str, Any]) -> bool:
+def _clause_holds(clause: str, item: dict[str, Any], names: dict[str, str], values: dict[str, Any]) -> bool:
     function = re.fullmatch(r"(attribute_exists|attribute_not_exists)\((#\w+)\)", clause.strip())
     if function:
         exists = names[function.group(2)] in item
@@ -118,13 +119,13 @@ class FakeS3:
     """Versioned objects in memory; records every read so tests can prove no file is read twice."""
 
     def __init__(self) -> None:
-        self.objects: Dict[Tuple[str, str], List[Dict[str, Any]]] = {}
-        self.reads: List[Tuple[str, str, Optional[str]]] = []
-        self.copies: List[Dict[str, Any]] = []
-        self.puts: Dict[Tuple[str, str], bytes] = {}
-        self.fail_with: Optional[str] = None  # an error code every call raises, e.g. AccessDenied
+        self.objects: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self.reads: list[tuple[str, str, str | None]] = []
+        self.copies: list[dict[str, Any]] = []
+        self.puts: dict[tuple[str, str], bytes] = {}
+        self.fail_with: str | None = None  # an error code every call raises, e.g. AccessDenied
         # Error codes one object's reads raise, e.g. {(bucket, key): "SlowDown"}.
-        self.object_errors: Dict[Tuple[str, str], str] = {}
+        self.object_errors: dict[tuple[str, str], str] = {}
         # True: a caller without s3:ListBucket on the key (the Bronze role lists only its prefix, under an
         # s3:prefix condition) gets AccessDenied, not NoSuchKey, for a missing object, as S3 answers.
         self.missing_is_access_denied = False
@@ -132,7 +133,7 @@ class FakeS3:
     def add(self, bucket: str, key: str, body: bytes, version_id: str = "v1", etag: str = "etag1") -> None:
         self.objects.setdefault((bucket, key), []).append({"VersionId": version_id, "ETag": etag, "Body": body})
 
-    def _find(self, bucket: str, key: str, version_id: Optional[str], if_match: Optional[str]) -> Dict[str, Any]:
+    def _find(self, bucket: str, key: str, version_id: str | None, if_match: str | None) -> dict[str, Any]:
         if self.fail_with:
             raise FakeClientError(self.fail_with)
         if (bucket, key) in self.object_errors:
@@ -150,18 +151,18 @@ class FakeS3:
             raise FakeClientError("PreconditionFailed")
         return latest
 
-    def get_object(self, Bucket: str, Key: str, VersionId: Optional[str] = None, IfMatch: Optional[str] = None) -> Dict[str, Any]:
+    def get_object(self, Bucket: str, Key: str, VersionId: str | None = None, IfMatch: str | None = None) -> dict[str, Any]:
         found = self._find(Bucket, Key, VersionId, IfMatch)
         self.reads.append((Bucket, Key, VersionId))
         return {"Body": io.BytesIO(found["Body"])}
 
-    def copy_object(self, Bucket: str, Key: str, CopySource: Dict[str, str], CopySourceIfMatch: Optional[str] = None) -> Dict[str, Any]:
+    def copy_object(self, Bucket: str, Key: str, CopySource: dict[str, str], CopySourceIfMatch: str | None = None) -> dict[str, Any]:
         found = self._find(CopySource["Bucket"], CopySource["Key"], CopySource.get("VersionId"), CopySourceIfMatch)
         self.copies.append({"Bucket": Bucket, "Key": Key, "CopySource": CopySource})
         self.puts[(Bucket, Key)] = found["Body"]
         return {}
 
-    def put_object(self, Bucket: str, Key: str, Body: bytes, ContentType: str = "") -> Dict[str, Any]:
+    def put_object(self, Bucket: str, Key: str, Body: bytes, ContentType: str = "") -> dict[str, Any]:
         if self.fail_with:
             raise FakeClientError(self.fail_with)
         self.puts[(Bucket, Key)] = Body
@@ -172,14 +173,14 @@ class FakeRDD:
     """A list split into partitions, with the RDD operations the package uses and Spark's semantics
     (per-partition functions get an iterator; `fold` folds each partition, then the results)."""
 
-    def __init__(self, partitions: List[List[Any]]) -> None:
+    def __init__(self, partitions: list[list[Any]]) -> None:
         self.partitions = [list(partition) for partition in partitions]
 
     @classmethod
-    def of(cls, items: List[Any], slices: int = 2) -> "FakeRDD":
+    def of(cls, items: list[Any], slices: int = 2) -> "FakeRDD":
         return cls([items[index::slices] for index in range(slices)])
 
-    def collect(self) -> List[Any]:
+    def collect(self) -> list[Any]:
         return [item for partition in self.partitions for item in partition]
 
     def map(self, function: Callable) -> "FakeRDD":
@@ -201,13 +202,13 @@ class FakeRDD:
         return self.map(lambda pair: pair[1])
 
     def reduceByKey(self, function: Callable) -> "FakeRDD":
-        reduced: Dict[Any, Any] = {}
+        reduced: dict[Any, Any] = {}
         for key, value in self.collect():
             reduced[key] = function(reduced[key], value) if key in reduced else value
         return FakeRDD.of(list(reduced.items()))
 
     def groupByKey(self) -> "FakeRDD":
-        groups: Dict[Any, List[Any]] = {}
+        groups: dict[Any, list[Any]] = {}
         for key, value in self.collect():
             groups.setdefault(key, []).append(value)
         return FakeRDD.of(list(groups.items()), slices=3)
@@ -237,5 +238,5 @@ class FakeRDD:
         return self
 
     @staticmethod
-    def union(rdds: List["FakeRDD"]) -> "FakeRDD":
+    def union(rdds: list["FakeRDD"]) -> "FakeRDD":
         return FakeRDD([partition for rdd in rdds for partition in rdd.partitions])

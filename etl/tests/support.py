@@ -3,7 +3,7 @@
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from metriccare_etl.bronze import bronze_record, split_file
 from metriccare_etl.processed_files import PENDING, TrackedFile
@@ -11,8 +11,8 @@ from metriccare_etl.processed_files import PENDING, TrackedFile
 FIXTURES = Path(__file__).parent / "fixtures"
 RAW_BUCKET, RAW_PREFIX, LAKEHOUSE_BUCKET = "metriccare-raw-dev", "fhir/", "metriccare-lakehouse-dev"
 RUN_ID = "wr_0001"
-INGESTED_AT = dt.datetime(2025, 1, 15, 6, 0, tzinfo=dt.timezone.utc)
-PROCESSED_AT = dt.datetime(2025, 1, 15, 7, 0, tzinfo=dt.timezone.utc)
+INGESTED_AT = dt.datetime(2025, 1, 15, 6, 0, tzinfo=dt.UTC)
+PROCESSED_AT = dt.datetime(2025, 1, 15, 7, 0, tzinfo=dt.UTC)
 
 
 def fixture_bytes(name: str) -> bytes:
@@ -26,22 +26,22 @@ def fixture_json(name: str) -> Any:
 def tracked_file(
     key: str = "fhir/batch-1.json",
     *,
-    version_id: Optional[str] = "v1",
-    etag: Optional[str] = None,
+    version_id: str | None = "v1",
+    etag: str | None = None,
     status: str = PENDING,
-    run_id: Optional[str] = None,
+    run_id: str | None = None,
     bucket: str = RAW_BUCKET,
     received_at: str = "2025-01-15T05:00:00.000Z",
 ) -> TrackedFile:
     return TrackedFile(f"s3://{bucket}/{key}#{version_id or etag}", bucket, key, version_id, etag, status, run_id, received_at)
 
 
-def bronze_row(resource: Dict[str, Any]) -> Dict[str, Any]:
+def bronze_row(resource: dict[str, Any]) -> dict[str, Any]:
     """The Bronze row the Bronze job would store for `resource`."""
     return bronze_record(resource, "", tracked_file(), INGESTED_AT, RUN_ID)
 
 
-def bronze_rows_of_fixture(name: str) -> Dict[str, List[Dict[str, Any]]]:
+def bronze_rows_of_fixture(name: str) -> dict[str, list[dict[str, Any]]]:
     """Bronze rows per table of a fixture file, as the Bronze job would split it."""
     outcome = split_file(fixture_bytes(name), tracked_file(name), INGESTED_AT, RUN_ID)
     assert outcome.error is None, outcome.error
@@ -49,4 +49,4 @@ def bronze_rows_of_fixture(name: str) -> Dict[str, List[Dict[str, Any]]]:
 
 
 def utc(*parts: int) -> dt.datetime:
-    return dt.datetime(*parts, tzinfo=dt.timezone.utc)
+    return dt.datetime(*parts, tzinfo=dt.UTC)

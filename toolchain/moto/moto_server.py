@@ -21,13 +21,12 @@ import subprocess
 import sys
 import threading
 from dataclasses import dataclass
-from typing import Optional
 
 
 @dataclass
 class MotoServer:
     endpoint: str
-    ca_file: Optional[str]
+    ca_file: str | None
     _server: object
     _thread: threading.Thread
 
@@ -43,7 +42,7 @@ class MotoServer:
         self.stop()
 
 
-def start_moto_server(tls_dir: Optional[str] = None) -> MotoServer:
+def start_moto_server(tls_dir: str | None = None) -> MotoServer:
     """Starts moto on 127.0.0.1 with a port the OS picks; HTTPS with a fresh certificate when `tls_dir` is given."""
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
@@ -99,7 +98,7 @@ def _self_signed_certificate(directory: str):
     os.makedirs(directory, exist_ok=True)
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     certificate = (
         x509.CertificateBuilder()
         .subject_name(name)

@@ -35,6 +35,7 @@ interface Outcome {
 
 type DynaliteServer = Server;
 // dynalite ships no types: it returns an http.Server serving the DynamoDB API from memory.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- an untyped CommonJS package
 const dynalite: (options: Record<string, number>) => DynaliteServer = require("dynalite");
 
 let workDir: string;
