@@ -9,6 +9,9 @@ import { validateLifecycleTransitions } from "../modules/s3/s3_bucket/lifecycle"
 import { MetricCareValidationError } from "../modules/shared/errors";
 import { validateIntegerRange, validateOneOf, validatePattern } from "../modules/shared/validation";
 import { BUCKET_PURPOSES, catalogDatabaseName, LAKEHOUSE_LAYERS } from "../stacks/names";
+import * as v from "valibot";
+import { METRICCARE_CONFIG_SCHEMA } from "./schema";
+import { describeIssues } from "./schema-issues";
 import type { EnvironmentConfig, MetricCareConfig } from "./types";
 
 const OWNER = "Configuration";
@@ -17,10 +20,21 @@ const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 
 /**
  * Checks the whole configuration before anything is synthesized, for every environment (in the
- * stack, per-environment values are Terraform expressions that constructs cannot check). Throws
- * {@link MetricCareValidationError} naming the environment, the field, the value and what is allowed.
+ * stack, per-environment values are Terraform expressions that constructs cannot check): first its
+ * shape against the schema (types, required settings, unknown keys; every issue at once), then
+ * ranges, patterns and rules across settings. Throws {@link MetricCareValidationError} naming the
+ * environment, the field, the value and what is allowed.
  */
-export function validateConfig(config: MetricCareConfig): MetricCareConfig {
+export function validateConfig(input: unknown): MetricCareConfig {
+  const parsed = v.safeParse(METRICCARE_CONFIG_SCHEMA, input, { abortEarly: false });
+  if (!parsed.success) {
+    const sentences = describeIssues(METRICCARE_CONFIG_SCHEMA, input, parsed.issues);
+    throw MetricCareValidationError.ofMessage(
+      sentences.length === 1 ? (sentences[0] ?? "") : `Configuration: ${sentences.length} settings are wrong. ${sentences.join(" ")}`,
+    );
+  }
+  // The checked input itself, not valibot's copy: callers may compare it by identity.
+  const config = input as MetricCareConfig;
   validatePattern(
     OWNER,
     "projectName",
@@ -73,12 +87,12 @@ export function validateConfig(config: MetricCareConfig): MetricCareConfig {
   const names = config.environments.map((e) => e.name);
   const purposes = Object.values(BUCKET_PURPOSES).filter((p) => config.createDataEventTrail || p !== BUCKET_PURPOSES.cloudtrail);
   validateBucketNamePrefix(OWNER, "bucketNamePrefix", config.bucketNamePrefix, { purposes, environments: names, region: config.awsRegion });
-  for (const environment of config.environments) validateEnvironment(config, environment);
+  for (const [index, environment] of config.environments.entries()) validateEnvironment(config, environment, index);
   return config;
 }
 
-function validateEnvironment(config: MetricCareConfig, env: EnvironmentConfig): void {
-  const owner = `${OWNER} environment "${env.name}"`;
+function validateEnvironment(config: MetricCareConfig, env: EnvironmentConfig, index: number): void {
+  const owner = `${OWNER} environments[${index}] (${env.name})`;
   for (const layer of LAKEHOUSE_LAYERS) {
     validatePattern(
       owner,

@@ -1,32 +1,10 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
-import { delimiter, join, relative } from "node:path";
-import { PROJECT_ROOT } from "../support/metriccare-stack";
-import { tempDirectory } from "../support/test-context";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { cleanClone, runSynth } from "../support/project-clone";
 
-/** A `git clone` of the committed tree, sharing this node_modules. */
-function cleanClone(): string {
-  const clone = join(tempDirectory("metriccare-clone-"), "repo");
-  const cloned = spawnSync("git", ["clone", "--quiet", PROJECT_ROOT, clone], { encoding: "utf8" });
-  if (cloned.status !== 0) throw new Error(`git clone failed: ${cloned.stderr}`);
-  symlinkSync(join(PROJECT_ROOT, "node_modules"), join(clone, "node_modules"), "dir");
-  return clone;
-}
-
-/** Runs `npm run synth`'s command in `dir` with no AWS credentials and no Terraform on the PATH. */
+/** Runs synth in `dir`, failing with its output. */
 function synth(dir: string): void {
-  const path = (process.env.PATH ?? "")
-    .split(delimiter)
-    .filter((p) => !existsSync(join(p, "terraform")))
-    .join(delimiter);
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith("AWS_") && !name.startsWith("CDKTF_") && name !== "TF_WORKSPACE"),
-  );
-  const result = spawnSync(process.execPath, ["scripts/run-ts.cjs", "main.ts"], {
-    cwd: dir,
-    env: { ...env, PATH: path },
-    encoding: "utf8",
-  });
+  const result = runSynth(dir);
   if (result.status !== 0) throw new Error(`synth failed in ${dir}:\n${result.stderr}`);
 }
 

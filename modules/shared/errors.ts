@@ -8,4 +8,11 @@ export class MetricCareValidationError extends Error {
   public constructor(owner: string, message: string) {
     super(`${owner}: ${message}`);
   }
+
+  /** An error whose message already names its owners (several issues in one paragraph). */
+  public static ofMessage(message: string): MetricCareValidationError {
+    const error = new MetricCareValidationError("", "");
+    error.message = message;
+    return error;
+  }
 }

@@ -4,7 +4,8 @@ import { MetricCareValidationError } from "./errors";
 // Validators skip unresolved tokens: per-workspace values are Terraform expressions at synth time
 // and are validated for every environment by the configuration loader instead.
 
-function show(value: unknown): string {
+/** A value as the messages quote it: strings in double quotes, numbers as written, the rest as JSON. */
+export function show(value: unknown): string {
   if (typeof value === "string") return `"${value}"`;
   // String(), not JSON.stringify: NaN and Infinity would read "null".
   return typeof value === "number" ? String(value) : JSON.stringify(value);

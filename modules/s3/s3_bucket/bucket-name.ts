@@ -47,16 +47,20 @@ export function validateBucketNamePrefix(
   if (reserved !== undefined) {
     throw new MetricCareValidationError(owner, `\`${field}\` must not start with "${reserved}" (reserved by S3), got "${prefix}".`);
   }
-  for (const environment of usage.environments) {
-    for (const purpose of usage.purposes) {
-      const example = bucketName({ prefix, purpose, environment, accountId: "0".repeat(ACCOUNT_ID_LENGTH), region: usage.region });
-      if (example.length > MAX_BUCKET_NAME_LENGTH) {
-        const room = MAX_BUCKET_NAME_LENGTH - (example.length - prefix.length);
-        throw new MetricCareValidationError(
-          owner,
-          `\`${field}\` "${prefix}" makes the ${purpose} bucket name of environment "${environment}" ${example.length} characters long; S3 allows ${MAX_BUCKET_NAME_LENGTH}, so the prefix can have at most ${room} characters here.`,
-        );
-      }
-    }
+  // The longest name decides: the hint gives the prefix length that fits every bucket of every environment at once.
+  const names = usage.environments.flatMap((environment) =>
+    usage.purposes.map((purpose) => ({
+      purpose,
+      environment,
+      length: bucketName({ prefix, purpose, environment, accountId: "0".repeat(ACCOUNT_ID_LENGTH), region: usage.region }).length,
+    })),
+  );
+  const longest = names.reduce((a, b) => (b.length > a.length ? b : a), names[0] ?? { purpose: "", environment: "", length: 0 });
+  if (longest.length > MAX_BUCKET_NAME_LENGTH) {
+    const room = MAX_BUCKET_NAME_LENGTH - (longest.length - prefix.length);
+    throw new MetricCareValidationError(
+      owner,
+      `\`${field}\` "${prefix}" (${prefix.length} characters) makes the ${longest.purpose} bucket name of environment "${longest.environment}", the longest of the ${names.length} bucket names, ${longest.length} characters long; S3 allows ${MAX_BUCKET_NAME_LENGTH}, so the prefix can have at most ${room} characters.`,
+    );
   }
 }

@@ -48,7 +48,7 @@ describe("validateBucketNamePrefix", () => {
     // Assess
     expect(act).toThrow(MetricCareValidationError);
     expect(act).toThrow(
-      'Configuration: `bucketNamePrefix` "metriccare-healthcare" makes the access-logs bucket name of environment "staging" 64 characters long; S3 allows 63, so the prefix can have at most 20 characters here.',
+      'Configuration: `bucketNamePrefix` "metriccare-healthcare" (21 characters) makes the access-logs bucket name of environment "staging", the longest of the 4 bucket names, 64 characters long; S3 allows 63, so the prefix can have at most 20 characters.',
     );
   });
 });
