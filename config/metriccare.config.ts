@@ -31,6 +31,7 @@ export const metricCareConfig: MetricCareConfig = {
         accessLogExpirationDays: 90,
         glueTempExpirationDays: 7,
       },
+      athena: { bytesScannedCutoffPerQueryMb: 1_000, resultsExpirationDays: 7 },
     },
     {
       name: "staging",
@@ -50,6 +51,7 @@ export const metricCareConfig: MetricCareConfig = {
         accessLogExpirationDays: 180,
         glueTempExpirationDays: 7,
       },
+      athena: { bytesScannedCutoffPerQueryMb: 10_000, resultsExpirationDays: 30 },
     },
     {
       name: "prod",
@@ -69,6 +71,7 @@ export const metricCareConfig: MetricCareConfig = {
         accessLogExpirationDays: 731,
         glueTempExpirationDays: 7,
       },
+      athena: { bytesScannedCutoffPerQueryMb: 100_000, resultsExpirationDays: 90 },
     },
   ],
 };

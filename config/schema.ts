@@ -52,6 +52,21 @@ export const LIFECYCLE_ENVIRONMENT_SCHEMA = section(
   "S3 lifecycle days",
 );
 
+export const ATHENA_ENVIRONMENT_SCHEMA = section(
+  {
+    bytesScannedCutoffPerQueryMb: count(
+      "most data one Athena query may scan, in MB of 10^6 bytes (10 or more); Athena cancels a query that scans more",
+    ),
+    resultsExpirationDays: count("days Athena query results are kept under athena-results/ in the lakehouse bucket"),
+    analystPrincipalArns: v.optional(
+      list(
+        "IAM role or user ARNs that may assume the analyst role; absent or empty: any principal of the account whose own policy allows it",
+      ),
+    ),
+  },
+  "Athena workgroup and analyst role",
+);
+
 export const ENVIRONMENT_SCHEMA = section(
   {
     name: text("environment and Terraform workspace name"),
@@ -65,6 +80,7 @@ export const ENVIRONMENT_SCHEMA = section(
     lambda: LAMBDA_ENVIRONMENT_SCHEMA,
     glue: GLUE_ENVIRONMENT_SCHEMA,
     lifecycle: LIFECYCLE_ENVIRONMENT_SCHEMA,
+    athena: ATHENA_ENVIRONMENT_SCHEMA,
   },
   "one environment",
 );

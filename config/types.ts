@@ -1,5 +1,6 @@
 import type * as v from "valibot";
 import type {
+  ATHENA_ENVIRONMENT_SCHEMA,
   ENVIRONMENT_SCHEMA,
   GLUE_ENVIRONMENT_SCHEMA,
   LAMBDA_ENVIRONMENT_SCHEMA,
@@ -15,6 +16,8 @@ export type LambdaEnvironmentConfig = v.InferOutput<typeof LAMBDA_ENVIRONMENT_SC
 export type GlueEnvironmentConfig = v.InferOutput<typeof GLUE_ENVIRONMENT_SCHEMA>;
 /** S3 lifecycle days of one environment. */
 export type LifecycleEnvironmentConfig = v.InferOutput<typeof LIFECYCLE_ENVIRONMENT_SCHEMA>;
+/** Athena workgroup and analyst role of one environment. */
+export type AthenaEnvironmentConfig = v.InferOutput<typeof ATHENA_ENVIRONMENT_SCHEMA>;
 /** Everything that differs between environments. Synthesized as `local.environments[<name>]`. */
 export type EnvironmentConfig = v.InferOutput<typeof ENVIRONMENT_SCHEMA>;
 /** The whole application's configuration: shared settings and one entry per environment. */

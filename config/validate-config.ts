@@ -1,3 +1,4 @@
+import { validateAthenaSettings } from "../modules/athena/validate";
 import { EMAIL_PATTERN } from "../modules/aws_sns/alerts-topic";
 import { LOG_RETENTION_DAYS } from "../modules/cloudwatch/log-group";
 import { validateScheduleExpression } from "../modules/event_bridge/schedule-expression";
@@ -113,6 +114,7 @@ function validateEnvironment(config: MetricCareConfig, env: EnvironmentConfig, i
   validateIntegerRange(owner, "processedFilesTtlDays", env.processedFilesTtlDays, 1, 3650, "days");
   validateLambdaFunctionProps(owner, env.lambda, "lambda.");
   validateGlueJobSettings(owner, env.glue, "glue.");
+  validateAthenaSettings(owner, env.athena, "athena.");
 
   const lifecycle = env.lifecycle;
   validateIntegerRange(owner, "lifecycle.noncurrentVersionExpirationDays", lifecycle.noncurrentVersionExpirationDays, 1, 3650, "days");

@@ -5,6 +5,9 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { join } from "node:path";
 import type { MetricCareConfig } from "../config/types";
+import { AnalystRole } from "../modules/athena/analyst-role";
+import { AthenaWorkgroup } from "../modules/athena/athena-workgroup";
+import { NamedQueries } from "../modules/athena/named-queries";
 import { AlertsTopic } from "../modules/aws_sns/alerts-topic";
 import { DataEventTrail } from "../modules/cloudtrail/data-event-trail";
 import { PipelineAlarms } from "../modules/cloudwatch/pipeline-alarms";
@@ -32,12 +35,17 @@ import { WorkspaceSettings } from "./workspace-settings";
 /** The trigger Lambda's name in `functionBundles` and in S3 keys. */
 export const GLUE_TRIGGER_FUNCTION = "glue_trigger";
 
+/** Where Athena writes query results in the lakehouse bucket. */
+export const ATHENA_RESULTS_PREFIX = "athena-results/";
+
 /** Where the stack finds the code it ships. */
 export interface ProjectSources {
   /** Folder of Glue job scripts (`etl/jobs`). */
   readonly glueJobsDirectory: string;
   /** The jobs' Python package (`etl/metriccare_etl`). */
   readonly gluePythonPackageDirectory: string;
+  /** The Athena named queries over Gold, one `.sql` file each (`etl/athena`). */
+  readonly athenaQueriesDirectory: string;
   /** Configuration files the jobs read (`etl/config`). */
   readonly etlConfigDirectory: string;
   /** Build output folder for generated archives (`.build/artifacts`). */
@@ -81,6 +89,10 @@ export class MetricCareStack extends TerraformStack {
   public readonly uploads: UploadScripts;
   /** Uploaded configuration files. */
   public readonly files: UploadFiles;
+  /** The Athena workgroup over Gold. */
+  public readonly workgroup: AthenaWorkgroup;
+  /** The read-only role of analysts and dashboards. */
+  public readonly analystRole: AnalystRole;
 
   public constructor(scope: Construct, id: string, props: MetricCareStackProps) {
     super(scope, id);
@@ -153,7 +165,10 @@ export class MetricCareStack extends TerraformStack {
       encryption: key,
       accessLogs: logsTo(BUCKET_PURPOSES.lakehouse),
       ...lifecycle,
-      lifecycleRules: [{ id: "expire-glue-temp", prefix: "glue-temp/", expirationDays: settings.number("glue_temp_expiration_days") }],
+      lifecycleRules: [
+        { id: "expire-glue-temp", prefix: "glue-temp/", expirationDays: settings.number("glue_temp_expiration_days") },
+        { id: "expire-athena-results", prefix: ATHENA_RESULTS_PREFIX, expirationDays: settings.number("athena_results_expiration_days") },
+      ],
     });
     const scripts = new SecureBucket(this, "scripts_bucket", {
       aws,
@@ -345,6 +360,32 @@ export class MetricCareStack extends TerraformStack {
       });
     }
 
+    // Gold in Athena, for dashboards: one enforced workgroup, the measures as named queries, a read-only role.
+    this.workgroup = new AthenaWorkgroup(this, "athena", {
+      aws,
+      workgroupName: name("analytics"),
+      description: `MetricCare ${env}: queries over the Gold tables`,
+      resultsBucket: lakehouse,
+      resultsPrefix: ATHENA_RESULTS_PREFIX,
+      kmsKey: key,
+      bytesScannedCutoffPerQuery: settings.number("athena_bytes_scanned_cutoff_per_query"),
+    });
+    new NamedQueries(this, "gold_queries", {
+      directory: sources.athenaQueriesDirectory,
+      database: databases.gold,
+      workgroup: this.workgroup,
+    });
+    this.analystRole = new AnalystRole(this, "analyst", {
+      aws,
+      roleName: name("analyst"),
+      trustedPrincipalArns: settings.list("analyst_principal_arns"),
+      workgroup: this.workgroup,
+      database: databases.gold,
+      data: at("gold/"),
+      kmsKey: key,
+      permissionsBoundaryArn: config.permissionsBoundaryArn,
+    });
+
     const output = (id: string, value: string, description: string): void => {
       new TerraformOutput(this, id, { value, description });
     };
@@ -357,6 +398,8 @@ export class MetricCareStack extends TerraformStack {
     output("glue_workflow_name", this.workflow.workflowName, "Glue workflow Bronze → Silver → Gold.");
     output("processed_files_table_name", processedFiles.tableName, "DynamoDB table tracking raw files.");
     output("alerts_topic_arn", alerts.topicArn, "SNS topic of pipeline alerts.");
+    output("athena_workgroup_name", this.workgroup.workgroupName, "Athena workgroup for queries over the Gold tables.");
+    output("analyst_role_arn", this.analystRole.roleArn, "Read-only role for Athena queries over the Gold tables (Power BI, analysts).");
     output("kms_key_arn", key.keyArn, "Customer-managed key of this environment.");
     for (const layer of LAKEHOUSE_LAYERS)
       output(`${layer}_database_name`, databases[layer].databaseName, `Glue catalog database of the ${layer} layer.`);
@@ -381,6 +424,7 @@ export function projectSources(projectRoot: string, glueTriggerBundle: FunctionB
     glueJobsDirectory: join(projectRoot, "etl", "jobs"),
     gluePythonPackageDirectory: join(projectRoot, "etl", "metriccare_etl"),
     etlConfigDirectory: join(projectRoot, "etl", "config"),
+    athenaQueriesDirectory: join(projectRoot, "etl", "athena"),
     stagingDirectory: join(projectRoot, ".build", "artifacts"),
     glueTriggerBundle,
   };

@@ -25,6 +25,9 @@ export interface WorkspaceValues {
   readonly abort_incomplete_multipart_upload_days: number;
   readonly access_log_expiration_days: number;
   readonly glue_temp_expiration_days: number;
+  readonly athena_bytes_scanned_cutoff_per_query: number;
+  readonly athena_results_expiration_days: number;
+  readonly analyst_principal_arns: string[];
 }
 
 /** Maps an environment's configuration to its entry of the locals map. */
@@ -51,6 +54,10 @@ export function toWorkspaceValues(env: EnvironmentConfig): WorkspaceValues {
     abort_incomplete_multipart_upload_days: env.lifecycle.abortIncompleteMultipartUploadDays,
     access_log_expiration_days: env.lifecycle.accessLogExpirationDays,
     glue_temp_expiration_days: env.lifecycle.glueTempExpirationDays,
+    // Athena counts the cutoff in bytes; the configuration in MB of 10^6 bytes (its 10 MB minimum is 10,000,000).
+    athena_bytes_scanned_cutoff_per_query: env.athena.bytesScannedCutoffPerQueryMb * 1_000_000,
+    athena_results_expiration_days: env.athena.resultsExpirationDays,
+    analyst_principal_arns: [...(env.athena.analystPrincipalArns ?? [])],
   };
 }
 

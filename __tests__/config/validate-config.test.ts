@@ -125,6 +125,26 @@ describe("validateConfig", () => {
       withDev((e) => ({ ...e, allowedAccountIds: ["12345"] })),
       'Configuration environments[0] (dev): `allowedAccountIds[0]` must be a 12-digit AWS account id, got "12345".',
     ],
+    [
+      "an Athena scan cutoff below Athena's 10 MB minimum",
+      withDev((e) => ({ ...e, athena: { ...e.athena, bytesScannedCutoffPerQueryMb: 5 } })),
+      "Configuration environments[0] (dev): `athena.bytesScannedCutoffPerQueryMb` must be an integer between 10 and 1000000000 MB, got 5.",
+    ],
+    [
+      "an Athena scan cutoff given in bytes instead of MB",
+      withDev((e) => ({ ...e, athena: { ...e.athena, bytesScannedCutoffPerQueryMb: 10_000_000_000 } })),
+      "Configuration environments[0] (dev): `athena.bytesScannedCutoffPerQueryMb` must be an integer between 10 and 1000000000 MB, got 10000000000.",
+    ],
+    [
+      "Athena results kept for 0 days",
+      withDev((e) => ({ ...e, athena: { ...e.athena, resultsExpirationDays: 0 } })),
+      "Configuration environments[0] (dev): `athena.resultsExpirationDays` must be an integer between 1 and 3650 days, got 0.",
+    ],
+    [
+      "an analyst principal that is not a role or user ARN",
+      withDev((e) => ({ ...e, athena: { ...e.athena, analystPrincipalArns: ["arn:aws:iam::123456789012:group/analysts"] } })),
+      'Configuration environments[0] (dev): `athena.analystPrincipalArns[0]` must be an IAM role or user ARN such as arn:aws:iam::123456789012:role/powerbi-gateway, got "arn:aws:iam::123456789012:group/analysts".',
+    ],
   ])("rejects %s, naming the field, the value and what is allowed", (_, config, message) => {
     // Act
     const act = () => validateConfig(config);

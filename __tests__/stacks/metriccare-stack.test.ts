@@ -7,7 +7,7 @@ import { validateConfig } from "../../config/validate-config";
 import { MetricCareStack, projectSources } from "../../stacks/metriccare-stack";
 import { toWorkspaceValues } from "../../stacks/workspace-settings";
 import { buildMetricCareStack, PROJECT_ROOT } from "../support/metriccare-stack";
-import { addressByPath, onlyResource, policyStatements, resourceAt, type Block } from "../support/terraform-json";
+import { addressByPath, metadataPath, onlyResource, policyStatements, resourceAt, type Block } from "../support/terraform-json";
 import { tempDirectory } from "../support/test-context";
 
 const sha256 = (path: string): string => createHash("sha256").update(readFileSync(path)).digest("hex");
@@ -218,6 +218,62 @@ describe("MetricCareStack", () => {
     });
   });
 
+  describe("Gold in Athena", () => {
+    it("has one workgroup writing results under athena-results/ of the lakehouse bucket, with the workspace's scan cutoff", () => {
+      // Assess
+      const workgroup = onlyResource(json, "aws_athena_workgroup");
+      const lakehouse = addressByPath(json, "aws_s3_bucket", "lakehouse_bucket/bucket");
+      expect(workgroup.name).toBe("metriccare_analytics_${local.workspace}");
+      expect(workgroup.configuration).toMatchObject({
+        enforce_workgroup_configuration: true,
+        bytes_scanned_cutoff_per_query: "${local.environment.athena_bytes_scanned_cutoff_per_query}",
+        result_configuration: { output_location: `s3://${ref(lakehouse, "bucket")}/athena-results/` },
+      });
+    });
+
+    it("expires query results after the workspace's days, in a lifecycle rule of their own", () => {
+      // Assess
+      const rules = byPath("aws_s3_bucket_lifecycle_configuration", "lakehouse_bucket/lifecycle").rule as Block[];
+      expect(rules.find((r) => r.id === "expire-athena-results")).toMatchObject({
+        filter: [{ prefix: "athena-results/" }],
+        expiration: [{ days: "${local.environment.athena_results_expiration_days}" }],
+      });
+    });
+
+    it("saves one named query per Gold measure against the Gold database, in the workgroup", () => {
+      // Assess
+      const queries = Object.values(json.resource?.aws_athena_named_query ?? {});
+      const gold = addressByPath(json, "aws_glue_catalog_database", "gold_database/database");
+      const workgroup = addressByPath(json, "aws_athena_workgroup", "athena/workgroup");
+      expect(queries.map((q) => q.name).sort()).toEqual([
+        "average_length_of_stay",
+        "condition_prevalence",
+        "encounters_by_class_month",
+        "patients_by_age_band_gender",
+        "readmission_rate_30d",
+      ]);
+      for (const query of queries) expect(query).toMatchObject({ database: ref(gold, "name"), workgroup: ref(workgroup, "name") });
+    });
+
+    it("has an analyst role assumable by the workspace's analyst principals, else the account root", () => {
+      // Assess
+      const role = byPath("aws_iam_role", "analyst/role");
+      expect(role.name).toBe("metriccare_analyst_${local.workspace}");
+      const trust = Object.values(json.data?.aws_iam_policy_document ?? {}).find((d) => metadataPath(d).endsWith("analyst/trust"));
+      expect(trust?.statement).toEqual([
+        expect.objectContaining({
+          principals: [
+            {
+              type: "AWS",
+              identifiers:
+                '${coalescelist(local.environment.analyst_principal_arns, ["arn:${data.aws_partition.partition.partition}:iam::${data.aws_caller_identity.current.account_id}:root"])}',
+            },
+          ],
+        }),
+      ]);
+    });
+  });
+
   it("exposes the seed module's outputs", () => {
     const fn = addressByPath(json, "aws_lambda_function", "trigger_glue/function");
     expect(json.output?.lambda_arn).toMatchObject({ value: ref(fn, "arn") });
@@ -227,6 +283,8 @@ describe("MetricCareStack", () => {
     });
     expect(Object.keys(json.output ?? {}).sort()).toEqual([
       "alerts_topic_arn",
+      "analyst_role_arn",
+      "athena_workgroup_name",
       "bronze_database_name",
       "glue_workflow_name",
       "gold_database_name",

@@ -23,6 +23,7 @@ export function testEnvironment(name: string, change: Partial<EnvironmentConfig>
       accessLogExpirationDays: 90,
       glueTempExpirationDays: 7,
     },
+    athena: { bytesScannedCutoffPerQueryMb: 100, resultsExpirationDays: 7 },
     ...change,
   };
 }
@@ -53,6 +54,11 @@ export function threeEnvironmentConfig(change: Partial<MetricCareConfig> = {}): 
         processedFilesTtlDays: 365,
         lambda: { memorySizeMb: 512, timeoutSeconds: 120, reservedConcurrency: 5, logLevel: "INFO" },
         glue: { workerType: "G.2X", numberOfWorkers: 10, timeoutMinutes: 240, maxRetries: 1 },
+        athena: {
+          bytesScannedCutoffPerQueryMb: 50_000,
+          resultsExpirationDays: 30,
+          analystPrincipalArns: ["arn:aws:iam::123456789012:role/powerbi-gateway"],
+        },
         lifecycle: {
           rawToInfrequentAccessDays: 30,
           rawToGlacierDays: 365,

@@ -1,7 +1,7 @@
 import { GlueJob as GlueJobResource } from "@cdktf/provider-aws/lib/glue-job";
 import { Construct } from "constructs";
 import type { ProcessedFilesTable } from "../../dynamoDB/processed-files-table";
-import type { SecureBucket } from "../../s3/s3_bucket/secure-bucket";
+import { prefixStatements, type S3Prefix } from "../../s3/s3_bucket/prefix-statements";
 import type { ContentAddressedObject } from "../../s3/s3_object/content-addressed-object";
 import { arn, type AwsContext } from "../../shared/aws-context";
 import { MetricCareValidationError } from "../../shared/errors";
@@ -11,14 +11,6 @@ import type { GlueCatalogDatabase } from "../glue_catalog_database/glue-catalog-
 import type { GlueSecurityConfiguration } from "../glue_security_configuration/glue-security-configuration";
 import { EncryptedLogGroup } from "../../cloudwatch/log-group";
 import { validateGlueJobSettings, type GlueVersion } from "./validate";
-
-/** A key prefix in a bucket, e.g. `bronze/` in the lakehouse bucket. */
-export interface S3Prefix {
-  /** The bucket. */
-  readonly bucket: SecureBucket;
-  /** Key prefix ending in `/`. */
-  readonly prefix: string;
-}
 
 /** What the job may read and write: its role is scoped to exactly this. */
 export interface GlueJobAccess {
@@ -280,29 +272,4 @@ export class GlueJob extends Construct {
     );
     this.jobArn = this.job.arn;
   }
-}
-
-/**
- * Object access on `<prefix>*` plus listing of that prefix. The prefix without its slash is
- * included too: Hadoop's S3 client looks up each path as an object before listing it.
- */
-function prefixStatements(sidPrefix: string, locations: readonly S3Prefix[], objectActions: string[]): PolicyStatement[] {
-  return locations.flatMap((location, index): PolicyStatement[] => {
-    const bare = location.prefix.slice(0, -1);
-    return [
-      {
-        sid: `${sidPrefix}Objects${index}`,
-        effect: "Allow",
-        actions: objectActions,
-        resources: [`${location.bucket.bucketArn}/${bare}`, `${location.bucket.bucketArn}/${location.prefix}*`],
-      },
-      {
-        sid: `${sidPrefix}List${index}`,
-        effect: "Allow",
-        actions: ["s3:ListBucket"],
-        resources: [location.bucket.bucketArn],
-        condition: [{ test: "StringLike", variable: "s3:prefix", values: [bare, `${location.prefix}*`] }],
-      },
-    ];
-  });
 }

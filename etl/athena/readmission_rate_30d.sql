@@ -1,0 +1,4 @@
+-- 30-day readmission rate per discharge month, in percent, newest month first.
+SELECT discharge_month, index_admissions, readmissions_30d, ROUND(100 * readmission_rate, 1) AS readmission_rate_percent
+FROM readmission_rate_30d
+ORDER BY discharge_month DESC

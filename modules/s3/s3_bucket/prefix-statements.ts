@@ -1,0 +1,37 @@
+import type { PolicyStatement } from "../../shared/policy-document";
+import type { SecureBucket } from "./secure-bucket";
+
+/** A key prefix of a bucket, the unit roles are granted access to. */
+export interface S3Prefix {
+  /** The bucket. */
+  readonly bucket: SecureBucket;
+  /** Key prefix ending in `/`. */
+  readonly prefix: string;
+}
+
+/**
+ * Identity-policy statements for `objectActions` on the objects under each prefix (and the prefix's
+ * folder marker), and `s3:ListBucket` restricted to those prefixes; sids are `<sidPrefix>Objects<i>`
+ * and `<sidPrefix>List<i>`. The prefix without its slash is included: Hadoop's S3 client looks up
+ * each path as an object before listing it.
+ */
+export function prefixStatements(sidPrefix: string, locations: readonly S3Prefix[], objectActions: string[]): PolicyStatement[] {
+  return locations.flatMap((location, index): PolicyStatement[] => {
+    const bare = location.prefix.slice(0, -1);
+    return [
+      {
+        sid: `${sidPrefix}Objects${index}`,
+        effect: "Allow",
+        actions: objectActions,
+        resources: [`${location.bucket.bucketArn}/${bare}`, `${location.bucket.bucketArn}/${location.prefix}*`],
+      },
+      {
+        sid: `${sidPrefix}List${index}`,
+        effect: "Allow",
+        actions: ["s3:ListBucket"],
+        resources: [location.bucket.bucketArn],
+        condition: [{ test: "StringLike", variable: "s3:prefix", values: [bare, `${location.prefix}*`] }],
+      },
+    ];
+  });
+}
