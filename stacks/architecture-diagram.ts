@@ -45,6 +45,8 @@ const LABELS: Readonly<Record<string, string>> = {
   aws_cloudwatch_metric_alarm: "CloudWatch alarm",
   aws_cloudwatch_dashboard: "CloudWatch dashboard",
   aws_cloudtrail: "CloudTrail trail",
+  aws_athena_workgroup: "Athena workgroup",
+  aws_athena_named_query: "Athena named query",
 };
 
 interface Node {

@@ -1,12 +1,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { metricCareConfig } from "../../config/metriccare.config";
 import { architectureDiagram, architectureDocument } from "../../stacks/architecture-diagram";
 import { buildMetricCareStack, PROJECT_ROOT } from "../support/metriccare-stack";
 import { fixtureFunctionBundle } from "../support/test-context";
 
 describe("architecture diagram", () => {
-  // Prepare (shared): the whole stack, synthesized as `npm run synth` does.
-  const { json } = buildMetricCareStack();
+  // Prepare (shared): the whole stack, synthesized as `npm run synth` does. The one test that reads the
+  // shipped configuration: docs/architecture.md is drawn from it, so a user's edit makes it stale (README).
+  const { json } = buildMetricCareStack({ config: metricCareConfig });
   const diagram = architectureDiagram(json);
 
   it("docs/architecture.md is up to date (run `npm run diagram` after changing the stack)", () => {
@@ -35,7 +37,10 @@ describe("architecture diagram", () => {
   });
 
   it("does not change with build hashes: the same stack with another Lambda package draws the same diagram", () => {
-    const { json: other, bundle } = buildMetricCareStack({ bundle: fixtureFunctionBundle("export const handler = async () => 42;") });
+    const { json: other, bundle } = buildMetricCareStack({
+      config: metricCareConfig,
+      bundle: fixtureFunctionBundle("export const handler = async () => 42;"),
+    });
     expect(JSON.stringify(other)).toContain(bundle.sha256Hex);
     expect(JSON.stringify(json)).not.toContain(bundle.sha256Hex);
     expect(architectureDiagram(other)).toBe(diagram);

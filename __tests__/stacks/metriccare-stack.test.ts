@@ -2,10 +2,10 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Testing, TerraformStack } from "cdktf";
-import { metricCareConfig } from "../../config/metriccare.config";
 import { validateConfig } from "../../config/validate-config";
 import { MetricCareStack, projectSources } from "../../stacks/metriccare-stack";
 import { toWorkspaceValues } from "../../stacks/workspace-settings";
+import { threeEnvironmentConfig } from "../support/config-fixtures";
 import { buildMetricCareStack, PROJECT_ROOT } from "../support/metriccare-stack";
 import { addressByPath, metadataPath, onlyResource, policyStatements, resourceAt, type Block } from "../support/terraform-json";
 import { tempDirectory } from "../support/test-context";
@@ -14,8 +14,9 @@ const sha256 = (path: string): string => createHash("sha256").update(readFileSyn
 const ref = (address: string, attribute: string): string => `\${${address}.${attribute}}`;
 
 describe("MetricCareStack", () => {
-  // Prepare (shared): one synth of the whole stack from the repository's configuration.
-  const { json, bundle } = buildMetricCareStack();
+  // Prepare (shared): one synth of the whole stack from a test configuration (dev, staging, prod).
+  const config = threeEnvironmentConfig();
+  const { json, bundle } = buildMetricCareStack({ config });
   const byPath = (type: string, path: string): Block => resourceAt(json, addressByPath(json, type, path));
 
   describe("workspace-based environments", () => {
@@ -23,7 +24,7 @@ describe("MetricCareStack", () => {
       // Assess
       const environments = json.locals?.environments as Record<string, Record<string, unknown>>;
       expect(Object.keys(environments).sort()).toEqual(["dev", "prod", "staging"]);
-      for (const env of metricCareConfig.environments) expect(environments[env.name]).toEqual(toWorkspaceValues(env));
+      for (const env of config.environments) expect(environments[env.name]).toEqual(toWorkspaceValues(env));
       expect(environments.prod).toMatchObject({
         lambda_memory_size_mb: 512,
         lambda_timeout_seconds: 120,
@@ -62,7 +63,7 @@ describe("MetricCareStack", () => {
       expect(onlyResource(json, "aws_glue_workflow").name).toBe("metriccare_etl_workflow_${local.workspace}");
       expect(json.provider?.aws?.[0]).toEqual(
         expect.objectContaining({
-          region: "us-east-1",
+          region: config.awsRegion,
           default_tags: [{ tags: { Project: "MetricCare", Environment: "${local.workspace}", ManagedBy: "cdktf" } }],
         }),
       );
@@ -184,7 +185,7 @@ describe("MetricCareStack", () => {
         resources: [`${ref(table, "arn")}/index/status_index`],
       });
       expect(bySid("WriteOwnLogs")?.resources).toEqual([
-        `arn:${"${data.aws_partition.partition.partition}"}:logs:us-east-1:\${data.aws_caller_identity.current.account_id}:log-group:${ref(addressByPath(json, "aws_cloudwatch_log_group", "trigger_glue/logs/log_group"), "name")}:log-stream:*`,
+        `arn:${"${data.aws_partition.partition.partition}"}:logs:${config.awsRegion}:\${data.aws_caller_identity.current.account_id}:log-group:${ref(addressByPath(json, "aws_cloudwatch_log_group", "trigger_glue/logs/log_group"), "name")}:log-stream:*`,
       ]);
     });
 
@@ -302,8 +303,8 @@ describe("MetricCareStack", () => {
 
   describe("preparation before synthesis", () => {
     const sources = { ...projectSources(PROJECT_ROOT, bundle), stagingDirectory: tempDirectory() };
-    const config = validateConfig(metricCareConfig);
-    const newStack = (app = Testing.app()) => new MetricCareStack(app, "metriccare", { config, sources });
+    const validated = validateConfig(config);
+    const newStack = (app = Testing.app()) => new MetricCareStack(app, "metriccare", { config: validated, sources });
     afterEach(() => jest.restoreAllMocks());
 
     it("skips cdktf's cross-stack resolve pass when it is the app's only stack, and synthesizes the same JSON", () => {

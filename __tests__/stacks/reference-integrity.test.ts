@@ -1,4 +1,4 @@
-import { metricCareConfig } from "../../config/metriccare.config";
+import { threeEnvironmentConfig } from "../support/config-fixtures";
 import { checkReferenceIntegrity } from "../support/reference-integrity";
 import { buildMetricCareStack } from "../support/metriccare-stack";
 import { findReferences, traversalsInTemplate } from "../../stacks/terraform-references";
@@ -42,8 +42,8 @@ describe("reference integrity (a stand-in for terraform validate)", () => {
   });
 
   it.each([
-    ["the default configuration", metricCareConfig],
-    ["the configuration with the CloudTrail data-event trail", { ...metricCareConfig, createDataEventTrail: true }],
+    ["the test configuration", threeEnvironmentConfig()],
+    ["the configuration with the CloudTrail data-event trail", threeEnvironmentConfig({ createDataEventTrail: true })],
   ])("holds for the whole stack synthesized from %s", (_, config) => {
     // Prepare
     const { json } = buildMetricCareStack({ config });
