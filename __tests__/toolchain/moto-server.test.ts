@@ -7,50 +7,62 @@ import { tempDirectory } from "../support/test-context";
 const ROOT = process.cwd();
 const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
 
+// Starting the Python server (imports moto, binds, answers its first request) takes 2 s on an idle
+// 2-core machine and more under load: the default 5 s of jest is too tight.
+const MOTO_START_TIMEOUT_MS = 60_000;
+
 describe("startMotoServer", () => {
-  it("serves the AWS APIs on 127.0.0.1 with a free port and stops when asked", async () => {
-    // Prepare
-    const server = await startMotoServer(ROOT);
-    let stopped = false;
-    try {
-      const client = new DynamoDBClient({ endpoint: server.endpoint, region: "us-east-1", credentials });
+  it(
+    "serves the AWS APIs on 127.0.0.1 with a free port and stops when asked",
+    async () => {
+      // Prepare
+      const server = await startMotoServer(ROOT);
+      let stopped = false;
+      try {
+        const client = new DynamoDBClient({ endpoint: server.endpoint, region: "us-east-1", credentials });
 
-      // Act
-      const tables = await client.send(new ListTablesCommand({}));
+        // Act
+        const tables = await client.send(new ListTablesCommand({}));
 
-      // Assess
-      expect(server.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      expect(tables.TableNames).toEqual([]);
-      await server.stop();
-      stopped = true;
-      await expect(client.send(new ListTablesCommand({}))).rejects.toThrow(/ECONNREFUSED/);
-    } finally {
-      if (!stopped) await server.stop();
-    }
-  });
+        // Assess
+        expect(server.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+        expect(tables.TableNames).toEqual([]);
+        await server.stop();
+        stopped = true;
+        await expect(client.send(new ListTablesCommand({}))).rejects.toThrow(/ECONNREFUSED/);
+      } finally {
+        if (!stopped) await server.stop();
+      }
+    },
+    MOTO_START_TIMEOUT_MS,
+  );
 
-  it("serves HTTPS with the certificate it writes, when asked for TLS", async () => {
-    // Prepare
-    let server: MotoServer | undefined;
-    try {
-      server = await startMotoServer(ROOT, { tlsDirectory: tempDirectory("moto-tls-") });
-      const ca = readFileSync(server.caFile ?? "");
+  it(
+    "serves HTTPS with the certificate it writes, when asked for TLS",
+    async () => {
+      // Prepare
+      let server: MotoServer | undefined;
+      try {
+        server = await startMotoServer(ROOT, { tlsDirectory: tempDirectory("moto-tls-") });
+        const ca = readFileSync(server.caFile ?? "");
 
-      // Act
-      const status = await new Promise<number | undefined>((resolve, reject) => {
-        request(`${server?.endpoint ?? ""}/moto-api/`, { ca }, (response) => {
-          response.resume();
-          resolve(response.statusCode);
-        })
-          .on("error", reject)
-          .end();
-      });
+        // Act
+        const status = await new Promise<number | undefined>((resolve, reject) => {
+          request(`${server?.endpoint ?? ""}/moto-api/`, { ca }, (response) => {
+            response.resume();
+            resolve(response.statusCode);
+          })
+            .on("error", reject)
+            .end();
+        });
 
-      // Assess
-      expect(server.endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-      expect(status).toBe(200);
-    } finally {
-      await server?.stop();
-    }
-  });
+        // Assess
+        expect(server.endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+        expect(status).toBe(200);
+      } finally {
+        await server?.stop();
+      }
+    },
+    MOTO_START_TIMEOUT_MS,
+  );
 });
