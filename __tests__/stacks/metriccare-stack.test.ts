@@ -5,7 +5,7 @@ import { Testing, TerraformStack } from "cdktf";
 import { validateConfig } from "../../config/validate-config";
 import { MetricCareStack, projectSources } from "../../stacks/metriccare-stack";
 import { toWorkspaceValues } from "../../stacks/workspace-settings";
-import { threeEnvironmentConfig } from "../support/config-fixtures";
+import { otherEnvironmentConfig, threeEnvironmentConfig } from "../support/config-fixtures";
 import { buildMetricCareStack, PROJECT_ROOT } from "../support/metriccare-stack";
 import { addressByPath, metadataPath, onlyResource, policyStatements, resourceAt, type Block } from "../support/terraform-json";
 import { tempDirectory } from "../support/test-context";
@@ -335,5 +335,35 @@ describe("MetricCareStack", () => {
       // Assess
       expect(cdktfPrepare).toHaveBeenCalledTimes(1);
     });
+  });
+});
+
+describe.each([
+  ["dev, staging and prod in eu-central-1", threeEnvironmentConfig()],
+  ["sandbox, qa and live in ap-southeast-2 with a permissions boundary", otherEnvironmentConfig()],
+])("MetricCareStack from %s", (_, config) => {
+  // Prepare (shared)
+  const { json } = buildMetricCareStack({ config });
+  const names = config.environments.map((e) => e.name);
+
+  it("has one locals entry per configured environment and a guard naming exactly those", () => {
+    // Assess
+    expect(Object.keys(json.locals?.environments as object).sort()).toEqual([...names].sort());
+    const identity = json.data?.aws_caller_identity?.current as Block;
+    const [precondition] = (identity.lifecycle as { precondition: Block[] }).precondition;
+    expect(precondition?.error_message).toContain(`Configured workspaces: ${names.join(", ")}.`);
+  });
+
+  it("deploys to the configured region and names resources with the project name", () => {
+    // Assess
+    expect(json.provider?.aws?.[0]).toMatchObject({ region: config.awsRegion });
+    expect(onlyResource(json, "aws_sns_topic").name).toBe(`${config.projectName}_alerts_\${local.workspace}`);
+  });
+
+  it("attaches the permissions boundary, when configured, to every role", () => {
+    // Assess
+    const boundaries = Object.values(json.resource?.aws_iam_role ?? {}).map((role) => role.permissions_boundary);
+    expect(boundaries).toHaveLength(5);
+    expect(new Set(boundaries)).toEqual(new Set([config.permissionsBoundaryArn]));
   });
 });

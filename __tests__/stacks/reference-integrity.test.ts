@@ -1,4 +1,4 @@
-import { threeEnvironmentConfig } from "../support/config-fixtures";
+import { otherEnvironmentConfig, threeEnvironmentConfig } from "../support/config-fixtures";
 import { checkReferenceIntegrity } from "../support/reference-integrity";
 import { buildMetricCareStack } from "../support/metriccare-stack";
 import { findReferences, traversalsInTemplate } from "../../stacks/terraform-references";
@@ -44,6 +44,7 @@ describe("reference integrity (a stand-in for terraform validate)", () => {
   it.each([
     ["the test configuration", threeEnvironmentConfig()],
     ["the configuration with the CloudTrail data-event trail", threeEnvironmentConfig({ createDataEventTrail: true })],
+    ["another organisation's configuration (other names and region, trail, permissions boundary)", otherEnvironmentConfig()],
   ])("holds for the whole stack synthesized from %s", (_, config) => {
     // Prepare
     const { json } = buildMetricCareStack({ config });

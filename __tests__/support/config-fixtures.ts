@@ -72,3 +72,22 @@ export function threeEnvironmentConfig(change: Partial<MetricCareConfig> = {}): 
     ...change,
   };
 }
+
+/**
+ * What another organisation's configuration may look like: other project and environment names, another
+ * region, the data-event trail on and a permissions boundary on every role.
+ */
+export function otherEnvironmentConfig(): MetricCareConfig {
+  return threeEnvironmentConfig({
+    projectName: "carelake",
+    bucketNamePrefix: "carelake-phi",
+    awsRegion: "ap-southeast-2",
+    createDataEventTrail: true,
+    permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/platform-boundary",
+    environments: [
+      testEnvironment("sandbox"),
+      testEnvironment("qa", { scheduleExpression: "rate(12 hours)" }),
+      testEnvironment("live", { deletionProtection: true, manageDataCatalogEncryption: true, allowedAccountIds: ["210987654321"] }),
+    ],
+  });
+}

@@ -1,0 +1,75 @@
+import { spawnSync } from "node:child_process";
+import { appendFileSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { PROJECT_ROOT } from "../support/metriccare-stack";
+import { cleanClone, runSynth } from "../support/project-clone";
+
+// A user edits config/metriccare.config.ts (README: "to add an environment, add an entry"); the tests must
+// not turn that into failures. Tests build their own configurations (support/config-fixtures.ts); the few
+// that read the shipped one derive their expectations from it, and this suite proves it on a clone.
+
+/** The test files that may read the shipped configuration, each for a reason. */
+const READS_SHIPPED_CONFIG = [
+  // Its messages name the shipped environments, as `npm run synth` prints them.
+  "__tests__/config/validate-config.test.ts",
+  // docs/architecture.md is drawn from the shipped configuration: the one check a user's edit makes stale (README).
+  "__tests__/stacks/architecture-diagram.test.ts",
+];
+
+/** The variation: an added environment, another region, the data-event trail on and a permissions boundary. */
+const VARIATION = `
+Object.assign(metricCareConfig, {
+  awsRegion: "eu-west-1",
+  createDataEventTrail: true,
+  permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/metriccare-boundary",
+  environments: [...metricCareConfig.environments, { ...metricCareConfig.environments[0], name: "qa" }],
+});
+`;
+
+function testFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? testFiles(join(dir, entry.name)) : entry.name.endsWith(".ts") ? [join(dir, entry.name)] : [],
+  );
+}
+
+describe("the test suite under a user's configuration", () => {
+  it("reads config/metriccare.config.ts only in the tests that say why", () => {
+    // Act
+    const readers = testFiles(join(PROJECT_ROOT, "__tests__"))
+      .filter((file) => /config\/metriccare\.config["']/.test(readFileSync(file, "utf8")))
+      .map((file) => relative(PROJECT_ROOT, file));
+    // Assess
+    expect(readers.sort()).toEqual([...READS_SHIPPED_CONFIG].sort());
+  });
+
+  it("passes the configuration and stack suites, and synth, with an added environment, another region, the trail and a boundary", () => {
+    // Prepare: the variation committed in a clone (clone tests inside clone its committed tree).
+    const clone = cleanClone();
+    appendFileSync(join(clone, "config", "metriccare.config.ts"), VARIATION);
+    const git = (...args: string[]) =>
+      spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.org", ...args], { cwd: clone });
+    expect(git("commit", "--quiet", "--all", "--message", "configuration variation").status).toBe(0);
+    // Act
+    const synth = runSynth(clone);
+    const jest = spawnSync(
+      process.execPath,
+      [
+        join(clone, "node_modules", "jest", "bin", "jest.js"),
+        "--ci",
+        "--silent",
+        "__tests__/config",
+        "__tests__/stacks",
+        "--testPathIgnorePatterns",
+        "architecture-diagram",
+        "shipped-config-variations",
+      ],
+      { cwd: clone, encoding: "utf8", env: { ...process.env, CI: "true" } },
+    );
+    // Assess
+    expect(synth.stderr).toBe("");
+    expect(synth.status).toBe(0);
+    expect(synth.stdout).toMatch(/^ {2}qa /m);
+    expect(jest.stderr).toMatch(/Tests: +\d+ passed, \d+ total/);
+    expect(jest.status).toBe(0);
+  }, 600_000);
+});
