@@ -13,7 +13,9 @@ import type { TerraformJson } from "./terraform-json";
 export const PROJECT_ROOT = resolve(__dirname, "..", "..");
 
 /** Builds the whole MetricCare stack from the repository's configuration (or a variant of it). */
-export function buildMetricCareStack(options: { config?: MetricCareConfig; bundle?: FunctionBundle; state?: S3StateSettings } = {}): {
+export function buildMetricCareStack(
+  options: { config?: MetricCareConfig; bundle?: FunctionBundle; state?: S3StateSettings; allowDestroy?: boolean } = {},
+): {
   stack: MetricCareStack;
   json: TerraformJson;
   bundle: FunctionBundle;
@@ -24,6 +26,7 @@ export function buildMetricCareStack(options: { config?: MetricCareConfig; bundl
     config: validateConfig(options.config ?? metricCareConfig),
     sources,
     state: options.state,
+    allowDestroy: options.allowDestroy,
   });
   return { stack, json: synthStack(stack), bundle };
 }

@@ -252,8 +252,8 @@ export function evaluate(request: AccessRequest, resourcePolicy: ResourcePolicy)
 
   if (principal.kind !== "role") return resource.allow === "direct" ? "Allow" : "ImplicitDeny";
   const sameAccount = principal.account === resourcePolicy.ownerAccount;
-  if (resourcePolicy.kind === "kms") {
-    // The key policy must allow: the principal itself, or the account (then IAM policies decide).
+  if (resourcePolicy.kind === "kms" || resourcePolicy.kind === "trust") {
+    // The key policy (trust policy) must allow: the principal itself, or the account (then IAM policies decide).
     if (resource.allow === "direct" && (sameAccount || identityAllows)) return "Allow";
     return resource.allow === "account" && identityAllows ? "Allow" : "ImplicitDeny";
   }

@@ -32,6 +32,7 @@ export class WorkspacePolicies {
   private readonly json: TerraformJson;
   private readonly target: WorkspaceTarget;
   private readonly cache = new Map<string, Value>();
+  private readonly resolving: string[] = [];
 
   public constructor(json: TerraformJson, target: WorkspaceTarget) {
     this.json = json;
@@ -74,8 +75,13 @@ export class WorkspacePolicies {
     if (cached !== undefined) return cached as Record<string, Value>;
     const block = this.json.resource?.[type]?.[id];
     if (block === undefined) throw new Error(`No resource ${key} in the synthesized JSON.`);
-    const args = this.resolve(block, key) as Record<string, Value>;
+    if (this.resolving.includes(key)) throw new Error(`Reference cycle: ${[...this.resolving, key].join(" → ")}`);
+    this.resolving.push(key);
+    // Meta-arguments are not attributes (depends_on names whole resources, lifecycle holds checks).
+    const { depends_on: _dependsOn, lifecycle: _lifecycle, provider: _provider, count: _count, ...rest } = block;
+    const args = this.resolve(rest, key) as Record<string, Value>;
     const all = { ...args, ...this.arnAttributes(type, args) };
+    this.resolving.pop();
     this.cache.set(key, all);
     return all;
   }
