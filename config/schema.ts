@@ -74,6 +74,25 @@ export const ENVIRONMENT_SCHEMA = section(
     scheduleExpression: text("cron(...) or rate(...) expression of scheduled ETL runs"),
     logRetentionDays: count("days CloudWatch keeps Lambda and Glue logs"),
     alertEmails: list("addresses subscribed to the alerts topic"),
+    requireAlertSubscription: flag(
+      "refuse to synthesize (TF_WORKSPACE) and to plan this workspace while alertEmails is empty: alerts nobody receives hide failed runs",
+    ),
+    deployerRoleArns: v.optional(
+      list("IAM role ARNs, besides the one running Terraform, that may write and delete the scripts bucket (CI, break-glass)"),
+    ),
+    keyDataAccessRoleArns: v.optional(
+      list(
+        "IAM role ARNs, besides the pipeline roles, that may decrypt this environment's data with its key (a named analyst or break-glass role)",
+      ),
+    ),
+    forceDestroy: flag("whether Terraform may delete non-empty buckets (a deliberate teardown, e.g. dev); false keeps patient data"),
+    rawObjectLockDays: count(
+      "days S3 Object Lock (governance mode) protects every version of a raw FHIR file from deletion and overwrite, 1 to 3650",
+    ),
+    dataEventLogging: flag(
+      "whether the CloudTrail trail records object-level reads and writes of the patient-data buckets (billed per event)",
+    ),
+    auditLogRetentionDays: count("days the data-event trail's log files are kept and Object Lock protects them, 1 to 3650"),
     deletionProtection: flag("whether the processed-files table refuses deletion"),
     manageDataCatalogEncryption: flag("whether this workspace manages the account's Glue Data Catalog encryption"),
     processedFilesTtlDays: count("days a processed file's record stays in the processed-files table"),
@@ -98,7 +117,9 @@ export const METRICCARE_CONFIG_SCHEMA = section(
       },
       "where FHIR files land in the raw bucket",
     ),
-    createDataEventTrail: flag("whether to create the CloudTrail S3 data-event trail"),
+    createDataEventTrail: flag(
+      "whether to create the CloudTrail S3 data-event trail and its bucket (each environment's dataEventLogging turns the recording on)",
+    ),
     permissionsBoundaryArn: v.optional(text("permissions boundary attached to every IAM role")),
     environments: v.pipe(v.array(ENVIRONMENT_SCHEMA), v.readonly(), v.description("the environments, one per Terraform workspace")),
   },

@@ -17,6 +17,7 @@ import type { EnvironmentConfig, MetricCareConfig } from "./types";
 
 const OWNER = "Configuration";
 const ENVIRONMENT_NAME = /^[a-z][a-z0-9]{0,15}$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 
 /**
@@ -89,6 +90,7 @@ export function validateConfig(input: unknown): MetricCareConfig {
   const purposes = Object.values(BUCKET_PURPOSES).filter((p) => config.createDataEventTrail || p !== BUCKET_PURPOSES.cloudtrail);
   validateBucketNamePrefix(OWNER, "bucketNamePrefix", config.bucketNamePrefix, { purposes, environments: names, region: config.awsRegion });
   for (const [index, environment] of config.environments.entries()) validateEnvironment(config, environment, index);
+  validateCatalogEncryption(config);
   return config;
 }
 
@@ -106,6 +108,19 @@ function validateEnvironment(config: MetricCareConfig, env: EnvironmentConfig, i
   (env.allowedAccountIds ?? []).forEach((id, i) =>
     validatePattern(owner, `allowedAccountIds[${i}]`, id, /^\d{12}$/, "a 12-digit AWS account id"),
   );
+  for (const setting of ["deployerRoleArns", "keyDataAccessRoleArns"] as const) {
+    (env[setting] ?? []).forEach((roleArn, i) =>
+      validatePattern(owner, `${setting}[${i}]`, roleArn, ROLE_ARN, 'an IAM role ARN such as "arn:aws:iam::123456789012:role/ci-deployer"'),
+    );
+  }
+  validateIntegerRange(owner, "rawObjectLockDays", env.rawObjectLockDays, 1, 3650, "days");
+  validateIntegerRange(owner, "auditLogRetentionDays", env.auditLogRetentionDays, 1, 3650, "days");
+  if (env.lifecycle.noncurrentVersionExpirationDays < env.rawObjectLockDays) {
+    throw new MetricCareValidationError(
+      owner,
+      `\`lifecycle.noncurrentVersionExpirationDays\` (${env.lifecycle.noncurrentVersionExpirationDays}) must be at least \`rawObjectLockDays\` (${env.rawObjectLockDays}): a replaced or deleted raw file must stay recoverable for as long as Object Lock protects it.`,
+    );
+  }
   validateScheduleExpression(owner, "scheduleExpression", env.scheduleExpression);
   validateOneOf<number>(owner, "logRetentionDays", env.logRetentionDays, LOG_RETENTION_DAYS);
   env.alertEmails.forEach((address, i) =>
@@ -128,6 +143,37 @@ function validateEnvironment(config: MetricCareConfig, env: EnvironmentConfig, i
 }
 
 /**
+ * Data Catalog encryption is one setting per account and region: a workspace that turns it on with
+ * its key locks out every other environment in the same account (their roles hold only their own
+ * key). Managing it is refused unless every environment names its own accounts.
+ */
+function validateCatalogEncryption(config: MetricCareConfig): void {
+  const managing = config.environments.findIndex((e) => e.manageDataCatalogEncryption);
+  if (managing < 0 || config.environments.length === 1) return;
+  const owner = `${OWNER} environments[${managing}] (${config.environments[managing]?.name ?? ""})`;
+  const seen = new Map<string, string>();
+  for (const env of config.environments) {
+    const ids = env.allowedAccountIds ?? [];
+    if (ids.length === 0) {
+      throw new MetricCareValidationError(
+        owner,
+        `\`manageDataCatalogEncryption\` is true, but environment "${env.name}" has no \`allowedAccountIds\`, so it may share the account: the catalog setting is per account and region, and encrypting it with this environment's key would lock the other environments' Glue jobs out of the catalog. Give every environment its own \`allowedAccountIds\`, or set \`manageDataCatalogEncryption\` to false.`,
+      );
+    }
+    for (const id of ids) {
+      const other = seen.get(id);
+      if (other !== undefined && other !== env.name) {
+        throw new MetricCareValidationError(
+          owner,
+          `\`manageDataCatalogEncryption\` is true, but environments "${other}" and "${env.name}" share account ${id} in \`allowedAccountIds\`: the catalog setting is per account and region. Give each environment its own account, or set \`manageDataCatalogEncryption\` to false.`,
+        );
+      }
+      seen.set(id, env.name);
+    }
+  }
+}
+
+/**
  * `TF_WORKSPACE` selects the environment for `cdktf deploy`: fail early, with the list, when it
  * names none of them (Terraform's own precondition catches `terraform workspace select` too).
  */
@@ -140,4 +186,16 @@ export function validateSelectedWorkspace(config: MetricCareConfig, workspace: s
       `TF_WORKSPACE "${workspace}" is not a configured environment; configured: ${names.map((n) => `"${n}"`).join(", ")}. Add it to config/metriccare.config.ts or pick one of these.`,
     );
   }
+  const selected = config.environments.find((e) => e.name === workspace);
+  if (selected?.requireAlertSubscription && selected.alertEmails.length === 0) throw alertSubscriptionMissing(selected.name);
+}
+
+/** The error for a workspace that requires an alert subscription and has none (synth and plan say the same). */
+export function alertSubscriptionMissing(environment: string): MetricCareValidationError {
+  return new MetricCareValidationError(`${OWNER} environment "${environment}"`, alertSubscriptionMessage(environment));
+}
+
+/** The words of {@link alertSubscriptionMissing}, also the Terraform precondition's message. */
+export function alertSubscriptionMessage(environment: string): string {
+  return `\`requireAlertSubscription\` is true but \`alertEmails\` is empty: failed ETL runs in ${environment} would alert nobody. Add at least one address to alertEmails in config/metriccare.config.ts (each must confirm the subscription mail).`;
 }

@@ -1,10 +1,12 @@
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsIamSessionContext } from "@cdktf/provider-aws/lib/data-aws-iam-session-context";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { Fn, TerraformOutput, TerraformStack, Token } from "cdktf";
 import type { Construct } from "constructs";
 import { join } from "node:path";
 import type { MetricCareConfig } from "../config/types";
+import { alertSubscriptionMessage } from "../config/validate-config";
 import { AnalystRole } from "../modules/athena/analyst-role";
 import { AthenaWorkgroup } from "../modules/athena/athena-workgroup";
 import { NamedQueries } from "../modules/athena/named-queries";
@@ -70,6 +72,12 @@ export interface MetricCareStackProps {
    * @default "../../.." (the project root, when cdktf.out is in it)
    */
   readonly localStateDirectory?: string;
+  /**
+   * Leave `prevent_destroy` out of the stateful resources (buckets of patient data and audit logs,
+   * the key, the processed-files table), for a deliberate teardown: METRICCARE_ALLOW_DESTROY=1 at synth.
+   * @default false
+   */
+  readonly allowDestroy?: boolean;
 }
 
 /**
@@ -114,6 +122,11 @@ export class MetricCareStack extends TerraformStack {
     });
     const identity = new DataAwsCallerIdentity(this, "current", { lifecycle: { precondition: [settings.workspacePrecondition] } });
     const partition = new DataAwsPartition(this, "partition");
+    // The role (or user) running Terraform: it uploads the scripts, so it is always a deployer.
+    const session = new DataAwsIamSessionContext(this, "deployer", { arn: identity.arn });
+    const deployers = Token.asList(Fn.concat([[session.issuerArn], settings.list("deployer_role_arns")]));
+    const preventDestroy = !(props.allowDestroy ?? false);
+    const forceDestroy = settings.flag("force_destroy");
     const aws: AwsContext = {
       accountId: identity.accountId,
       region: config.awsRegion,
@@ -125,7 +138,10 @@ export class MetricCareStack extends TerraformStack {
       aws,
       aliasName: `alias/${name("data")}`,
       description: `MetricCare ${env}: patient data, logs, queues and alerts`,
+      preventDestroy,
     });
+    key.allowEncryptionList(deployers);
+    key.allowDataAccessList(settings.list("key_data_access_role_arns"));
 
     // Buckets: a log bucket (SSE-S3, S3 log delivery cannot use SSE-KMS), then the data buckets logging into it.
     const lifecycle = {
@@ -138,6 +154,8 @@ export class MetricCareStack extends TerraformStack {
       aws,
       bucketName: bucket(BUCKET_PURPOSES.accessLogs),
       encryption: "S3_MANAGED",
+      forceDestroy,
+      preventDestroy,
       ...lifecycle,
       lifecycleRules: [{ id: "expire-access-logs", prefix: "", expirationDays: settings.number("access_log_expiration_days") }],
     });
@@ -146,6 +164,9 @@ export class MetricCareStack extends TerraformStack {
       aws,
       bucketName: bucket(BUCKET_PURPOSES.raw),
       encryption: key,
+      forceDestroy,
+      preventDestroy,
+      objectLockDays: settings.number("raw_object_lock_days"),
       accessLogs: logsTo(BUCKET_PURPOSES.raw),
       ...lifecycle,
       lifecycleRules: [
@@ -163,6 +184,8 @@ export class MetricCareStack extends TerraformStack {
       aws,
       bucketName: bucket(BUCKET_PURPOSES.lakehouse),
       encryption: key,
+      forceDestroy,
+      preventDestroy,
       accessLogs: logsTo(BUCKET_PURPOSES.lakehouse),
       ...lifecycle,
       lifecycleRules: [
@@ -174,6 +197,9 @@ export class MetricCareStack extends TerraformStack {
       aws,
       bucketName: bucket(BUCKET_PURPOSES.scripts),
       encryption: key,
+      forceDestroy,
+      // Glue runs these scripts as roles that read patient data: only deployers replace them.
+      objectWriters: deployers,
       accessLogs: logsTo(BUCKET_PURPOSES.scripts),
       ...lifecycle,
     });
@@ -182,6 +208,7 @@ export class MetricCareStack extends TerraformStack {
       tableName: name("processed_files"),
       kmsKey: key,
       deletionProtection: settings.flag("deletion_protection"),
+      preventDestroy,
     });
     const alerts = new AlertsTopic(this, "alerts", {
       aws,
@@ -189,6 +216,14 @@ export class MetricCareStack extends TerraformStack {
       kmsKey: key,
       emailAddresses: settings.list("alert_emails"),
     });
+    alerts.topic.lifecycle = {
+      precondition: [
+        {
+          condition: `\${!local.environment.require_alert_subscription || length(local.environment.alert_emails) != 0}`,
+          errorMessage: alertSubscriptionMessage("${terraform.workspace}"),
+        },
+      ],
+    };
 
     this.uploads = new UploadScripts(this, "upload_scripts", {
       bucket: scripts,
@@ -286,6 +321,7 @@ export class MetricCareStack extends TerraformStack {
         }),
       ]),
     ) as Record<LakehouseLayer, GlueJob>;
+    key.allowDataAccess(...LAKEHOUSE_LAYERS.map((layer) => this.glueJobs[layer].role.roleArn));
     this.workflow = new GlueWorkflow(this, "etl_workflow", {
       workflowName: name("etl_workflow"),
       stages: LAKEHOUSE_LAYERS.map((layer) => ({ name: layer, job: this.glueJobs[layer] })),
@@ -316,6 +352,7 @@ export class MetricCareStack extends TerraformStack {
       policyStatements: [this.workflow.startRunStatement(), alerts.publishStatement(), ...processedFiles.trackFilesStatements()],
       permissionsBoundaryArn: config.permissionsBoundaryArn,
     });
+    key.allowDataAccess(this.triggerFunction.lambdaRoleArn);
     new ObjectCreatedNotification(this, "raw_object_created", {
       aws,
       bucket: raw,
@@ -357,6 +394,10 @@ export class MetricCareStack extends TerraformStack {
         ...lifecycle,
         kmsKey: key,
         dataBuckets: [raw, lakehouse],
+        enableLogging: settings.flag("data_event_logging"),
+        retentionDays: settings.number("audit_log_retention_days"),
+        preventDestroy,
+        forceDestroy,
       });
     }
 
@@ -385,6 +426,7 @@ export class MetricCareStack extends TerraformStack {
       kmsKey: key,
       permissionsBoundaryArn: config.permissionsBoundaryArn,
     });
+    key.allowDataAccess(this.analystRole.roleArn);
 
     const output = (id: string, value: string, description: string): void => {
       new TerraformOutput(this, id, { value, description });

@@ -6,6 +6,18 @@ import type { FunctionBundle } from "../packaging/bundle-function";
 import { MetricCareStack, projectSources } from "./metriccare-stack";
 import { stateSettingsFromEnvironment } from "./state-backend";
 import { printSummary } from "./summary";
+import { MetricCareValidationError } from "../modules/shared/errors";
+
+/** METRICCARE_ALLOW_DESTROY=1 synthesizes without `prevent_destroy` (a deliberate teardown); unset or 0 keeps it. */
+export function allowDestroyFromEnvironment(environment: NodeJS.ProcessEnv): boolean {
+  const value = environment.METRICCARE_ALLOW_DESTROY;
+  if (value === undefined || value === "" || value === "0") return false;
+  if (value === "1") return true;
+  throw new MetricCareValidationError(
+    "METRICCARE_ALLOW_DESTROY",
+    `must be "1" (leave prevent_destroy out, for a teardown) or "0"/unset, got "${value}".`,
+  );
+}
 
 /**
  * Validates the configuration, builds the stack and writes cdktf.out/ (or $CDKTF_OUTDIR when the
@@ -28,6 +40,7 @@ export async function synthesize(projectRoot: string, glueTrigger: Promise<Funct
     sources: projectSources(projectRoot, bundle),
     state,
     localStateDirectory,
+    allowDestroy: allowDestroyFromEnvironment(process.env),
   });
   app.synth();
   printSummary({ outdir: app.outdir, stack, config, glueTrigger: bundle });

@@ -8,6 +8,13 @@ export interface WorkspaceValues {
   readonly schedule_expression: string;
   readonly log_retention_days: number;
   readonly alert_emails: string[];
+  readonly require_alert_subscription: boolean;
+  readonly deployer_role_arns: string[];
+  readonly key_data_access_role_arns: string[];
+  readonly force_destroy: boolean;
+  readonly raw_object_lock_days: number;
+  readonly data_event_logging: boolean;
+  readonly audit_log_retention_days: number;
   readonly deletion_protection: boolean;
   readonly manage_data_catalog_encryption: boolean;
   readonly processed_files_ttl_days: number;
@@ -37,6 +44,13 @@ export function toWorkspaceValues(env: EnvironmentConfig): WorkspaceValues {
     schedule_expression: env.scheduleExpression,
     log_retention_days: env.logRetentionDays,
     alert_emails: [...env.alertEmails],
+    require_alert_subscription: env.requireAlertSubscription,
+    deployer_role_arns: [...(env.deployerRoleArns ?? [])],
+    key_data_access_role_arns: [...(env.keyDataAccessRoleArns ?? [])],
+    force_destroy: env.forceDestroy,
+    raw_object_lock_days: env.rawObjectLockDays,
+    data_event_logging: env.dataEventLogging,
+    audit_log_retention_days: env.auditLogRetentionDays,
     deletion_protection: env.deletionProtection,
     manage_data_catalog_encryption: env.manageDataCatalogEncryption,
     processed_files_ttl_days: env.processedFilesTtlDays,

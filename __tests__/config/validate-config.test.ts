@@ -223,7 +223,85 @@ describe("validateConfig on the configuration's shape (schema)", () => {
   });
 });
 
+describe("validateConfig on the security settings", () => {
+  const accounts = (ids: Record<string, string[]>): MetricCareConfig => ({
+    ...config,
+    environments: config.environments.map((e) => ({
+      ...e,
+      allowedAccountIds: ids[e.name],
+      manageDataCatalogEncryption: e.name === "prod",
+    })),
+  });
+
+  it("refuses to manage the account-wide catalog encryption when an environment names no account (it may share prod's)", () => {
+    // Act
+    const act = () => validateConfig(accounts({ prod: ["333333333333"] }));
+    // Assess
+    expect(act).toThrow(
+      "Configuration environments[2] (prod): `manageDataCatalogEncryption` is true, but environment \"dev\" has no `allowedAccountIds`, so it may share the account: the catalog setting is per account and region, and encrypting it with this environment's key would lock the other environments' Glue jobs out of the catalog. Give every environment its own `allowedAccountIds`, or set `manageDataCatalogEncryption` to false.",
+    );
+  });
+
+  it("refuses it when two environments share an account", () => {
+    // Act
+    const act = () => validateConfig(accounts({ dev: ["111111111111"], staging: ["111111111111"], prod: ["333333333333"] }));
+    // Assess
+    expect(act).toThrow(
+      'Configuration environments[2] (prod): `manageDataCatalogEncryption` is true, but environments "dev" and "staging" share account 111111111111 in `allowedAccountIds`: the catalog setting is per account and region. Give each environment its own account, or set `manageDataCatalogEncryption` to false.',
+    );
+  });
+
+  it("accepts it when every environment has its own account", () => {
+    // Prepare
+    const distinct = accounts({ dev: ["111111111111"], staging: ["222222222222"], prod: ["333333333333"] });
+    // Act / Assess
+    expect(validateConfig(distinct)).toBe(distinct);
+  });
+
+  it("requires raw noncurrent versions to outlive their Object Lock", () => {
+    // Act
+    const act = () => validateConfig(withDev((e) => ({ ...e, rawObjectLockDays: 45 })));
+    // Assess
+    expect(act).toThrow(
+      "Configuration environments[0] (dev): `lifecycle.noncurrentVersionExpirationDays` (30) must be at least `rawObjectLockDays` (45): a replaced or deleted raw file must stay recoverable for as long as Object Lock protects it.",
+    );
+  });
+
+  it.each([
+    ["rawObjectLockDays", 0, "Configuration environments[0] (dev): `rawObjectLockDays` must be an integer between 1 and 3650 days, got 0."],
+    [
+      "auditLogRetentionDays",
+      4000,
+      "Configuration environments[0] (dev): `auditLogRetentionDays` must be an integer between 1 and 3650 days, got 4000.",
+    ],
+  ])("rejects %s %p", (setting, value, message) => {
+    // Act / Assess
+    expect(() => validateConfig(withDev((e) => ({ ...e, [setting]: value })))).toThrow(message);
+  });
+
+  it("rejects a deployer that is not a role ARN", () => {
+    // Act
+    const act = () => validateConfig(withDev((e) => ({ ...e, deployerRoleArns: ["arn:aws:iam::123456789012:user/alice"] })));
+    // Assess
+    expect(act).toThrow(
+      'Configuration environments[0] (dev): `deployerRoleArns[0]` must be an IAM role ARN such as "arn:aws:iam::123456789012:role/ci-deployer", got "arn:aws:iam::123456789012:user/alice".',
+    );
+  });
+});
+
 describe("validateSelectedWorkspace", () => {
+  it("refuses a workspace that requires an alert subscription and has none", () => {
+    // Prepare
+    const silentProd = { ...config, environments: [dev, staging, { ...prod, requireAlertSubscription: true, alertEmails: [] }] };
+    // Act
+    const act = () => validateSelectedWorkspace(silentProd, "prod");
+    // Assess
+    expect(act).toThrow(
+      'Configuration environment "prod": `requireAlertSubscription` is true but `alertEmails` is empty: failed ETL runs in prod would alert nobody. Add at least one address to alertEmails in config/metriccare.config.ts (each must confirm the subscription mail).',
+    );
+    expect(() => validateSelectedWorkspace(silentProd, "dev")).not.toThrow();
+  });
+
   it("accepts a configured workspace and an unset TF_WORKSPACE", () => {
     expect(() => validateSelectedWorkspace(config, "prod")).not.toThrow();
     expect(() => validateSelectedWorkspace(config, undefined)).not.toThrow();

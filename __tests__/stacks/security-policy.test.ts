@@ -1,4 +1,6 @@
+import { allowDestroyFromEnvironment } from "../../stacks/synthesize";
 import { threeEnvironmentConfig } from "../support/config-fixtures";
+import { WorkspacePolicies } from "../support/iam/workspace-policies";
 import { buildMetricCareStack } from "../support/metriccare-stack";
 import {
   addressByPath,
@@ -228,9 +230,9 @@ describe("security policy of the synthesized stack", () => {
       for (const [, key] of all("aws_kms_key")) expect(key.enable_key_rotation).toBe(true);
     });
 
-    it("CKV_AWS_33: the key policy grants no wildcard principal, and every service principal is bound to this account", () => {
+    it("CKV_AWS_33: the key policy allows no wildcard principal (only its Deny statements name everyone), and every service principal is bound to this environment", () => {
       const [[, key]] = all("aws_kms_key") as [[string, Block]];
-      for (const statement of policyStatements(json, key.policy)) {
+      for (const statement of policyStatements(json, key.policy).filter((s) => s.effect !== "Deny")) {
         for (const principal of principals(statement)) expect(principal.identifiers).not.toContain("*");
         if (principals(statement).some((p) => p.type === "Service"))
           expect(JSON.stringify(statement.condition)).toMatch(/aws:SourceAccount|aws:SourceArn|kms:EncryptionContext/);
@@ -267,6 +269,9 @@ describe("security policy of the synthesized stack", () => {
           effect: "Allow",
           actions: ["sts:AssumeRole"],
           principals: [{ type: "Service", identifiers: [expect.stringMatching(/^(lambda|glue)\.amazonaws\.com$/)] }],
+          condition: expect.arrayContaining([
+            { test: "StringEquals", variable: "aws:SourceAccount", values: ["${data.aws_caller_identity.current.account_id}"] },
+          ]),
         });
       }
     });
@@ -292,8 +297,90 @@ describe("security policy of the synthesized stack", () => {
     }
   });
 
-  it("CKV_AWS_35 and CKV_AWS_36: the data-event trail is KMS-encrypted with log file validation", () => {
+  it("CKV_AWS_35 and CKV_AWS_36: the data-event trail is KMS-encrypted with log file validation, recording where the environment says", () => {
     const [[, trail]] = all("aws_cloudtrail") as [[string, Block]];
-    expect(trail).toMatchObject({ kms_key_id: kmsKeyArn, enable_log_file_validation: true });
+    expect(trail).toMatchObject({
+      kms_key_id: kmsKeyArn,
+      enable_log_file_validation: true,
+      enable_logging: "${local.environment.data_event_logging}",
+    });
+  });
+
+  describe("stateful resources and teardown", () => {
+    const byPath = (type: string, path: string): Block => resourceAt(json, addressByPath(json, type, path));
+    const stateful: [string, string][] = [
+      ["aws_s3_bucket", "raw_bucket/bucket"],
+      ["aws_s3_bucket", "lakehouse_bucket/bucket"],
+      ["aws_s3_bucket", "access_logs_bucket/bucket"],
+      ["aws_s3_bucket", "cloudtrail/bucket/bucket"],
+      ["aws_kms_key", "kms/key"],
+      ["aws_dynamodb_table", "processed_files/table"],
+    ];
+
+    it.each(stateful)("%s %s carries prevent_destroy", (type, path) => {
+      expect(byPath(type, path).lifecycle).toEqual({ prevent_destroy: true });
+    });
+
+    it("leaves prevent_destroy out when synthesized for a teardown (allowDestroy)", () => {
+      const teardown = buildMetricCareStack({ config: threeEnvironmentConfig({ createDataEventTrail: true }), allowDestroy: true }).json;
+      for (const [type, path] of stateful) expect(resourceAt(teardown, addressByPath(teardown, type, path)).lifecycle).toBeUndefined();
+    });
+
+    it("takes every bucket's force_destroy from the environment's settings", () => {
+      for (const [, bucket] of all("aws_s3_bucket")) expect(bucket.force_destroy).toBe("${local.environment.force_destroy}");
+    });
+
+    it("protects raw FHIR files with Object Lock (governance) for the environment's days, and the trail's log files for their retention", () => {
+      const locks = Object.fromEntries(all("aws_s3_bucket_object_lock_configuration").map(([, lock]) => [lock.bucket, lock.rule]));
+      expect(locks).toEqual({
+        [ref(addressByPath(json, "aws_s3_bucket", "raw_bucket/bucket"), "id")]: {
+          default_retention: { mode: "GOVERNANCE", days: "${local.environment.raw_object_lock_days}" },
+        },
+        [ref(addressByPath(json, "aws_s3_bucket", "cloudtrail/bucket/bucket"), "id")]: {
+          default_retention: { mode: "GOVERNANCE", days: "${local.environment.audit_log_retention_days}" },
+        },
+      });
+    });
+  });
+});
+
+describe("alert subscription precondition (terraform plan)", () => {
+  const silent = threeEnvironmentConfig();
+  const environments = silent.environments.map((e) => (e.name === "prod" ? { ...e, alertEmails: [] } : e));
+  const stack = buildMetricCareStack({ config: { ...silent, environments } }).json;
+  const topic = resourceAt(stack, addressByPath(stack, "aws_sns_topic", "alerts/topic"));
+  const [precondition] = (topic.lifecycle as { precondition: { condition: string; error_message: string }[] }).precondition;
+
+  it.each([
+    ["prod", false],
+    ["dev", true],
+  ])("holds in %s: %p (prod requires a subscription and has none; dev requires none)", (workspace, holds) => {
+    // Prepare
+    const policies = new WorkspacePolicies(stack, {
+      workspace,
+      accountId: "111122223333",
+      deployerRoleArn: "arn:aws:iam::111122223333:role/d",
+    });
+    // Act
+    const result = policies.resolve(precondition?.condition);
+    // Assess
+    expect(result).toBe(holds);
+    expect(precondition?.error_message).toContain("`requireAlertSubscription` is true but `alertEmails` is empty");
+  });
+});
+
+describe("allowDestroyFromEnvironment", () => {
+  it.each([
+    [undefined, false],
+    ["0", false],
+    ["1", true],
+  ])("METRICCARE_ALLOW_DESTROY=%p → %p", (value, expected) => {
+    expect(allowDestroyFromEnvironment({ METRICCARE_ALLOW_DESTROY: value })).toBe(expected);
+  });
+
+  it("rejects any other value, naming it", () => {
+    expect(() => allowDestroyFromEnvironment({ METRICCARE_ALLOW_DESTROY: "yes" })).toThrow(
+      'METRICCARE_ALLOW_DESTROY: must be "1" (leave prevent_destroy out, for a teardown) or "0"/unset, got "yes".',
+    );
   });
 });

@@ -13,7 +13,9 @@ import type { TerraformJson } from "./terraform-json";
 export const PROJECT_ROOT = resolve(__dirname, "..", "..");
 
 /** Builds the whole MetricCare stack from a test configuration (`threeEnvironmentConfig()` unless given), never from the shipped one. */
-export function buildMetricCareStack(options: { config?: MetricCareConfig; bundle?: FunctionBundle; state?: S3StateSettings } = {}): {
+export function buildMetricCareStack(
+  options: { config?: MetricCareConfig; bundle?: FunctionBundle; state?: S3StateSettings; allowDestroy?: boolean } = {},
+): {
   stack: MetricCareStack;
   json: TerraformJson;
   bundle: FunctionBundle;
@@ -24,6 +26,7 @@ export function buildMetricCareStack(options: { config?: MetricCareConfig; bundl
     config: validateConfig(options.config ?? threeEnvironmentConfig()),
     sources,
     state: options.state,
+    allowDestroy: options.allowDestroy,
   });
   return { stack, json: synthStack(stack), bundle };
 }

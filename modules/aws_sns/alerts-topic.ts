@@ -59,6 +59,7 @@ export class AlertsTopic extends Construct {
 
     this.aws = props.aws;
     this.topic = new SnsTopic(this, "topic", { name: props.topicName, kmsMasterKeyId: props.kmsKey.keyArn });
+    props.kmsKey.allowPublishingTo(props.topicName);
     this.topicArn = this.topic.arn;
     this.topicName = this.topic.name;
 

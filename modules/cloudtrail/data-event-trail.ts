@@ -1,4 +1,5 @@
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
+import type { IResolvable } from "cdktf";
 import { Construct } from "constructs";
 import type { DataLakeKey } from "../kms/kms-key";
 import { SecureBucket, type BucketAccessLogs, type SecureBucketProps } from "../s3/s3_bucket/secure-bucket";
@@ -22,16 +23,32 @@ export interface DataEventTrailProps extends Pick<
   /** Buckets whose object-level reads and writes are recorded. */
   readonly dataBuckets: readonly SecureBucket[];
   /**
-   * Days the trail bucket keeps log files.
+   * Days the trail bucket keeps log files, protected by Object Lock (governance mode) for as long.
    * @default 2557 (7 years, a common retention for records of access to health data)
    */
   readonly retentionDays?: number;
+  /**
+   * Whether the trail records (`enable_logging`); a per-workspace flag token or a literal.
+   * @default true
+   */
+  readonly enableLogging?: boolean | IResolvable;
+  /**
+   * `lifecycle.prevent_destroy` on the trail bucket.
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
+  /**
+   * `force_destroy` of the trail bucket.
+   * @default false
+   */
+  readonly forceDestroy?: boolean | IResolvable;
 }
 
 /**
  * The seed's planned `cloudtrail` module: an S3 data-event trail (who read or wrote which object)
  * for the patient-data buckets, with log file validation, KMS encryption and its own bucket.
- * Off by default (data events are billed per event); see the README.
+ * Each environment's `dataEventLogging` turns the recording on (prod by default; data events are
+ * billed per event); the log files are Object-Locked for their retention.
  */
 export class DataEventTrail extends Construct {
   /** The trail. */
@@ -54,6 +71,9 @@ export class DataEventTrail extends Construct {
       abortIncompleteMultipartUploadDays: props.abortIncompleteMultipartUploadDays,
       noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays,
       lifecycleRules: [{ id: "expire-trail-logs", prefix: "", expirationDays: props.retentionDays ?? 2557 }],
+      objectLockDays: props.retentionDays ?? 2557,
+      preventDestroy: props.preventDestroy,
+      forceDestroy: props.forceDestroy,
     });
     this.bucket.addToResourcePolicy({
       sid: "CloudTrailChecksBucketAcl",
@@ -92,6 +112,7 @@ export class DataEventTrail extends Construct {
       s3BucketName: this.bucket.bucketName,
       kmsKeyId: props.kmsKey.keyArn,
       enableLogFileValidation: true,
+      enableLogging: props.enableLogging ?? true,
       includeGlobalServiceEvents: false,
       isMultiRegionTrail: false,
       advancedEventSelector: [

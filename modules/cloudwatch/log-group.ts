@@ -43,6 +43,8 @@ export class EncryptedLogGroup extends Construct {
       retentionInDays: props.retentionDays,
       kmsKeyId: props.kmsKey.keyArn,
     });
+    // The name as given, not the resource's attribute: the key policy cannot refer to a log group that uses the key.
+    props.kmsKey.allowLogGroup(props.logGroupName);
     this.logGroupName = this.logGroup.name;
     this.logGroupArn = arn(props.aws, "logs", `log-group:${this.logGroup.name}`);
     this.logStreamsArn = `${this.logGroupArn}:log-stream:*`;

@@ -21,6 +21,11 @@ export interface ProcessedFilesTableProps {
   readonly kmsKey: DataLakeKey;
   /** Whether the table refuses `DeleteTable` (per environment; on in prod). */
   readonly deletionProtection: boolean | IResolvable;
+  /**
+   * `lifecycle.prevent_destroy`: Terraform refuses to plan the table's deletion.
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -59,6 +64,7 @@ export class ProcessedFilesTable extends Construct {
       pointInTimeRecovery: { enabled: true },
       serverSideEncryption: { enabled: true, kmsKeyArn: props.kmsKey.keyArn },
       deletionProtectionEnabled: props.deletionProtection,
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     this.tableName = this.table.name;
     this.tableArn = this.table.arn;

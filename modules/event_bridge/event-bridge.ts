@@ -13,6 +13,15 @@ import { validateScheduleExpression } from "./schedule-expression";
 /** Terminal states of a Glue job run, as `Glue Job State Change` events report them. */
 export const GLUE_JOB_TERMINAL_STATES = ["SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED"] as const;
 
+/**
+ * The alert text of a job's end (EventBridge input transformer placeholders <job>, <state>, <run>,
+ * <time>): job, state, run id, environment and a console link, never the job's error message.
+ */
+export function alertTemplate(environment: string, region: string): string {
+  const console = `https://${region}.console.aws.amazon.com/gluestudio/home?region=${region}#/job/<job>/run/<run>`;
+  return `MetricCare ${environment}: Glue job <job> ended <state> at <time> (run <run>). Details and logs: ${console}`;
+}
+
 /** Props for {@link EventBridge}. */
 export interface EventBridgeProps {
   /** Where the rules live. */
@@ -110,14 +119,10 @@ export class EventBridge extends Construct {
       retryPolicy,
       deadLetterConfig,
       inputTransformer: {
-        inputPaths: {
-          job: "$.detail.jobName",
-          state: "$.detail.state",
-          run: "$.detail.jobRunId",
-          message: "$.detail.message",
-          time: "$.time",
-        },
-        inputTemplate: `"MetricCare ${props.environment}: Glue job <job> ended <state> at <time> (run <run>). <message>"`,
+        // No $.detail.message: Spark errors can echo record values, and SNS e-mail leaves the
+        // protected boundary. The console link leads to the run's logs, which stay encrypted.
+        inputPaths: { job: "$.detail.jobName", state: "$.detail.state", run: "$.detail.jobRunId", time: "$.time" },
+        inputTemplate: `"${alertTemplate(props.environment, props.aws.region)}"`,
       },
     });
     new CloudwatchEventTarget(this, "job_state_to_lambda", {

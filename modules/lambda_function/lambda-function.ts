@@ -204,6 +204,7 @@ export class LambdaFunction extends Construct {
     this.role = new ServiceRole(this, "role", {
       roleName: props.functionName,
       servicePrincipal: "lambda.amazonaws.com",
+      sourceAccount: props.aws.accountId,
       description: `Execution role of the ${props.functionName} Lambda function`,
       statements,
       permissionsBoundaryArn: props.permissionsBoundaryArn,

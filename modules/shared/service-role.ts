@@ -9,6 +9,16 @@ export interface ServiceRoleProps {
   readonly roleName: string;
   /** The one service principal allowed to assume the role, e.g. `lambda.amazonaws.com`. */
   readonly servicePrincipal: string;
+  /**
+   * The account the service must act for (`aws:SourceAccount`, confused-deputy protection).
+   * @default - no condition (only for tests of the role shape)
+   */
+  readonly sourceAccount?: string;
+  /**
+   * `aws:SourceArn` pattern (ArnLike) of the resources the service acts for, where the service sends it.
+   * @default - no condition
+   */
+  readonly sourceArnPattern?: string;
   /** Inline policy statements: each names exact actions and resources. */
   readonly statements: DataAwsIamPolicyDocumentStatement[];
   /** What the role is for. */
@@ -37,12 +47,19 @@ export class ServiceRole extends Construct {
   public constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
 
+    const conditions = [
+      ...(props.sourceAccount === undefined
+        ? []
+        : [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.sourceAccount] }]),
+      ...(props.sourceArnPattern === undefined ? [] : [{ test: "ArnLike", variable: "aws:SourceArn", values: [props.sourceArnPattern] }]),
+    ];
     const trust = new DataAwsIamPolicyDocument(this, "trust", {
       statement: [
         {
           effect: "Allow",
           actions: ["sts:AssumeRole"],
           principals: [{ type: "Service", identifiers: [props.servicePrincipal] }],
+          ...(conditions.length > 0 ? { condition: conditions } : {}),
         },
       ],
     });

@@ -33,7 +33,10 @@ export class DeadLetterQueue extends Construct {
   /** Name of the queue. */
   public readonly queueName: string;
   private readonly aws: AwsContext;
+  private readonly kmsKey: DataLakeKey;
+  private readonly queueNameGiven: string;
   private readonly policy: ResourcePolicyDocument;
+  private acceptsEventBridge = false;
 
   public constructor(scope: Construct, id: string, props: DeadLetterQueueProps) {
     super(scope, id);
@@ -41,6 +44,8 @@ export class DeadLetterQueue extends Construct {
     validateIntegerRange(`DeadLetterQueue "${id}"`, "messageRetentionSeconds", messageRetentionSeconds, 60, 1209600, "seconds");
 
     this.aws = props.aws;
+    this.kmsKey = props.kmsKey;
+    this.queueNameGiven = props.queueName;
     this.queue = new SqsQueue(this, "queue", {
       name: props.queueName,
       kmsMasterKeyId: props.kmsKey.keyArn,
@@ -60,6 +65,8 @@ export class DeadLetterQueue extends Construct {
 
   /** Lets an EventBridge rule send the events its targets could not take. */
   public acceptFromEventBridgeRule(ruleArn: string): void {
+    if (!this.acceptsEventBridge) this.kmsKey.allowDeadLetterQueue(this.queueNameGiven);
+    this.acceptsEventBridge = true;
     this.policy.allowServiceFrom({
       sid: "EventBridgeRulesSendUndeliveredEvents",
       servicePrincipal: servicePrincipal(this.aws, "events"),

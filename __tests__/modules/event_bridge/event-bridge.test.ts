@@ -98,7 +98,7 @@ describe("EventBridge", () => {
     );
   });
 
-  it("sends a readable message naming the environment to the alerts topic when a job ends", () => {
+  it("sends job, state, run id, environment and a console link to the alerts topic when a job ends, never the job's error message", () => {
     // Act
     const { synth, ref } = events();
     // Assess
@@ -109,14 +109,9 @@ describe("EventBridge", () => {
       retry_policy: { maximum_retry_attempts: 8, maximum_event_age_in_seconds: 3600 },
       dead_letter_config: { arn: ref("aws_sqs_queue", "event_bridge/dead_letter_queue/queue", "arn") },
       input_transformer: {
-        input_paths: {
-          job: "$.detail.jobName",
-          state: "$.detail.state",
-          run: "$.detail.jobRunId",
-          message: "$.detail.message",
-          time: "$.time",
-        },
-        input_template: '"MetricCare dev: Glue job <job> ended <state> at <time> (run <run>). <message>"',
+        input_paths: { job: "$.detail.jobName", state: "$.detail.state", run: "$.detail.jobRunId", time: "$.time" },
+        input_template:
+          '"MetricCare dev: Glue job <job> ended <state> at <time> (run <run>). Details and logs: https://eu-west-1.console.aws.amazon.com/gluestudio/home?region=eu-west-1#/job/<job>/run/<run>"',
       },
     });
   });

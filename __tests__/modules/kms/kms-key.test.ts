@@ -8,7 +8,13 @@ import { policyStatements } from "../../support/terraform-json";
 import { TEST_AWS } from "../../support/test-context";
 
 const PROPS: DataLakeKeyProps = { aws: TEST_AWS, aliasName: "alias/metriccare-dev", description: "MetricCare dev data" };
-const ENCRYPT_DECRYPT = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
+const ENCRYPT = [
+  "kms:Encrypt",
+  "kms:GenerateDataKey",
+  "kms:GenerateDataKeyWithoutPlaintext",
+  "kms:GenerateDataKeyPair",
+  "kms:GenerateDataKeyPairWithoutPlaintext",
+];
 const ALIAS_RULE = 'must be of the form "alias/<letters, digits, /, _ or ->" and not start with "alias/aws/"';
 
 describe("DataLakeKey", () => {
@@ -41,10 +47,11 @@ describe("DataLakeKey", () => {
     });
   });
 
-  it("grants the account (through IAM) and exactly the services that encrypt for this account in its key policy", () => {
+  it("keeps administration with the account and denies grants and data operations to everyone but AWS services until roles are named", () => {
     // Act
     const { json, resource } = synthConstruct((scope) => new DataLakeKey(scope, "key", PROPS));
     // Assess
+    const notService = { test: "Bool", variable: "aws:PrincipalIsAWSService", values: ["false"] };
     expect(policyStatements(json, resource("aws_kms_key", "key/key").policy)).toEqual([
       {
         sid: "AccountAdministersKeyThroughIam",
@@ -54,50 +61,90 @@ describe("DataLakeKey", () => {
         resources: ["*"],
       },
       {
-        sid: "CloudWatchLogsEncryptsThisAccountsLogGroups",
-        effect: "Allow",
-        principals: [{ type: "Service", identifiers: ["logs.eu-west-1.amazonaws.com"] }],
-        actions: ENCRYPT_DECRYPT,
+        sid: "GrantsOnlyForAwsResources",
+        effect: "Deny",
+        principals: [{ type: "*", identifiers: ["*"] }],
+        actions: ["kms:CreateGrant"],
         resources: ["*"],
-        condition: [
-          { test: "ArnLike", variable: "kms:EncryptionContext:aws:logs:arn", values: ["arn:aws:logs:eu-west-1:123456789012:log-group:*"] },
-        ],
+        condition: [{ test: "Bool", variable: "kms:GrantIsForAWSResource", values: ["false"] }],
       },
       {
-        sid: "EventBridgeAndAlarmsPublishToEncryptedTopics",
-        effect: "Allow",
-        principals: [{ type: "Service", identifiers: ["events.amazonaws.com", "cloudwatch.amazonaws.com"] }],
-        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        sid: "DecryptOnlyForPipelineAndDataAccessRoles",
+        effect: "Deny",
+        principals: [{ type: "*", identifiers: ["*"] }],
+        actions: ["kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
         resources: ["*"],
-        condition: [
-          { test: "ArnLike", variable: "kms:EncryptionContext:aws:sns:topicArn", values: ["arn:aws:sns:eu-west-1:123456789012:*"] },
-        ],
+        condition: [notService],
       },
       {
-        sid: "EventBridgeSendsToEncryptedDeadLetterQueues",
-        effect: "Allow",
-        principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
-        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        sid: "EncryptOnlyForPipelineDataAccessAndDeployerRoles",
+        effect: "Deny",
+        principals: [{ type: "*", identifiers: ["*"] }],
+        actions: ENCRYPT,
         resources: ["*"],
-        condition: [{ test: "ArnLike", variable: "kms:EncryptionContext:aws:sqs:arn", values: ["arn:aws:sqs:eu-west-1:123456789012:*"] }],
-      },
-      {
-        sid: "ServicesDeliverToEncryptedTopicsAndQueues",
-        effect: "Allow",
-        principals: [{ type: "Service", identifiers: ["sns.amazonaws.com", "s3.amazonaws.com"] }],
-        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
-        resources: ["*"],
-        condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: ["123456789012"] }],
-      },
-      {
-        sid: "DataServicesEncryptForThisAccount",
-        effect: "Allow",
-        principals: [{ type: "Service", identifiers: ["dynamodb.amazonaws.com", "glue.amazonaws.com"] }],
-        actions: ENCRYPT_DECRYPT,
-        resources: ["*"],
-        condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: ["123456789012"] }],
+        condition: [notService],
       },
     ]);
+  });
+
+  it("names the data-access and deployer roles in the Deny statements (ArnNotLike aws:PrincipalArn)", () => {
+    // Act
+    const { json, resource } = synthConstruct((scope) => {
+      const key = new DataLakeKey(scope, "key", PROPS);
+      key.allowDataAccess("arn:aws:iam::123456789012:role/bronze");
+      key.allowEncryptionList(["arn:aws:iam::123456789012:role/deployer"]);
+    });
+    // Assess
+    const statements = policyStatements(json, resource("aws_kms_key", "key/key").policy);
+    const principalsOf = (sid: string) => (statements.find((s) => s.sid === sid)?.condition as { values: unknown }[])[0]?.values;
+    expect(principalsOf("DecryptOnlyForPipelineAndDataAccessRoles")).toEqual(["arn:aws:iam::123456789012:role/bronze"]);
+    expect(principalsOf("EncryptOnlyForPipelineDataAccessAndDeployerRoles")).toBe(
+      '${concat(["arn:aws:iam::123456789012:role/bronze"], ["arn:aws:iam::123456789012:role/deployer"])}',
+    );
+  });
+
+  it("lets CloudWatch Logs use the key for the named log groups, EventBridge and alarms for the named topic, EventBridge for the named queue", () => {
+    // Act
+    const { json, resource } = synthConstruct((scope) => {
+      const key = new DataLakeKey(scope, "key", PROPS);
+      key.allowLogGroup("/aws/lambda/fn_dev");
+      key.allowLogGroup("/aws-glue/jobs/output");
+      key.allowPublishingTo("alerts_dev");
+      key.allowDeadLetterQueue("dlq_dev");
+    });
+    // Assess
+    const statements = policyStatements(json, resource("aws_kms_key", "key/key").policy);
+    const bySid = (sid: string) => statements.find((s) => s.sid === sid);
+    expect(bySid("CloudWatchLogsEncryptsThisEnvironmentsLogGroups")).toEqual({
+      sid: "CloudWatchLogsEncryptsThisEnvironmentsLogGroups",
+      effect: "Allow",
+      principals: [{ type: "Service", identifiers: ["logs.eu-west-1.amazonaws.com"] }],
+      actions: ["kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:Decrypt", "kms:DescribeKey"],
+      resources: ["*"],
+      condition: [
+        {
+          test: "ArnLike",
+          variable: "kms:EncryptionContext:aws:logs:arn",
+          values: [
+            "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/fn_dev",
+            "arn:aws:logs:eu-west-1:123456789012:log-group:/aws-glue/jobs/output",
+          ],
+        },
+      ],
+    });
+    expect(bySid("EventBridgeAndAlarmsPublishToThisEnvironmentsTopic")?.condition).toEqual([
+      { test: "ArnLike", variable: "kms:EncryptionContext:aws:sns:topicArn", values: ["arn:aws:sns:eu-west-1:123456789012:alerts_dev"] },
+    ]);
+    expect(bySid("EventBridgeSendsToThisEnvironmentsDeadLetterQueues")?.condition).toEqual([
+      { test: "ArnLike", variable: "kms:EncryptionContext:aws:sqs:arn", values: ["arn:aws:sqs:eu-west-1:123456789012:dlq_dev"] },
+    ]);
+  });
+
+  it("carries prevent_destroy when asked", () => {
+    // Act
+    const { synth } = synthConstruct((scope) => new DataLakeKey(scope, "key", { ...PROPS, preventDestroy: true }));
+    // Assess
+    expect(synth).toHaveResourceWithProperties(KmsKey, { lifecycle: { prevent_destroy: true } });
   });
 
   it("exposes the key, its ARN and its id", () => {
@@ -110,17 +157,24 @@ describe("DataLakeKey", () => {
   });
 
   describe("encryptDecryptStatement", () => {
-    it("allows a role to encrypt, decrypt and describe with this key only", () => {
+    it("allows a role to decrypt and generate data keys with this key only, through the services the pipeline uses", () => {
       // Prepare
       const { built, resolve, ref } = synthConstruct((scope) => new DataLakeKey(scope, "key", PROPS));
       // Act
       const statement = built.encryptDecryptStatement();
       // Assess
       expect(resolve(statement)).toEqual({
-        sid: "UseEnvironmentKey",
+        sid: "UseEnvironmentKeyThroughServices",
         effect: "Allow",
-        actions: ENCRYPT_DECRYPT,
+        actions: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
         resources: [ref("aws_kms_key", "key/key", "arn")],
+        condition: [
+          {
+            test: "StringEquals",
+            variable: "kms:ViaService",
+            values: ["s3", "dynamodb", "sns", "sqs", "lambda", "glue"].map((s) => `${s}.eu-west-1.amazonaws.com`),
+          },
+        ],
       });
     });
   });
@@ -145,14 +199,12 @@ describe("DataLakeKey", () => {
       const statements = policyStatements(json, resource("aws_kms_key", "key/key").policy);
       expect(statements.map((s) => s.sid)).toEqual([
         "AccountAdministersKeyThroughIam",
-        "CloudWatchLogsEncryptsThisAccountsLogGroups",
-        "EventBridgeAndAlarmsPublishToEncryptedTopics",
-        "EventBridgeSendsToEncryptedDeadLetterQueues",
-        "ServicesDeliverToEncryptedTopicsAndQueues",
-        "DataServicesEncryptForThisAccount",
+        "GrantsOnlyForAwsResources",
+        "DecryptOnlyForPipelineAndDataAccessRoles",
+        "EncryptOnlyForPipelineDataAccessAndDeployerRoles",
         "CloudTrailEncryptsLogs",
       ]);
-      expect(statements[6]).toEqual(trail);
+      expect(statements[4]).toEqual(trail);
     });
 
     it("replaces a statement with the same sid instead of adding a second", () => {

@@ -17,7 +17,7 @@ import { testKey } from "../../support/test-context";
 
 /** The fixture function `test_function` (construct "fn"), with `props` on top. */
 const lambda = (props: Partial<LambdaFunctionProps> = {}) => synthConstruct((scope) => testFunction(scope, testKey(scope), props));
-const ENCRYPT_DECRYPT = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
+const VIA_SERVICES = ["s3", "dynamodb", "sns", "sqs", "lambda", "glue"].map((s) => `${s}.eu-west-1.amazonaws.com`);
 
 describe("LambdaFunction", () => {
   it("runs index.handler on nodejs22.x arm64 with 60 s, 256 MB, 5 reserved executions, X-Ray and INFO JSON logs by default", () => {
@@ -166,7 +166,12 @@ describe("LambdaFunction", () => {
       const role = resource("aws_iam_role", "fn/role/role");
       expect(role).not.toHaveProperty("permissions_boundary");
       expect(policyStatements(json, role.assume_role_policy)).toEqual([
-        { effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] },
+        {
+          effect: "Allow",
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
+          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: ["123456789012"] }],
+        },
       ]);
     });
 
@@ -197,7 +202,13 @@ describe("LambdaFunction", () => {
             `arn:aws:logs:eu-west-1:123456789012:log-group:${ref("aws_cloudwatch_log_group", "fn/logs/log_group", "name")}:log-stream:*`,
           ],
         },
-        { sid: "UseEnvironmentKey", effect: "Allow", actions: ENCRYPT_DECRYPT, resources: [ref("aws_kms_key", "key/key", "arn")] },
+        {
+          sid: "UseEnvironmentKeyThroughServices",
+          effect: "Allow",
+          actions: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+          resources: [ref("aws_kms_key", "key/key", "arn")],
+          condition: [{ test: "StringEquals", variable: "kms:ViaService", values: VIA_SERVICES }],
+        },
         {
           sid: "SendToDeadLetterQueue",
           effect: "Allow",
@@ -216,7 +227,7 @@ describe("LambdaFunction", () => {
       expect(synth).toHaveResourceWithProperties(LambdaFunctionResource, { tracing_config: { mode: "PassThrough" } });
       expect(policyStatements(json, dataRef("aws_iam_policy_document", "fn/role/permissions", "json")).map((s) => s.sid)).toEqual([
         "WriteOwnLogs",
-        "UseEnvironmentKey",
+        "UseEnvironmentKeyThroughServices",
         "SendToDeadLetterQueue",
       ]);
     });

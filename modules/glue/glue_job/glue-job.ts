@@ -111,6 +111,14 @@ const CATALOG_READ = [
   "glue:BatchGetPartition",
   "glue:GetUserDefinedFunctions",
 ];
+// Hudi 1.0 HiveSyncTool in hms mode, through the Glue Data Catalog client for Hive metastore
+// (awslabs/aws-glue-data-catalog-client-for-apache-hive-metastore, GlueMetastoreClientDelegate):
+// getAllDatabases → GetDatabases, getFunctions → GetUserDefinedFunctions; then per table
+// getDatabase → GetDatabase, tableExists/getTable → GetTable, getTables → GetTables,
+// createTable → CreateTable, alter_table → UpdateTable, listPartitions → GetPartitions,
+// add_partitions → BatchCreatePartition, alter_partitions → UpdatePartition/BatchUpdatePartition,
+// dropPartitions → DeletePartition/BatchDeletePartition (CATALOG_READ and CATALOG_WRITE).
+const HIVE_SYNC_LIST = ["glue:GetDatabases", "glue:GetUserDefinedFunctions"];
 const CATALOG_WRITE = [
   "glue:CreateTable",
   "glue:UpdateTable",
@@ -187,6 +195,13 @@ export class GlueJob extends Construct {
       ),
       key.encryptDecryptStatement(),
       {
+        sid: "EncryptJobBookmarks",
+        effect: "Allow",
+        // CSE-KMS job bookmarks are encrypted by the job itself, a direct call without kms:ViaService.
+        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+        resources: [key.keyArn],
+      },
+      {
         sid: "ReadCatalog",
         effect: "Allow",
         actions: CATALOG_READ,
@@ -194,6 +209,15 @@ export class GlueJob extends Construct {
           arn(aws, "glue", "catalog"),
           ...[...props.access.readsDatabases, ...props.access.writesDatabases].flatMap((db) => [db.databaseArn, db.tablesArn]),
         ],
+      },
+      {
+        sid: "HiveSyncListsCatalog",
+        effect: "Allow",
+        // Hudi's Hive sync (hms mode) through Glue's Hive metastore client lists every database
+        // (getAllDatabases → GetDatabases) and every database's functions (getFunctions →
+        // GetUserDefinedFunctions with pattern "*") before it syncs one table: read-only, names only.
+        actions: HIVE_SYNC_LIST,
+        resources: [arn(aws, "glue", "catalog"), arn(aws, "glue", "database/*"), arn(aws, "glue", "userDefinedFunction/*/*")],
       },
       {
         sid: "DefaultDatabase",
@@ -232,6 +256,8 @@ export class GlueJob extends Construct {
     this.role = new ServiceRole(this, "role", {
       roleName: props.jobName,
       servicePrincipal: "glue.amazonaws.com",
+      sourceAccount: aws.accountId,
+      sourceArnPattern: arn(aws, "glue", "*"),
       description: `Role of the ${props.jobName} Glue job`,
       statements,
       permissionsBoundaryArn: props.permissionsBoundaryArn,
@@ -265,7 +291,7 @@ export class GlueJob extends Construct {
       (stream) =>
         new EncryptedLogGroup(this, `${stream}_logs`, {
           aws,
-          logGroupName: `/aws-glue/jobs/${props.securityConfiguration.name}-role/${props.jobName}/${stream}`,
+          logGroupName: `/aws-glue/jobs/${props.securityConfiguration.configuredName}-role/${props.jobName}/${stream}`,
           kmsKey: key,
           retentionDays: props.logRetentionDays,
         }),

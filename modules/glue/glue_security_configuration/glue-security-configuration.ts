@@ -25,6 +25,11 @@ export class GlueSecurityConfiguration extends Construct {
   public readonly securityConfiguration: GlueSecurityConfigurationResource;
   /** Its name, as jobs reference it. */
   public readonly name: string;
+  /**
+   * The name as given, not a reference: for names of log groups, which the key policy lists and
+   * the configuration (using the key) must therefore not be referenced from.
+   */
+  public readonly configuredName: string;
   /** The key it encrypts with. */
   public readonly kmsKey: DataLakeKey;
   /** Log group of continuous logs of every job that uses this configuration. */
@@ -42,6 +47,7 @@ export class GlueSecurityConfiguration extends Construct {
       },
     });
     this.name = this.securityConfiguration.name;
+    this.configuredName = props.name;
     this.kmsKey = props.kmsKey;
     // Glue appends the security configuration name to the continuous-logging group when it
     // encrypts logs; created here so it has a retention.

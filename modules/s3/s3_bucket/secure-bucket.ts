@@ -4,11 +4,13 @@ import {
   type S3BucketLifecycleConfigurationRule,
 } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
+import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import type { IResolvable } from "cdktf";
 import { Construct } from "constructs";
 import type { DataLakeKey } from "../../kms/kms-key";
 import { sourceAccountCondition, servicePrincipal, type AwsContext } from "../../shared/aws-context";
@@ -16,6 +18,54 @@ import { denyInsecureTransport, ResourcePolicyDocument, type PolicyStatement } f
 import { MetricCareValidationError } from "../../shared/errors";
 import { validateIntegerRange } from "../../shared/validation";
 import { validateLifecycleTransitions, type StorageTransition } from "./lifecycle";
+
+/**
+ * Uploads that name an encryption must name SSE-KMS with `keyArn`; uploads that name none get the
+ * bucket default (SSE-KMS with the key), so they pass. S3 uses the AWS managed key aws/s3 when a
+ * request names aws:kms without a key id (S3 User Guide, "Specifying server-side encryption with
+ * AWS KMS"), hence the second statement.
+ */
+export function denyUploadsNotEncryptedWith(bucketArn: string, keyArn: string): PolicyStatement[] {
+  const header = "s3:x-amz-server-side-encryption";
+  const keyHeader = "s3:x-amz-server-side-encryption-aws-kms-key-id";
+  const everyone = [{ type: "*", identifiers: ["*"] }];
+  return [
+    {
+      sid: "DenyUploadsNamingAnotherEncryption",
+      effect: "Deny",
+      principals: everyone,
+      actions: ["s3:PutObject"],
+      resources: [`${bucketArn}/*`],
+      condition: [
+        { test: "Null", variable: header, values: ["false"] },
+        { test: "StringNotEquals", variable: header, values: ["aws:kms"] },
+      ],
+    },
+    {
+      sid: "DenyKmsUploadsWithoutThisKey",
+      effect: "Deny",
+      principals: everyone,
+      actions: ["s3:PutObject"],
+      resources: [`${bucketArn}/*`],
+      condition: [
+        { test: "StringEquals", variable: header, values: ["aws:kms"] },
+        { test: "Null", variable: keyHeader, values: ["true"] },
+      ],
+    },
+    {
+      sid: "DenyUploadsWithAnotherKey",
+      effect: "Deny",
+      principals: everyone,
+      actions: ["s3:PutObject"],
+      resources: [`${bucketArn}/*`],
+      // The key id header must name the key by its ARN.
+      condition: [
+        { test: "Null", variable: keyHeader, values: ["false"] },
+        { test: "StringNotEquals", variable: keyHeader, values: [keyArn] },
+      ],
+    },
+  ];
+}
 
 /** A lifecycle rule for part of a bucket, on top of the rules every bucket gets. */
 export interface BucketLifecycleRule {
@@ -74,13 +124,35 @@ export interface SecureBucketProps {
    * @default - none
    */
   readonly lifecycleRules?: readonly BucketLifecycleRule[];
+  /**
+   * Whether `terraform destroy` may delete the bucket with its objects (a per-workspace flag token or a literal).
+   * @default false
+   */
+  readonly forceDestroy?: boolean | IResolvable;
+  /**
+   * `lifecycle.prevent_destroy` on the bucket: Terraform refuses to plan its deletion.
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
+  /**
+   * S3 Object Lock in governance mode: every object version is protected from deletion and
+   * overwrite for this many days (a number or a per-workspace token).
+   * @default - no Object Lock
+   */
+  readonly objectLockDays?: number;
+  /**
+   * Only these principals (IAM ARNs, or a list token) may put and delete objects; everyone else is denied.
+   * @default - any principal whose IAM policy allows it
+   */
+  readonly objectWriters?: string[];
 }
 
 /**
  * An S3 bucket with the defaults a bucket of patient data needs: versioning, default encryption
  * (SSE-KMS with bucket keys), SSE-C blocked, full public access block, BucketOwnerEnforced (no
  * ACLs), a bucket policy that denies plain HTTP and TLS below 1.2 (and non-KMS uploads on KMS
- * buckets), lifecycle rules and server access logging.
+ * buckets), lifecycle rules and server access logging; optionally Object Lock, writes only by
+ * named principals, `prevent_destroy` and `force_destroy`.
  */
 export class SecureBucket extends Construct {
   /** The bucket. */
@@ -122,12 +194,25 @@ export class SecureBucket extends Construct {
 
     this.aws = props.aws;
     this.encryptionKey = props.encryption === "S3_MANAGED" ? undefined : props.encryption;
-    this.bucket = new S3Bucket(this, "bucket", { bucket: props.bucketName, forceDestroy: false });
+    this.bucket = new S3Bucket(this, "bucket", {
+      bucket: props.bucketName,
+      forceDestroy: props.forceDestroy ?? false,
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
+    });
     this.bucketName = this.bucket.bucket;
     this.bucketArn = this.bucket.arn;
     const bucket = this.bucket.id;
 
-    new S3BucketVersioningA(this, "versioning", { bucket, versioningConfiguration: { status: "Enabled" } });
+    const versioning = new S3BucketVersioningA(this, "versioning", { bucket, versioningConfiguration: { status: "Enabled" } });
+    if (props.objectLockDays !== undefined) {
+      // Governance mode: only a principal allowed s3:BypassGovernanceRetention (an administrator,
+      // deliberately) can shorten it; compliance mode would make even a dev teardown wait.
+      new S3BucketObjectLockConfigurationA(this, "object_lock", {
+        bucket,
+        rule: { defaultRetention: { mode: "GOVERNANCE", days: props.objectLockDays } },
+        dependsOn: [versioning],
+      });
+    }
     new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       bucket,
       rule: [
@@ -189,15 +274,22 @@ export class SecureBucket extends Construct {
         condition: [{ test: "NumericLessThan", variable: "s3:TlsVersion", values: ["1.2"] }],
       },
     ];
-    if (this.encryptionKey) {
+    if (this.encryptionKey) statements.push(...denyUploadsNotEncryptedWith(this.bucketArn, this.encryptionKey.keyArn));
+    if (props.objectWriters !== undefined) {
       statements.push({
-        sid: "DenyUploadsNotEncryptedWithKms",
+        sid: "OnlyDeployersWriteObjects",
         effect: "Deny",
         principals: [{ type: "*", identifiers: ["*"] }],
-        actions: ["s3:PutObject"],
+        actions: [
+          "s3:PutObject",
+          "s3:DeleteObject",
+          "s3:DeleteObjectVersion",
+          "s3:PutObjectRetention",
+          "s3:PutObjectLegalHold",
+          "s3:RestoreObject",
+        ],
         resources: [`${this.bucketArn}/*`],
-        // IfExists: uploads without the header get the bucket default (SSE-KMS), which is fine.
-        condition: [{ test: "StringNotEqualsIfExists", variable: "s3:x-amz-server-side-encryption", values: ["aws:kms"] }],
+        condition: [{ test: "ArnNotLike", variable: "aws:PrincipalArn", values: props.objectWriters }],
       });
     }
     this.policy = new ResourcePolicyDocument(this, "policy_document", statements);

@@ -231,7 +231,15 @@ describe("GlueJob", () => {
       const role = resource("aws_iam_role", "silver_job/role/role");
       expect(role).not.toHaveProperty("permissions_boundary");
       expect(policyStatements(json, role.assume_role_policy)).toEqual([
-        { effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["glue.amazonaws.com"] }] },
+        {
+          effect: "Allow",
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["glue.amazonaws.com"] }],
+          condition: [
+            { test: "StringEquals", variable: "aws:SourceAccount", values: ["123456789012"] },
+            { test: "ArnLike", variable: "aws:SourceArn", values: ["arn:aws:glue:eu-west-1:123456789012:*"] },
+          ],
+        },
       ]);
     });
 
@@ -288,16 +296,34 @@ describe("GlueJob", () => {
           condition: [{ test: "StringLike", variable: "s3:prefix", values: ["glue-temp/silver", "glue-temp/silver/*"] }],
         },
         {
-          sid: "UseEnvironmentKey",
+          sid: "UseEnvironmentKeyThroughServices",
           effect: "Allow",
-          actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+          actions: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
           resources: [key],
+          condition: [
+            {
+              test: "StringEquals",
+              variable: "kms:ViaService",
+              values: ["s3", "dynamodb", "sns", "sqs", "lambda", "glue"].map((s) => `${s}.eu-west-1.amazonaws.com`),
+            },
+          ],
         },
+        { sid: "EncryptJobBookmarks", effect: "Allow", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [key] },
         {
           sid: "ReadCatalog",
           effect: "Allow",
           actions: CATALOG_READ,
           resources: [CATALOG, database("bronze"), tables("bronze"), database("silver"), tables("silver")],
+        },
+        {
+          sid: "HiveSyncListsCatalog",
+          effect: "Allow",
+          actions: ["glue:GetDatabases", "glue:GetUserDefinedFunctions"],
+          resources: [
+            CATALOG,
+            "arn:aws:glue:eu-west-1:123456789012:database/*",
+            "arn:aws:glue:eu-west-1:123456789012:userDefinedFunction/*/*",
+          ],
         },
         {
           sid: "DefaultDatabase",
@@ -334,8 +360,10 @@ describe("GlueJob", () => {
         "ReadCode",
         "WriteObjects0",
         "WriteList0",
-        "UseEnvironmentKey",
+        "UseEnvironmentKeyThroughServices",
+        "EncryptJobBookmarks",
         "ReadCatalog",
+        "HiveSyncListsCatalog",
         "DefaultDatabase",
         "WriteGlueLogs",
         "PublishJobMetrics",
@@ -370,7 +398,8 @@ describe("GlueJob", () => {
     // Act
     const { resource, ref } = silverJob();
     // Assess
-    const securityConfiguration = ref("aws_glue_security_configuration", "glue_security/configuration", "name");
+    // The configured name, not a reference: the key policy lists these groups and the configuration uses the key.
+    const securityConfiguration = "metriccare_glue_dev";
     for (const stream of ["output", "error"]) {
       expect(resource("aws_cloudwatch_log_group", `silver_job/${stream}_logs/log_group`)).toMatchObject({
         name: `/aws-glue/jobs/${securityConfiguration}-role/metriccare_silver_job_dev/${stream}`,

@@ -195,14 +195,10 @@ describe("SecureBucket", () => {
           resources: [arn, `${arn}/*`],
           condition: [{ test: "NumericLessThan", variable: "s3:TlsVersion", values: ["1.2"] }],
         },
-        {
-          sid: "DenyUploadsNotEncryptedWithKms",
-          effect: "Deny",
-          principals: everyone,
-          actions: ["s3:PutObject"],
-          resources: [`${arn}/*`],
-          condition: [{ test: "StringNotEqualsIfExists", variable: "s3:x-amz-server-side-encryption", values: ["aws:kms"] }],
-        },
+        // What these three mean for uploads is evaluated in __tests__/stacks/access-matrix.test.ts.
+        ...["DenyUploadsNamingAnotherEncryption", "DenyKmsUploadsWithoutThisKey", "DenyUploadsWithAnotherKey"].map((sid) =>
+          expect.objectContaining({ sid, effect: "Deny", actions: ["s3:PutObject"], resources: [`${arn}/*`] }),
+        ),
       ]);
     });
 
@@ -232,8 +228,8 @@ describe("SecureBucket", () => {
       });
       // Assess
       const statements = policyStatements(json, resource("aws_s3_bucket_policy", "raw/policy").policy);
-      expect(statements).toHaveLength(4);
-      expect(statements[3]).toEqual(statement);
+      expect(statements).toHaveLength(6);
+      expect(statements[5]).toEqual(statement);
     });
   });
 
@@ -395,6 +391,56 @@ describe("SecureBucket", () => {
         );
       // Assess
       expect(act).not.toThrow();
+    });
+  });
+
+  describe("teardown protection, Object Lock and writers", () => {
+    it("keeps force_destroy off and prevent_destroy out by default", () => {
+      // Act
+      const { resource } = synthConstruct((scope) => rawBucket(scope));
+      // Assess
+      const bucket = resource("aws_s3_bucket", "raw/bucket");
+      expect(bucket.force_destroy).toBe(false);
+      expect(bucket.lifecycle).toBeUndefined();
+    });
+
+    it("passes force_destroy and prevent_destroy through", () => {
+      // Act
+      const { resource } = synthConstruct((scope) => rawBucket(scope, { forceDestroy: true, preventDestroy: true }));
+      // Assess
+      expect(resource("aws_s3_bucket", "raw/bucket")).toMatchObject({ force_destroy: true, lifecycle: { prevent_destroy: true } });
+    });
+
+    it("locks every object version in governance mode for the days given, after versioning", () => {
+      // Act
+      const { resource, ref, address } = synthConstruct((scope) => rawBucket(scope, { objectLockDays: 30 }));
+      // Assess
+      expect(resource("aws_s3_bucket_object_lock_configuration", "raw/object_lock")).toMatchObject({
+        bucket: ref("aws_s3_bucket", "raw/bucket", "id"),
+        rule: { default_retention: { mode: "GOVERNANCE", days: 30 } },
+        depends_on: [address("aws_s3_bucket_versioning", "raw/versioning")],
+      });
+    });
+
+    it("denies object writes and deletes to every principal but the named writers", () => {
+      // Act
+      const { json, resource } = synthConstruct((scope) =>
+        rawBucket(scope, { objectWriters: ["arn:aws:iam::123456789012:role/deployer"] }),
+      );
+      // Assess
+      const statements = policyStatements(json, resource("aws_s3_bucket_policy", "raw/policy").policy);
+      expect(statements.find((s) => s.sid === "OnlyDeployersWriteObjects")).toMatchObject({
+        effect: "Deny",
+        actions: [
+          "s3:PutObject",
+          "s3:DeleteObject",
+          "s3:DeleteObjectVersion",
+          "s3:PutObjectRetention",
+          "s3:PutObjectLegalHold",
+          "s3:RestoreObject",
+        ],
+        condition: [{ test: "ArnNotLike", variable: "aws:PrincipalArn", values: ["arn:aws:iam::123456789012:role/deployer"] }],
+      });
     });
   });
 });
