@@ -68,9 +68,9 @@ export interface LambdaFunctionProps {
    */
   readonly logLevel?: LambdaLogLevel;
   /**
-   * Concurrent executions reserved for (and capped at) this function; 0 means unreserved. A reservation must
-   * leave the account 100 unreserved, so accounts with a concurrency quota of 10 reject any ("below its minimum
-   * value of [10]"). A token passes through: -1 is Terraform's "unreserved".
+   * Concurrent executions reserved for (and capped at) this function; 0 means unreserved. Lambda keeps part of
+   * the account's concurrency unreserved, so accounts with a concurrency quota of 10 reject any reservation
+   * ("below its minimum value of [10]"). A token passes through: -1 is Terraform's "unreserved".
    * @default - unreserved
    */
   readonly reservedConcurrency?: number;
