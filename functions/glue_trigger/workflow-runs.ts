@@ -41,13 +41,14 @@ export async function findActiveRun(glue: GlueClient, workflowName: string): Pro
 export interface RecentRuns {
   /** @default - the workflow is idle */
   readonly active: ActiveRun | undefined;
-  /** Start time of every run seen with one, newest first as Glue lists them. */
+  /** Start time of every other run seen (the pages read), in Glue's order. */
   readonly startTimes: readonly { readonly runId: string; readonly startedOn: Date }[];
 }
 
 /** The active run and the start times of the most recent runs (at most {@link MAX_RUNS_PAGES} pages). */
 export async function findRuns(glue: GlueClient, workflowName: string): Promise<RecentRuns> {
   const startTimes: { runId: string; startedOn: Date }[] = [];
+  let active: ActiveRun | undefined;
   let nextToken: string | undefined;
   for (let page = 0; page < MAX_RUNS_PAGES; page++) {
     const response = await glue.send(
@@ -60,17 +61,19 @@ export async function findRuns(glue: GlueClient, workflowName: string): Promise<
     );
     for (const run of response.Runs ?? []) {
       if (run.WorkflowRunId === undefined) continue;
-      if (run.Status !== undefined && ACTIVE_STATUSES.has(run.Status)) {
-        return { active: { runId: run.WorkflowRunId, status: run.Status, startedOn: run.StartedOn }, startTimes };
+      if (active === undefined && run.Status !== undefined && ACTIVE_STATUSES.has(run.Status)) {
+        active = { runId: run.WorkflowRunId, status: run.Status, startedOn: run.StartedOn };
+      } else if (run.StartedOn !== undefined) {
+        startTimes.push({ runId: run.WorkflowRunId, startedOn: run.StartedOn });
       }
-      if (run.StartedOn !== undefined) startTimes.push({ runId: run.WorkflowRunId, startedOn: run.StartedOn });
     }
     nextToken = response.NextToken;
-    if (nextToken === undefined || nextToken === "") {
+    // The rest of the page comes free; further pages only while no active run is found.
+    if (active !== undefined || nextToken === undefined || nextToken === "") {
       break;
     }
   }
-  return { active: undefined, startTimes };
+  return { active, startTimes };
 }
 
 /** The latest run that started before `time`: the run a job state change at `time` belongs to. */
