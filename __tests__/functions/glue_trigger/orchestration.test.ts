@@ -185,6 +185,7 @@ describe("no failure loop", () => {
     const [scheduled] = await h.invoke([scheduleEvent()], { env });
     await sleep(10);
     const fourth = await bronzeFails("jr_4");
+    const [newFile] = await h.invoke([s3Event(s3Record(FILE_B))], { env });
 
     // Assess
     expect([first?.returned?.status, second?.returned?.status]).toEqual(["started", "started"]);
@@ -196,6 +197,7 @@ describe("no failure loop", () => {
     });
     expect(redelivered?.returned).toMatchObject({ status: "skipped", message: expect.stringMatching(/^Pipeline stuck: 3 runs/) });
     expect(runsAtStuck).toBe(3);
+    expect(runIds()).toHaveLength(5);
     expect(alertsAtStuck).toHaveLength(1);
     const [alert] = alertsAtStuck;
     expect(alert?.Subject).toBe(`[MetricCare dev] Pipeline stuck: 3 failed runs of ${WORKFLOW}`);
@@ -208,6 +210,7 @@ describe("no failure loop", () => {
     expect(alert?.Message).not.toContain(FILE_A.key);
     expect(scheduled?.returned).toMatchObject({ status: "started", triggerSource: "schedule" });
     expect(fourth?.returned).toMatchObject({ status: "skipped", message: expect.stringMatching(/^Pipeline stuck: 4 runs/) });
+    expect(newFile?.returned).toMatchObject({ status: "started", triggerSource: "s3", newFiles: 1 });
     expect(await h.takeAlerts()).toEqual([]);
     expect(await h.fileItem(`pipeline_state#${WORKFLOW}`)).toEqual(
       expect.objectContaining({ consecutive_failed_runs: { N: "4" }, stuck_alerted_run_id: { S: runIds()[2] } }),
