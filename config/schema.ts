@@ -24,7 +24,14 @@ export const LAMBDA_ENVIRONMENT_SCHEMA = section(
   {
     memorySizeMb: count("memory in MB, 128 to 10240"),
     timeoutSeconds: count("timeout in seconds, 1 to 300"),
-    reservedConcurrency: count("concurrent executions reserved for (and capped at) the function"),
+    reservedConcurrency: v.optional(
+      count(
+        "concurrent executions reserved for (and capped at) the function; absent or 0: unreserved (an account whose Lambda concurrency quota is 10 rejects any reservation)",
+      ),
+    ),
+    maxConsecutiveFailedRuns: v.optional(
+      count("runs in a row that may fail without processing any file before the trigger starts no follow-up and alerts once (default 3)"),
+    ),
     logLevel: oneOf(LAMBDA_LOG_LEVELS, "application log level (LOG_LEVEL)"),
   },
   "trigger Lambda settings",

@@ -128,6 +128,7 @@ function validateEnvironment(config: MetricCareConfig, env: EnvironmentConfig, i
   );
   validateIntegerRange(owner, "processedFilesTtlDays", env.processedFilesTtlDays, 1, 3650, "days");
   validateLambdaFunctionProps(owner, env.lambda, "lambda.");
+  validateIntegerRange(owner, "lambda.maxConsecutiveFailedRuns", env.lambda.maxConsecutiveFailedRuns, 1, 100);
   validateGlueJobSettings(owner, env.glue, "glue.");
   validateAthenaSettings(owner, env.athena, "athena.");
 

@@ -340,6 +340,9 @@ export class MetricCareStack extends TerraformStack {
         PROCESSED_FILES_TABLE: processedFiles.tableName,
         PROCESSED_FILES_STATUS_INDEX: processedFiles.statusIndexName,
         ENVIRONMENT: env,
+        MAX_CONSECUTIVE_FAILED_RUNS: settings.string("lambda_max_consecutive_failed_runs"),
+        GLUE_MAX_RETRIES: settings.string("glue_max_retries"),
+        RUN_END_WAIT_SECONDS: settings.string("lambda_run_end_wait_seconds"),
         LOG_LEVEL: settings.string("log_level"),
         POWERTOOLS_SERVICE_NAME: "metriccare-glue-trigger",
       },
@@ -349,7 +352,18 @@ export class MetricCareStack extends TerraformStack {
       logLevel: settings.string("log_level") as LambdaLogLevel,
       logRetentionDays: settings.number("log_retention_days"),
       kmsKey: key,
-      policyStatements: [this.workflow.startRunStatement(), alerts.publishStatement(), ...processedFiles.trackFilesStatements()],
+      policyStatements: [
+        this.workflow.startRunStatement(),
+        // A failed attempt ends the run only when Glue has no retry left: the Lambda reads its attempt number.
+        {
+          sid: "ReadJobRunAttempts",
+          effect: "Allow",
+          actions: ["glue:GetJobRun"],
+          resources: Object.values(this.glueJobs).map((job) => job.jobArn),
+        },
+        alerts.publishStatement(),
+        ...processedFiles.trackFilesStatements(),
+      ],
       permissionsBoundaryArn: config.permissionsBoundaryArn,
     });
     key.allowDataAccess(this.triggerFunction.lambdaRoleArn);

@@ -20,7 +20,11 @@ export interface WorkspaceValues {
   readonly processed_files_ttl_days: number;
   readonly lambda_memory_size_mb: number;
   readonly lambda_timeout_seconds: number;
+  /** -1 (Terraform's default) when unreserved. */
   readonly lambda_reserved_concurrency: number;
+  readonly lambda_max_consecutive_failed_runs: number;
+  /** Seconds a run-end event waits for Glue to report the run over: a third of the timeout, at most 20. */
+  readonly lambda_run_end_wait_seconds: number;
   readonly log_level: string;
   readonly glue_worker_type: string;
   readonly glue_number_of_workers: number;
@@ -36,6 +40,11 @@ export interface WorkspaceValues {
   readonly athena_results_expiration_days: number;
   readonly analyst_principal_arns: string[];
 }
+
+/** `reserved_concurrent_executions` of an unreserved function (the provider's default). */
+export const UNRESERVED = -1;
+/** Failed runs in a row before the trigger stops following up, unless configured. */
+export const DEFAULT_MAX_CONSECUTIVE_FAILED_RUNS = 3;
 
 /** Maps an environment's configuration to its entry of the locals map. */
 export function toWorkspaceValues(env: EnvironmentConfig): WorkspaceValues {
@@ -56,7 +65,9 @@ export function toWorkspaceValues(env: EnvironmentConfig): WorkspaceValues {
     processed_files_ttl_days: env.processedFilesTtlDays,
     lambda_memory_size_mb: env.lambda.memorySizeMb,
     lambda_timeout_seconds: env.lambda.timeoutSeconds,
-    lambda_reserved_concurrency: env.lambda.reservedConcurrency,
+    lambda_reserved_concurrency: (env.lambda.reservedConcurrency ?? 0) > 0 ? (env.lambda.reservedConcurrency ?? 0) : UNRESERVED,
+    lambda_max_consecutive_failed_runs: env.lambda.maxConsecutiveFailedRuns ?? DEFAULT_MAX_CONSECUTIVE_FAILED_RUNS,
+    lambda_run_end_wait_seconds: Math.min(20, Math.floor(env.lambda.timeoutSeconds / 3)),
     log_level: env.lambda.logLevel,
     glue_worker_type: env.glue.workerType,
     glue_number_of_workers: env.glue.numberOfWorkers,

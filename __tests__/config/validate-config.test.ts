@@ -44,6 +44,16 @@ describe("validateConfig", () => {
       "Configuration environments[0] (dev): `lambda.memorySizeMb` must be an integer between 128 and 10240 MB, got 64.",
     ],
     [
+      "no follow-up limit (0 failed runs)",
+      withDev((e) => ({ ...e, lambda: { ...e.lambda, maxConsecutiveFailedRuns: 0 } })),
+      "Configuration environments[0] (dev): `lambda.maxConsecutiveFailedRuns` must be an integer between 1 and 100, got 0.",
+    ],
+    [
+      "a negative reserved concurrency",
+      withDev((e) => ({ ...e, lambda: { ...e.lambda, reservedConcurrency: -1 } })),
+      "Configuration environments[0] (dev): `lambda.reservedConcurrency` must be an integer between 0 and 1000, got -1.",
+    ],
+    [
       "a cron expression with five fields",
       withDev((e) => ({ ...e, scheduleExpression: "cron(0 6 * * *)" })),
       'Configuration environments[0] (dev): `scheduleExpression` must be a valid EventBridge schedule, "rate(<n> <minute|minutes|hour|hours|day|days>)" or "cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>)", got "cron(0 6 * * *)": a cron expression has 6 fields, this one has 5.',

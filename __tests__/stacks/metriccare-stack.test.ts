@@ -160,6 +160,9 @@ describe("MetricCareStack", () => {
         ENVIRONMENT: "${local.workspace}",
         LOG_LEVEL: "${local.environment.log_level}",
         POWERTOOLS_SERVICE_NAME: "metriccare-glue-trigger",
+        MAX_CONSECUTIVE_FAILED_RUNS: "${local.environment.lambda_max_consecutive_failed_runs}",
+        GLUE_MAX_RETRIES: "${local.environment.glue_max_retries}",
+        RUN_END_WAIT_SECONDS: "${local.environment.lambda_run_end_wait_seconds}",
       });
     });
 
@@ -171,6 +174,10 @@ describe("MetricCareStack", () => {
       expect(bySid("StartThisWorkflow")).toMatchObject({
         actions: ["glue:GetWorkflowRuns", "glue:StartWorkflowRun"],
         resources: [ref(addressByPath(json, "aws_glue_workflow", "etl_workflow/workflow"), "arn")],
+      });
+      expect(bySid("ReadJobRunAttempts")).toMatchObject({
+        actions: ["glue:GetJobRun"],
+        resources: ["bronze", "silver", "gold"].map((layer) => ref(addressByPath(json, "aws_glue_job", `${layer}_job/job`), "arn")),
       });
       expect(bySid("PublishAlerts")).toMatchObject({
         actions: ["sns:Publish"],

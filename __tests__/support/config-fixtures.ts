@@ -18,7 +18,8 @@ export function testEnvironment(name: string, change: Partial<EnvironmentConfig>
     deletionProtection: false,
     manageDataCatalogEncryption: false,
     processedFilesTtlDays: 30,
-    lambda: { memorySizeMb: 256, timeoutSeconds: 60, reservedConcurrency: 2, logLevel: "DEBUG" },
+    // Unreserved, and the default failure limit (3): both settings are optional.
+    lambda: { memorySizeMb: 256, timeoutSeconds: 60, logLevel: "DEBUG" },
     glue: { workerType: "G.1X", numberOfWorkers: 2, timeoutMinutes: 60, maxRetries: 0 },
     lifecycle: {
       rawToInfrequentAccessDays: 30,
@@ -48,7 +49,7 @@ export function threeEnvironmentConfig(change: Partial<MetricCareConfig> = {}): 
         scheduleExpression: "cron(0 */6 * * ? *)",
         logRetentionDays: 30,
         processedFilesTtlDays: 90,
-        lambda: { memorySizeMb: 384, timeoutSeconds: 90, reservedConcurrency: 3, logLevel: "INFO" },
+        lambda: { memorySizeMb: 384, timeoutSeconds: 90, reservedConcurrency: 3, logLevel: "INFO", maxConsecutiveFailedRuns: 4 },
         glue: { workerType: "G.1X", numberOfWorkers: 5, timeoutMinutes: 120, maxRetries: 1 },
       }),
       testEnvironment("prod", {
@@ -62,7 +63,7 @@ export function threeEnvironmentConfig(change: Partial<MetricCareConfig> = {}): 
         dataEventLogging: true,
         auditLogRetentionDays: 2557,
         processedFilesTtlDays: 365,
-        lambda: { memorySizeMb: 512, timeoutSeconds: 120, reservedConcurrency: 5, logLevel: "INFO" },
+        lambda: { memorySizeMb: 512, timeoutSeconds: 120, reservedConcurrency: 5, logLevel: "INFO", maxConsecutiveFailedRuns: 2 },
         glue: { workerType: "G.2X", numberOfWorkers: 10, timeoutMinutes: 240, maxRetries: 1 },
         athena: {
           bytesScannedCutoffPerQueryMb: 50_000,

@@ -5,6 +5,8 @@ import { startMotoServer, type MotoServer } from "../../toolchain/moto/moto-serv
 import { tempDirectory } from "../support/test-context";
 
 const ROOT = process.cwd();
+// Starting moto takes 3 to 4 s alone and more beside the other moto-backed suites: well past jest's 5 s default.
+jest.setTimeout(60_000);
 const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
 
 // Starting the Python server (imports moto, binds, answers its first request) takes 2 s on an idle

@@ -25,6 +25,24 @@ export interface GlueTriggerConfig {
    * @default "status_index"
    */
   readonly processedFilesStatusIndex: string;
+  /**
+   * Runs in a row that may fail without processing any file before no follow-up is started and the
+   * pipeline is reported stuck (`MAX_CONSECUTIVE_FAILED_RUNS`, an integer of at least 1).
+   * @default 3
+   */
+  readonly maxConsecutiveFailedRuns: number;
+  /**
+   * Retries Glue makes of a failed job run (`GLUE_MAX_RETRIES`, the jobs' `max_retries`): a failed attempt
+   * below it is not the end of the run.
+   * @default 0
+   */
+  readonly glueMaxRetries: number;
+  /**
+   * Seconds a run-end event waits for Glue to report the ended run over before it is retried
+   * (`RUN_END_WAIT_SECONDS`, 0 to 60).
+   * @default 20
+   */
+  readonly runEndWaitSeconds: number;
 }
 
 /** What a failure alert needs; read apart from {@link GlueTriggerConfig} so that a missing variable can still be alerted. */
@@ -44,6 +62,11 @@ export interface AlertingConfig {
    * @default - alerts say the workflow is unset
    */
   readonly workflowName: string | undefined;
+  /**
+   * Region of the console links in alerts (`AWS_REGION`, set by Lambda).
+   * @default - alerts carry no console link
+   */
+  readonly region: string | undefined;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -61,6 +84,9 @@ export function readConfig(env: Environment): GlueTriggerConfig {
     finalJobName: readOptional(env, "GLUE_FINAL_JOB_NAME"),
     processedFilesTable: readOptional(env, "PROCESSED_FILES_TABLE"),
     processedFilesStatusIndex: readOptional(env, "PROCESSED_FILES_STATUS_INDEX") ?? DEFAULT_STATUS_INDEX,
+    maxConsecutiveFailedRuns: readInteger(env, "MAX_CONSECUTIVE_FAILED_RUNS", 3, 1, 100),
+    glueMaxRetries: readInteger(env, "GLUE_MAX_RETRIES", 0, 0, 10),
+    runEndWaitSeconds: readInteger(env, "RUN_END_WAIT_SECONDS", 20, 0, 60),
   };
 }
 
@@ -70,6 +96,7 @@ export function readAlertingConfig(env: Environment): AlertingConfig {
     topicArn: readOptional(env, "ALERTS_TOPIC_ARN"),
     environment: readOptional(env, "ENVIRONMENT"),
     workflowName: readOptional(env, "GLUE_WORKFLOW_NAME"),
+    region: readOptional(env, "AWS_REGION"),
   };
 }
 
@@ -87,4 +114,14 @@ export function requireProcessedFilesTable(config: GlueTriggerConfig, neededFor:
 function readOptional(env: Environment, name: string): string | undefined {
   const value = env[name]?.trim();
   return value === undefined || value === "" ? undefined : value;
+}
+
+function readInteger(env: Environment, name: string, fallback: number, min: number, max: number): number {
+  const raw = readOptional(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new ConfigurationError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}.`);
+  }
+  return value;
 }

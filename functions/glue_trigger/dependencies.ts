@@ -4,6 +4,6 @@
 // The function's code imports packages only through here; a direct value import fails the build
 // (packaging/bundle-function.ts). Type-only imports may name the packages directly.
 export { DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
-export { GetWorkflowRunsCommand, GlueClient, StartWorkflowRunCommand } from "@aws-sdk/client-glue";
+export { GetJobRunCommand, GetWorkflowRunsCommand, GlueClient, StartWorkflowRunCommand } from "@aws-sdk/client-glue";
 export { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 export { Logger } from "@aws-lambda-powertools/logger";

@@ -7,7 +7,9 @@ import { logger } from "./logger";
 import type { GlueTriggerResult } from "./result";
 import { onRunEndTrigger } from "./run-end-trigger";
 import { onS3Trigger } from "./s3-trigger";
-import { startUnlessActive, type TriggerContext } from "./start-run";
+import { decide } from "./decision";
+import { processedFilesStore, runProperties, type TriggerContext } from "./start-run";
+import { findActiveRun, startWorkflowRun } from "./workflow-runs";
 import {
   detectTrigger,
   InvalidEventError,
@@ -39,6 +41,8 @@ export async function handler(event: unknown, context?: Context): Promise<GlueTr
       config: readConfig(process.env),
       glue: glueClient(),
       dynamodb: dynamoDbClient(),
+      sns: snsClient(),
+      alerting,
       now: new Date(),
       requestId: context?.awsRequestId,
     });
@@ -55,8 +59,7 @@ export async function handler(event: unknown, context?: Context): Promise<GlueTr
       triggerSource = error.triggerSource;
       logger.appendKeys({ triggerSource });
     }
-    const s3Objects = trigger?.source === "s3" ? trigger.objects.map((o) => `s3://${o.bucket}/${o.objectKey}`) : [];
-    return onFailure(error, { triggerSource, alerting, context, s3Objects });
+    return onFailure(error, { triggerSource, alerting, context, trigger });
   }
 }
 
@@ -72,32 +75,50 @@ async function runTrigger(trigger: Trigger, context: TriggerContext): Promise<Gl
   }
 }
 
+/**
+ * Schedule and manual invocations: a run only when files are PENDING or WAITING (the schedule is a safety
+ * net, not a timer for empty runs), or for a manual `{"force": true}`; never while a run is active.
+ */
 async function onStartRequest(trigger: ScheduleTrigger | ManualTrigger, context: TriggerContext): Promise<GlueTriggerResult> {
   const { workflowName } = context.config;
+  const force = trigger.source === "manual" && trigger.force;
   const detail =
-    trigger.source === "manual" ? "manual invocation" : `schedule ${trigger.ruleArns.join(", ") || "(no rule ARN in the event)"}`;
-  const decision = await startUnlessActive(context, trigger.source, detail);
+    trigger.source === "manual"
+      ? `manual invocation${force ? " (force)" : ""}`
+      : `schedule ${trigger.ruleArns.join(", ") || "(no rule ARN in the event)"}`;
   const base = { workflowName, runId: null, triggerSource: trigger.source };
-  switch (decision.kind) {
-    case "started":
-      return {
-        ...base,
-        runId: decision.runId,
-        status: "started",
-        message: `Started run ${decision.runId} of workflow ${workflowName} (${detail}).`,
-      };
-    case "active": {
-      const { runId, status } = decision.run;
-      const message = `Run ${runId} of workflow ${workflowName} is ${status}; not starting another.`;
-      return { ...base, status: "skipped", message, activeRunId: runId };
+  // A forced start needs no table; otherwise one bounded query says whether there is work.
+  const waitingFile = force ? undefined : await processedFilesStore(context, "scheduled and manual runs").findWaitingFile();
+  const activeRun = await findActiveRun(context.glue, workflowName);
+  const action = decide({
+    trigger: trigger.source,
+    force,
+    filesWaiting: waitingFile !== undefined,
+    ...(activeRun === undefined ? {} : { activeRun: { runId: activeRun.runId, status: activeRun.status, startedBeforeEvent: false } }),
+    maxConsecutiveFailedRuns: context.config.maxConsecutiveFailedRuns,
+  });
+  if (action.kind === "skip") {
+    if (action.reason === "nothing_pending") {
+      const message = `No files are PENDING or WAITING; not starting a run of workflow ${workflowName} (${detail}). Invoke with {"force": true} to start one anyway.`;
+      return { ...base, status: "skipped", message };
     }
-    case "race_lost":
-      return {
-        ...base,
-        status: "skipped",
-        message: `Another trigger started a run of workflow ${workflowName} first; not starting another.`,
-      };
+    const message = `Run ${activeRun?.runId} of workflow ${workflowName} is ${activeRun?.status}; not starting another.`;
+    return { ...base, status: "skipped", message, ...(activeRun === undefined ? {} : { activeRunId: activeRun.runId }) };
   }
+  const outcome = await startWorkflowRun(context.glue, workflowName, runProperties(context, trigger.source, detail));
+  if (outcome.kind === "race_lost") {
+    return {
+      ...base,
+      status: "skipped",
+      message: `Another trigger started a run of workflow ${workflowName} first; not starting another.`,
+    };
+  }
+  return {
+    ...base,
+    runId: outcome.runId,
+    status: "started",
+    message: `Started run ${outcome.runId} of workflow ${workflowName} (${detail}).`,
+  };
 }
 
 /** What a failure report needs besides the error. */
@@ -105,10 +126,11 @@ interface FailureContext {
   readonly triggerSource: TriggerSource;
   readonly alerting: AlertingConfig;
   readonly context: Context | undefined;
-  readonly s3Objects: readonly string[];
+  /** @default - the event was not understood */
+  readonly trigger: Trigger | undefined;
 }
 
-async function onFailure(error: unknown, { triggerSource, alerting, context, s3Objects }: FailureContext): Promise<GlueTriggerResult> {
+async function onFailure(error: unknown, { triggerSource, alerting, context, trigger }: FailureContext): Promise<GlueTriggerResult> {
   const failure = classifyError(error);
   if (failure.kind === "transient") {
     const retrying = "Transient failure; throwing so that Lambda retries the event";
@@ -119,20 +141,24 @@ async function onFailure(error: unknown, { triggerSource, alerting, context, s3O
     }
     throw error;
   }
-  logger.error("Permanent failure; alerting, not retrying", { error });
+  const s3Objects = trigger?.source === "s3" ? trigger.objects.map((o) => `s3://${o.bucket}/${o.objectKey}`) : [];
+  logger.error("Permanent failure; alerting, not retrying", { error, ...(s3Objects.length > 0 ? { s3Objects } : {}) });
   if (alerting.topicArn === undefined) {
     logger.warn("ALERTS_TOPIC_ARN is not set; no alert published");
   } else {
     try {
       const messageId = await publishAlert(snsClient(), alerting.topicArn, {
         environment: alerting.environment,
+        region: alerting.region,
         workflowName: alerting.workflowName,
         triggerSource,
         errorName: failure.errorName,
-        errorMessage: failure.errorMessage,
         requestId: context?.awsRequestId,
         logGroupName: context?.logGroupName,
-        s3Objects,
+        ...(trigger?.source === "glue_run_end"
+          ? { job: { jobName: trigger.jobName, state: trigger.state, jobRunId: trigger.jobRunId } }
+          : {}),
+        s3ObjectCount: s3Objects.length,
       });
       logger.info("Published failure alert", { alertMessageId: messageId });
     } catch (alertError) {

@@ -73,16 +73,22 @@ export class ProcessedFilesStore {
     );
   }
 
-  /** The `file_key` of one `PENDING` or `WAITING` file, or `undefined` when no file waits for a run. */
-  public async findWaitingFile(): Promise<string | undefined> {
+  /**
+   * The `file_key` of one `PENDING` or `WAITING` file (received before `receivedBefore`, when given), or
+   * `undefined` when none waits for a run. At most two queries of one item each, however large the table.
+   */
+  public async findWaitingFile(receivedBefore?: Date): Promise<string | undefined> {
     for (const status of ["PENDING", "WAITING"]) {
       const response = await this.dynamodb.send(
         new QueryCommand({
           TableName: this.tableName,
           IndexName: this.statusIndexName,
-          KeyConditionExpression: "#status = :status",
+          KeyConditionExpression: receivedBefore === undefined ? "#status = :status" : "#status = :status AND received_at < :before",
           ExpressionAttributeNames: STATUS_NAME,
-          ExpressionAttributeValues: { ":status": { S: status } },
+          ExpressionAttributeValues: {
+            ":status": { S: status },
+            ...(receivedBefore === undefined ? {} : { ":before": { S: receivedBefore.toISOString() } }),
+          },
           ProjectionExpression: "file_key",
           Limit: 1,
         }),

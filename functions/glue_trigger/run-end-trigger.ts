@@ -1,76 +1,190 @@
+import { publishStuckAlert } from "./alerts";
+import { decide, type ActiveRunFact, type RunEnd } from "./decision";
+import { logger } from "./logger";
 import type { GlueTriggerResult } from "./result";
-import { classifyRunEnd, describeJobState, isFinishingRun, RunStillFinishingError } from "./run-end";
-import { processedFilesStore, runProperties, type TriggerContext } from "./start-run";
+import { classifyRunEnd, describeJobState, isFailureState, isFinishingRun, RunStillFinishingError } from "./run-end";
+import { pipelineStateStore, processedFilesStore, runProperties, type TriggerContext } from "./start-run";
 import type { GlueJobStateTrigger } from "./trigger-source";
-import { findActiveRun, startWorkflowRun, type ActiveRun } from "./workflow-runs";
+import { findRuns, jobRunAttempt, runStartedBefore, startWorkflowRun, type RecentRuns } from "./workflow-runs";
+
+/** Pause between two looks at a run that Glue still reports active after its final job ended. */
+export const RUN_END_POLL_MILLISECONDS = 2000;
 
 /**
- * On a job state change that ends a workflow run, starts one follow-up run if files arrived during the
- * run (PENDING or WAITING in the processed-files table), none if nothing waits.
+ * On a job state change: when it ends a workflow run and files are PENDING or WAITING, starts one
+ * follow-up run, unless the last runs all failed without processing any file (then the pipeline is
+ * stuck: one alert, no run). A failed attempt that Glue retries is not a run end.
  */
 export async function onRunEndTrigger(trigger: GlueJobStateTrigger, context: TriggerContext): Promise<GlueTriggerResult> {
-  const { workflowName, finalJobName } = context.config;
+  const { workflowName, finalJobName, glueMaxRetries, maxConsecutiveFailedRuns } = context.config;
+  const files = processedFilesStore(context, "Glue run-end events");
   const jobState = describeJobState(trigger);
-  const skipped = (message: string, activeRunId?: string): GlueTriggerResult => ({
+  const result = (
+    status: "started" | "skipped",
+    message: string,
+    ids: { runId?: string; activeRunId?: string } = {},
+  ): GlueTriggerResult => ({
     workflowName,
-    runId: null,
+    runId: ids.runId ?? null,
     triggerSource: trigger.source,
-    status: "skipped",
+    status,
     message,
-    ...(activeRunId === undefined ? {} : { activeRunId }),
+    ...(ids.activeRunId === undefined ? {} : { activeRunId: ids.activeRunId }),
   });
 
-  const runEnd = classifyRunEnd(trigger, finalJobName);
-  // A job in the middle of a running workflow is routine: answer from Glue alone, without the table.
-  let activeRun: ActiveRun | undefined;
-  if (runEnd === "does_not_end_run") {
-    activeRun = await findActiveRun(context.glue, workflowName);
-    if (activeRun !== undefined) {
-      return skipped(
-        `${capitalize(jobState)} does not end run ${activeRun.runId} of workflow ${workflowName}; nothing to do.`,
-        activeRun.runId,
-      );
+  let runEnd: RunEnd = classifyRunEnd(trigger, finalJobName);
+  let attempt: number | undefined;
+  if (runEnd !== "does_not_end_run" && isFailureState(trigger.state) && glueMaxRetries > 0 && trigger.jobRunId !== undefined) {
+    attempt = await jobRunAttempt(context.glue, trigger.jobName, trigger.jobRunId);
+    if (attempt !== undefined && attempt < glueMaxRetries) runEnd = "retrying";
+  }
+
+  let runs = await findRuns(context.glue, workflowName);
+  if (runEnd === "ends_run") runs = await waitForRunOver(runs, trigger, context);
+  const activeRun = activeRunFact(runs, trigger);
+  const waitingFile = await files.findWaitingFile();
+
+  let consecutiveFailedRuns = 0;
+  const endedRun = runStartedBefore(runs, trigger.time);
+  const runIsOver = activeRun === undefined || !activeRun.startedBeforeEvent;
+  if ((runEnd === "ends_run" || runEnd === "may_end_run") && runIsOver && endedRun !== undefined) {
+    const state = pipelineStateStore(context, "Glue run-end events");
+    // A failed run that left a file it could have claimed (received before it started) did no work.
+    const leftBehind = isFailureState(trigger.state) ? await files.findWaitingFile(endedRun.startedOn) : undefined;
+    if (leftBehind === undefined) {
+      await state.recordHealthyRun(context.now);
+    } else {
+      consecutiveFailedRuns = (await state.recordFailedRun(endedRun.runId, context.now)).consecutiveFailedRuns;
+      logger.warn("Run failed without processing any file", {
+        endedRunId: endedRun.runId,
+        consecutiveFailedRuns,
+        maxConsecutiveFailedRuns,
+      });
     }
   }
 
-  const waitingFile = await processedFilesStore(context, "Glue run-end events").findWaitingFile();
-  if (waitingFile === undefined) {
-    return skipped(`No files are waiting after ${jobState}; no follow-up run.`);
-  }
-
-  if (runEnd !== "does_not_end_run") {
-    activeRun = await findActiveRun(context.glue, workflowName);
-  }
-  if (activeRun !== undefined) {
-    const { runId, status } = activeRun;
-    if (!isFinishingRun(activeRun, trigger)) {
-      return skipped(`Run ${runId} of workflow ${workflowName} started after ${jobState} and picks up the waiting files.`, runId);
-    }
-    if (runEnd === "ends_run") {
+  const action = decide({
+    trigger: "glue_run_end",
+    force: false,
+    filesWaiting: waitingFile !== undefined,
+    runEnd,
+    ...(activeRun === undefined ? {} : { activeRun }),
+    consecutiveFailedRuns,
+    maxConsecutiveFailedRuns,
+  });
+  switch (action.kind) {
+    case "retry_later":
       throw new RunStillFinishingError(
-        runId,
-        `Run ${runId} of workflow ${workflowName} is still ${status} after ${jobState} ended it; retrying until Glue reports it finished.`,
+        action.runId,
+        `Run ${action.runId} of workflow ${workflowName} is still ${activeRun?.status ?? "RUNNING"} after ${jobState} ended it; retrying until Glue reports it finished.`,
+      );
+    case "stuck": {
+      const ended = endedRun?.runId ?? "(unknown run)";
+      await alertStuck(context, { trigger, endedRunId: ended, consecutiveFailedRuns: action.consecutiveFailedRuns });
+      return result(
+        "skipped",
+        `Pipeline stuck: ${action.consecutiveFailedRuns} runs in a row failed without processing any file (last ${ended}, ${jobState}); ` +
+          'no follow-up run until the schedule, a new file or a manual {"force": true}.',
       );
     }
-    return skipped(
-      `Run ${runId} of workflow ${workflowName} is still ${status} after ${jobState}; set GLUE_FINAL_JOB_NAME to start the follow-up run when it ends.`,
-      runId,
-    );
+    case "skip":
+      switch (action.reason) {
+        case "attempt_retried":
+          return result(
+            "skipped",
+            `Attempt ${attempt ?? 0} of ${jobState} failed and Glue retries it (max_retries ${glueMaxRetries}); not the end of the run.`,
+            action,
+          );
+        case "mid_run":
+          return result(
+            "skipped",
+            `${capitalize(jobState)} does not end run ${action.activeRunId} of workflow ${workflowName}; nothing to do.`,
+            action,
+          );
+        case "newer_run_active":
+          return result(
+            "skipped",
+            `Run ${action.activeRunId} of workflow ${workflowName} started after ${jobState} and picks up the waiting files.`,
+            action,
+          );
+        case "final_job_unknown":
+          return result(
+            "skipped",
+            `Run ${action.activeRunId} of workflow ${workflowName} is still ${activeRun?.status ?? "RUNNING"} after ${jobState}; set GLUE_FINAL_JOB_NAME to start the follow-up run when it ends.`,
+            action,
+          );
+        default:
+          return result("skipped", `No files are waiting after ${jobState}; no follow-up run.`);
+      }
+    case "mark_waiting":
+    case "start":
+      break;
   }
 
-  // The check above is the one a start needs: no run is active.
+  // The look above is the one a start needs: no run is active.
   const detail = trigger.jobRunId === undefined ? jobState : `${jobState} (${trigger.jobRunId})`;
   const outcome = await startWorkflowRun(context.glue, workflowName, runProperties(context, trigger.source, detail));
   if (outcome.kind === "race_lost") {
-    return skipped(`Another trigger started a run of workflow ${workflowName} first; it picks up the waiting files.`);
+    return result("skipped", `Another trigger started a run of workflow ${workflowName} first; it picks up the waiting files.`);
   }
-  return {
-    workflowName,
+  return result("started", `Started follow-up run ${outcome.runId} of workflow ${workflowName}: files are waiting after ${jobState}.`, {
     runId: outcome.runId,
-    triggerSource: trigger.source,
-    status: "started",
-    message: `Started follow-up run ${outcome.runId} of workflow ${workflowName}: files are waiting after ${jobState} (e.g. ${waitingFile}).`,
-  };
+  });
+}
+
+// Glue reports a run over a few seconds after its final job: look again within the bound before
+// handing the event back to Lambda's retries.
+async function waitForRunOver(runs: RecentRuns, trigger: GlueJobStateTrigger, context: TriggerContext): Promise<RecentRuns> {
+  const deadline = Date.now() + context.config.runEndWaitSeconds * 1000;
+  let current = runs;
+  while (current.active !== undefined && isFinishingRun(current.active, trigger) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(RUN_END_POLL_MILLISECONDS, deadline - Date.now())));
+    current = await findRuns(context.glue, context.config.workflowName);
+  }
+  return current;
+}
+
+function activeRunFact(runs: RecentRuns, trigger: GlueJobStateTrigger): ActiveRunFact | undefined {
+  const active = runs.active;
+  return active === undefined
+    ? undefined
+    : { runId: active.runId, status: active.status, startedBeforeEvent: isFinishingRun(active, trigger) };
+}
+
+interface StuckFacts {
+  readonly trigger: GlueJobStateTrigger;
+  readonly endedRunId: string;
+  readonly consecutiveFailedRuns: number;
+}
+
+// One alert per streak: the claim on the state item makes a redelivered event or a later failure silent.
+async function alertStuck(context: TriggerContext, facts: StuckFacts): Promise<void> {
+  const { topicArn } = context.alerting;
+  if (topicArn === undefined) {
+    logger.warn("Pipeline stuck; ALERTS_TOPIC_ARN is not set, no alert published", { endedRunId: facts.endedRunId });
+    return;
+  }
+  const state = pipelineStateStore(context, "Glue run-end events");
+  if (!(await state.claimStuckAlert(facts.endedRunId))) {
+    logger.info("Pipeline stuck; already alerted for this streak", { endedRunId: facts.endedRunId });
+    return;
+  }
+  try {
+    const messageId = await publishStuckAlert(context.sns, topicArn, {
+      environment: context.alerting.environment,
+      region: context.alerting.region,
+      workflowName: context.config.workflowName,
+      runId: facts.endedRunId,
+      jobName: facts.trigger.jobName,
+      jobState: facts.trigger.state,
+      jobRunId: facts.trigger.jobRunId,
+      consecutiveFailedRuns: facts.consecutiveFailedRuns,
+    });
+    logger.info("Published pipeline-stuck alert", { alertMessageId: messageId });
+  } catch (error) {
+    await state.releaseStuckAlert(facts.endedRunId);
+    throw error;
+  }
 }
 
 function capitalize(text: string): string {

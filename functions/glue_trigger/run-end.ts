@@ -1,3 +1,4 @@
+import type { RunEnd } from "./decision";
 import type { GlueJobStateTrigger } from "./trigger-source";
 import type { ActiveRun } from "./workflow-runs";
 
@@ -16,20 +17,20 @@ export class RunStillFinishingError extends Error {
   }
 }
 
-/**
- * What a job state change says about the workflow run:
- * - `ends_run`: the final job succeeded, or any job failed, timed out or was stopped;
- * - `may_end_run`: a terminal state while `GLUE_FINAL_JOB_NAME` is unset, so which job is last is unknown;
- * - `does_not_end_run`: e.g. the Bronze job succeeded and the run goes on.
- */
-export type RunEnd = "ends_run" | "may_end_run" | "does_not_end_run";
-
 // A failed job ends the run: the workflow's conditional triggers fire only on success. ERROR is a
 // terminal job-run state too, although the state-change events document only the first three.
 const FAILURE_STATES: ReadonlySet<string> = new Set(["FAILED", "TIMEOUT", "STOPPED", "ERROR"]);
 
-/** Whether the job state change ends the workflow run. */
-export function classifyRunEnd(trigger: GlueJobStateTrigger, finalJobName: string | undefined): RunEnd {
+/** Whether the job state ends a job run unsuccessfully. */
+export function isFailureState(state: string): boolean {
+  return FAILURE_STATES.has(state);
+}
+
+/**
+ * Whether the job state change ends the workflow run, from the event alone (whether Glue retries a
+ * failed attempt needs its attempt number: `jobRunAttempt`).
+ */
+export function classifyRunEnd(trigger: GlueJobStateTrigger, finalJobName: string | undefined): Exclude<RunEnd, "retrying"> {
   const terminal = trigger.state === "SUCCEEDED" || FAILURE_STATES.has(trigger.state);
   if (finalJobName === undefined) {
     return terminal ? "may_end_run" : "does_not_end_run";

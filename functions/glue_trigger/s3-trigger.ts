@@ -1,8 +1,9 @@
 import { logger } from "./logger";
 import { newFiles, type GlueTriggerResult, type TriggerStatus } from "./result";
-import { processedFilesStore, startUnlessActive, type TriggerContext } from "./start-run";
+import { decide } from "./decision";
+import { processedFilesStore, runProperties, type TriggerContext } from "./start-run";
 import type { S3Trigger } from "./trigger-source";
-import { findActiveRun } from "./workflow-runs";
+import { findActiveRun, startWorkflowRun } from "./workflow-runs";
 
 /**
  * Records the objects of an S3 notification in the processed-files table, then starts a run for the
@@ -45,26 +46,31 @@ export async function onS3Trigger(trigger: S3Trigger, context: TriggerContext): 
     });
   }
 
-  const decision = await startUnlessActive(context, "s3", newFiles(files.length));
-  switch (decision.kind) {
-    case "started":
-      await bestEffort("Could not note trigger_run_id on the files", () => store.markTriggered(files, decision.runId));
-      return result("started", `Started run ${decision.runId} of workflow ${workflowName} for ${newFiles(files.length)}.`, counts, {
-        runId: decision.runId,
-      });
-    case "active": {
-      const { runId, status } = decision.run;
-      await bestEffort("Could not mark the files WAITING", () => store.markWaiting(files, runId));
-      const message = `Run ${runId} of workflow ${workflowName} is ${status}; ${newFiles(files.length)} marked WAITING for it.`;
-      return result("skipped", message, counts, { activeRunId: runId });
-    }
-    case "race_lost": {
-      const winner = await bestEffort("Could not find the run that won the race", () => findActiveRun(context.glue, workflowName));
-      await bestEffort("Could not mark the files WAITING", () => store.markWaiting(files, winner?.runId));
-      const message = `Another trigger started a run of workflow ${workflowName} first; ${newFiles(files.length)} marked WAITING.`;
-      return result("skipped", message, counts, winner === undefined ? {} : { activeRunId: winner.runId });
-    }
+  const activeRun = await findActiveRun(context.glue, workflowName);
+  const action = decide({
+    trigger: "s3",
+    force: false,
+    newFiles: files.length,
+    filesWaiting: true,
+    ...(activeRun === undefined ? {} : { activeRun: { runId: activeRun.runId, status: activeRun.status, startedBeforeEvent: false } }),
+    maxConsecutiveFailedRuns: context.config.maxConsecutiveFailedRuns,
+  });
+  if (action.kind === "mark_waiting" && activeRun !== undefined) {
+    await bestEffort("Could not mark the files WAITING", () => store.markWaiting(files, action.runId));
+    const message = `Run ${action.runId} of workflow ${workflowName} is ${activeRun.status}; ${newFiles(files.length)} marked WAITING for it.`;
+    return result("skipped", message, counts, { activeRunId: action.runId });
   }
+  const outcome = await startWorkflowRun(context.glue, workflowName, runProperties(context, "s3", newFiles(files.length)));
+  if (outcome.kind === "started") {
+    await bestEffort("Could not note trigger_run_id on the files", () => store.markTriggered(files, outcome.runId));
+    return result("started", `Started run ${outcome.runId} of workflow ${workflowName} for ${newFiles(files.length)}.`, counts, {
+      runId: outcome.runId,
+    });
+  }
+  const winner = await bestEffort("Could not find the run that won the race", () => findActiveRun(context.glue, workflowName));
+  await bestEffort("Could not mark the files WAITING", () => store.markWaiting(files, winner?.runId));
+  const message = `Another trigger started a run of workflow ${workflowName} first; ${newFiles(files.length)} marked WAITING.`;
+  return result("skipped", message, counts, winner === undefined ? {} : { activeRunId: winner.runId });
 }
 
 interface FileCounts {

@@ -1,39 +1,23 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { GlueClient } from "@aws-sdk/client-glue";
-import { requireProcessedFilesTable, type GlueTriggerConfig } from "./config";
+import type { SNSClient } from "@aws-sdk/client-sns";
+import { requireProcessedFilesTable, type AlertingConfig, type GlueTriggerConfig } from "./config";
+import { PipelineStateStore } from "./pipeline-state";
 import { ProcessedFilesStore } from "./processed-files";
 import type { TriggerSource } from "./trigger-source";
-import { findActiveRun, startWorkflowRun, type ActiveRun } from "./workflow-runs";
 
 /** What handling one trigger needs. */
 export interface TriggerContext {
   readonly config: GlueTriggerConfig;
   readonly glue: GlueClient;
   readonly dynamodb: DynamoDBClient;
+  readonly sns: SNSClient;
+  /** Where alerts go and what they name. */
+  readonly alerting: AlertingConfig;
   /** When the invocation began: `triggered_at` and `received_at`. */
   readonly now: Date;
   /** Lambda request id, passed to the run as `trigger_request_id`. @default - not passed */
   readonly requestId: string | undefined;
-}
-
-/** Outcome of {@link startUnlessActive}. */
-export type StartDecision =
-  | { readonly kind: "started"; readonly runId: string }
-  | { readonly kind: "active"; readonly run: ActiveRun }
-  | { readonly kind: "race_lost"; readonly errorMessage: string };
-
-/** Starts a workflow run unless one is active; says what triggered it in the run properties. */
-export async function startUnlessActive(
-  context: TriggerContext,
-  triggerSource: TriggerSource,
-  triggerDetail: string,
-): Promise<StartDecision> {
-  const { glue, config } = context;
-  const activeRun = await findActiveRun(glue, config.workflowName);
-  if (activeRun !== undefined) {
-    return { kind: "active", run: activeRun };
-  }
-  return startWorkflowRun(glue, config.workflowName, runProperties(context, triggerSource, triggerDetail));
 }
 
 /** Run properties the Glue jobs can read (`get_workflow_run_properties`); Glue takes only string values. */
@@ -50,4 +34,10 @@ export function runProperties(context: TriggerContext, triggerSource: TriggerSou
 export function processedFilesStore(context: TriggerContext, neededFor: string): ProcessedFilesStore {
   const tableName = requireProcessedFilesTable(context.config, neededFor);
   return new ProcessedFilesStore(context.dynamodb, tableName, context.config.processedFilesStatusIndex);
+}
+
+/** The trigger's state item (consecutive failed runs) in the processed-files table. */
+export function pipelineStateStore(context: TriggerContext, neededFor: string): PipelineStateStore {
+  const tableName = requireProcessedFilesTable(context.config, neededFor);
+  return new PipelineStateStore(context.dynamodb, tableName, context.config.workflowName);
 }

@@ -41,9 +41,11 @@ export interface GlueJobStateTrigger {
   readonly time: Date;
 }
 
-/** Anything else, e.g. `{}` from the console or the CLI. */
+/** Anything else, e.g. `{}` or `{"force": true}` from the console or the CLI. */
 export interface ManualTrigger {
   readonly source: "manual";
+  /** `{"force": true}`: start a run even when no file is pending. */
+  readonly force: boolean;
 }
 
 export type Trigger = S3Trigger | ScheduleTrigger | GlueJobStateTrigger | ManualTrigger;
@@ -51,7 +53,7 @@ export type Trigger = S3Trigger | ScheduleTrigger | GlueJobStateTrigger | Manual
 /** Recognises the trigger of an event; throws {@link InvalidEventError} for a recognised but malformed event. */
 export function detectTrigger(event: unknown): Trigger {
   if (!isRecord(event)) {
-    return { source: "manual" };
+    return { source: "manual", force: false };
   }
   if ("Records" in event) {
     if (!Array.isArray(event.Records)) {
@@ -69,7 +71,11 @@ export function detectTrigger(event: unknown): Trigger {
   if (source === "aws.glue" && detailType === "Glue Job State Change") {
     return parseGlueJobStateChange(event);
   }
-  return { source: "manual" };
+  const force = event.force ?? false;
+  if (typeof force !== "boolean") {
+    throw new InvalidEventError("manual", `Manual invocation has "force": ${JSON.stringify(force)}; allowed are true and false.`);
+  }
+  return { source: "manual", force };
 }
 
 function parseGlueJobStateChange(event: Record<string, unknown>): GlueJobStateTrigger {

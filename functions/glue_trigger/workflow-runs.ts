@@ -1,5 +1,5 @@
 import type { GlueClient } from "@aws-sdk/client-glue";
-import { GetWorkflowRunsCommand, StartWorkflowRunCommand } from "./dependencies";
+import { GetJobRunCommand, GetWorkflowRunsCommand, StartWorkflowRunCommand } from "./dependencies";
 
 /** Raised when Glue answers a workflow call in a way the API does not allow (e.g. no RunId). */
 export class WorkflowRunError extends Error {
@@ -34,6 +34,21 @@ export const MAX_RUNS_PAGES = 5;
 
 /** The workflow's active run among its most recent runs, or `undefined` when it is idle. */
 export async function findActiveRun(glue: GlueClient, workflowName: string): Promise<ActiveRun | undefined> {
+  return (await findRuns(glue, workflowName)).active;
+}
+
+/** What {@link findRuns} saw. */
+export interface RecentRuns {
+  /** @default - the workflow is idle */
+  readonly active: ActiveRun | undefined;
+  /** Start time of every other run seen (the pages read), in Glue's order. */
+  readonly startTimes: readonly { readonly runId: string; readonly startedOn: Date }[];
+}
+
+/** The active run and the start times of the most recent runs (at most {@link MAX_RUNS_PAGES} pages). */
+export async function findRuns(glue: GlueClient, workflowName: string): Promise<RecentRuns> {
+  const startTimes: { runId: string; startedOn: Date }[] = [];
+  let active: ActiveRun | undefined;
   let nextToken: string | undefined;
   for (let page = 0; page < MAX_RUNS_PAGES; page++) {
     const response = await glue.send(
@@ -45,16 +60,41 @@ export async function findActiveRun(glue: GlueClient, workflowName: string): Pro
       }),
     );
     for (const run of response.Runs ?? []) {
-      if (run.WorkflowRunId !== undefined && run.Status !== undefined && ACTIVE_STATUSES.has(run.Status)) {
-        return { runId: run.WorkflowRunId, status: run.Status, startedOn: run.StartedOn };
+      if (run.WorkflowRunId === undefined) continue;
+      if (active === undefined && run.Status !== undefined && ACTIVE_STATUSES.has(run.Status)) {
+        active = { runId: run.WorkflowRunId, status: run.Status, startedOn: run.StartedOn };
+      } else if (run.StartedOn !== undefined) {
+        startTimes.push({ runId: run.WorkflowRunId, startedOn: run.StartedOn });
       }
     }
     nextToken = response.NextToken;
-    if (nextToken === undefined || nextToken === "") {
-      return undefined;
+    // The rest of the page comes free; further pages only while no active run is found.
+    if (active !== undefined || nextToken === undefined || nextToken === "") {
+      break;
     }
   }
-  return undefined;
+  return { active, startTimes };
+}
+
+/** The latest run that started before `time`: the run a job state change at `time` belongs to. */
+export function runStartedBefore(runs: RecentRuns, time: Date): { readonly runId: string; readonly startedOn: Date } | undefined {
+  const candidates = [...runs.startTimes];
+  if (runs.active?.startedOn !== undefined) candidates.push({ runId: runs.active.runId, startedOn: runs.active.startedOn });
+  return candidates
+    .filter((run) => run.startedOn.getTime() <= time.getTime())
+    .reduce<{ runId: string; startedOn: Date } | undefined>(
+      (latest, run) => (latest === undefined || run.startedOn > latest.startedOn ? run : latest),
+      undefined,
+    );
+}
+
+/**
+ * The attempt number of a job run (`Attempt`: 0 for the first, 1 for Glue's first retry), from GetJobRun.
+ * @returns `undefined` when Glue does not report it
+ */
+export async function jobRunAttempt(glue: GlueClient, jobName: string, jobRunId: string): Promise<number | undefined> {
+  const response = await glue.send(new GetJobRunCommand({ JobName: jobName, RunId: jobRunId, PredecessorsIncluded: false }));
+  return response.JobRun?.Attempt;
 }
 
 /** Starts a run with the given run properties; losing the concurrency race is an outcome, not an error. */

@@ -35,6 +35,19 @@ export interface PipelineAlarmsProps {
   readonly createDashboard?: boolean;
 }
 
+/** What a message in a dead-letter queue means, unless the queue is the trigger's on-failure queue. */
+export const DEAD_LETTER_QUEUE_MEANING = "A dead-letter queue holds events that were never processed: inspect and redrive them.";
+
+/** What a message in the trigger Lambda's on-failure queue means and what to do (alarm descriptions take 1024 characters). */
+export const TRIGGER_FAILED_EVENTS_MEANING =
+  "The Glue trigger Lambda could not handle an event even after its asynchronous retries (about 3 minutes): each message " +
+  "is one S3, schedule or Glue event with its last error (requestContext, responsePayload). Causes: Glue, DynamoDB or SNS " +
+  "throttling or an outage that outlasted the retries, or Glue reporting a run active for minutes after its final job. " +
+  "Retried Glue attempts, runs with nothing to do and a stuck pipeline never land here. Files already in the " +
+  "processed-files table are safe: the next run, schedule or new file picks them up; an S3 event here may carry a file " +
+  "not yet recorded. What to do: read the error in the message, fix the cause, then redrive the queue (aws sqs " +
+  'start-message-move-task) so every event is handled again, or invoke the trigger with {"force": true}.';
+
 type AlarmMetric = Pick<
   CloudwatchMetricAlarmConfig,
   "namespace" | "metricName" | "dimensions" | "statistic" | "threshold" | "comparisonOperator" | "datapointsToAlarm"
@@ -89,7 +102,7 @@ export class PipelineAlarms extends Construct {
     const lambdaDimensions = { FunctionName: fn.lambdaName };
     alarm(
       "trigger_errors",
-      "The Glue trigger Lambda failed in 2 of the last 3 five-minute periods. One error alone is expected when files wait for a run that is still finishing (the retry starts it); events that fail every retry reach the on-failure queue, whose alarm fires at once.",
+      "The Glue trigger Lambda failed in 2 of the last 3 five-minute periods. A single error can be a run Glue still reported active after the function's wait (the retry a minute later starts the follow-up); repeated ones mean throttling, an outage or a permission missing; events that fail every retry reach the on-failure queue, whose alarm fires at once.",
       {
         namespace: "AWS/Lambda",
         metricName: "Errors",
@@ -119,7 +132,8 @@ export class PipelineAlarms extends Construct {
       comparisonOperator: "GreaterThanOrEqualToThreshold",
     });
     for (const [label, queue] of Object.entries(props.deadLetterQueues)) {
-      alarm(`${label}_dlq_depth`, "A dead-letter queue holds events that were never processed: inspect and redrive them.", {
+      const meaning = queue === fn.onFailureQueue ? TRIGGER_FAILED_EVENTS_MEANING : DEAD_LETTER_QUEUE_MEANING;
+      alarm(`${label}_dlq_depth`, meaning, {
         namespace: "AWS/SQS",
         metricName: "ApproximateNumberOfMessagesVisible",
         dimensions: { QueueName: queue.queueName },

@@ -1,6 +1,7 @@
 import { LambdaFunction as LambdaFunctionResource } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { EncryptedLogGroup } from "../cloudwatch/log-group";
 import type { DataLakeKey } from "../kms/kms-key";
@@ -67,8 +68,10 @@ export interface LambdaFunctionProps {
    */
   readonly logLevel?: LambdaLogLevel;
   /**
-   * Concurrent executions reserved for (and capped at) this function.
-   * @default 5
+   * Concurrent executions reserved for (and capped at) this function; 0 means unreserved. Lambda keeps part of
+   * the account's concurrency unreserved, so accounts with a concurrency quota of 10 reject any reservation
+   * ("below its minimum value of [10]"). A token passes through: -1 is Terraform's "unreserved".
+   * @default - unreserved
    */
   readonly reservedConcurrency?: number;
   /**
@@ -147,7 +150,7 @@ export class LambdaFunction extends Construct {
     const memorySizeMb = props.memorySizeMb ?? 256;
     const architecture = props.architecture ?? "arm64";
     const logLevel = props.logLevel ?? "INFO";
-    const reservedConcurrency = props.reservedConcurrency ?? 5;
+    const reservedConcurrency = props.reservedConcurrency ?? 0;
     const maximumRetryAttempts = props.maximumRetryAttempts ?? 2;
     const maximumEventAgeSeconds = props.maximumEventAgeSeconds ?? 21600;
     const createOnFailureQueue = props.createOnFailureQueue ?? true;
@@ -222,7 +225,7 @@ export class LambdaFunction extends Construct {
       role: this.role.roleArn,
       timeout: timeoutSeconds,
       memorySize: memorySizeMb,
-      reservedConcurrentExecutions: reservedConcurrency,
+      reservedConcurrentExecutions: Token.isUnresolved(reservedConcurrency) || reservedConcurrency > 0 ? reservedConcurrency : undefined,
       kmsKeyArn: props.kmsKey.keyArn,
       environment: { variables: { ...(props.environment ?? {}) } },
       tracingConfig: { mode: enableTracing ? "Active" : "PassThrough" },

@@ -33,7 +33,8 @@ export function validateLambdaFunctionProps(owner: string, settings: LambdaSetti
   // The seed keeps the function under 5 minutes: Glue does the long-running work.
   validateIntegerRange(owner, f("timeoutSeconds"), settings.timeoutSeconds, 1, 300, "seconds");
   validateIntegerRange(owner, f("memorySizeMb"), settings.memorySizeMb, 128, 10240, "MB");
-  validateIntegerRange(owner, f("reservedConcurrency"), settings.reservedConcurrency, 1, 1000);
+  // 0 means unreserved: Lambda itself would read 0 as "never run".
+  validateIntegerRange(owner, f("reservedConcurrency"), settings.reservedConcurrency, 0, 1000);
   validateIntegerRange(owner, f("maximumRetryAttempts"), settings.maximumRetryAttempts, 0, 2);
   validateIntegerRange(owner, f("maximumEventAgeSeconds"), settings.maximumEventAgeSeconds, 60, 21600, "seconds");
   validateOneOf<string>(owner, f("logLevel"), settings.logLevel, LAMBDA_LOG_LEVELS);

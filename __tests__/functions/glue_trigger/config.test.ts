@@ -8,6 +8,9 @@ describe("readConfig", () => {
       GLUE_FINAL_JOB_NAME: "metriccare_gold_dev",
       PROCESSED_FILES_TABLE: "metriccare_processed_files_dev",
       PROCESSED_FILES_STATUS_INDEX: "by_status",
+      MAX_CONSECUTIVE_FAILED_RUNS: "5",
+      GLUE_MAX_RETRIES: "1",
+      RUN_END_WAIT_SECONDS: "30",
     };
 
     // Act
@@ -19,6 +22,9 @@ describe("readConfig", () => {
       finalJobName: "metriccare_gold_dev",
       processedFilesTable: "metriccare_processed_files_dev",
       processedFilesStatusIndex: "by_status",
+      maxConsecutiveFailedRuns: 5,
+      glueMaxRetries: 1,
+      runEndWaitSeconds: 30,
     });
   });
 
@@ -32,7 +38,24 @@ describe("readConfig", () => {
       finalJobName: undefined,
       processedFilesTable: undefined,
       processedFilesStatusIndex: "status_index",
+      maxConsecutiveFailedRuns: 3,
+      glueMaxRetries: 0,
+      runEndWaitSeconds: 20,
     });
+  });
+
+  it.each([
+    ["MAX_CONSECUTIVE_FAILED_RUNS", "0", "an integer from 1 to 100"],
+    ["MAX_CONSECUTIVE_FAILED_RUNS", "three", "an integer from 1 to 100"],
+    ["GLUE_MAX_RETRIES", "11", "an integer from 0 to 10"],
+    ["RUN_END_WAIT_SECONDS", "2.5", "an integer from 0 to 60"],
+  ])("rejects %s=%s with a ConfigurationError naming the variable, the value and what is allowed", (name, value, allowed) => {
+    // Act
+    const read = () => readConfig({ GLUE_WORKFLOW_NAME: "wf", [name]: value });
+
+    // Assess
+    expect(read).toThrow(ConfigurationError);
+    expect(read).toThrow(`${name} must be ${allowed}, got "${value}".`);
   });
 
   it("treats blank values as unset", () => {

@@ -1,4 +1,11 @@
-// Local stand-ins for Glue (JSON 1.1 protocol) and SNS (Query protocol) for the bundle's integration test.
+// A stand-in for the Glue workflow-run and job-run API (JSON 1.1 protocol) for the bundle's black-box tests
+// (bundle-harness.ts).
+// It models what the AWS Glue API reference documents for GetWorkflowRuns, StartWorkflowRun (a workflow with
+// MaxConcurrentRuns = 1 refuses a second run with ConcurrentRunsExceededException) and GetJobRun (`Attempt`: 0
+// for the first attempt, 1 for the first retry). moto 5.2.5, which the tests use for DynamoDB, SNS and the
+// Glue calls it can answer, cannot reach these branches: its workflow runs stay RUNNING for ever
+// (moto/glue/models.py FakeWorkflowRun; StopWorkflowRun changes nothing), StartWorkflowRun ignores
+// MaxConcurrentRuns, and GetJobRun always answers Attempt 0. The run ends, races and retries are those branches.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 
 /** A workflow run as GetWorkflowRuns returns it; `StartedOn` in epoch seconds, as the JSON protocol encodes timestamps. */
@@ -24,15 +31,10 @@ export interface FakeGlue {
   readonly requests: { target: string; body: Record<string, unknown> }[];
   /** Runs, newest first. StartWorkflowRun adds a RUNNING one, or answers ConcurrentRunsExceededException. */
   readonly runs: FakeWorkflowRun[];
+  /** GetJobRun answers: `Attempt` by job run id (absent: 0). */
+  readonly jobRunAttempts: Map<string, number>;
   /** Answers the next call of `target` with an error instead. */
-  failNext(target: "GetWorkflowRuns" | "StartWorkflowRun", error: FakeError): void;
-  close(): Promise<void>;
-}
-
-export interface FakeSns {
-  readonly endpoint: string;
-  /** The form fields of every Publish. */
-  readonly published: Record<string, string>[];
+  failNext(target: "GetWorkflowRuns" | "StartWorkflowRun" | "GetJobRun", error: FakeError): void;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startFakeGlue(): Promise<FakeGlue> {
   const requests: FakeGlue["requests"] = [];
   const runs: FakeWorkflowRun[] = [];
   const failures = new Map<string, FakeError>();
+  const jobRunAttempts = new Map<string, number>();
   let runCount = 0;
   const server = createServer((request, response) => {
     void readBody(request).then((raw) => {
@@ -54,6 +57,12 @@ export async function startFakeGlue(): Promise<FakeGlue> {
       }
       if (target === "GetWorkflowRuns") {
         return sendJson(response, 200, { Runs: runs });
+      }
+      if (target === "GetJobRun") {
+        const runId = String(body.RunId);
+        return sendJson(response, 200, {
+          JobRun: { Id: runId, JobName: body.JobName, Attempt: jobRunAttempts.get(runId) ?? 0, JobRunState: "FAILED" },
+        });
       }
       if (target === "StartWorkflowRun") {
         if (runs.some((run) => run.Status === "RUNNING" || run.Status === "STOPPING")) {
@@ -83,35 +92,10 @@ export async function startFakeGlue(): Promise<FakeGlue> {
     endpoint,
     requests,
     runs,
+    jobRunAttempts,
     failNext: (target, error) => failures.set(target, error),
     close: () => close(server),
   };
-}
-
-/** An SNS endpoint that accepts every Publish. */
-export async function startFakeSns(): Promise<FakeSns> {
-  const published: Record<string, string>[] = [];
-  const server = createServer((request, response) => {
-    void readBody(request).then((raw) => {
-      const form = Object.fromEntries(new URLSearchParams(raw));
-      if (form.Action !== "Publish") {
-        response.writeHead(400, { "content-type": "text/xml" });
-        response.end(
-          `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>${form.Action}</Message></Error></ErrorResponse>`,
-        );
-        return;
-      }
-      published.push(form);
-      response.writeHead(200, { "content-type": "text/xml" });
-      response.end(
-        '<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult>' +
-          `<MessageId>msg-${published.length}</MessageId></PublishResult>` +
-          "<ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></PublishResponse>",
-      );
-    });
-  });
-  const endpoint = await listen(server);
-  return { endpoint, published, close: () => close(server) };
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {

@@ -21,6 +21,10 @@ export function testEnvironment(): Record<string, string> {
     PROCESSED_FILES_TABLE: TABLE,
     PROCESSED_FILES_STATUS_INDEX: "status_index",
     ENVIRONMENT: "dev",
+    MAX_CONSECUTIVE_FAILED_RUNS: "3",
+    GLUE_MAX_RETRIES: "0",
+    // No wait for a finishing run: a test says when Glue reports it over.
+    RUN_END_WAIT_SECONDS: "0",
   };
 }
 

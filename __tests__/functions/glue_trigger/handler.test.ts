@@ -1,4 +1,4 @@
-import { PutItemCommand, ResourceNotFoundException } from "@aws-sdk/client-dynamodb";
+import { PutItemCommand, QueryCommand, ResourceNotFoundException } from "@aws-sdk/client-dynamodb";
 import {
   AccessDeniedException,
   ConcurrentRunsExceededException,
@@ -25,29 +25,32 @@ import {
   TOPIC_ARN,
   WORKFLOW,
 } from "./fixtures";
-import { ACTIVE_RUNS, IDLE_RUNS, useHandlerHarness, workflowIdleThenStarts } from "./harness";
+import { ACTIVE_RUNS, filesWaiting, IDLE_RUNS, useHandlerHarness, workflowIdleThenStarts } from "./harness";
 
 const mocks = useHandlerHarness();
+// Schedule and manual runs start only for pending files: unless a test says otherwise, one is pending.
+beforeEach(() => filesWaiting(mocks.dynamodb, "PENDING"));
 const metadata = { $metadata: { httpStatusCode: 400 } };
 
-/** The alert the function publishes for a failure, worked out from the test environment. */
-function expectedAlert(triggerSource: string, errorName: string, errorMessage: string, objectLines: string[] = []) {
+/** The alert the function publishes for a failure, worked out from the test environment: no error message, no object key. */
+function expectedAlert(triggerSource: string, errorName: string, extraLines: string[] = []) {
   const workflow = WORKFLOW;
   return {
     TopicArn: TOPIC_ARN,
     Subject: `[MetricCare dev] Glue trigger failed: ${errorName} on ${workflow}`.slice(0, 100),
     Message: [
-      "The MetricCare Glue trigger failed with an error that retrying cannot fix. Fix the cause, then start the " +
-        "workflow again: files recorded in the processed-files table are picked up by the next run.",
+      "The MetricCare Glue trigger failed with an error that retrying cannot fix. Read the error in the log entry of " +
+        "the request below, fix the cause, then start the workflow again: files recorded in the processed-files table " +
+        "are picked up by the next run.",
       "",
       "Environment: dev",
       `Workflow: ${workflow}`,
       `Trigger source: ${triggerSource}`,
       `Error: ${errorName}`,
-      `Message: ${errorMessage}`,
+      ...extraLines,
       `Lambda request id: ${CONTEXT.awsRequestId}`,
       `Log group: ${CONTEXT.logGroupName}`,
-      ...objectLines,
+      "Logs: https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Faws$252Flambda$252Fmetriccare-glue-trigger-dev",
     ].join("\n"),
   };
 }
@@ -77,7 +80,44 @@ describe("handler on a schedule", () => {
         trigger_request_id: CONTEXT.awsRequestId,
       },
     });
-    expect(mocks.dynamodb.calls()).toHaveLength(0);
+    expect(mocks.dynamodb).toHaveReceivedCommandWith(QueryCommand, {
+      IndexName: "status_index",
+      KeyConditionExpression: "#status = :status",
+      ExpressionAttributeValues: { ":status": { S: "PENDING" } },
+      Limit: 1,
+    });
+  });
+
+  it("starts nothing when no file is PENDING or WAITING, and says so", async () => {
+    // Prepare
+    filesWaiting(mocks.dynamodb, "none");
+    workflowIdleThenStarts(mocks.glue, "wr_idle");
+
+    // Act
+    const result = await handler(scheduleEvent(), CONTEXT);
+
+    // Assess
+    expect(result).toStrictEqual({
+      workflowName: WORKFLOW,
+      runId: null,
+      triggerSource: "schedule",
+      status: "skipped",
+      message: `No files are PENDING or WAITING; not starting a run of workflow ${WORKFLOW} (schedule ${RULE_ARN}). Invoke with {"force": true} to start one anyway.`,
+    });
+    expect(mocks.glue).not.toHaveReceivedCommand(StartWorkflowRunCommand);
+    expect(mocks.dynamodb).toHaveReceivedCommandTimes(QueryCommand, 2);
+  });
+
+  it("starts a run for a WAITING file", async () => {
+    // Prepare
+    filesWaiting(mocks.dynamodb, "WAITING");
+    workflowIdleThenStarts(mocks.glue, "wr_waiting");
+
+    // Act
+    const result = await handler(scheduleEvent(), CONTEXT);
+
+    // Assess
+    expect(result).toMatchObject({ status: "started", runId: "wr_waiting" });
   });
 
   it("does not start another run while one is RUNNING, and names it", async () => {
@@ -112,7 +152,7 @@ describe("handler on a schedule", () => {
 });
 
 describe("handler on a manual invocation", () => {
-  it("starts a run for {} from the console or CLI", async () => {
+  it("starts a run for {} from the console or CLI when a file is pending", async () => {
     // Prepare
     workflowIdleThenStarts(mocks.glue, "wr_manual");
 
@@ -135,6 +175,54 @@ describe("handler on a manual invocation", () => {
         trigger_detail: "manual invocation",
       },
     });
+  });
+
+  it("skips {} when nothing is pending", async () => {
+    // Prepare
+    filesWaiting(mocks.dynamodb, "none");
+    workflowIdleThenStarts(mocks.glue, "wr_manual");
+
+    // Act
+    const result = await handler({});
+
+    // Assess
+    expect(result).toMatchObject({ status: "skipped", runId: null });
+    expect(mocks.glue).not.toHaveReceivedCommand(StartWorkflowRunCommand);
+  });
+
+  it('starts a run for {"force": true} with nothing pending, without reading the table', async () => {
+    // Prepare
+    filesWaiting(mocks.dynamodb, "none");
+    workflowIdleThenStarts(mocks.glue, "wr_forced");
+
+    // Act
+    const result = await handler({ force: true });
+
+    // Assess
+    expect(result).toStrictEqual({
+      workflowName: WORKFLOW,
+      runId: "wr_forced",
+      triggerSource: "manual",
+      status: "started",
+      message: `Started run wr_forced of workflow ${WORKFLOW} (manual invocation (force)).`,
+    });
+    expect(mocks.dynamodb.calls()).toHaveLength(0);
+  });
+
+  it('rejects a "force" that is not true or false, naming the field and the value', async () => {
+    // Prepare
+    mocks.sns.on(PublishCommand).resolves({ MessageId: "msg-1" });
+
+    // Act
+    const result = await handler({ force: "yes" });
+
+    // Assess
+    expect(result).toMatchObject({
+      status: "failed",
+      errorName: "InvalidEventError",
+      message: 'InvalidEventError: Manual invocation has "force": "yes"; allowed are true and false.',
+    });
+    expect(mocks.glue.calls()).toHaveLength(0);
   });
 
   it("treats ConcurrentRunsExceededException as a skip: no error, no alert", async () => {
@@ -190,7 +278,7 @@ describe("handler on a permanent failure", () => {
       errorName,
     });
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
-    expect(mocks.sns).toHaveReceivedCommandWith(PublishCommand, expectedAlert("schedule", errorName, error.message));
+    expect(mocks.sns).toHaveReceivedCommandWith(PublishCommand, expectedAlert("schedule", errorName));
   });
 
   it("alerts a DynamoDB ResourceNotFoundException (the table does not exist) and names the S3 source", async () => {
@@ -210,13 +298,21 @@ describe("handler on a permanent failure", () => {
       errorName: "ResourceNotFoundException",
     });
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
-    expect(mocks.sns).toHaveReceivedCommandWith(
-      PublishCommand,
-      expectedAlert("s3", "ResourceNotFoundException", "Requested resource not found", [
-        "",
-        "S3 objects in the event (any that is not in the processed-files table: copy it onto itself to notify again):",
-        `- s3://${BUCKET}/fhir/patient/2026-11-22/Patient batch 1.json`,
-      ]),
+    expect(mocks.sns).toHaveReceivedCommandWith(PublishCommand, {
+      ...expectedAlert("s3", "ResourceNotFoundException"),
+      Message: expect.stringMatching(
+        /\n\nThe S3 event carried 1 object; their keys are in the log entry\. Any that is not in the processed-files table: copy it onto itself to notify again\.$/,
+      ),
+    });
+    const published = String(mocks.sns.commandCalls(PublishCommand)[0]?.args[0].input.Message);
+    expect(published).not.toContain("Patient batch 1");
+    expect(published).not.toContain("Requested resource not found");
+    expect(mocks.logs()).toContainEqual(
+      expect.objectContaining({
+        level: "ERROR",
+        message: "Permanent failure; alerting, not retrying",
+        s3Objects: [`s3://${BUCKET}/fhir/patient/2026-11-22/Patient batch 1.json`],
+      }),
     );
     expect(mocks.glue.calls()).toHaveLength(0);
   });
@@ -240,9 +336,7 @@ describe("handler on a permanent failure", () => {
     });
     expect(mocks.sns).toHaveReceivedCommandWith(PublishCommand, {
       Subject: "[MetricCare dev] Glue trigger failed: ConfigurationError on unknown workflow",
-      Message: expect.stringContaining(
-        `Workflow: (GLUE_WORKFLOW_NAME unset)\nTrigger source: manual\nError: ConfigurationError\nMessage: ${message}`,
-      ),
+      Message: expect.stringContaining("Workflow: (GLUE_WORKFLOW_NAME unset)\nTrigger source: manual\nError: ConfigurationError\n"),
     });
     expect(mocks.glue.calls()).toHaveLength(0);
   });
@@ -263,10 +357,7 @@ describe("handler on a permanent failure", () => {
       message: 'InvalidEventError: Glue Job State Change event has no "detail" object.',
       errorName: "InvalidEventError",
     });
-    expect(mocks.sns).toHaveReceivedCommandWith(
-      PublishCommand,
-      expectedAlert("glue_run_end", "InvalidEventError", 'Glue Job State Change event has no "detail" object.'),
-    );
+    expect(mocks.sns).toHaveReceivedCommandWith(PublishCommand, expectedAlert("glue_run_end", "InvalidEventError"));
   });
 
   it("returns the failure even when publishing the alert fails, and logs why", async () => {

@@ -1,9 +1,9 @@
 // Mocks, clock and log capture shared by the handler tests.
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { GetWorkflowRunsCommand, GlueClient, StartWorkflowRunCommand } from "@aws-sdk/client-glue";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
-import { NOW, setEnvironment } from "./fixtures";
+import { NOW, OBJECT, setEnvironment } from "./fixtures";
 
 export const IDLE_RUNS = {
   Runs: [{ WorkflowRunId: "wr_previous", Status: "COMPLETED" as const, StartedOn: new Date("2026-11-22T08:00:00Z") }],
@@ -16,6 +16,16 @@ export const ACTIVE_RUNS = {
 /** Glue reports no active run of the workflow and starts the next one as `runId`. */
 export function workflowIdleThenStarts(glue: AwsClientStub<GlueClient>, runId: string): void {
   glue.on(GetWorkflowRunsCommand).resolves(IDLE_RUNS).on(StartWorkflowRunCommand).resolves({ RunId: runId });
+}
+
+/** The status index holds `status` files (OBJECT's key), or none; queries with a `received_at` bound see them too. */
+export function filesWaiting(dynamodb: AwsClientStub<DynamoDBClient>, status: "PENDING" | "WAITING" | "none"): void {
+  const items = (wanted: string) => ({ Items: status === wanted ? [{ file_key: { S: OBJECT.fileKey } }] : [] });
+  dynamodb
+    .on(QueryCommand, { ExpressionAttributeValues: { ":status": { S: "PENDING" } } })
+    .resolves(items("PENDING"))
+    .on(QueryCommand, { ExpressionAttributeValues: { ":status": { S: "WAITING" } } })
+    .resolves(items("WAITING"));
 }
 
 export interface Harness {

@@ -127,7 +127,7 @@ describe("detectTrigger", () => {
     const trigger = detectTrigger(event);
 
     // Assess
-    expect(trigger).toEqual({ source: "manual" });
+    expect(trigger).toEqual({ source: "manual", force: false });
   });
 
   it("names its error class and keeps the source the event claimed", () => {

@@ -1,6 +1,7 @@
 import {
   ConcurrentRunsExceededException,
   EntityNotFoundException,
+  GetJobRunCommand,
   GetWorkflowRunsCommand,
   GlueClient,
   StartWorkflowRunCommand,
@@ -9,8 +10,11 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import {
   findActiveRun,
+  findRuns,
+  jobRunAttempt,
   MAX_RUNS_PAGES,
   RUNS_PAGE_SIZE,
+  runStartedBefore,
   startWorkflowRun,
   WorkflowRunError,
 } from "../../../functions/glue_trigger/workflow-runs";
@@ -169,5 +173,80 @@ describe("startWorkflowRun", () => {
     // Assess
     await expect(start).rejects.toThrow(new WorkflowRunError(`StartWorkflowRun for workflow "${WORKFLOW}" returned no RunId.`));
     await expect(start).rejects.toHaveProperty("name", "WorkflowRunError");
+  });
+});
+
+describe("findRuns and runStartedBefore", () => {
+  it("finds the run a job state change belongs to: the latest one started before the event", async () => {
+    // Prepare
+    glueMock.on(GetWorkflowRunsCommand).resolves({
+      Runs: [
+        { WorkflowRunId: "wr_3", Status: "RUNNING", StartedOn: new Date("2026-11-22T11:00:00Z") },
+        { WorkflowRunId: "wr_2", Status: "COMPLETED", StartedOn: new Date("2026-11-22T10:00:00Z") },
+        { WorkflowRunId: "wr_1", Status: "COMPLETED", StartedOn: new Date("2026-11-22T09:00:00Z") },
+      ],
+    });
+
+    // Act
+    const runs = await findRuns(glue, WORKFLOW);
+    const at1030 = runStartedBefore(runs, new Date("2026-11-22T10:30:00Z"));
+    const at1130 = runStartedBefore(runs, new Date("2026-11-22T11:30:00Z"));
+    const at0800 = runStartedBefore(runs, new Date("2026-11-22T08:00:00Z"));
+
+    // Assess
+    expect(runs.active?.runId).toBe("wr_3");
+    expect(at1030?.runId).toBe("wr_2");
+    expect(at1130?.runId).toBe("wr_3");
+    expect(at0800).toBeUndefined();
+  });
+
+  it("collects the start times of finished runs when none is active", async () => {
+    // Prepare
+    glueMock.on(GetWorkflowRunsCommand).resolves({
+      Runs: [
+        { WorkflowRunId: "wr_2", Status: "COMPLETED", StartedOn: new Date("2026-11-22T10:00:00Z") },
+        { WorkflowRunId: "wr_1", Status: "STOPPED", StartedOn: new Date("2026-11-22T09:00:00Z") },
+      ],
+    });
+
+    // Act
+    const runs = await findRuns(glue, WORKFLOW);
+
+    // Assess
+    expect(runs.active).toBeUndefined();
+    expect(runStartedBefore(runs, new Date("2026-11-22T10:30:00Z"))).toEqual({
+      runId: "wr_2",
+      startedOn: new Date("2026-11-22T10:00:00Z"),
+    });
+    expect(runStartedBefore(runs, new Date("2026-11-22T09:30:00Z"))?.runId).toBe("wr_1");
+  });
+});
+
+describe("jobRunAttempt", () => {
+  it("reads Attempt from GetJobRun, without the predecessors", async () => {
+    // Prepare
+    glueMock.on(GetJobRunCommand).resolves({ JobRun: { Id: "jr_1_attempt_1", Attempt: 1 } });
+
+    // Act
+    const attempt = await jobRunAttempt(glue, "metriccare_bronze_dev", "jr_1_attempt_1");
+
+    // Assess
+    expect(attempt).toBe(1);
+    expect(glueMock).toHaveReceivedCommandWith(GetJobRunCommand, {
+      JobName: "metriccare_bronze_dev",
+      RunId: "jr_1_attempt_1",
+      PredecessorsIncluded: false,
+    });
+  });
+
+  it("answers undefined when Glue reports no attempt", async () => {
+    // Prepare
+    glueMock.on(GetJobRunCommand).resolves({ JobRun: { Id: "jr_1" } });
+
+    // Act
+    const attempt = await jobRunAttempt(glue, "metriccare_bronze_dev", "jr_1");
+
+    // Assess
+    expect(attempt).toBeUndefined();
   });
 });

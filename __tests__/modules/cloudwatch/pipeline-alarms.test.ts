@@ -1,7 +1,7 @@
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { ref, Token } from "cdktf";
-import { PipelineAlarms, type PipelineAlarmsProps } from "../../../modules/cloudwatch/pipeline-alarms";
+import { PipelineAlarms, TRIGGER_FAILED_EVENTS_MEANING, type PipelineAlarmsProps } from "../../../modules/cloudwatch/pipeline-alarms";
 import type { LambdaFunctionProps } from "../../../modules/lambda_function/lambda-function";
 import { DeadLetterQueue } from "../../../modules/sqs/dead-letter-queue";
 import { testFunction, testTopic } from "../../support/construct-fixtures";
@@ -46,7 +46,7 @@ describe("PipelineAlarms", () => {
         ...common(synthesized),
         alarm_name: "metriccare_trigger_errors_dev",
         alarm_description:
-          "The Glue trigger Lambda failed in 2 of the last 3 five-minute periods. One error alone is expected when files wait for a run that is still finishing (the retry starts it); events that fail every retry reach the on-failure queue, whose alarm fires at once.",
+          "The Glue trigger Lambda failed in 2 of the last 3 five-minute periods. A single error can be a run Glue still reported active after the function's wait (the retry a minute later starts the follow-up); repeated ones mean throttling, an outage or a permission missing; events that fail every retry reach the on-failure queue, whose alarm fires at once.",
         namespace: "AWS/Lambda",
         metric_name: "Errors",
         dimensions: { FunctionName: synthesized.ref("aws_lambda_function", "fn/function", "function_name") },
@@ -116,15 +116,15 @@ describe("PipelineAlarms", () => {
     // Act
     const synthesized = alarms();
     // Assess
-    for (const [label, queue] of [
-      ["trigger_failed_events", "fn/on_failure/queue"],
-      ["event_delivery", "event_dlq/queue"],
+    for (const [label, queue, meaning] of [
+      ["trigger_failed_events", "fn/on_failure/queue", TRIGGER_FAILED_EVENTS_MEANING],
+      ["event_delivery", "event_dlq/queue", "A dead-letter queue holds events that were never processed: inspect and redrive them."],
     ] as const) {
       expect(synthesized.resource("aws_cloudwatch_metric_alarm", `cloudwatch/${label}_dlq_depth`)).toEqual(
         expect.objectContaining({
           ...common(synthesized),
           alarm_name: `metriccare_${label}_dlq_depth_dev`,
-          alarm_description: "A dead-letter queue holds events that were never processed: inspect and redrive them.",
+          alarm_description: meaning,
           namespace: "AWS/SQS",
           metric_name: "ApproximateNumberOfMessagesVisible",
           dimensions: { QueueName: synthesized.ref("aws_sqs_queue", queue, "name") },
@@ -135,6 +135,14 @@ describe("PipelineAlarms", () => {
         }),
       );
     }
+  });
+
+  it("says what a message in the trigger's on-failure queue means and what to do, within CloudWatch's 1024 characters", () => {
+    // Assess
+    expect(TRIGGER_FAILED_EVENTS_MEANING.length).toBeLessThanOrEqual(1024);
+    expect(TRIGGER_FAILED_EVENTS_MEANING).toContain("could not handle an event even after its asynchronous retries");
+    expect(TRIGGER_FAILED_EVENTS_MEANING).toContain("Retried Glue attempts, runs with nothing to do and a stuck pipeline never land here.");
+    expect(TRIGGER_FAILED_EVENTS_MEANING).toContain("What to do: read the error in the message, fix the cause, then redrive the queue");
   });
 
   it("alarms when a Glue job run reports errors, one alarm per job", () => {

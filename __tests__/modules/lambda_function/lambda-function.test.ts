@@ -20,10 +20,12 @@ const lambda = (props: Partial<LambdaFunctionProps> = {}) => synthConstruct((sco
 const VIA_SERVICES = ["s3", "dynamodb", "sns", "sqs", "lambda", "glue"].map((s) => `${s}.eu-west-1.amazonaws.com`);
 
 describe("LambdaFunction", () => {
-  it("runs index.handler on nodejs22.x arm64 with 60 s, 256 MB, 5 reserved executions, X-Ray and INFO JSON logs by default", () => {
+  it("runs index.handler on nodejs22.x arm64 with 60 s, 256 MB, unreserved concurrency, X-Ray and INFO JSON logs by default", () => {
     // Act
     const { synth, ref } = lambda();
     // Assess
+    const [fn] = Object.values(JSON.parse(synth).resource.aws_lambda_function as Record<string, Record<string, unknown>>);
+    expect(fn).not.toHaveProperty("reserved_concurrent_executions");
     expect(synth).toHaveResourceWithProperties(LambdaFunctionResource, {
       function_name: "test_function",
       handler: "index.handler",
@@ -31,7 +33,6 @@ describe("LambdaFunction", () => {
       architectures: ["arm64"],
       timeout: 60,
       memory_size: 256,
-      reserved_concurrent_executions: 5,
       tracing_config: { mode: "Active" },
       logging_config: {
         log_format: "JSON",
@@ -69,6 +70,14 @@ describe("LambdaFunction", () => {
       environment: { variables: { GLUE_WORKFLOW_NAME: "etl" } },
       tags: { Owner: "data" },
     });
+  });
+
+  it("leaves concurrency unreserved for reservedConcurrency 0, as accounts with a concurrency quota of 10 need", () => {
+    // Act
+    const { synth } = lambda({ reservedConcurrency: 0 });
+    // Assess
+    const [fn] = Object.values(JSON.parse(synth).resource.aws_lambda_function as Record<string, Record<string, unknown>>);
+    expect(fn).not.toHaveProperty("reserved_concurrent_executions");
   });
 
   it("deploys the uploaded ZIP by bucket, content-hashed key and base64 SHA-256", () => {
@@ -312,7 +321,11 @@ describe("LambdaFunction", () => {
       ],
       ["a timeout above 5 minutes", { timeoutSeconds: 301 }, "`timeoutSeconds` must be an integer between 1 and 300 seconds, got 301."],
       ["64 MB of memory", { memorySizeMb: 64 }, "`memorySizeMb` must be an integer between 128 and 10240 MB, got 64."],
-      ["no reserved concurrency", { reservedConcurrency: 0 }, "`reservedConcurrency` must be an integer between 1 and 1000, got 0."],
+      [
+        "a negative reserved concurrency",
+        { reservedConcurrency: -1 },
+        "`reservedConcurrency` must be an integer between 0 and 1000, got -1.",
+      ],
       ["three retries", { maximumRetryAttempts: 3 }, "`maximumRetryAttempts` must be an integer between 0 and 2, got 3."],
       [
         "an event age above 6 hours",

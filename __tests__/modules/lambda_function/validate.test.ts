@@ -63,7 +63,7 @@ describe("validateLambdaFunctionProps", () => {
     ],
     ["a timeout of 0", { timeoutSeconds: 0 }, "`timeoutSeconds` must be an integer between 1 and 300 seconds, got 0."],
     ["10241 MB", { memorySizeMb: 10241 }, "`memorySizeMb` must be an integer between 128 and 10240 MB, got 10241."],
-    ["1001 reserved executions", { reservedConcurrency: 1001 }, "`reservedConcurrency` must be an integer between 1 and 1000, got 1001."],
+    ["1001 reserved executions", { reservedConcurrency: 1001 }, "`reservedConcurrency` must be an integer between 0 and 1000, got 1001."],
     ["negative retries", { maximumRetryAttempts: -1 }, "`maximumRetryAttempts` must be an integer between 0 and 2, got -1."],
     [
       "an event age under a minute",
