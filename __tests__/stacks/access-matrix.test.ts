@@ -318,6 +318,20 @@ const ROWS: readonly Row[] = [
     expected: "Allow",
   },
   {
+    why: "the Lambda reads a job run's attempt number (retries are not run ends)",
+    who: "lambda",
+    action: "glue:GetJobRun",
+    resource: (w) => arn("glue", `job/metriccare_gold_job_${w}`),
+    expected: "Allow",
+  },
+  {
+    why: "the Lambda reads runs of a job outside the pipeline",
+    who: "lambda",
+    action: "glue:GetJobRun",
+    resource: () => arn("glue", "job/other_job"),
+    expected: "ImplicitDeny",
+  },
+  {
     why: "the Lambda decrypts directly, not through a service",
     who: "lambda",
     action: "kms:Decrypt",
