@@ -209,7 +209,7 @@ export class MetricCareStack extends TerraformStack {
     const commonArguments = (layer: LakehouseLayer): Record<string, string> => ({
       "--env": env,
       "--lakehouse_bucket": lakehouse.bucketName,
-      "--config_s3_uri": lakehouseConfig.s3Uri,
+      "--lakehouse_config_uri": lakehouseConfig.s3Uri,
       [`--${layer}_database`]: databases[layer].databaseName,
     });
     const jobArguments: Record<LakehouseLayer, Record<string, string>> = {
