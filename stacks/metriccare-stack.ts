@@ -200,7 +200,6 @@ export class MetricCareStack extends TerraformStack {
       aws,
       name: name("glue_security"),
       kmsKey: key,
-      logRetentionDays: settings.number("log_retention_days"),
     });
     new GlueCatalogEncryption(this, "glue_catalog_encryption", { kmsKey: key, enabled: settings.flag("manage_data_catalog_encryption") });
 

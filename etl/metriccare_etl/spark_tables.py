@@ -11,8 +11,9 @@ from .hudi_options import hudi_write_options
 from .schemas import as_row, ddl
 
 
-def write_rows(spark: Any, rows: Any, table: TableConfig, database: str, lakehouse_bucket: str) -> bool:
-    """Writes an RDD of dicts (keys = the table's columns) with the table's Hudi options.
+def write_rows(spark: Any, rows: Any, table: TableConfig, database: str, lakehouse_bucket: str, catalog_sync: bool = True) -> bool:
+    """Writes an RDD of dicts (keys = the table's columns) with the table's Hudi options; `catalog_sync`
+    as `hudi_write_options` (False where there is no metastore).
 
     An empty RDD writes nothing and returns False: a Hudi commit without records would only add
     an empty instant to the timeline.
@@ -21,7 +22,12 @@ def write_rows(spark: Any, rows: Any, table: TableConfig, database: str, lakehou
         return False
     columns = table.columns
     frame = spark.createDataFrame(rows.map(lambda record: as_row(record, columns)), ddl(columns))
-    (frame.write.format("hudi").options(**hudi_write_options(table, database)).mode("append").save(table.s3_uri(lakehouse_bucket)))
+    (
+        frame.write.format("hudi")
+        .options(**hudi_write_options(table, database, catalog_sync))
+        .mode("append")
+        .save(table.s3_uri(lakehouse_bucket))
+    )
     return True
 
 
