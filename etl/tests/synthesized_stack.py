@@ -75,12 +75,11 @@ def job_resources(terraform: dict) -> dict[str, dict]:
 
 def resolve(terraform: dict, value: str, workspace: str, known: Mapping[str, str] = {}) -> str:
     """`value` with its `${...}` references resolved for `workspace`: locals, the caller's account,
-    resource attributes written in the JSON, and `known` (e.g. a KMS key ARN only AWS assigns)."""
+    resource attributes written in the JSON, and `known`, keyed `<resource type>.<attribute>`, for
+    attributes only AWS assigns (e.g. `aws_kms_key.arn`)."""
 
     def one(match: re.Match) -> str:
         reference = match.group(1)
-        if reference in known:
-            return known[reference]
         if reference == "local.workspace" or reference == "terraform.workspace":
             return workspace
         if reference == "data.aws_caller_identity.current.account_id":
@@ -88,12 +87,19 @@ def resolve(terraform: dict, value: str, workspace: str, known: Mapping[str, str
         if reference.startswith("local.environment."):
             return str(terraform["locals"]["environments"][workspace][reference.split(".", 2)[2]])
         resource_type, logical_id, attribute = reference.split(".")
+        if f"{resource_type}.{attribute}" in known:
+            return known[f"{resource_type}.{attribute}"]
         return resolve(terraform, terraform["resource"][resource_type][logical_id][attribute], workspace, known)
 
     return _REFERENCE.sub(one, value)
 
 
-def default_arguments(terraform: dict, layer: str, workspace: str, known: Mapping[str, str] = {}) -> dict[str, str]:
+KMS_KEY_ARN = f"arn:aws:kms:us-east-1:{ACCOUNT_ID}:key/00000000-0000-4000-8000-000000000000"
+
+
+def default_arguments(
+    terraform: dict, layer: str, workspace: str, known: Mapping[str, str] = {"aws_kms_key.arn": KMS_KEY_ARN}
+) -> dict[str, str]:
     """The layer job's `default_arguments` resolved for `workspace`."""
     job = job_resources(terraform)[layer]
     return {name: resolve(terraform, value, workspace, known) for name, value in job["default_arguments"].items()}

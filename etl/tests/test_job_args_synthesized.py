@@ -1,9 +1,10 @@
 """The job arguments the stack really synthesizes, read by the jobs' parser as Glue passes them."""
 
 import pytest
+from metriccare_etl.glue_session import glue_conf
 from metriccare_etl.job_args import parse_job_arguments, project_argument_names
 
-from .synthesized_stack import GLUE_ARGUMENTS, LAYERS, default_arguments, glue_argv, job_name, synthesize
+from .synthesized_stack import GLUE_ARGUMENTS, KMS_KEY_ARN, LAYERS, default_arguments, glue_argv, job_name, synthesize
 
 
 @pytest.fixture(scope="module")
@@ -39,3 +40,24 @@ def test_no_project_argument_is_a_prefix_of_a_glue_argument_or_the_reverse(terra
 
     # Assess
     assert clashes == []
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_the_spark_confs_of_each_job_set_hudi_and_s3a_with_sse_kms_under_the_environment_key(terraform, layer):
+    # Prepare
+    argv = glue_argv(default_arguments(terraform, layer, "dev"), name="job", job_run_id="jr_1")
+
+    # Act
+    confs = glue_conf(argv)
+
+    # Assess
+    assert confs == {
+        "spark.serializer": "org.apache.spark.serializer.KryoSerializer",
+        "spark.kryo.registrator": "org.apache.spark.HoodieSparkKryoRegistrar",
+        "spark.sql.extensions": "org.apache.spark.sql.hudi.HoodieSparkSessionExtension",
+        "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.hudi.catalog.HoodieCatalog",
+        "spark.sql.hive.convertMetastoreParquet": "false",
+        "spark.hadoop.fs.s3a.endpoint.region": "us-east-1",
+        "spark.hadoop.fs.s3a.encryption.algorithm": "SSE-KMS",
+        "spark.hadoop.fs.s3a.encryption.key": KMS_KEY_ARN,
+    }
