@@ -58,7 +58,23 @@ def local_spark_session(app_name: str = "metriccare-local", s3: LocalS3 | None =
             )
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
+    spark.sparkContext.addPyFile(package_zip())
     return spark
+
+
+def package_zip() -> str:
+    """`metriccare_etl` zipped as the stack ships it with `--extra-py-files`, for the Python workers
+    (the driver imports it from the source tree)."""
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[1] / "metriccare_etl"
+    archive = Path(tempfile.mkdtemp(prefix="metriccare-etl-")) / "metriccare_etl.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for source in sorted(package.glob("*.py")):
+            zipped.write(source, f"metriccare_etl/{source.name}")
+    return str(archive)
 
 
 def s3a_conf(s3: LocalS3) -> dict[str, str]:

@@ -97,12 +97,15 @@ def apply_local_conf(spark: Any, confs: Mapping[str, str]) -> None:
     for key, value in confs.items():
         if key.startswith("spark.hadoop."):
             hadoop.set(key[len("spark.hadoop.") :], value)
-        elif spark.conf.isModifiable(key):
+            continue
+        try:
             spark.conf.set(key, value)
-        elif spark.sparkContext.getConf().get(key, None) != value:
-            raise JobArgumentError(
-                f'job: `--conf {key}={value}` cannot be set on the running local session (it has "{spark.sparkContext.getConf().get(key, None)}"); start the local session with it.'
-            )
+        except Exception:  # Spark refuses to change a static or core conf at run time (AnalysisException)
+            started_with = spark.sparkContext.getConf().get(key, None)
+            if started_with != value:
+                raise JobArgumentError(
+                    f'job: `--conf {key}={value}` cannot be set on the running local session, which started with "{started_with}"; start the local session with it.'
+                ) from None
 
 
 def _local_spark(argv: Sequence[str]) -> Any:

@@ -46,3 +46,23 @@ def table_exists(spark: Any, uri: str) -> bool:
     context = spark.sparkContext
     path = context._jvm.org.apache.hadoop.fs.Path(f"{uri}.hoodie")
     return bool(path.getFileSystem(context._jsc.hadoopConfiguration()).exists(path))
+
+
+def latest_commit(spark: Any, uri: str) -> str | None:
+    """The instant time of the table's latest completed commit (Hudi's own timeline reader), None
+    when no table lives at `uri`. Instant times are start times, so they order commits of different
+    tables too: a table written after another one read its input has the greater instant."""
+    if not table_exists(spark, uri):
+        return None
+    context = spark.sparkContext
+    path = context._jvm.org.apache.hadoop.fs.Path(uri)
+    file_system = path.getFileSystem(context._jsc.hadoopConfiguration())
+    return context._jvm.org.apache.hudi.HoodieDataSourceHelpers.latestCommit(file_system, uri)
+
+
+def newer_input(spark: Any, inputs: list[TableConfig], outputs: list[TableConfig], lakehouse_bucket: str) -> bool:
+    """Whether any input table has a commit after the latest commit of every output table: False
+    means a job recomputing `outputs` from `inputs` would write what is already there."""
+    latest_input = max(filter(None, (latest_commit(spark, table.s3_uri(lakehouse_bucket)) for table in inputs)), default=None)
+    latest_output = max(filter(None, (latest_commit(spark, table.s3_uri(lakehouse_bucket)) for table in outputs)), default=None)
+    return latest_input is not None and (latest_output is None or latest_input > latest_output)

@@ -1,10 +1,9 @@
 """The job arguments the stack really synthesizes, read by the jobs' parser as Glue passes them."""
 
 import pytest
+from local_runtime.synthesized_stack import GLUE_ARGUMENTS, KMS_KEY_ARN, LAYERS, default_arguments, glue_argv, job_name, synthesize
 from metriccare_etl.glue_session import glue_conf
 from metriccare_etl.job_args import parse_job_arguments, project_argument_names
-
-from .synthesized_stack import GLUE_ARGUMENTS, KMS_KEY_ARN, LAYERS, default_arguments, glue_argv, job_name, synthesize
 
 
 @pytest.fixture(scope="module")
