@@ -55,14 +55,20 @@ def main(argv: list[str]) -> int:
     if options.fresh and lake_dir.exists():
         shutil.rmtree(lake_dir)
     log(f"lake: {lake_dir}")
+    # Everything but the Gold tables goes to stderr, also what the JVM prints to its stdout (Hudi's
+    # object-size estimator warns there): fd 1 points at stderr until the tables are written.
+    sys.stdout.flush()
+    stdout = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
     rows = run(folder, files, lake_dir)
     for table, table_rows in rows.items():
         if options.json:
             for row in table_rows:
-                print(json.dumps({"table": table, **row}, default=str))
+                print(json.dumps({"table": table, **row}, default=str), file=stdout)
         else:
-            print(f"\n{table} ({len(table_rows)} rows)")
-            print(format_table(table_rows))
+            print(f"\n{table} ({len(table_rows)} rows)", file=stdout)
+            print(format_table(table_rows), file=stdout)
+    stdout.flush()
     return 0
 
 
@@ -168,6 +174,8 @@ def _save(lake, lake_dir: Path, state: dict) -> None:
     s3 = boto3.client("s3")
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=lake.lakehouse_bucket):
         for item in page.get("Contents", []):
+            if item["Key"].endswith("/"):
+                continue  # an S3A directory marker: S3A makes it again, and as a file it would block the directory
             target = objects / item["Key"]
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(s3.get_object(Bucket=lake.lakehouse_bucket, Key=item["Key"])["Body"].read())
