@@ -9,7 +9,7 @@ export const metricCareConfig: MetricCareConfig = {
   projectName: "metriccare",
   bucketNamePrefix: "metriccare",
   awsRegion: "us-east-1",
-  glueVersion: "4.0",
+  glueVersion: "5.1",
   fhir: { prefix: "fhir/", suffixes: [".json", ".ndjson"] },
   createDataEventTrail: true,
   environments: [

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { GLUE_VERSIONS, GLUE_WORKER_TYPES } from "../modules/glue/glue_job/validate";
+import { DEFAULT_GLUE_VERSION, GLUE_VERSIONS, GLUE_WORKER_TYPES } from "../modules/glue/glue_job/validate";
 import { LAMBDA_LOG_LEVELS } from "../modules/lambda_function/validate";
 
 /**
@@ -116,7 +116,10 @@ export const METRICCARE_CONFIG_SCHEMA = section(
     projectName: text("prefix of resource and catalog names"),
     bucketNamePrefix: text("prefix of bucket names"),
     awsRegion: text("region every environment deploys to"),
-    glueVersion: oneOf(GLUE_VERSIONS, "Glue version of the three jobs"),
+    glueVersion: v.pipe(
+      v.optional(v.picklist(GLUE_VERSIONS), DEFAULT_GLUE_VERSION),
+      v.description(`Glue version of the three jobs, one the project tests end to end (default ${DEFAULT_GLUE_VERSION})`),
+    ),
     fhir: section(
       {
         prefix: text("key prefix where FHIR files land, ending in /"),

@@ -35,8 +35,12 @@ export function validateConfig(input: unknown): MetricCareConfig {
       sentences.length === 1 ? (sentences[0] ?? "") : `Configuration: ${sentences.length} settings are wrong. ${sentences.join(" ")}`,
     );
   }
-  // The checked input itself, not valibot's copy: callers may compare it by identity.
-  const config = input as MetricCareConfig;
+  // The checked input itself, not valibot's copy: callers may compare it by identity. Only a
+  // configuration naming no Glue version gets a copy, with the schema's default.
+  const config =
+    (input as Partial<MetricCareConfig>).glueVersion === undefined
+      ? { ...(input as MetricCareConfig), glueVersion: parsed.output.glueVersion }
+      : (input as MetricCareConfig);
   validatePattern(
     OWNER,
     "projectName",

@@ -250,7 +250,6 @@ export class MetricCareStack extends TerraformStack {
       aws,
       name: name("glue_security"),
       kmsKey: key,
-      logRetentionDays: settings.number("log_retention_days"),
     });
     new GlueCatalogEncryption(this, "glue_catalog_encryption", { kmsKey: key, enabled: settings.flag("manage_data_catalog_encryption") });
 
@@ -259,7 +258,7 @@ export class MetricCareStack extends TerraformStack {
     const commonArguments = (layer: LakehouseLayer): Record<string, string> => ({
       "--env": env,
       "--lakehouse_bucket": lakehouse.bucketName,
-      "--config_s3_uri": lakehouseConfig.s3Uri,
+      "--lakehouse_config_uri": lakehouseConfig.s3Uri,
       [`--${layer}_database`]: databases[layer].databaseName,
     });
     const jobArguments: Record<LakehouseLayer, Record<string, string>> = {

@@ -21,6 +21,15 @@ describe("validateConfig", () => {
     expect(validateConfig(config)).toBe(config);
   });
 
+  it("runs the jobs on Glue 5.1 when the configuration names no Glue version", () => {
+    // Prepare
+    const { glueVersion: _ignored, ...withoutVersion } = config;
+    // Act
+    const validated = validateConfig(withoutVersion);
+    // Assess
+    expect(validated).toEqual({ ...config, glueVersion: "5.1" });
+  });
+
   it.each<[string, MetricCareConfig, string]>([
     [
       "a duplicate environment name",
@@ -71,7 +80,7 @@ describe("validateConfig", () => {
     [
       "a Glue version this project does not support",
       { ...config, glueVersion: "3.0" as never },
-      'Configuration: `glueVersion` must be one of "4.0", "5.0", got "3.0".',
+      'Configuration: `glueVersion` must be one of "5.1", got "3.0".',
     ],
     [
       "a single Glue worker",

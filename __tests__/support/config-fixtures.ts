@@ -40,7 +40,7 @@ export function threeEnvironmentConfig(change: Partial<MetricCareConfig> = {}): 
     projectName: "metriccare",
     bucketNamePrefix: "metriccare",
     awsRegion: "eu-central-1",
-    glueVersion: "5.0",
+    glueVersion: "5.1",
     fhir: { prefix: "fhir/", suffixes: [".json", ".ndjson"] },
     createDataEventTrail: false,
     environments: [

@@ -54,12 +54,13 @@ def main() -> None:
                 run_id=run_id,
                 now=utc_now(),
                 readable=summary["readable"],
+                encryption=session.s3_encryption,
             )
             if not files.mark_failed(tracked.file_key, job_run_id, utc_now(), summary["error"]):
                 unfinished.append(tracked.file_key)
 
     for name, table in config.bronze_tables.items():
-        write_rows(spark, latest_records(outcomes, name), table, args.database, bucket)
+        write_rows(spark, latest_records(outcomes, name), table, args.database, bucket, session.catalog_sync)
 
     for summary in summaries:
         if summary["error"] is None:
@@ -74,6 +75,7 @@ def main() -> None:
         Key=f"{config.bronze_run_reports_prefix}{run_id}.json",
         Body=json.dumps(report, indent=2).encode("utf-8"),
         ContentType="application/json",
+        **session.s3_encryption,  # the bucket policy refuses a put without the SSE-KMS header
     )
     print(json.dumps({key: value for key, value in report.items() if key != "files"}))
     outcomes.unpersist()

@@ -15,6 +15,16 @@ HUDI_SPARK_CONF: dict[str, str] = {
 }
 
 
+# Hudi write settings the local runtime adds to every write (Hudi reads `hudi-defaults.conf` from
+# HUDI_CONF_DIR for each write), and Glue does not: on a shared two-core machine the metadata table,
+# written beside every table on every commit, more than doubles the Spark stages of a write, and
+# the embedded timeline server is one more service per write client. Tables stay readable by Glue.
+LOCAL_HUDI_DEFAULTS: dict[str, str] = {
+    "hoodie.metadata.enable": "false",
+    "hoodie.embed.timeline.server": "false",
+}
+
+
 @dataclass(frozen=True)
 class LocalS3:
     """A local S3 (the moto server) that Spark reaches through S3A."""
@@ -35,6 +45,7 @@ def local_spark_session(app_name: str = "metriccare-local", s3: LocalS3 | None =
     from pyspark.sql import SparkSession
 
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # bind to loopback only, never an outside interface
+    os.environ["HUDI_CONF_DIR"] = _hudi_conf_dir(LOCAL_HUDI_DEFAULTS)  # read by the JVM started below
     builder = (
         SparkSession.builder.master("local[2]")
         .appName(app_name)
@@ -43,6 +54,7 @@ def local_spark_session(app_name: str = "metriccare-local", s3: LocalS3 | None =
         .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
         .config("spark.default.parallelism", "2")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.driver.host", "127.0.0.1")
     )
@@ -58,7 +70,32 @@ def local_spark_session(app_name: str = "metriccare-local", s3: LocalS3 | None =
             )
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
+    spark.sparkContext.addPyFile(package_zip())
     return spark
+
+
+def _hudi_conf_dir(defaults: dict[str, str]) -> str:
+    import tempfile
+    from pathlib import Path
+
+    directory = Path(tempfile.mkdtemp(prefix="metriccare-hudi-conf-"))
+    (directory / "hudi-defaults.conf").write_text("".join(f"{key} {value}\n" for key, value in defaults.items()))
+    return f"file:{directory}"
+
+
+def package_zip() -> str:
+    """`metriccare_etl` zipped as the stack ships it with `--extra-py-files`, for the Python workers
+    (the driver imports it from the source tree)."""
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[1] / "metriccare_etl"
+    archive = Path(tempfile.mkdtemp(prefix="metriccare-etl-")) / "metriccare_etl.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for source in sorted(package.glob("*.py")):
+            zipped.write(source, f"metriccare_etl/{source.name}")
+    return str(archive)
 
 
 def s3a_conf(s3: LocalS3) -> dict[str, str]:

@@ -64,7 +64,7 @@ def parse_s3_uri(uri: str) -> tuple[str, str]:
 
 
 def load_config_from_s3(s3_client: Any, uri: str) -> LakehouseConfig:
-    """Reads the object at `uri` with a boto3 S3 client (`--config_s3_uri`) and validates it."""
+    """Reads the object at `uri` with a boto3 S3 client (`--lakehouse_config_uri`) and validates it."""
     bucket, key = parse_s3_uri(uri)
     try:
         text = s3_client.get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8")

@@ -1,12 +1,19 @@
-"""Glue job arguments: which each job reads, and the checks that catch a mis-wired stack early."""
+"""Glue job arguments: which each job reads, and the checks that catch a mis-wired stack early.
 
+Parsed with the project's own argparse parser, not `awsglue.utils.getResolvedOptions`: that one
+registers `--JOB_RUN_ID` itself (asking for it again raises "conflicting option string") and
+matches abbreviations, so Glue's `--conf` could be read as `--lakehouse_config_uri`. Here abbreviations
+are off and every argument Glue adds for itself (`--conf`, `--TempDir`, `--enable-*`, ...) is ignored.
+"""
+
+import argparse
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .errors import JobArgumentError
 
-COMMON_ARGUMENTS = ("JOB_NAME", "env", "lakehouse_bucket", "config_s3_uri")
+COMMON_ARGUMENTS = ("JOB_NAME", "env", "lakehouse_bucket", "lakehouse_config_uri")
 LAYER_ARGUMENTS: dict[str, Sequence[str]] = {
     "bronze": COMMON_ARGUMENTS
     + (
@@ -35,7 +42,7 @@ class JobArguments:
     env: str
     lakehouse_bucket: str
     database: str
-    config_s3_uri: str
+    lakehouse_config_uri: str
     run_id: str
     raw: dict[str, str]
     # This attempt: what owns Bronze's claims in the processed-files table.
@@ -46,13 +53,13 @@ class JobArguments:
         return int(self.raw["processed_files_ttl_days"])
 
 
-def parse_job_arguments(
-    layer: str, argv: list[str], get_resolved_options: Callable[[list[str], list[str]], dict[str, str]]
-) -> JobArguments:
-    """Reads the layer's arguments with `awsglue.utils.getResolvedOptions` (passed in, so tests run
-    without Glue) and checks their shape; `check_environment` checks them against the config."""
-    names = list(LAYER_ARGUMENTS[layer]) + [name for name in OPTIONAL_ARGUMENTS if _given(argv, name)]
-    raw = dict(get_resolved_options(argv, names))
+def parse_job_arguments(layer: str, argv: Sequence[str]) -> JobArguments:
+    """Reads the layer's arguments from `argv` (`sys.argv`: the script, then `--name value` pairs in
+    any order, also `--name=value`) and checks their shape; `check_environment` checks them against
+    the config. Arguments the job does not read are ignored."""
+    if layer not in LAYER_ARGUMENTS:
+        raise JobArgumentError(f'job layer must be one of {", ".join(LAYER_ARGUMENTS)}, got "{layer}".')
+    raw = read_arguments(layer, argv)
     run_id = raw.get("WORKFLOW_RUN_ID") or raw.get("JOB_RUN_ID")
     if not run_id:
         raise JobArgumentError(f"{layer} job: neither --WORKFLOW_RUN_ID nor --JOB_RUN_ID was given; Glue sets them when it runs the job.")
@@ -68,7 +75,7 @@ def parse_job_arguments(
         raw["env"],
         raw["lakehouse_bucket"],
         raw[f"{layer}_database"],
-        raw["config_s3_uri"],
+        raw["lakehouse_config_uri"],
         run_id,
         raw,
         job_run_id=raw.get("JOB_RUN_ID"),
@@ -102,5 +109,28 @@ def _check_bronze(raw: dict[str, str]) -> None:
         )
 
 
-def _given(argv: list[str], name: str) -> bool:
-    return any(token == f"--{name}" or token.startswith(f"--{name}=") for token in argv)
+def project_argument_names(layer: str) -> tuple[str, ...]:
+    """Every `--name` the layer's job reads (without the dashes), required and optional."""
+    return tuple(LAYER_ARGUMENTS[layer]) + OPTIONAL_ARGUMENTS
+
+
+def read_arguments(layer: str, argv: Sequence[str]) -> dict[str, str]:
+    """The layer's arguments as given; a `JobArgumentError` naming every required one that is missing."""
+    parser = _JobArgumentParser(prog=f"{layer} job", allow_abbrev=False, add_help=False)
+    for name in project_argument_names(layer):
+        parser.add_argument(f"--{name}", dest=name, default=None)
+    known, _ignored = parser.parse_known_args(list(argv[1:]))
+    raw = {name: value for name, value in vars(known).items() if value is not None}
+    missing = [f"--{name}" for name in LAYER_ARGUMENTS[layer] if name not in raw]
+    if missing:
+        raise JobArgumentError(
+            f"{layer} job: missing the argument(s) {', '.join(missing)}; the stack sets them as the job's default arguments."
+        )
+    return raw
+
+
+class _JobArgumentParser(argparse.ArgumentParser):
+    """argparse that raises instead of printing usage and exiting (e.g. `--env` given without a value)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise JobArgumentError(f"{self.prog}: {message}.")

@@ -7,6 +7,7 @@ would read the new content twice and the old one never.
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from .errors import RawObjectError, aws_error_code
@@ -81,8 +82,12 @@ def quarantine_file(
     run_id: str,
     now: dt.datetime,
     readable: bool = True,
+    encryption: Mapping[str, str] = {},
 ) -> str:
     """Copies the file to quarantine and writes `<key>.error.json` beside it; returns the error note's key.
+
+    `encryption` (`ServerSideEncryption`, `SSEKMSKeyId`) goes on both writes: the lakehouse bucket
+    policy refuses objects put without the SSE-KMS header.
 
     The note is written even when the copy is impossible (object gone, or outside the raw prefix and
     so `readable=False`), so every failed file leaves a trace in the lakehouse bucket.
@@ -91,7 +96,7 @@ def quarantine_file(
     copied_to, copy_error = None, None
     if readable:
         source = {"Bucket": tracked.bucket, "Key": tracked.object_key}
-        request: dict[str, Any] = {"Bucket": lakehouse_bucket, "Key": key, "CopySource": source}
+        request: dict[str, Any] = {"Bucket": lakehouse_bucket, "Key": key, "CopySource": source, **encryption}
         if tracked.version_id:
             source["VersionId"] = tracked.version_id
         elif tracked.etag:
@@ -124,6 +129,7 @@ def quarantine_file(
         Key=note_key,
         Body=json.dumps(note, indent=2).encode("utf-8"),
         ContentType="application/json",
+        **encryption,
     )
     return note_key
 

@@ -1,4 +1,10 @@
-"""Hand-written fakes of the AWS and Spark objects the package talks to.
+"""Hand-written fakes of the AWS and Spark objects the package talks to, kept only for branches the real
+runtime (moto, local Spark) cannot reach: S3 answers moto never gives (SlowDown, 503, AccessDenied for a
+missing key under a list-limited role: https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html),
+DynamoDB items changed between a query and an update (conditional writes:
+https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithItems.html#WorkingWithItems.ConditionalUpdate),
+and `FakeRDD` (RDD semantics: https://spark.apache.org/docs/3.5.6/rdd-programming-guide.html) for the Silver
+and Gold unit tests. The jobs themselves run on the real runtime in test_end_to_end.py.
 
 They implement only what the package calls, but implement it the way the service does: DynamoDB
 conditions are evaluated against the stored item, unused or undefined expression names and values

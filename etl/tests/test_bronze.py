@@ -5,7 +5,7 @@ import unittest
 from metriccare_etl.bronze import FileOutcome, bronze_record, canonical_json, latest_records, load_file, pick_latest, run_report, split_file
 from metriccare_etl.errors import FhirFileError
 
-from .fakes import FakeClientError, FakeRDD, FakeS3
+from .fakes import FakeClientError, FakeS3
 from .support import INGESTED_AT, RAW_BUCKET, RAW_PREFIX, RUN_ID, bronze_row, fixture_bytes, tracked_file
 
 
@@ -157,25 +157,23 @@ class PickLatestTest(unittest.TestCase):
         self.assertIs(pick_latest(first, second), winner)
         self.assertIs(pick_latest(second, first), winner)
 
-    def test_latest_records_keeps_one_record_per_id_across_files(self):
-        # Prepare: two files of one run carry versions of patient p; the newer sits in the first file.
-        newer = bronze_row({"resourceType": "Patient", "id": "p", "meta": {"lastUpdated": "2024-02-01T00:00:00Z"}})
-        older = bronze_row({"resourceType": "Patient", "id": "p", "meta": {"lastUpdated": "2024-01-01T00:00:00Z"}})
-        other = bronze_row({"resourceType": "Patient", "id": "q"})
-        outcomes = FakeRDD(
-            [
-                [FileOutcome("k1", "s3://b/1", records={"patient": [newer, other]})],
-                [FileOutcome("k2", "s3://b/2", records={"patient": [older]})],
-            ]
-        )
-        # Act
-        latest = latest_records(outcomes, "patient").collect()
-        # Assess
-        self.assertEqual(
-            sorted((record["id"], record["meta"]["lastUpdated"]) for record in latest),
-            [("p", "2024-02-01T00:00:00.000000Z"), ("q", "2025-01-15T06:00:00.000000Z")],
-        )
-        self.assertEqual(latest_records(outcomes, "condition").collect(), [])
+
+def test_latest_records_keeps_one_record_per_id_across_files(spark):
+    # Prepare: two files of one run, in two Spark partitions, carry versions of patient p; the newer sits in the first file.
+    newer = bronze_row({"resourceType": "Patient", "id": "p", "meta": {"lastUpdated": "2024-02-01T00:00:00Z"}})
+    older = bronze_row({"resourceType": "Patient", "id": "p", "meta": {"lastUpdated": "2024-01-01T00:00:00Z"}})
+    other = bronze_row({"resourceType": "Patient", "id": "q"})
+    outcomes = spark.sparkContext.parallelize(
+        [FileOutcome("k1", "s3://b/1", records={"patient": [newer, other]}), FileOutcome("k2", "s3://b/2", records={"patient": [older]})], 2
+    )
+    # Act
+    latest = latest_records(outcomes, "patient").collect()
+    # Assess
+    assert sorted((record["id"], record["meta"]["lastUpdated"]) for record in latest) == [
+        ("p", "2024-02-01T00:00:00.000000Z"),
+        ("q", "2025-01-15T06:00:00.000000Z"),
+    ]
+    assert latest_records(outcomes, "condition").collect() == []
 
 
 class RunReportTest(unittest.TestCase):

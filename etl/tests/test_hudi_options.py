@@ -23,8 +23,17 @@ class HudiWriteOptionsTest(unittest.TestCase):
 
     def test_an_older_copy_never_replaces_a_newer_stored_row(self):
         options = hudi_write_options(CONFIG.bronze_tables["encounter"], "metriccare_bronze_dev")
-        self.assertEqual(options["hoodie.datasource.write.payload.class"], "org.apache.hudi.common.model.DefaultHoodieRecordPayload")
-        self.assertEqual(options["hoodie.payload.ordering.field"], "meta.lastUpdated")
+        self.assertEqual(options["hoodie.write.record.merge.mode"], "EVENT_TIME_ORDERING")
+        self.assertEqual(options["hoodie.datasource.write.precombine.field"], "meta.lastUpdated")
+
+    def test_uses_no_option_hudi_1_0_deprecates(self):
+        options = hudi_write_options(CONFIG.bronze_tables["encounter"], "metriccare_bronze_dev")
+        deprecated = {"hoodie.datasource.write.payload.class", "hoodie.payload.ordering.field", "hoodie.datasource.hive_sync.use_jdbc"}
+        self.assertEqual(deprecated & set(options), set())
+
+    def test_syncs_nothing_without_a_catalog(self):
+        options = hudi_write_options(CONFIG.gold_tables["readmission_rate_30d"], "metriccare_gold_dev", catalog_sync=False)
+        self.assertEqual(options["hoodie.datasource.hive_sync.enable"], "false")
 
     def test_syncs_every_table_to_the_glue_catalog_through_hms(self):
         options = hudi_write_options(CONFIG.silver_tables["encounter"], "metriccare_silver_prod")
@@ -33,7 +42,6 @@ class HudiWriteOptionsTest(unittest.TestCase):
             {
                 "hoodie.datasource.hive_sync.enable": "true",
                 "hoodie.datasource.hive_sync.mode": "hms",
-                "hoodie.datasource.hive_sync.use_jdbc": "false",
                 "hoodie.datasource.hive_sync.database": "metriccare_silver_prod",
                 "hoodie.datasource.hive_sync.table": "encounter",
                 "hoodie.datasource.hive_sync.partition_fields": "period_start_month",

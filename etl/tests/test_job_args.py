@@ -4,17 +4,6 @@ from metriccare_etl.errors import JobArgumentError
 from metriccare_etl.job_args import check_environment, parse_job_arguments
 
 
-def get_resolved_options(argv, names):
-    """Like awsglue.utils.getResolvedOptions: `--name value` pairs, an error for a missing name."""
-    values = {}
-    for name in names:
-        flag = f"--{name}"
-        if flag not in argv:
-            raise SystemExit(f"error: the following arguments are required: {flag}")
-        values[name] = argv[argv.index(flag) + 1]
-    return values
-
-
 def argv(**overrides):
     """The arguments the stack and Glue pass to a workflow-started job."""
     arguments = {
@@ -32,7 +21,7 @@ def argv(**overrides):
         "processed_files_table": "metriccare_processed_files_dev",
         "processed_files_status_index": "status_index",
         "processed_files_ttl_days": "90",
-        "config_s3_uri": "s3://metriccare-scripts-dev/config/lakehouse-1a2b.json",
+        "lakehouse_config_uri": "s3://metriccare-scripts-dev/config/lakehouse-1a2b.json",
     }
     arguments.update(overrides)
     tokens = ["script.py"]
@@ -45,8 +34,8 @@ def argv(**overrides):
 class ParseJobArgumentsTest(unittest.TestCase):
     def test_reads_what_each_layer_needs(self):
         # Act
-        bronze = parse_job_arguments("bronze", argv(), get_resolved_options)
-        gold = parse_job_arguments("gold", argv(raw_bucket=None, raw_prefix=None), get_resolved_options)
+        bronze = parse_job_arguments("bronze", argv())
+        gold = parse_job_arguments("gold", argv(raw_bucket=None, raw_prefix=None))
         # Assess
         self.assertEqual(
             (bronze.job_name, bronze.env, bronze.database, bronze.lakehouse_bucket),
@@ -58,24 +47,75 @@ class ParseJobArgumentsTest(unittest.TestCase):
         self.assertNotIn("raw_bucket", gold.raw)
 
     def test_the_run_id_is_the_workflow_run_else_the_job_run(self):
-        self.assertEqual(parse_job_arguments("silver", argv(), get_resolved_options).run_id, "wr_123")
-        self.assertEqual(
-            parse_job_arguments("silver", argv(WORKFLOW_RUN_ID=None, WORKFLOW_NAME=None), get_resolved_options).run_id, "jr_abc"
-        )
+        self.assertEqual(parse_job_arguments("silver", argv()).run_id, "wr_123")
+        self.assertEqual(parse_job_arguments("silver", argv(WORKFLOW_RUN_ID=None, WORKFLOW_NAME=None)).run_id, "jr_abc")
         with self.assertRaisesRegex(JobArgumentError, "^silver job: neither --WORKFLOW_RUN_ID nor --JOB_RUN_ID was given"):
-            parse_job_arguments("silver", argv(WORKFLOW_RUN_ID=None, JOB_RUN_ID=None), get_resolved_options)
+            parse_job_arguments("silver", argv(WORKFLOW_RUN_ID=None, JOB_RUN_ID=None))
 
     def test_bronze_needs_the_job_run_id_that_owns_its_claims(self):
         # A Glue retry keeps WORKFLOW_RUN_ID and gets a new JOB_RUN_ID: the run id stays, the owner changes.
-        retry = parse_job_arguments("bronze", argv(JOB_RUN_ID="jr_abc_attempt_1"), get_resolved_options)
+        retry = parse_job_arguments("bronze", argv(JOB_RUN_ID="jr_abc_attempt_1"))
         self.assertEqual((retry.run_id, retry.job_run_id), ("wr_123", "jr_abc_attempt_1"))
         with self.assertRaisesRegex(JobArgumentError, "^bronze job: --JOB_RUN_ID was not given; Glue passes it to every job run"):
-            parse_job_arguments("bronze", argv(JOB_RUN_ID=None), get_resolved_options)
-        self.assertIsNone(parse_job_arguments("silver", argv(JOB_RUN_ID=None), get_resolved_options).job_run_id)
+            parse_job_arguments("bronze", argv(JOB_RUN_ID=None))
+        self.assertIsNone(parse_job_arguments("silver", argv(JOB_RUN_ID=None)).job_run_id)
 
-    def test_a_missing_required_argument_is_reported_by_glue(self):
-        with self.assertRaisesRegex(SystemExit, "--processed_files_table"):
-            parse_job_arguments("bronze", argv(processed_files_table=None), get_resolved_options)
+    def test_a_missing_required_argument_is_named(self):
+        # Act
+        with self.assertRaises(JobArgumentError) as raised:
+            parse_job_arguments("bronze", argv(processed_files_table=None, env=None))
+        # Assess
+        self.assertEqual(
+            str(raised.exception),
+            "bronze job: missing the argument(s) --env, --processed_files_table; the stack sets them as the job's default arguments.",
+        )
+
+    def test_takes_the_arguments_glue_adds_in_any_order(self):
+        # Prepare: what Glue puts before and between the job's own arguments
+        glue = [
+            "--JOB_ID", "j_0123",
+            "--conf", "spark.serializer=org.apache.spark.serializer.KryoSerializer --conf spark.hadoop.fs.s3a.endpoint.region=us-east-1",
+            "--enable-glue-datacatalog", "true",
+            "--datalake-formats", "hudi",
+            "--TempDir", "s3://metriccare-lakehouse-dev/glue-temp/bronze/",
+            "--extra-py-files", "s3://metriccare-scripts-dev/lib/metriccare_etl.zip",
+        ]  # fmt: skip
+        tokens = argv()
+        forwards = tokens[:1] + glue + tokens[1:]
+        backwards = tokens[:1] + [token for pair in reversed(list(zip(tokens[1::2], tokens[2::2], strict=True))) for token in pair] + glue
+        # Act
+        parsed = [parse_job_arguments("bronze", order) for order in (forwards, backwards)]
+        # Assess
+        self.assertEqual(parsed[0], parsed[1])
+        self.assertEqual(
+            (parsed[0].lakehouse_config_uri, parsed[0].job_run_id, parsed[0].run_id),
+            ("s3://metriccare-scripts-dev/config/lakehouse-1a2b.json", "jr_abc", "wr_123"),
+        )
+
+    def test_glue_arguments_are_never_read_as_abbreviations_of_project_ones(self):
+        # Prepare: `--conf` is a prefix of `--lakehouse_config_uri`; getResolvedOptions would take it for it
+        tokens = argv(lakehouse_config_uri=None) + ["--conf", "spark.serializer=org.apache.spark.serializer.KryoSerializer"]
+        # Act
+        with self.assertRaises(JobArgumentError) as raised:
+            parse_job_arguments("silver", tokens)
+        # Assess
+        self.assertEqual(
+            str(raised.exception),
+            "silver job: missing the argument(s) --lakehouse_config_uri; the stack sets them as the job's default arguments.",
+        )
+
+    def test_accepts_name_equals_value(self):
+        # Act
+        parsed = parse_job_arguments("gold", ["script.py"] + [token.replace(" ", "=") for token in _pairs(argv())])
+        # Assess
+        self.assertEqual(parsed.database, "metriccare_gold_dev")
+
+    def test_an_argument_without_value_is_named(self):
+        # Act
+        with self.assertRaises(JobArgumentError) as raised:
+            parse_job_arguments("gold", argv() + ["--env"])
+        # Assess
+        self.assertEqual(str(raised.exception), "gold job: argument --env: expected one argument.")
 
     def test_refuses_badly_shaped_arguments(self):
         cases = {
@@ -91,26 +131,30 @@ class ParseJobArgumentsTest(unittest.TestCase):
         }
         for name, (value, message) in cases.items():
             with self.subTest(name=name), self.assertRaises(JobArgumentError) as raised:
-                parse_job_arguments("bronze", argv(**{name: value}), get_resolved_options)
+                parse_job_arguments("bronze", argv(**{name: value}))
             self.assertEqual(str(raised.exception), message)
+
+
+def _pairs(tokens):
+    return [f"{name} {value}" for name, value in zip(tokens[1::2], tokens[2::2], strict=True)]
 
 
 class CheckEnvironmentTest(unittest.TestCase):
     def test_accepts_the_database_of_the_workspace(self):
-        check_environment(parse_job_arguments("silver", argv(), get_resolved_options))
+        check_environment(parse_job_arguments("silver", argv()))
 
     def test_accepts_any_workspace_and_project_prefix_the_stack_configures(self):
-        check_environment(parse_job_arguments("silver", argv(env="qa", silver_database="acme_silver_qa"), get_resolved_options))
+        check_environment(parse_job_arguments("silver", argv(env="qa", silver_database="acme_silver_qa")))
 
     def test_refuses_another_workspace_database(self):
-        arguments = parse_job_arguments("gold", argv(env="prod"), get_resolved_options)
+        arguments = parse_job_arguments("gold", argv(env="prod"))
         with self.assertRaisesRegex(
             JobArgumentError, r'^gold job: `--gold_database` must be "<project>_gold_prod" for env "prod", got "metriccare_gold_dev".$'
         ):
             check_environment(arguments)
 
     def test_refuses_another_layer_database(self):
-        arguments = parse_job_arguments("gold", argv(gold_database="metriccare_silver_dev"), get_resolved_options)
+        arguments = parse_job_arguments("gold", argv(gold_database="metriccare_silver_dev"))
         with self.assertRaisesRegex(
             JobArgumentError, r'^gold job: `--gold_database` must be "<project>_gold_dev" for env "dev", got "metriccare_silver_dev".$'
         ):

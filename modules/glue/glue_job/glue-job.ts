@@ -49,7 +49,7 @@ export interface GlueJobProps {
    * @default - none
    */
   readonly readsObjects?: readonly ContentAddressedObject[];
-  /** Glue version: 4.0 or 5.0. */
+  /** Glue version; only versions the project tests end to end (see {@link GLUE_VERSIONS}). */
   readonly glueVersion: GlueVersion;
   /** Worker type, e.g. `G.1X`. */
   readonly workerType: string;
@@ -85,20 +85,41 @@ export interface GlueJobProps {
   readonly permissionsBoundaryArn?: string;
 }
 
-/** Arguments every job gets: Hudi, the Data Catalog, bookmarks, logging, insights and metrics. */
+/**
+ * Arguments every job gets: Hudi, the Data Catalog, bookmarks, insights and metrics. No
+ * continuous-logging flags: deprecated since Glue 5.0, whose logs are real time
+ * (https://docs.aws.amazon.com/glue/latest/dg/monitor-continuous-logging.html).
+ */
 const STANDARD_ARGUMENTS: Readonly<Record<string, string>> = {
   "--job-language": "python",
   "--datalake-formats": "hudi",
-  // Hudi requires Kryo; convertMetastoreParquet=false makes Spark read Hudi tables through Hudi.
-  "--conf": "spark.serializer=org.apache.spark.serializer.KryoSerializer --conf spark.sql.hive.convertMetastoreParquet=false",
   "--enable-glue-datacatalog": "true",
   "--job-bookmark-option": "job-bookmark-enable",
-  "--enable-continuous-cloudwatch-log": "true",
-  "--enable-continuous-log-filter": "true",
   "--enable-job-insights": "true",
   "--enable-metrics": "true",
   "--enable-observability-metrics": "true",
 };
+
+/**
+ * The Spark confs of `--conf`, in the one value Glue accepts (`k=v --conf k=v ...`). Hudi 1.0 wants
+ * Kryo with its registrator and its session extension and catalog
+ * (https://hudi.apache.org/docs/quick-start-guide); convertMetastoreParquet=false makes Spark read
+ * Hudi tables through Hudi. S3A is Glue 5.1's S3 connector: its region defaults to us-east-2 unless
+ * set, and Spark's writes get SSE-KMS with the environment key explicitly, since AWS does not
+ * document that the security configuration's S3 encryption reaches S3A.
+ */
+export function sparkConf(region: string, kmsKeyArn: string): string {
+  return [
+    "spark.serializer=org.apache.spark.serializer.KryoSerializer",
+    "spark.kryo.registrator=org.apache.spark.HoodieSparkKryoRegistrar",
+    "spark.sql.extensions=org.apache.spark.sql.hudi.HoodieSparkSessionExtension",
+    "spark.sql.catalog.spark_catalog=org.apache.spark.sql.hudi.catalog.HoodieCatalog",
+    "spark.sql.hive.convertMetastoreParquet=false",
+    `spark.hadoop.fs.s3a.endpoint.region=${region}`,
+    "spark.hadoop.fs.s3a.encryption.algorithm=SSE-KMS",
+    `spark.hadoop.fs.s3a.encryption.key=${kmsKeyArn}`,
+  ].join(" --conf ");
+}
 
 // Spark's Glue catalog client reads the "default" database at start-up and creates it if missing.
 const DEFAULT_DATABASE = ["glue:GetDatabase", "glue:CreateDatabase"];
@@ -160,7 +181,7 @@ export class GlueJob extends Construct {
           `\`jobArguments\` keys must look like "--name" (letters, digits, _ and -), got "${name}".`,
         );
       }
-      if (name in STANDARD_ARGUMENTS || name === "--TempDir" || name === "--extra-py-files") {
+      if (name in STANDARD_ARGUMENTS || ["--conf", "--TempDir", "--extra-py-files"].includes(name)) {
         throw new MetricCareValidationError(owner, `\`jobArguments\` must not set "${name}": the construct sets it.`);
       }
     }
@@ -277,6 +298,7 @@ export class GlueJob extends Construct {
       command: { name: "glueetl", pythonVersion: "3", scriptLocation: props.script.s3Uri },
       defaultArguments: {
         ...STANDARD_ARGUMENTS,
+        "--conf": sparkConf(aws.region, key.keyArn),
         "--TempDir": `s3://${props.tempDirectory.bucket.bucketName}/${props.tempDirectory.prefix}`,
         ...(libraries.length > 0 ? { "--extra-py-files": libraries.map((l) => l.s3Uri).join(",") } : {}),
         ...jobArguments,
@@ -284,9 +306,12 @@ export class GlueJob extends Construct {
       dependsOn: [this.role.policy],
     });
     this.jobName = this.job.name;
-    // With a security configuration that encrypts logs, Glue writes driver and executor output to
-    // "/aws-glue/jobs/<security configuration>-role/<role>/{output,error}": create them first so
-    // they get a retention (Glue would create them without one).
+    // With a security configuration that encrypts CloudWatch logs, Glue 5.x writes to
+    // "/aws-glue/jobs/<security configuration>-role/<job role>/{error,output}" and to no other group
+    // (https://docs.aws.amazon.com/glue/latest/dg/monitor-continuous-logging.html, and
+    // https://docs.aws.amazon.com/glue/latest/dg/encryption-security-configuration.html): created
+    // first so they get the key and a retention (Glue would create them without one). The role is
+    // named after the job.
     this.logGroups = ["output", "error"].map(
       (stream) =>
         new EncryptedLogGroup(this, `${stream}_logs`, {

@@ -1,6 +1,5 @@
 import { GlueSecurityConfiguration as GlueSecurityConfigurationResource } from "@cdktf/provider-aws/lib/glue-security-configuration";
 import { Construct } from "constructs";
-import { EncryptedLogGroup } from "../../cloudwatch/log-group";
 import type { DataLakeKey } from "../../kms/kms-key";
 import type { AwsContext } from "../../shared/aws-context";
 
@@ -12,8 +11,6 @@ export interface GlueSecurityConfigurationProps {
   readonly name: string;
   /** Key for S3 data, CloudWatch logs and job bookmarks. */
   readonly kmsKey: DataLakeKey;
-  /** Days the continuous-logging log group keeps logs. */
-  readonly logRetentionDays: number;
 }
 
 /**
@@ -32,8 +29,6 @@ export class GlueSecurityConfiguration extends Construct {
   public readonly configuredName: string;
   /** The key it encrypts with. */
   public readonly kmsKey: DataLakeKey;
-  /** Log group of continuous logs of every job that uses this configuration. */
-  public readonly continuousLogGroup: EncryptedLogGroup;
 
   public constructor(scope: Construct, id: string, props: GlueSecurityConfigurationProps) {
     super(scope, id);
@@ -49,13 +44,7 @@ export class GlueSecurityConfiguration extends Construct {
     this.name = this.securityConfiguration.name;
     this.configuredName = props.name;
     this.kmsKey = props.kmsKey;
-    // Glue appends the security configuration name to the continuous-logging group when it
-    // encrypts logs; created here so it has a retention.
-    this.continuousLogGroup = new EncryptedLogGroup(this, "continuous_logs", {
-      aws: props.aws,
-      logGroupName: `/aws-glue/jobs/logs-v2-${props.name}`,
-      kmsKey: props.kmsKey,
-      retentionDays: props.logRetentionDays,
-    });
+    // No log group here: Glue 5.x has no continuous-logging group; each job creates the two groups
+    // it writes (GlueJob).
   }
 }

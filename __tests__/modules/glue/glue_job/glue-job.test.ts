@@ -49,14 +49,13 @@ function silverJob(change: (c: Collaborators) => Partial<GlueJobProps> = () => (
       script: testObject(scope, scripts, "script", "silver_job.py", "print('silver')\n", "glue/scripts/"),
       pythonLibraries: [testObject(scope, scripts, "library", "metriccare_etl.zip", "zip", "glue/libs/")],
       readsObjects: [testObject(scope, scripts, "config", "lakehouse.json", "{}", "config/")],
-      glueVersion: "5.0",
+      glueVersion: "5.1",
       workerType: "G.1X",
       numberOfWorkers: 2,
       securityConfiguration: new GlueSecurityConfiguration(scope, "glue_security", {
         aws: TEST_AWS,
         name: "metriccare_glue_dev",
         kmsKey: key,
-        logRetentionDays: 14,
       }),
       tempDirectory: { bucket: lakehouse, prefix: "glue-temp/silver/" },
       access: {
@@ -123,7 +122,7 @@ describe("GlueJob", () => {
       name: "metriccare_silver_job_dev",
       description: "Bronze to silver",
       role_arn: ref("aws_iam_role", "silver_job/role/role", "arn"),
-      glue_version: "5.0",
+      glue_version: "5.1",
       worker_type: "G.1X",
       number_of_workers: 2,
       security_configuration: ref("aws_glue_security_configuration", "glue_security/configuration", "name"),
@@ -155,11 +154,18 @@ describe("GlueJob", () => {
     expect(resource("aws_glue_job", "silver_job/job").default_arguments).toEqual({
       "--job-language": "python",
       "--datalake-formats": "hudi",
-      "--conf": "spark.serializer=org.apache.spark.serializer.KryoSerializer --conf spark.sql.hive.convertMetastoreParquet=false",
+      "--conf": [
+        "spark.serializer=org.apache.spark.serializer.KryoSerializer",
+        "spark.kryo.registrator=org.apache.spark.HoodieSparkKryoRegistrar",
+        "spark.sql.extensions=org.apache.spark.sql.hudi.HoodieSparkSessionExtension",
+        "spark.sql.catalog.spark_catalog=org.apache.spark.sql.hudi.catalog.HoodieCatalog",
+        "spark.sql.hive.convertMetastoreParquet=false",
+        `spark.hadoop.fs.s3a.endpoint.region=${TEST_AWS.region}`,
+        "spark.hadoop.fs.s3a.encryption.algorithm=SSE-KMS",
+        `spark.hadoop.fs.s3a.encryption.key=${ref("aws_kms_key", "key/key", "arn")}`,
+      ].join(" --conf "),
       "--enable-glue-datacatalog": "true",
       "--job-bookmark-option": "job-bookmark-enable",
-      "--enable-continuous-cloudwatch-log": "true",
-      "--enable-continuous-log-filter": "true",
       "--enable-job-insights": "true",
       "--enable-metrics": "true",
       "--enable-observability-metrics": "true",
@@ -191,14 +197,12 @@ describe("GlueJob", () => {
     expect(Object.keys(resource("aws_glue_job", "silver_job/job").default_arguments as object)).toEqual([
       "--job-language",
       "--datalake-formats",
-      "--conf",
       "--enable-glue-datacatalog",
       "--job-bookmark-option",
-      "--enable-continuous-cloudwatch-log",
-      "--enable-continuous-log-filter",
       "--enable-job-insights",
       "--enable-metrics",
       "--enable-observability-metrics",
+      "--conf",
       "--TempDir",
     ]);
   });
@@ -394,10 +398,11 @@ describe("GlueJob", () => {
     });
   });
 
-  it("creates the output and error log groups Glue writes to with a security configuration, with the retention and key", () => {
+  it("creates exactly the output and error log groups Glue 5.x writes to with a security configuration, with the retention and key", () => {
     // Act
-    const { resource, ref } = silverJob();
+    const { resource, ref, json } = silverJob();
     // Assess
+    expect(Object.keys((json.resource as Record<string, object>).aws_cloudwatch_log_group)).toHaveLength(2);
     // The configured name, not a reference: the key policy lists these groups and the configuration uses the key.
     const securityConfiguration = "metriccare_glue_dev";
     for (const stream of ["output", "error"]) {
@@ -427,7 +432,7 @@ describe("GlueJob", () => {
   describe("validation", () => {
     it.each<[string, Partial<GlueJobProps>, string]>([
       ["a single worker", { numberOfWorkers: 1 }, "`numberOfWorkers` must be an integer between 2 and 1000, got 1."],
-      ["Glue 3.0", { glueVersion: "3.0" as never }, '`glueVersion` must be one of "4.0", "5.0", got "3.0".'],
+      ["Glue 3.0", { glueVersion: "3.0" as never }, '`glueVersion` must be one of "5.1", got "3.0".'],
       [
         "an unknown worker type",
         { workerType: "G.3X" },

@@ -7,18 +7,18 @@ import {
 } from "../../../../modules/glue/glue_job/validate";
 import { MetricCareValidationError } from "../../../../modules/shared/errors";
 
-const VALID: GlueJobSettings = { glueVersion: "5.0", workerType: "G.1X", numberOfWorkers: 2, timeoutMinutes: 60, maxRetries: 0 };
+const VALID: GlueJobSettings = { glueVersion: "5.1", workerType: "G.1X", numberOfWorkers: 2, timeoutMinutes: 60, maxRetries: 0 };
 
 describe("validateGlueJobSettings", () => {
-  it("supports Glue 4.0 and 5.0 and the Spark ETL worker types", () => {
+  it("supports the Glue version tested end to end, 5.1, and the Spark ETL worker types", () => {
     // Assess
-    expect(GLUE_VERSIONS).toEqual(["4.0", "5.0"]);
+    expect(GLUE_VERSIONS).toEqual(["5.1"]);
     expect(GLUE_WORKER_TYPES).toEqual(["G.1X", "G.2X", "G.4X", "G.8X", "G.12X", "G.16X", "R.1X", "R.2X", "R.4X", "R.8X"]);
   });
 
   it.each<[string, GlueJobSettings]>([
-    ["the smallest settings", { glueVersion: "4.0", workerType: "G.1X", numberOfWorkers: 2, timeoutMinutes: 1, maxRetries: 0 }],
-    ["the largest settings", { glueVersion: "5.0", workerType: "R.8X", numberOfWorkers: 1000, timeoutMinutes: 10080, maxRetries: 10 }],
+    ["the smallest settings", { glueVersion: "5.1", workerType: "G.1X", numberOfWorkers: 2, timeoutMinutes: 1, maxRetries: 0 }],
+    ["the largest settings", { glueVersion: "5.1", workerType: "R.8X", numberOfWorkers: 1000, timeoutMinutes: 10080, maxRetries: 10 }],
     ["no settings", {}],
   ])("accepts %s", (_, settings) => {
     // Act
@@ -28,7 +28,7 @@ describe("validateGlueJobSettings", () => {
   });
 
   it.each<[string, GlueJobSettings, string]>([
-    ["Glue 3.0", { glueVersion: "3.0" }, '`glueVersion` must be one of "4.0", "5.0", got "3.0".'],
+    ["Glue 3.0", { glueVersion: "3.0" }, '`glueVersion` must be one of "5.1", got "3.0".'],
     [
       "the Python shell worker type",
       { workerType: "Standard" },

@@ -1,0 +1,306 @@
+"""End to end on the Glue 5.1 runtime: the three real job scripts, in workflow order, on real Spark
+3.5.6 and Hudi 1.0.2, S3 through S3A and DynamoDB in moto, with the argv Glue would pass for
+workspace dev built from the synthesized stack.
+
+The cohort (tests/fixtures/e2e/, described in its README) is one on which the Gold measure
+definitions agree whichever way local dates, readmissions, prevalence and age bands are refined: all
+times at noon in one offset, one readmission and no chain, living patients, active confirmed
+conditions, ages far from a band's edge. Four workflow runs, as the workflow would make them:
+1. batch-1.json, batch-2.ndjson and broken.json arrive;
+2. a newer version of Patient p2 (meta.lastUpdated 2024-06-01) arrives;
+3. an older copy of p2 (2024-04-01) arrives late;
+4. nothing arrives.
+"""
+
+import json
+import platform
+import re
+import time
+
+import boto3
+import pyspark
+import pytest
+from local_runtime.synthesized_stack import synthesize
+from local_runtime.workflow import hadoop_settings, provision, restore_hadoop_settings, run_workflow, upload
+
+from .support import FIXTURES
+
+pytestmark = pytest.mark.e2e
+
+COHORT = FIXTURES / "e2e"
+TABLES = {
+    "bronze": ("patient", "encounter", "condition"),
+    "silver": ("patient", "encounter", "condition"),
+    "gold": (
+        "encounters_by_class_month",
+        "average_length_of_stay",
+        "readmission_rate_30d",
+        "condition_prevalence",
+        "patients_by_age_band_gender",
+    ),
+}
+# The Hadoop settings the jobs' --conf changes on the shared session; put back after the module.
+HADOOP_KEYS = ["fs.s3a.encryption.algorithm", "fs.s3a.encryption.key", "fs.s3a.endpoint.region"]
+_COMPLETED_COMMIT = re.compile(r"/\.hoodie/timeline/\d+_\d+\.(commit|replacecommit)$")
+
+
+def _patient(version: str, family: str) -> bytes:
+    resource = {
+        "resourceType": "Patient",
+        "id": "p2",
+        "meta": {"lastUpdated": version},
+        "active": True,
+        "gender": "male",
+        "birthDate": "1984-06-15",
+        "name": [{"use": "official", "family": family, "given": ["Bob"]}],
+    }
+    return json.dumps(resource).encode()
+
+
+class Lake:
+    """Reads of what the jobs left in the local AWS."""
+
+    def __init__(self, spark, lake):
+        self.spark, self.lake = spark, lake
+        self.s3, self.dynamodb = boto3.client("s3"), boto3.client("dynamodb")
+
+    def path(self, layer, table):
+        return f"s3://{self.lake.lakehouse_bucket}/{layer}/{table}/"
+
+    def rows(self, layer, table, *columns):
+        frame = self.spark.read.format("hudi").load(self.path(layer, table))
+        return sorted(tuple(row) for row in frame.select(*columns).collect())
+
+    def commits(self):
+        """Completed Hudi commits per table, counted from the timeline files in S3."""
+        counts = {}
+        paginator = self.s3.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.lake.lakehouse_bucket):
+            for item in page.get("Contents", []):
+                if _COMPLETED_COMMIT.search(item["Key"]):
+                    table = item["Key"].split("/.hoodie/")[0]
+                    counts[table] = counts.get(table, 0) + 1
+        return counts
+
+    def items(self):
+        scanned = self.dynamodb.scan(TableName=self.lake.processed_files_table)["Items"]
+        return {item["object_key"]["S"]: item for item in scanned}
+
+    def json_object(self, key):
+        return json.loads(self.s3.get_object(Bucket=self.lake.lakehouse_bucket, Key=key)["Body"].read())
+
+    def encryption(self, key):
+        head = self.s3.head_object(Bucket=self.lake.lakehouse_bucket, Key=key)
+        return head.get("ServerSideEncryption"), head.get("SSEKMSKeyId")
+
+
+@pytest.fixture(scope="module")
+def workflow(spark, aws, request):
+    """Runs the four workflow runs once and keeps what each left behind."""
+    saved = hadoop_settings(spark, HADOOP_KEYS)
+    started = time.monotonic()
+    lake = provision(synthesize(), "dev")
+    reader = Lake(spark, lake)
+    snapshots = {}
+    try:
+        for name in ("batch-1.json", "batch-2.ndjson", "broken.json"):
+            upload(lake, f"2024/{name}", (COHORT / name).read_bytes())
+        timings = [time.monotonic()]
+        snapshots["run1"] = run_workflow(lake)
+        timings.append(time.monotonic())
+        snapshots["run1_p2"] = reader.rows("silver", "patient", "id", "family_name", "last_updated")
+        upload(lake, "2024/p2-v2.json", _patient("2024-06-01T12:00:00Z", "Brook-Newer"))
+        snapshots["run2"] = run_workflow(lake)
+        timings.append(time.monotonic())
+        snapshots["run2_p2"] = reader.rows("silver", "patient", "id", "family_name")
+        upload(lake, "2024/p2-late-old-copy.json", _patient("2024-04-01T12:00:00Z", "Brook-Older"))
+        snapshots["run3"] = run_workflow(lake)
+        timings.append(time.monotonic())
+        snapshots["commits_before_run4"] = reader.commits()
+        snapshots["run4"] = run_workflow(lake)
+        timings.append(time.monotonic())
+        snapshots["commits_after_run4"] = reader.commits()
+        elapsed = time.monotonic() - started
+        hudi = spark._jvm.java.lang.Thread.currentThread().getContextClassLoader().loadClass("org.apache.hudi.DataSourceWriteOptions")
+        capture = request.config.pluginmanager.getplugin("capturemanager")
+        with capture.global_and_fixture_disabled():
+            print(
+                f"\nend to end: Spark {spark.version} (pyspark {pyspark.__version__}), "
+                f"Hudi {hudi.getPackage().getImplementationVersion()}, Python {platform.python_version()}; "
+                f"4 workflow runs (12 job runs) in {elapsed:.1f} s, by run: "
+                + ", ".join(f"{later - earlier:.1f} s" for earlier, later in zip(timings, timings[1:], strict=False))
+            )
+        yield lake, reader, snapshots
+    finally:
+        restore_hadoop_settings(spark, saved)
+
+
+def test_bronze_holds_every_resource_of_the_good_files_with_the_newest_version(workflow):
+    # Prepare
+    lake, reader, _ = workflow
+    # Act
+    patients = reader.rows("bronze", "patient", "id", "meta.lastUpdated")
+    encounters = reader.rows("bronze", "encounter", "id")
+    conditions = reader.rows("bronze", "condition", "id")
+    # Assess: p2's newest version (run 2) stays after its older copy (run 3)
+    assert patients == [("p1", "2024-05-01T12:00:00.000000Z"), ("p2", "2024-06-01T12:00:00.000000Z"), ("p3", "2024-05-01T12:00:00.000000Z")]
+    assert encounters == [("e1",), ("e2",), ("e3",), ("e4",)]
+    assert conditions == [("c1",), ("c2",), ("c3",)]
+
+
+def test_silver_holds_typed_rows_at_their_paths(workflow):
+    # Prepare
+    _, reader, _ = workflow
+    # Act
+    patients = reader.rows("silver", "patient", "id", "gender", "birth_date", "age_band", "deceased")
+    encounters = reader.rows("silver", "encounter", "id", "patient_id", "class_code", "period_start_month", "length_of_stay_days")
+    conditions = reader.rows("silver", "condition", "id", "patient_id", "code", "clinical_status", "onset_month")
+    # Assess: ages on any date from 2021-06 to 2031-06: p1 75-84, p2 35-49, p3 18-34
+    assert [row[:2] + (row[2].isoformat(),) + row[3:] for row in patients] == [
+        ("p1", "female", "1946-06-15", "75-84", False),
+        ("p2", "male", "1984-06-15", "35-49", False),
+        ("p3", "female", "1996-06-15", "18-34", False),
+    ]
+    assert encounters == [
+        ("e1", "p1", "IMP", "2024-03", 4),
+        ("e2", "p1", "IMP", "2024-03", 2),
+        ("e3", "p2", "AMB", "2024-03", 0),
+        ("e4", "p3", "EMER", "2024-04", 0),
+    ]
+    assert conditions == [
+        ("c1", "p1", "44054006", "active", "2020-01"),
+        ("c2", "p2", "44054006", "active", "2020-01"),
+        ("c3", "p1", "38341003", "active", "2020-01"),
+    ]
+
+
+def test_gold_equals_the_hand_computed_measures(workflow):
+    # Prepare
+    _, reader, _ = workflow
+    # Act
+    by_class = reader.rows("gold", "encounters_by_class_month", "encounter_class", "period_month", "encounter_count")
+    stays = reader.rows(
+        "gold",
+        "average_length_of_stay",
+        "encounter_class",
+        "discharge_month",
+        "discharges",
+        "total_length_of_stay_days",
+        "average_length_of_stay_days",
+    )
+    readmissions = reader.rows(
+        "gold", "readmission_rate_30d", "discharge_month", "index_admissions", "readmissions_30d", "readmission_rate"
+    )
+    prevalence = reader.rows("gold", "condition_prevalence", "code", "code_display", "patient_count", "total_patients", "prevalence")
+    population = reader.rows("gold", "patients_by_age_band_gender", "age_band", "gender", "patient_count")
+    # Assess (tests/fixtures/e2e/README.md works each value out)
+    assert by_class == [("AMB", "2024-03", 1), ("EMER", "2024-04", 1), ("IMP", "2024-03", 2)]
+    assert stays == [("AMB", "2024-03", 1, 0, 0.0), ("EMER", "2024-04", 1, 0, 0.0), ("IMP", "2024-03", 2, 6, 3.0)]
+    assert readmissions == [("2024-03", 2, 1, 0.5)]
+    assert prevalence == [("38341003", "Hypertensive disorder", 1, 3, 0.3333), ("44054006", "Diabetes mellitus type 2", 2, 3, 0.6667)]
+    assert population == [("18-34", "female", 1), ("35-49", "male", 1), ("75-84", "female", 1)]
+
+
+def test_the_malformed_file_is_quarantined_with_its_error_and_failed_while_the_batch_lands(workflow):
+    # Prepare
+    lake, reader, _ = workflow
+    key = "fhir/2024/broken.json"
+    # Act
+    items = reader.items()
+    note = reader.json_object(f"quarantine/bronze/wr_local_0001/{key}.error.json")
+    copy = reader.s3.get_object(Bucket=lake.lakehouse_bucket, Key=f"quarantine/bronze/wr_local_0001/{key}")["Body"].read()
+    # Assess
+    failed = items.pop(key)
+    assert (failed["status"]["S"], failed["error"]["S"]) == ("FAILED", "not valid JSON: Expecting value at line 6 column 1")
+    assert (note["error"], note["file_key"], note["quarantined_copy"]) == (
+        failed["error"]["S"],
+        failed["file_key"]["S"],
+        f"s3://{lake.lakehouse_bucket}/quarantine/bronze/wr_local_0001/{key}",
+    )
+    assert copy == (COHORT / "broken.json").read_bytes()
+    assert {key: (item["status"]["S"], item["records_written"]["N"]) for key, item in items.items()} == {
+        "fhir/2024/batch-1.json": ("PROCESSED", "7"),
+        "fhir/2024/batch-2.ndjson": ("PROCESSED", "3"),
+        "fhir/2024/p2-v2.json": ("PROCESSED", "1"),
+        "fhir/2024/p2-late-old-copy.json": ("PROCESSED", "1"),
+    }
+
+
+def test_the_run_report_and_the_quarantine_are_written_with_sse_kms_under_the_environment_key(workflow):
+    # Prepare
+    lake, reader, _ = workflow
+    keys = [
+        "bronze/_run_reports/wr_local_0001.json",
+        "quarantine/bronze/wr_local_0001/fhir/2024/broken.json",
+        "quarantine/bronze/wr_local_0001/fhir/2024/broken.json.error.json",
+    ]
+    # Act
+    report = reader.json_object(keys[0])
+    encryption = {key: reader.encryption(key) for key in keys}
+    # Assess
+    assert (report["files_claimed"], report["files_processed"], report["files_failed"], report["records_by_table"]) == (
+        3,
+        2,
+        1,
+        {"condition": 3, "encounter": 4, "patient": 3},
+    )
+    assert encryption == {key: ("aws:kms", lake.kms_key_arn) for key in keys}
+
+
+def test_what_spark_writes_through_s3a_carries_sse_kms_under_the_environment_key(workflow):
+    # Prepare
+    lake, reader, _ = workflow
+    listed = reader.s3.list_objects_v2(Bucket=lake.lakehouse_bucket, Prefix="gold/")["Contents"]
+    parquet = [item["Key"] for item in listed if item["Key"].endswith(".parquet")]
+    # Act
+    encryption = {reader.encryption(key) for key in parquet}
+    # Assess
+    assert parquet and encryption == {("aws:kms", lake.kms_key_arn)}
+
+
+def test_a_newer_version_replaces_the_row_and_an_older_copy_arriving_later_never_does(workflow):
+    # Prepare
+    _, reader, snapshots = workflow
+    # Act
+    after_older_copy = reader.rows("silver", "patient", "id", "family_name")
+    # Assess
+    assert snapshots["run1_p2"][1][:2] == ("p2", "Brook")
+    assert snapshots["run2_p2"] == [("p1", "Avery"), ("p2", "Brook-Newer"), ("p3", "Casey")]
+    assert after_older_copy == [("p1", "Avery"), ("p2", "Brook-Newer"), ("p3", "Casey")]
+
+
+def test_a_run_with_nothing_new_adds_no_hudi_commit(workflow):
+    # Prepare
+    lake, _, snapshots = workflow
+    before, after = snapshots["commits_before_run4"], snapshots["commits_after_run4"]
+    # Act
+    logs = snapshots["run4"]
+    # Assess: 3 Bronze runs wrote patient, 1 encounter and condition; no table got a commit in run 4
+    assert after == before
+    assert {table: count for table, count in before.items() if table.startswith("bronze/")} == {
+        "bronze/patient": 3,
+        "bronze/encounter": 1,
+        "bronze/condition": 1,
+    }
+    assert "no Silver commit since the last Gold write" in logs["gold"]
+    assert json.loads(logs["bronze"].strip().splitlines()[-1])["files_claimed"] == 0
+
+
+def test_the_tables_are_hudi_1_0_tables_merging_by_event_time_on_the_precombine_field(workflow):
+    # Prepare
+    lake, reader, _ = workflow
+    properties = (
+        reader.s3.get_object(Bucket=lake.lakehouse_bucket, Key="silver/encounter/.hoodie/hoodie.properties")["Body"].read().decode()
+    )
+    # Act
+    table_config = dict(line.split("=", 1) for line in properties.splitlines() if "=" in line and not line.startswith("#"))
+    # Assess: the table is Hudi 1.0's (table version 8) with event-time merging on last_updated
+    assert (
+        table_config["hoodie.table.version"],
+        table_config["hoodie.record.merge.mode"],
+        table_config["hoodie.table.precombine.field"],
+    ) == (
+        "8",
+        "EVENT_TIME_ORDERING",
+        "last_updated",
+    )
