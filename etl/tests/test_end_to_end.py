@@ -6,7 +6,8 @@ The cohort (tests/fixtures/e2e/, described in its README) is one on which the Go
 definitions agree whichever way local dates, readmissions, prevalence and age bands are refined: all
 times at noon in one offset, one readmission and no chain, living patients, active confirmed
 conditions, ages far from a band's edge. Four workflow runs, as the workflow would make them:
-1. batch-1.json, batch-2.ndjson and broken.json arrive;
+1. batch-1.json, batch-2.ndjson and broken.json arrive, and gone.json, whose recorded version is
+   deleted before Bronze reads it;
 2. a newer version of Patient p2 (meta.lastUpdated 2024-06-01) arrives;
 3. an older copy of p2 (2024-04-01) arrives late;
 4. nothing arrives.
@@ -105,6 +106,8 @@ def workflow(spark, aws, request):
     try:
         for name in ("batch-1.json", "batch-2.ndjson", "broken.json"):
             upload(lake, f"2024/{name}", (COHORT / name).read_bytes())
+        gone = upload(lake, "2024/gone.json", _patient("2024-05-01T12:00:00Z", "Gone"))
+        reader.s3.delete_object(Bucket=lake.raw_bucket, Key="fhir/2024/gone.json", VersionId=gone.rsplit("#", 1)[1])
         timings = [time.monotonic()]
         snapshots["run1"] = run_workflow(lake)
         timings.append(time.monotonic())
@@ -201,7 +204,7 @@ def test_gold_equals_the_hand_computed_measures(workflow):
     assert population == [("18-34", "female", 1), ("35-49", "male", 1), ("75-84", "female", 1)]
 
 
-def test_the_malformed_file_is_quarantined_with_its_error_and_failed_while_the_batch_lands(workflow):
+def test_the_malformed_file_and_the_vanished_version_are_quarantined_with_their_error_and_failed_while_the_batch_lands(workflow):
     # Prepare
     lake, reader, _ = workflow
     key = "fhir/2024/broken.json"
@@ -218,6 +221,13 @@ def test_the_malformed_file_is_quarantined_with_its_error_and_failed_while_the_b
         f"s3://{lake.lakehouse_bucket}/quarantine/bronze/wr_local_0001/{key}",
     )
     assert copy == (COHORT / "broken.json").read_bytes()
+    vanished = items.pop("fhir/2024/gone.json")
+    gone_note = reader.json_object("quarantine/bronze/wr_local_0001/fhir/2024/gone.json.error.json")
+    assert (vanished["status"]["S"], vanished["error"]["S"]) == (
+        "FAILED",
+        f"cannot read s3://{lake.raw_bucket}/fhir/2024/gone.json: the object version no longer exists",
+    )
+    assert (gone_note["quarantined_copy"], gone_note["copy_error"]) == (None, "the object version no longer exists")
     assert {key: (item["status"]["S"], item["records_written"]["N"]) for key, item in items.items()} == {
         "fhir/2024/batch-1.json": ("PROCESSED", "7"),
         "fhir/2024/batch-2.ndjson": ("PROCESSED", "3"),
@@ -237,13 +247,15 @@ def test_the_run_report_and_the_quarantine_are_written_with_sse_kms_under_the_en
     # Act
     report = reader.json_object(keys[0])
     encryption = {key: reader.encryption(key) for key in keys}
+    gone = next(key for key in report["files_unreadable"])
     # Assess
     assert (report["files_claimed"], report["files_processed"], report["files_failed"], report["records_by_table"]) == (
-        3,
+        4,
         2,
-        1,
+        2,
         {"condition": 3, "encounter": 4, "patient": 3},
     )
+    assert (gone.split("#")[0], report["files_unreadable"][gone]) == (f"s3://{lake.raw_bucket}/fhir/2024/gone.json", "NoSuchVersion")
     assert encryption == {key: ("aws:kms", lake.kms_key_arn) for key in keys}
 
 
