@@ -5,6 +5,7 @@ import { validateConfig, validateSelectedWorkspace } from "../config/validate-co
 import type { FunctionBundle } from "../packaging/bundle-function";
 import { MetricCareStack, projectSources } from "./metriccare-stack";
 import { stateSettingsFromEnvironment } from "./state-backend";
+import { missingTerraformNote } from "./cli";
 import { printSummary } from "./summary";
 
 /**
@@ -31,4 +32,6 @@ export async function synthesize(projectRoot: string, glueTrigger: Promise<Funct
   });
   app.synth();
   printSummary({ outdir: app.outdir, stack, config, glueTrigger: bundle });
+  const note = missingTerraformNote(process.env);
+  if (note) console.error(note);
 }
