@@ -63,8 +63,14 @@ export interface PlannedResource {
 /** A change of a plan. */
 export interface PlannedChange {
   readonly address: string;
+  readonly mode: "managed" | "data";
   readonly type: string;
-  readonly change: { readonly actions: readonly string[]; readonly before: unknown; readonly after: unknown };
+  readonly change: {
+    readonly actions: readonly string[];
+    readonly before: unknown;
+    readonly after: unknown;
+    readonly after_unknown?: Record<string, unknown>;
+  };
 }
 
 /** The parts of `terraform show -json <plan>` the tests read. */

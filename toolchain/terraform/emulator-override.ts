@@ -50,7 +50,6 @@ export function emulatorOverride(json: TerraformJsonObject, endpoint: string): T
           secret_key: EMULATOR_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
           skip_credentials_validation: true,
           skip_metadata_api_check: true,
-          skip_requesting_account_id: true,
           s3_use_path_style: true,
           endpoints: [Object.fromEntries(EMULATED_SERVICES.map((service) => [service, endpoint]))],
         },
