@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { delimiter, dirname, isAbsolute, join } from "node:path";
 import { MetricCareValidationError } from "../modules/shared/errors";
 
 /** The folder holding cdktf.json, searched from `start` upwards. */
@@ -27,4 +27,19 @@ export function reportFailure(error: unknown): never {
     else console.error("(Set METRICCARE_DEBUG=1 for the stack trace.)");
   }
   process.exit(1);
+}
+
+/**
+ * When the cdktf CLI runs the app (it sets `CDKTF_OUTDIR`) and the Terraform it would run next is not
+ * there, the note to print: without it `cdktf diff` and `cdktf deploy` end in "execvp(3) failed.".
+ * cdktf runs `TERRAFORM_BINARY_NAME`, else `terraform`, from PATH.
+ */
+export function missingTerraformNote(env: NodeJS.ProcessEnv): string | undefined {
+  if (!env.CDKTF_OUTDIR) return undefined;
+  const binary = env.TERRAFORM_BINARY_NAME || "terraform";
+  const found = isAbsolute(binary)
+    ? existsSync(binary)
+    : (env.PATH ?? "").split(delimiter).some((dir) => dir !== "" && existsSync(join(dir, binary)));
+  if (found) return undefined;
+  return `Terraform ("${binary}") was not found on PATH: "cdktf diff" and "cdktf deploy" run it after this synth and would stop with "execvp(3) failed.". Install Terraform 1.10 or newer (https://developer.hashicorp.com/terraform/install), or set TERRAFORM_BINARY_NAME to its path. The synthesized JSON is written either way.`;
 }

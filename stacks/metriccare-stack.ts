@@ -34,6 +34,9 @@ import { BUCKET_PURPOSES, catalogDatabaseName, LAKEHOUSE_LAYERS, resourceName, t
 import { useLocalBackend, useS3Backend, type S3StateSettings } from "./state-backend";
 import { WorkspaceSettings } from "./workspace-settings";
 
+/** Terraform versions the synthesized JSON works with (`required_version`). */
+export const REQUIRED_TERRAFORM_VERSION = ">= 1.10";
+
 /** The trigger Lambda's name in `functionBundles` and in S3 keys. */
 export const GLUE_TRIGGER_FUNCTION = "glue_trigger";
 
@@ -104,6 +107,8 @@ export class MetricCareStack extends TerraformStack {
 
   public constructor(scope: Construct, id: string, props: MetricCareStackProps) {
     super(scope, id);
+    // The S3 backend's use_lockfile needs Terraform 1.10; older versions fail with a clear message.
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     const { config, sources } = props;
     const project = config.projectName;
     if (props.state) useS3Backend(this, props.state);

@@ -5,6 +5,7 @@ import { validateConfig, validateSelectedWorkspace } from "../config/validate-co
 import type { FunctionBundle } from "../packaging/bundle-function";
 import { MetricCareStack, projectSources } from "./metriccare-stack";
 import { stateSettingsFromEnvironment } from "./state-backend";
+import { missingTerraformNote } from "./cli";
 import { printSummary } from "./summary";
 import { MetricCareValidationError } from "../modules/shared/errors";
 
@@ -44,4 +45,6 @@ export async function synthesize(projectRoot: string, glueTrigger: Promise<Funct
   });
   app.synth();
   printSummary({ outdir: app.outdir, stack, config, glueTrigger: bundle });
+  const note = missingTerraformNote(process.env);
+  if (note) console.error(note);
 }

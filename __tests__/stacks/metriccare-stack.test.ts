@@ -105,6 +105,12 @@ describe("MetricCareStack", () => {
     });
   });
 
+  describe("terraform block", () => {
+    it("requires Terraform 1.10, which the S3 backend's use_lockfile needs", () => {
+      expect(json.terraform?.required_version).toBe(">= 1.10");
+    });
+  });
+
   describe("Glue workflow", () => {
     it("runs bronze on demand, then silver and gold each when the previous job SUCCEEDED", () => {
       const workflow = addressByPath(json, "aws_glue_workflow", "etl_workflow/workflow");

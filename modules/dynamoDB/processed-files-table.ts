@@ -5,6 +5,12 @@ import type { DataLakeKey } from "../kms/kms-key";
 import type { PolicyStatement } from "../shared/policy-document";
 
 /** Attribute and index names of the processed-files table (see docs/processed-files-table.md). */
+/**
+ * The warm throughput DynamoDB gives a new on-demand index (12,000 reads and 4,000 writes per
+ * second, https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/warm-throughput.html).
+ */
+export const ON_DEMAND_INDEX_WARM_THROUGHPUT = { readUnitsPerSecond: 12000, writeUnitsPerSecond: 4000 } as const;
+
 export const PROCESSED_FILES_SCHEMA = {
   partitionKey: "file_key",
   statusIndex: "status_index",
@@ -58,7 +64,15 @@ export class ProcessedFilesTable extends Construct {
         { name: schema.receivedAtAttribute, type: "S" },
       ],
       globalSecondaryIndex: [
-        { name: schema.statusIndex, hashKey: schema.statusAttribute, rangeKey: schema.receivedAtAttribute, projectionType: "ALL" },
+        {
+          name: schema.statusIndex,
+          hashKey: schema.statusAttribute,
+          rangeKey: schema.receivedAtAttribute,
+          projectionType: "ALL",
+          // DynamoDB reports this baseline for every on-demand index; without it provider 6.17+ plans
+          // a remove-and-add of the index on every run (terraform-provider-aws #44692).
+          warmThroughput: ON_DEMAND_INDEX_WARM_THROUGHPUT,
+        },
       ],
       ttl: { attributeName: schema.ttlAttribute, enabled: true },
       pointInTimeRecovery: { enabled: true },

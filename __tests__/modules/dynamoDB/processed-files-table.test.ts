@@ -36,7 +36,16 @@ describe("ProcessedFilesTable", () => {
         { name: "status", type: "S" },
         { name: "received_at", type: "S" },
       ],
-      global_secondary_index: [{ name: "status_index", hash_key: "status", range_key: "received_at", projection_type: "ALL" }],
+      global_secondary_index: [
+        {
+          name: "status_index",
+          hash_key: "status",
+          range_key: "received_at",
+          projection_type: "ALL",
+          // DynamoDB's on-demand baseline: provider 6.17+ otherwise re-creates the index in every plan (#44692).
+          warm_throughput: { read_units_per_second: 12000, write_units_per_second: 4000 },
+        },
+      ],
       ttl: { attribute_name: "expires_at", enabled: true },
       point_in_time_recovery: { enabled: true },
       server_side_encryption: { enabled: true, kms_key_arn: ref("aws_kms_key", "key/key", "arn") },

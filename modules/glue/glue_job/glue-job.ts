@@ -291,6 +291,9 @@ export class GlueJob extends Construct {
       glueVersion: props.glueVersion,
       workerType: props.workerType,
       numberOfWorkers: props.numberOfWorkers,
+      // Glue reports STANDARD for a job created without it; left unset, every plan shows
+      // `execution_class "STANDARD" -> null`.
+      executionClass: "STANDARD",
       timeout: timeoutMinutes,
       maxRetries,
       securityConfiguration: props.securityConfiguration.name,

@@ -69,6 +69,9 @@ export class GlueWorkflow extends Construct {
       new GlueTrigger(this, `start_${first.name}`, {
         name: `${props.workflowName}_start_${first.name}`,
         type: "ON_DEMAND",
+        // Left enabled, the provider calls StartTrigger after every create or replace, which starts a
+        // workflow run (terraform-provider-aws #38222, #42498); StartWorkflowRun runs it regardless.
+        enabled: false,
         workflowName: this.workflow.name,
         actions: [{ jobName: first.job.jobName }],
       }),

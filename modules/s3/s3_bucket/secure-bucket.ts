@@ -163,6 +163,8 @@ export class SecureBucket extends Construct {
   public readonly bucketArn: string;
   /** The bucket policy: services that write into the bucket depend on it. */
   public readonly bucketPolicy: S3BucketPolicy;
+  /** The default encryption: uploads depend on it, so none is stored before the bucket's key applies. */
+  public readonly encryptionConfiguration: S3BucketServerSideEncryptionConfigurationA;
   /** The key objects are encrypted with, if SSE-KMS. */
   public readonly encryptionKey?: DataLakeKey;
   private readonly aws: AwsContext;
@@ -213,7 +215,7 @@ export class SecureBucket extends Construct {
         dependsOn: [versioning],
       });
     }
-    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
+    this.encryptionConfiguration = new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       bucket,
       rule: [
         this.encryptionKey
@@ -259,6 +261,9 @@ export class SecureBucket extends Construct {
         targetBucket: props.accessLogs.bucket.bucketName,
         targetPrefix: props.accessLogs.prefix,
         targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
+        // PutBucketLogging checks that the target's policy lets logging.s3 write: on a first deploy
+        // the call fails with InvalidTargetBucketForLogging unless that policy exists.
+        dependsOn: [props.accessLogs.bucket.bucketPolicy],
       });
       props.accessLogs.bucket.acceptAccessLogsFrom(this.bucketArn);
     }

@@ -79,6 +79,9 @@ export class ContentAddressedObject extends Construct {
       key: `${props.keyPrefix}${name}-${this.contentHash.sha256Hex}${extension}`,
       source: asset.path,
       contentType: props.contentType ?? CONTENT_TYPES[extension] ?? "application/octet-stream",
+      // Uploaded after the bucket's policy and default encryption: an upload racing ahead of them is
+      // stored without the key and never checked against the policy.
+      dependsOn: [props.bucket.bucketPolicy, props.bucket.encryptionConfiguration],
     });
     this.key = this.object.key;
     this.s3Uri = `s3://${this.object.bucket}/${this.object.key}`;

@@ -125,6 +125,8 @@ describe("GlueJob", () => {
       glue_version: "5.1",
       worker_type: "G.1X",
       number_of_workers: 2,
+      // Glue reports STANDARD when none is given: unset, every plan would show it going to null.
+      execution_class: "STANDARD",
       security_configuration: ref("aws_glue_security_configuration", "glue_security/configuration", "name"),
       execution_property: { max_concurrent_runs: 1 },
       command: { name: "glueetl", python_version: "3", script_location: refs(synthesized).s3Uri("script") },

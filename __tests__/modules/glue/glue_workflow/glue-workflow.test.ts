@@ -40,6 +40,8 @@ describe("GlueWorkflow", () => {
       expect.objectContaining({
         name: "metriccare_etl_dev_start_bronze",
         type: "ON_DEMAND",
+        // Enabled, the provider would call StartTrigger after each create or replace and start a run.
+        enabled: false,
         workflow_name: ref("aws_glue_workflow", "etl_workflow/workflow", "name"),
         actions: [{ job_name: "metriccare_bronze_job_dev" }],
       }),

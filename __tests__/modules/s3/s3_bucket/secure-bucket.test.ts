@@ -253,6 +253,15 @@ describe("SecureBucket", () => {
       });
     });
 
+    it("configures logging only after the log bucket's policy lets S3 log delivery write (PutBucketLogging checks it)", () => {
+      // Act
+      const { resource, address } = synthConstruct((scope) =>
+        rawBucket(scope, { accessLogs: { bucket: logBucket(scope), prefix: "raw/" } }),
+      );
+      // Assess
+      expect(resource("aws_s3_bucket_logging", "raw/access_logs").depends_on).toEqual([address("aws_s3_bucket_policy", "logs/policy")]);
+    });
+
     it("lets S3 log delivery of this account write the source bucket's logs into the log bucket", () => {
       // Act
       const { json, resource, ref } = synthConstruct((scope) =>

@@ -36,6 +36,16 @@ describe("ContentAddressedObject", () => {
     });
   });
 
+  it("uploads only after the bucket's policy and default encryption exist", () => {
+    // Act
+    const { resource, address } = synthConstruct((scope) => upload(scope, "bronze_job.py", SCRIPT));
+    // Assess
+    expect(resource("aws_s3_object", "script/object").depends_on).toEqual([
+      address("aws_s3_bucket_policy", "scripts/policy"),
+      address("aws_s3_bucket_server_side_encryption_configuration", "scripts/encryption"),
+    ]);
+  });
+
   it("gives changed content a new key", () => {
     // Act
     const { resource } = synthConstruct((scope) => upload(scope, "bronze_job.py", `${SCRIPT}# changed\n`));

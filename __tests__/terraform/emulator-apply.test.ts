@@ -1,0 +1,264 @@
+import { GetTriggerCommand, GetWorkflowRunCommand, GlueClient, StartWorkflowRunCommand } from "@aws-sdk/client-glue";
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { bundleFunction, type FunctionBundle } from "../../packaging/bundle-function";
+import { functionPackage } from "../../packaging/project-functions";
+import { startMotoServer, type MotoServer } from "../../toolchain/moto/moto-server";
+import { pythonExecutable } from "../../toolchain/python/python-env";
+import { EMULATOR_CREDENTIALS } from "../../toolchain/terraform/emulator-override";
+import { MOTO_GAPS } from "../../toolchain/terraform/moto-gaps";
+import { runTerraform, terraformOk } from "../../toolchain/terraform/terraform";
+import { prepareStack, type PreparedStack } from "../../toolchain/terraform/terraform-stack";
+import { threeEnvironmentConfig } from "../support/config-fixtures";
+import { PROJECT_ROOT } from "../support/metriccare-stack";
+import { cleanClone } from "../support/project-clone";
+import { tempDirectory } from "../support/test-context";
+import { PARALLELISM, planJson, synthStackDirectory, terraformForTests, type PlanJson, type PlannedChange } from "./terraform-support";
+
+// In the emulator run only, each bucket policy is applied without its conditional Deny statements:
+// moto evaluates bucket policies on object calls but not their conditions (toolchain/terraform/
+// emulator-override.ts). What the real policies allow is proven by the IAM-evaluation access matrix.
+
+const tool = terraformForTests();
+const describeWithTerraform = tool ? describe : describe.skip;
+
+const config = threeEnvironmentConfig();
+const WORKSPACE = "dev";
+const env = config.environments.find((e) => e.name === WORKSPACE)!;
+const name = (service: string): string => `${config.projectName}_${service}_${WORKSPACE}`;
+const bucket = (purpose: string): string => `${config.bucketNamePrefix}-${purpose}-${WORKSPACE}-123456789012-${config.awsRegion}`;
+
+/** Top-level attributes whose planned value differs from the state's (tags_all follows tags). */
+function changedAttributes(change: PlannedChange): string[] {
+  const before = (change.change.before ?? {}) as Record<string, unknown>;
+  const after = (change.change.after ?? {}) as Record<string, unknown>;
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])]
+    .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+    .sort();
+}
+
+/** `<type>.<attribute>` of every change of a plan that is not a no-op. */
+function changes(
+  plan: PlanJson,
+): { address: string; type: string; actions: readonly string[]; attributes: string[]; knownAfterApply: string[] }[] {
+  return (plan.resource_changes ?? [])
+    .filter((c) => c.mode === "managed" && !(c.change.actions.length === 1 && c.change.actions[0] === "no-op"))
+    .map((c) => ({
+      address: c.address,
+      type: c.type,
+      actions: c.change.actions,
+      attributes: changedAttributes(c),
+      knownAfterApply: Object.entries(c.change.after_unknown ?? {})
+        .filter(([, unknown]) => unknown === true)
+        .map(([key]) => key)
+        .sort(),
+    }));
+}
+
+const isMotoGap = (type: string, attribute: string): boolean => MOTO_GAPS.some((g) => g.resourceType === type && g.attribute === attribute);
+
+/** A call to the emulator without an SDK: moto routes by the credential scope's service. */
+async function emulatorCall(endpoint: string, service: string, path: string): Promise<string> {
+  const response = await fetch(`${endpoint}${path}`, {
+    headers: {
+      Authorization: `AWS4-HMAC-SHA256 Credential=${EMULATOR_CREDENTIALS.AWS_ACCESS_KEY_ID}/20260101/${config.awsRegion}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+  });
+  const body = await response.text();
+  if (!response.ok) throw new Error(`GET ${path} (${service}) answered ${response.status}: ${body}`);
+  return body;
+}
+
+/** Deletes every version of every object in `name` with boto3 (the test environment's); returns how many. */
+function emptyBucket(endpoint: string, name: string): number {
+  const script = [
+    "import boto3, sys",
+    "s3 = boto3.client('s3', endpoint_url=sys.argv[1], region_name=sys.argv[3])",
+    "versions = s3.list_object_versions(Bucket=sys.argv[2])",
+    "keys = [{'Key': v['Key'], 'VersionId': v['VersionId']} for v in versions.get('Versions', []) + versions.get('DeleteMarkers', [])]",
+    "[s3.delete_object(Bucket=sys.argv[2], **k) for k in keys]",
+    "print(len(keys))",
+  ].join("\n");
+  const result = spawnSync(pythonExecutable(PROJECT_ROOT, "test"), ["-c", script, endpoint, name, config.awsRegion], {
+    encoding: "utf8",
+    env: { ...process.env, ...EMULATOR_CREDENTIALS },
+  });
+  if (result.status !== 0) throw new Error(`Emptying ${name} failed: ${result.stderr}`);
+  return Number(result.stdout.trim());
+}
+
+describeWithTerraform("Terraform against the emulator (moto), workspace dev", () => {
+  let moto: MotoServer;
+  let clone: string;
+  let stateDirectory: string;
+  let stack: PreparedStack;
+  let planned: PlanJson;
+  const terraformEnv = { ...EMULATOR_CREDENTIALS, AWS_REGION: config.awsRegion };
+
+  const bundleClone = (): Promise<FunctionBundle> => bundleFunction({ ...functionPackage(clone, "glue_trigger"), cache: false });
+  const prepare = async (bundle: FunctionBundle, label: string): Promise<PreparedStack> => {
+    const prepared = await prepareStack(
+      tool!,
+      synthStackDirectory(config, bundle, clone),
+      join(tempDirectory(`metriccare-${label}-`), "stack"),
+      {
+        stateDirectory,
+        emulatorEndpoint: moto.endpoint,
+      },
+    );
+    await terraformOk(tool!, prepared.dir, ["workspace", "select", "-or-create", "-no-color", WORKSPACE]);
+    return prepared;
+  };
+  const plan = (dir: string, label: string, save = false) =>
+    planJson(tool!, dir, WORKSPACE, { name: label, save, args: ["-detailed-exitcode"], okStatuses: [0, 2] });
+
+  beforeAll(async () => {
+    if (!tool) return;
+    moto = await startMotoServer(PROJECT_ROOT);
+    clone = cleanClone();
+    stateDirectory = tempDirectory("metriccare-state-");
+    stack = await prepare(await bundleClone(), "apply");
+  }, 120_000);
+
+  afterAll(async () => {
+    await moto?.stop();
+  });
+
+  it("creates every planned resource from an empty state", async () => {
+    // Prepare
+    planned = (await plan(stack.dir, WORKSPACE, true)).plan;
+    const toCreate = changes(planned).filter((c) => c.actions.join() === "create");
+
+    // Act
+    await terraformOk(tool!, stack.dir, ["apply", "-input=false", "-no-color", PARALLELISM, `${WORKSPACE}.tfplan`], {
+      workspace: WORKSPACE,
+      env: terraformEnv,
+    });
+    const state = await terraformOk(tool!, stack.dir, ["state", "list"], { workspace: WORKSPACE });
+
+    // Assess
+    expect(toCreate.length).toBe(changes(planned).length);
+    expect(
+      state.stdout
+        .trim()
+        .split("\n")
+        .filter((address) => !address.startsWith("data."))
+        .sort(),
+    ).toEqual(toCreate.map((c) => c.address).sort());
+  }, 300_000);
+
+  it("plans no change after the apply, except the committed moto gaps", async () => {
+    // Act
+    const second = await plan(stack.dir, "second");
+    const found = changes(second.plan);
+
+    // Assess
+    expect(found.filter((c) => c.actions.join() !== "update")).toEqual([]);
+    const notGaps = found.flatMap((c) => c.attributes.filter((a) => !isMotoGap(c.type, a)).map((a) => `${c.address}.${a}`));
+    expect(notGaps).toEqual([]);
+    // Each listed gap still shows: a list entry that moto has fixed is removed.
+    const seen = new Set(found.flatMap((c) => c.attributes.map((a) => `${c.type}.${a}`)));
+    expect(MOTO_GAPS.map((g) => `${g.resourceType}.${g.attribute}`).filter((gap) => !seen.has(gap))).toEqual([]);
+    expect(second.status).toBe(2);
+  }, 180_000);
+
+  describe("the moto gaps, shown by a direct call to the emulator", () => {
+    it("aws_lambda_function.logging_config: GetFunction returns no LoggingConfig", async () => {
+      // Prepare
+      const sent = (planned.resource_changes ?? []).find((c) => c.type === "aws_lambda_function")?.change.after as {
+        logging_config: unknown[];
+      };
+
+      // Act
+      const fn = JSON.parse(await emulatorCall(moto.endpoint, "lambda", `/2015-03-31/functions/${name("trigger_glue")}`)) as {
+        Configuration: Record<string, unknown>;
+      };
+
+      // Assess
+      expect(sent.logging_config).toEqual([expect.objectContaining({ application_log_level: env.lambda.logLevel, log_format: "JSON" })]);
+      expect(fn.Configuration.FunctionName).toBe(name("trigger_glue"));
+      expect(fn.Configuration).not.toHaveProperty("LoggingConfig");
+    });
+
+    it("aws_s3_bucket_logging.target_object_key_format: GetBucketLogging returns no TargetObjectKeyFormat", async () => {
+      // Act
+      const xml = await emulatorCall(moto.endpoint, "s3", `/${bucket("raw")}?logging`);
+
+      // Assess
+      expect(xml).toContain(`<TargetBucket>${bucket("access-logs")}</TargetBucket>`);
+      expect(xml).toContain("<TargetPrefix>raw/</TargetPrefix>");
+      expect(xml).not.toContain("TargetObjectKeyFormat");
+    });
+  });
+
+  it("StartWorkflowRun starts the workflow although its ON_DEMAND start trigger is created disabled", async () => {
+    // Prepare
+    const glue = new GlueClient({
+      endpoint: moto.endpoint,
+      region: config.awsRegion,
+      credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+    });
+    const trigger = await glue.send(new GetTriggerCommand({ Name: `${name("etl_workflow")}_start_bronze` }));
+
+    // Act
+    const { RunId } = await glue.send(new StartWorkflowRunCommand({ Name: name("etl_workflow") }));
+    const run = await glue.send(new GetWorkflowRunCommand({ Name: name("etl_workflow"), RunId }));
+
+    // Assess
+    expect(trigger.Trigger).toMatchObject({ Type: "ON_DEMAND", State: "CREATED" });
+    expect(run.Run).toMatchObject({ Name: name("etl_workflow"), Status: "RUNNING" });
+  });
+
+  it("plans exactly the new Lambda package and the function's update after a change to the handler", async () => {
+    // Prepare
+    const handler = join(clone, "functions", "glue_trigger", "handler.ts");
+    writeFileSync(
+      handler,
+      readFileSync(handler, "utf8").replace("logger.resetKeys();", 'logger.resetKeys();\n  logger.debug("changed by the test");'),
+    );
+    const changed = await prepare(await bundleClone(), "change");
+
+    // Act
+    const { plan: changePlan } = await plan(changed.dir, "change");
+    const found = changes(changePlan)
+      .map((c) => ({ ...c, attributes: c.attributes.filter((a) => !isMotoGap(c.type, a)) }))
+      .filter((c) => c.attributes.length > 0);
+
+    // Assess
+    expect(found.map((c) => [c.type, [...c.actions].sort().join("+")]).sort()).toEqual([
+      ["aws_lambda_function", "update"],
+      ["aws_s3_object", "create+delete"],
+    ]);
+    const fn = found.find((c) => c.type === "aws_lambda_function");
+    // last_modified is the one attribute the provider leaves known after apply.
+    expect(fn?.attributes).toEqual(["last_modified", "s3_key", "source_code_hash"]);
+    expect(fn?.knownAfterApply).toEqual(["last_modified"]);
+    expect(found.find((c) => c.type === "aws_s3_object")?.address).toMatch(/upload_scripts_function_glue_trigger/);
+  }, 180_000);
+
+  it("destroys everything; like AWS it stops at the log bucket until the delivered access logs are removed", async () => {
+    // Prepare
+    const destroy = ["destroy", "-auto-approve", "-input=false", "-no-color", PARALLELISM];
+    const options = { workspace: WORKSPACE, env: terraformEnv };
+
+    // Act
+    const first = await runTerraform(tool!, stack.dir, destroy, options);
+    // moto delivers server access logs as S3 does, and the log bucket (force_destroy false) keeps
+    // them; with every logged bucket gone, its objects are removed through the API.
+    const removedLogs = emptyBucket(moto.endpoint, bucket("access-logs"));
+    await terraformOk(tool!, stack.dir, destroy, options);
+    const state = await terraformOk(tool!, stack.dir, ["state", "list"], { workspace: WORKSPACE });
+    const buckets = await emulatorCall(moto.endpoint, "s3", "/");
+    const functions = JSON.parse(await emulatorCall(moto.endpoint, "lambda", "/2015-03-31/functions/")) as { Functions: unknown[] };
+
+    // Assess
+    expect(first.status).toBe(1);
+    expect(first.stderr.replace(/[\s│]+/g, " ")).toContain(`deleting S3 Bucket (${bucket("access-logs")})`);
+    expect(first.stderr).toContain("BucketNotEmpty");
+    expect(removedLogs).toBeGreaterThan(0);
+    expect(state.stdout.trim()).toBe("");
+    expect(buckets).not.toContain(`<Name>${config.bucketNamePrefix}-`);
+    expect(functions.Functions).toEqual([]);
+  }, 300_000);
+});
