@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runCheckov, skippedChecks, type CheckovResult } from "../../toolchain/checkov/checkov";
+import { checkovReadableJson, runCheckov, skippedChecks, type CheckovResult } from "../../toolchain/checkov/checkov";
 import { threeEnvironmentConfig } from "../support/config-fixtures";
 import { buildMetricCareStack, PROJECT_ROOT } from "../support/metriccare-stack";
 import { tempDirectory } from "../support/test-context";
@@ -15,7 +15,8 @@ describe("Checkov over the synthesized Terraform JSON", () => {
   beforeAll(() => {
     const { json } = buildMetricCareStack({ config: threeEnvironmentConfig({ createDataEventTrail: true }) });
     const file = join(tempDirectory(), "cdk.tf.json");
-    writeFileSync(file, JSON.stringify(json));
+    // Without required_version, which Checkov 3.3.30 cannot parse (#7454, checkovReadableJson).
+    writeFileSync(file, JSON.stringify(checkovReadableJson(json)));
     result = runCheckov(PROJECT_ROOT, file, "terraform_json");
   }, 300_000);
 

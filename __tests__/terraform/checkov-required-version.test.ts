@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { pythonExecutable } from "../../toolchain/python/python-env";
-import { checkovScanCopy } from "../../toolchain/terraform/checkov-input";
+import { checkovReadableJson } from "../../toolchain/checkov/checkov";
 import { threeEnvironmentConfig } from "../support/config-fixtures";
 import { PROJECT_ROOT } from "../support/metriccare-stack";
 import { fixtureFunctionBundle, tempDirectory } from "../support/test-context";
@@ -20,7 +20,9 @@ describe("Checkov 3.3.30 (the toolchain's checkov environment) on the synthesize
     const scanned = tempDirectory("metriccare-checkov-");
     mkdirSync(join(scanned, "shipped"));
     copyFileSync(join(stackDir, "cdk.tf.json"), join(scanned, "shipped", "cdk.tf.json"));
-    const copy = checkovScanCopy(stackDir, join(scanned, "copy"));
+    mkdirSync(join(scanned, "copy"));
+    const copy = join(scanned, "copy", "cdk.tf.json");
+    writeFileSync(copy, JSON.stringify(checkovReadableJson(JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as object)));
     const checkov = join(dirname(pythonExecutable(PROJECT_ROOT, "checkov")), "checkov");
 
     // Act

@@ -80,3 +80,16 @@ export function runCheckov(root: string, file: string, framework: CheckovFramewo
     skippedChecks: skippedChecks(root).map((s) => s.check),
   };
 }
+
+/**
+ * The synthesized JSON without `terraform.required_version`, for Checkov. Checkov 3.3.30's terraform_json
+ * parser takes every value of the `terraform` block for a block and fails on that string ("this method
+ * receives only dicts", bridgecrewio/checkov #7454), reporting the whole file as a parsing error, so
+ * nothing in it would be checked. The version constraint is no security setting; the rest is scanned
+ * unchanged. (The plan JSON, `terraform_plan`, parses as is.)
+ */
+export function checkovReadableJson<T extends { terraform?: Record<string, unknown> }>(json: T): T {
+  const terraform = { ...json.terraform };
+  delete terraform.required_version;
+  return { ...json, terraform };
+}
