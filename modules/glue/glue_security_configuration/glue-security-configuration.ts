@@ -48,6 +48,9 @@ export class GlueSecurityConfiguration extends Construct {
     });
     this.name = this.securityConfiguration.name;
     this.configuredName = props.name;
+    // Glue names the groups of jobs with this configuration "<name>-role/<role>/...": the ones it
+    // creates beyond those the jobs create first stay within this environment's prefix.
+    props.kmsKey.allowLogGroup(`/aws-glue/jobs/${props.name}-role/*`);
     this.kmsKey = props.kmsKey;
     // Glue appends the security configuration name to the continuous-logging group when it
     // encrypts logs; created here so it has a retention.
