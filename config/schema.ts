@@ -67,7 +67,7 @@ export const ATHENA_ENVIRONMENT_SCHEMA = section(
     resultsExpirationDays: count("days Athena query results are kept under athena-results/ in the lakehouse bucket"),
     analystPrincipalArns: v.optional(
       list(
-        "IAM role or user ARNs that may assume the analyst role; absent or empty: any principal of the account whose own policy allows it",
+        "IAM role or user ARNs that may assume the analyst role (e.g. the Power BI gateway's); absent or empty: only the role that runs Terraform",
       ),
     ),
   },

@@ -438,6 +438,7 @@ export class MetricCareStack extends TerraformStack {
       aws,
       roleName: name("analyst"),
       trustedPrincipalArns: settings.list("analyst_principal_arns"),
+      fallbackPrincipalArn: session.issuerArn,
       workgroup: this.workgroup,
       database: databases.gold,
       data: at("gold/"),

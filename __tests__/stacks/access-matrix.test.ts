@@ -421,6 +421,32 @@ const ROWS: readonly Row[] = [
     expected: "ImplicitDeny",
   },
   {
+    why: "CloudWatch Logs encrypts a group Glue creates under this environment's security configuration",
+    who: "logs",
+    action: "kms:GenerateDataKey",
+    resource: keyArn,
+    context: () => ({
+      "kms:EncryptionContext:aws:logs:arn": arn(
+        "logs",
+        "log-group:/aws-glue/jobs/metriccare_glue_security_dev-role/metriccare_bronze_job_dev/logs-v2",
+      ),
+    }),
+    expected: "Allow",
+  },
+  {
+    why: "CloudWatch Logs encrypts a Glue group of prod's security configuration with dev's key",
+    who: "logs",
+    action: "kms:GenerateDataKey",
+    resource: keyArn,
+    context: () => ({
+      "kms:EncryptionContext:aws:logs:arn": arn(
+        "logs",
+        "log-group:/aws-glue/jobs/metriccare_glue_security_prod-role/metriccare_bronze_job_prod/output",
+      ),
+    }),
+    expected: "ImplicitDeny",
+  },
+  {
     why: "EventBridge encrypts for this environment's topic",
     who: "events",
     action: "kms:GenerateDataKey",

@@ -269,7 +269,7 @@ describe("MetricCareStack", () => {
       for (const query of queries) expect(query).toMatchObject({ database: ref(gold, "name"), workgroup: ref(workgroup, "name") });
     });
 
-    it("has an analyst role assumable by the workspace's analyst principals, else the account root", () => {
+    it("has an analyst role assumable by the workspace's analyst principals, else by the role running Terraform", () => {
       // Assess
       const role = byPath("aws_iam_role", "analyst/role");
       expect(role.name).toBe("metriccare_analyst_${local.workspace}");
@@ -280,7 +280,7 @@ describe("MetricCareStack", () => {
             {
               type: "AWS",
               identifiers:
-                '${coalescelist(local.environment.analyst_principal_arns, ["arn:${data.aws_partition.partition.partition}:iam::${data.aws_caller_identity.current.account_id}:root"])}',
+                "${coalescelist(local.environment.analyst_principal_arns, [data.aws_iam_session_context.deployer.issuer_arn])}",
             },
           ],
         }),

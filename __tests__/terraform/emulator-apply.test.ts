@@ -1,6 +1,6 @@
 import { GetTriggerCommand, GetWorkflowRunCommand, GlueClient, StartWorkflowRunCommand } from "@aws-sdk/client-glue";
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bundleFunction, type FunctionBundle } from "../../packaging/bundle-function";
 import { functionPackage } from "../../packaging/project-functions";
@@ -237,12 +237,14 @@ describeWithTerraform("Terraform against the emulator (moto), workspace dev", ()
     expect(found.find((c) => c.type === "aws_s3_object")?.address).toMatch(/upload_scripts_function_glue_trigger/);
   }, 180_000);
 
-  it("destroys everything; like AWS it stops at the log bucket until the delivered access logs are removed", async () => {
+  it("refuses to destroy the stateful resources, then after the README's teardown synth destroys everything", async () => {
     // Prepare
     const destroy = ["destroy", "-auto-approve", "-input=false", "-no-color", PARALLELISM];
     const options = { workspace: WORKSPACE, env: terraformEnv };
 
-    // Act
+    // Act: as deployed (prevent_destroy), then synthesized for a teardown (METRICCARE_ALLOW_DESTROY=1 in the README).
+    const refused = await runTerraform(tool!, stack.dir, destroy, options);
+    cpSync(synthStackDirectory(config, await bundleClone(), clone, { allowDestroy: true }), stack.dir, { recursive: true });
     const first = await runTerraform(tool!, stack.dir, destroy, options);
     // moto delivers server access logs as S3 does, and the log bucket (force_destroy false) keeps
     // them; with every logged bucket gone, its objects are removed through the API.
@@ -253,6 +255,10 @@ describeWithTerraform("Terraform against the emulator (moto), workspace dev", ()
     const functions = JSON.parse(await emulatorCall(moto.endpoint, "lambda", "/2015-03-31/functions/")) as { Functions: unknown[] };
 
     // Assess
+    expect(refused.status).toBe(1);
+    expect(refused.stderr.replace(/[\s│]+/g, " ")).toContain(
+      "has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed",
+    );
     expect(first.status).toBe(1);
     expect(first.stderr.replace(/[\s│]+/g, " ")).toContain(`deleting S3 Bucket (${bucket("access-logs")})`);
     expect(first.stderr).toContain("BucketNotEmpty");

@@ -40,12 +40,18 @@ export function terraformForTests(): TerraformToolchain | undefined {
  * Synthesizes the MetricCare stack of `config` into a new folder as `cdktf synth` does (cdk.tf.json
  * and assets) and returns the stack folder.
  */
-export function synthStackDirectory(config: MetricCareConfig, bundle: FunctionBundle, projectRoot = PROJECT_ROOT): string {
+export function synthStackDirectory(
+  config: MetricCareConfig,
+  bundle: FunctionBundle,
+  projectRoot = PROJECT_ROOT,
+  options: { allowDestroy?: boolean } = {},
+): string {
   const outdir = tempDirectory("metriccare-synth-");
   const app = new App({ outdir, stackTraces: false });
   new MetricCareStack(app, "metriccare", {
     config: validateConfig(config),
     sources: { ...projectSources(projectRoot, bundle), stagingDirectory: tempDirectory() },
+    allowDestroy: options.allowDestroy,
   });
   app.synth();
   return join(outdir, "stacks", "metriccare");

@@ -6,7 +6,7 @@ import { Construct } from "constructs";
 import type { GlueCatalogDatabase } from "../glue/glue_catalog_database/glue-catalog-database";
 import type { DataLakeKey } from "../kms/kms-key";
 import { prefixStatements, type S3Prefix } from "../s3/s3_bucket/prefix-statements";
-import { accountRootArn, arn, servicePrincipal, type AwsContext } from "../shared/aws-context";
+import { arn, servicePrincipal, type AwsContext } from "../shared/aws-context";
 import type { PolicyStatement } from "../shared/policy-document";
 import type { AthenaWorkgroup } from "./athena-workgroup";
 
@@ -49,11 +49,13 @@ export interface AnalystRoleProps {
   readonly aws: AwsContext;
   /** Name of the IAM role. */
   readonly roleName: string;
-  /**
-   * Role or user ARNs that may assume the role (a token list is allowed).
-   * When the list is empty, the account root: any principal of the account whose own policy allows `sts:AssumeRole` on it.
-   */
+  /** Role or user ARNs that may assume the role (a token list is allowed); may be empty. */
   readonly trustedPrincipalArns: string[];
+  /**
+   * Who may assume the role when `trustedPrincipalArns` is empty, e.g. the role that runs Terraform. Never the
+   * account root: that would let any principal of the account whose own policy allows it (Checkov CKV_AWS_61).
+   */
+  readonly fallbackPrincipalArn: string;
   /** The workgroup the analyst queries in: the only one the role may use. */
   readonly workgroup: AthenaWorkgroup;
   /** The database the analyst reads (Gold). */
@@ -132,8 +134,8 @@ export class AnalystRole extends Construct {
       },
     ];
 
-    // coalescelist: the configured principals, or the account root when that list is empty.
-    const trusted = Fn.coalescelist([props.trustedPrincipalArns, [accountRootArn(aws)]]);
+    // coalescelist: the configured principals, or the fallback when that list is empty.
+    const trusted = Fn.coalescelist([props.trustedPrincipalArns, [props.fallbackPrincipalArn]]);
     const trust = new DataAwsIamPolicyDocument(this, "trust", {
       statement: [{ effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: Token.asList(trusted) }] }],
     });

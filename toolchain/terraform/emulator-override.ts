@@ -2,6 +2,7 @@ import type { TerraformJsonObject } from "./provider-override";
 
 /** Endpoint names (the provider's `endpoints` block) of every AWS service the stack calls. */
 export const EMULATED_SERVICES = [
+  "athena",
   "cloudtrail",
   "cloudwatch",
   "dynamodb",

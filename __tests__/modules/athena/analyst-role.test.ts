@@ -28,6 +28,7 @@ function analyst(scope: Construct, change: Partial<AnalystRoleProps> = {}): Anal
     aws: TEST_AWS,
     roleName: "metriccare_analyst_dev",
     trustedPrincipalArns: ["arn:aws:iam::123456789012:role/powerbi-gateway"],
+    fallbackPrincipalArn: "arn:aws:iam::123456789012:role/terraform",
     workgroup,
     database,
     data: { bucket: lakehouse, prefix: "gold/" },
@@ -37,7 +38,7 @@ function analyst(scope: Construct, change: Partial<AnalystRoleProps> = {}): Anal
 }
 
 describe("AnalystRole", () => {
-  it("is assumable by the configured principals, or by the account root when none is configured", () => {
+  it("is assumable by the configured principals, or by the fallback principal when none is configured", () => {
     // Act
     const { json } = synthConstruct((scope) =>
       analyst(scope, { trustedPrincipalArns: ["arn:aws:iam::123456789012:role/powerbi-gateway"] }),
@@ -51,7 +52,7 @@ describe("AnalystRole", () => {
         principals: [
           {
             type: "AWS",
-            identifiers: '${coalescelist(["arn:aws:iam::123456789012:role/powerbi-gateway"], ["arn:aws:iam::123456789012:root"])}',
+            identifiers: '${coalescelist(["arn:aws:iam::123456789012:role/powerbi-gateway"], ["arn:aws:iam::123456789012:role/terraform"])}',
           },
         ],
       },

@@ -43,6 +43,9 @@ export class GlueSecurityConfiguration extends Construct {
     });
     this.name = this.securityConfiguration.name;
     this.configuredName = props.name;
+    // Glue names the groups of jobs with this configuration "<name>-role/<role>/...": the ones it
+    // creates beyond those the jobs create first stay within this environment's prefix.
+    props.kmsKey.allowLogGroup(`/aws-glue/jobs/${props.name}-role/*`);
     this.kmsKey = props.kmsKey;
     // No log group here: Glue 5.x has no continuous-logging group; each job creates the two groups
     // it writes (GlueJob).
