@@ -1,42 +1,110 @@
-"""Reading and writing Hudi tables from the jobs: the only Spark-facing code of the package.
+"""Reading and writing the Hudi tables, Hudi's timeline, and the small checkpoint files of the jobs."""
 
-Spark objects are used by duck typing (nothing here imports pyspark), so the package still imports
-and is tested without Spark, and the three jobs share one way of doing it.
-"""
-
+import json
 from typing import Any
+
+from pyspark.sql import DataFrame, SparkSession
 
 from .config import TableConfig
 from .hudi_options import hudi_write_options
 from .schemas import as_row, ddl
 
+INCREMENTAL_OPTIONS = ("hoodie.datasource.query.type", "hoodie.datasource.read.begin.instanttime", "hoodie.datasource.read.end.instanttime")
 
-def write_rows(spark: Any, rows: Any, table: TableConfig, database: str, lakehouse_bucket: str) -> bool:
-    """Writes an RDD of dicts (keys = the table's columns) with the table's Hudi options.
 
-    An empty RDD writes nothing and returns False: a Hudi commit without records would only add
-    an empty instant to the timeline.
-    """
+def write_rows(
+    spark: SparkSession, rows: Any, table: TableConfig, database: str, lakehouse_bucket: str, *, sync_catalog: bool = True
+) -> bool:
+    """`write_frame` of an RDD of dicts (keys = the table's columns): Bronze's records, built in Python
+    because a file is parsed whole (Bundles, NDJSON, gzip) before it yields rows."""
     if rows.isEmpty():
         return False
     columns = table.columns
     frame = spark.createDataFrame(rows.map(lambda record: as_row(record, columns)), ddl(columns))
-    (frame.write.format("hudi").options(**hudi_write_options(table, database)).mode("append").save(table.s3_uri(lakehouse_bucket)))
+    return write_frame(frame, table, database, lakehouse_bucket, sync_catalog=sync_catalog)
+
+
+def write_frame(frame: DataFrame, table: TableConfig, database: str, lakehouse_bucket: str, *, sync_catalog: bool = True) -> bool:
+    """Writes a DataFrame holding exactly the table's columns with the table's Hudi options.
+
+    An empty frame writes nothing and returns False: a Hudi commit without records would only add an
+    empty instant to the timeline. `sync_catalog=False` skips Hive sync (local runs have no catalog).
+    """
+    if frame.isEmpty():
+        return False
+    options = hudi_write_options(table, database)
+    if not sync_catalog:
+        options["hoodie.datasource.hive_sync.enable"] = "false"
+    frame.select(*[column.name for column in table.columns]).write.format("hudi").options(**options).mode("append").save(
+        table.s3_uri(lakehouse_bucket)
+    )
     return True
 
 
-def read_rows(spark: Any, table: TableConfig, lakehouse_bucket: str) -> Any:
-    """An RDD of dicts of the table's columns (Hudi's own `_hoodie_*` columns left out); empty when
-    the table has never been written, e.g. no Condition has arrived yet."""
+def read_frame(spark: SparkSession, table: TableConfig, lakehouse_bucket: str) -> DataFrame:
+    """The table's snapshot with its own columns (Hudi's `_hoodie_*` left out); empty with the table's
+    schema when the table has never been written, e.g. no Condition has arrived yet."""
     uri = table.s3_uri(lakehouse_bucket)
-    if not table_exists(spark, uri):
-        return spark.sparkContext.emptyRDD()
+    if latest_completion_time(spark, uri) is None:
+        return spark.createDataFrame([], ddl(table.columns))
+    return spark.read.format("hudi").load(uri).select(*[column.name for column in table.columns])
+
+
+def read_incremental(spark: SparkSession, table: TableConfig, lakehouse_bucket: str, after: str | None, until: str) -> DataFrame:
+    """Rows of the commits that completed after `after` (exclusive) and at or before `until`.
+
+    Hudi 1.0 incremental queries compare completion times and treat the begin time as inclusive, so
+    the begin is the instant just after `after`; with no `after` the whole snapshot is read.
+    """
+    uri = table.s3_uri(lakehouse_bucket)
     names = [column.name for column in table.columns]
-    return spark.read.format("hudi").load(uri).select(*names).rdd.map(lambda row: row.asDict(recursive=True))
+    if after is None:
+        return spark.read.format("hudi").load(uri).select(*names)
+    options = dict(zip(INCREMENTAL_OPTIONS, ("incremental", next_instant(after), until), strict=True))
+    return spark.read.format("hudi").options(**options).load(uri).select(*names)
 
 
-def table_exists(spark: Any, uri: str) -> bool:
-    """Whether a Hudi table lives at `uri`: its `.hoodie` metadata folder exists."""
-    context = spark.sparkContext
-    path = context._jvm.org.apache.hadoop.fs.Path(f"{uri}.hoodie")
-    return bool(path.getFileSystem(context._jsc.hadoopConfiguration()).exists(path))
+def next_instant(instant: str) -> str:
+    """The timeline instant one millisecond after `instant` (`yyyyMMddHHmmssSSS`, fixed width)."""
+    if not instant.isdigit():
+        raise ValueError(f"a Hudi instant is digits only (yyyyMMddHHmmssSSS), got {json.dumps(instant)}")
+    return str(int(instant) + 1).zfill(len(instant))
+
+
+def latest_completion_time(spark: SparkSession, uri: str) -> str | None:
+    """Completion time of the table's latest completed commit, None when there is no table (yet)."""
+    jvm, hadoop_conf = spark.sparkContext._jvm, spark.sparkContext._jsc.hadoopConfiguration()
+    metadata = jvm.org.apache.hadoop.fs.Path(f"{uri}.hoodie")
+    if not metadata.getFileSystem(hadoop_conf).exists(metadata):
+        return None
+    storage_conf = jvm.org.apache.hudi.storage.hadoop.HadoopStorageConfiguration(hadoop_conf)
+    client = jvm.org.apache.hudi.common.table.HoodieTableMetaClient.builder().setConf(storage_conf).setBasePath(uri).build()
+    latest = client.getActiveTimeline().getCommitsTimeline().filterCompletedInstants().lastInstant()
+    return latest.get().getCompletionTime() if latest.isPresent() else None
+
+
+def read_checkpoint(spark: SparkSession, uri: str) -> dict[str, Any] | None:
+    """The JSON object at `uri` (a job's record of what it last consumed), None when absent."""
+    path, hadoop_conf = _path(spark, uri), spark.sparkContext._jsc.hadoopConfiguration()
+    file_system = path.getFileSystem(hadoop_conf)
+    if not file_system.exists(path):
+        return None
+    stream = file_system.open(path)
+    try:
+        text = spark.sparkContext._jvm.org.apache.commons.io.IOUtils.toString(stream, "UTF-8")
+    finally:
+        stream.close()
+    return json.loads(text)
+
+
+def write_checkpoint(spark: SparkSession, uri: str, document: dict[str, Any]) -> None:
+    path, hadoop_conf = _path(spark, uri), spark.sparkContext._jsc.hadoopConfiguration()
+    stream = path.getFileSystem(hadoop_conf).create(path, True)
+    try:
+        stream.write(bytearray(json.dumps(document, sort_keys=True).encode("utf-8")))
+    finally:
+        stream.close()
+
+
+def _path(spark: SparkSession, uri: str) -> Any:
+    return spark.sparkContext._jvm.org.apache.hadoop.fs.Path(uri)
