@@ -31,6 +31,8 @@ import { WorkspaceSettings } from "./workspace-settings";
 
 /** The trigger Lambda's name in `functionBundles` and in S3 keys. */
 export const GLUE_TRIGGER_FUNCTION = "glue_trigger";
+/** Key prefixes of the lakehouse bucket's Hudi tables (`layers.*.prefix`, `layers.silver.quarantine_prefix` in etl/config/lakehouse.json). */
+export const HUDI_TABLE_PREFIXES = ["bronze/", "silver/", "gold/", "quarantine/silver/"] as const;
 
 /** Where the stack finds the code it ships. */
 export interface ProjectSources {
@@ -153,7 +155,15 @@ export class MetricCareStack extends TerraformStack {
       encryption: key,
       accessLogs: logsTo(BUCKET_PURPOSES.lakehouse),
       ...lifecycle,
-      lifecycleRules: [{ id: "expire-glue-temp", prefix: "glue-temp/", expirationDays: settings.number("glue_temp_expiration_days") }],
+      lifecycleRules: [
+        { id: "expire-glue-temp", prefix: "glue-temp/", expirationDays: settings.number("glue_temp_expiration_days") },
+        // Copy-on-write rewrites a table's files every commit; Hudi's cleaner keeps the history queries need.
+        ...HUDI_TABLE_PREFIXES.map((prefix) => ({
+          id: `expire-replaced-${prefix.replace(/\/$/, "").replace(/\//g, "-")}`,
+          prefix,
+          noncurrentVersionExpirationDays: settings.number("hudi_noncurrent_version_expiration_days"),
+        })),
+      ],
     });
     const scripts = new SecureBucket(this, "scripts_bucket", {
       aws,

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Testing, TerraformStack } from "cdktf";
 import { metricCareConfig } from "../../config/metriccare.config";
 import { validateConfig } from "../../config/validate-config";
-import { MetricCareStack, projectSources } from "../../stacks/metriccare-stack";
+import { HUDI_TABLE_PREFIXES, MetricCareStack, projectSources } from "../../stacks/metriccare-stack";
 import { toWorkspaceValues } from "../../stacks/workspace-settings";
 import { buildMetricCareStack, PROJECT_ROOT } from "../support/metriccare-stack";
 import { addressByPath, onlyResource, policyStatements, resourceAt, type Block } from "../support/terraform-json";
@@ -101,6 +101,33 @@ describe("MetricCareStack", () => {
         use_lockfile: true,
         workspace_key_prefix: "workspaces",
       });
+    });
+  });
+
+  describe("lakehouse bucket lifecycle", () => {
+    it("expires replaced Hudi file versions under every table prefix after the workspace's days", () => {
+      // Assess
+      const rules = byPath("aws_s3_bucket_lifecycle_configuration", "lakehouse_bucket/lifecycle").rule as Block[];
+      expect(rules.filter((rule) => String(rule.id).startsWith("expire-replaced-"))).toEqual(
+        ["bronze", "silver", "gold", "quarantine-silver"].map((name, index) => ({
+          id: `expire-replaced-${name}`,
+          status: "Enabled",
+          filter: [{ prefix: HUDI_TABLE_PREFIXES[index] }],
+          noncurrent_version_expiration: [{ noncurrent_days: "${local.environment.hudi_noncurrent_version_expiration_days}" }],
+        })),
+      );
+    });
+
+    it("covers every Hudi table location of etl/config/lakehouse.json and leaves Bronze's quarantined raw files out", () => {
+      // Prepare
+      const lakehouse = JSON.parse(readFileSync(join(PROJECT_ROOT, "etl/config/lakehouse.json"), "utf8")) as {
+        layers: Record<string, { prefix: string; quarantine_prefix: string; tables: Record<string, unknown> }>;
+      };
+      // Act
+      const tablePrefixes = [...Object.values(lakehouse.layers).map((layer) => layer.prefix), lakehouse.layers.silver.quarantine_prefix];
+      // Assess
+      expect([...HUDI_TABLE_PREFIXES].sort()).toEqual(tablePrefixes.sort());
+      expect(HUDI_TABLE_PREFIXES).not.toContain(lakehouse.layers.bronze.quarantine_prefix);
     });
   });
 
