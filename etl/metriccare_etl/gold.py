@@ -18,7 +18,7 @@ from .config import LakehouseConfig
 from .errors import JobArgumentError
 from .gold_encounters import average_length_of_stay, encounters_by_class_month, readmission_rate_30d
 from .gold_population import condition_prevalence, patients_by_age_band_gender
-from .spark_tables import latest_completion_time, read_checkpoint, read_frame, write_checkpoint, write_frame
+from .spark_tables import lakehouse_root, latest_completion_time, read_checkpoint, read_frame, table_uri, write_checkpoint, write_frame
 
 Silver = dict[str, DataFrame]
 
@@ -74,7 +74,7 @@ def run_gold(
     `reference_date` defaults to the run date (`computed_at`'s UTC date).
     """
     on = reference_date or computed_at.date()
-    versions = {name: latest_completion_time(spark, table.s3_uri(lakehouse_bucket)) for name, table in config.silver_tables.items()}
+    versions = {name: latest_completion_time(spark, table_uri(table, lakehouse_bucket)) for name, table in config.silver_tables.items()}
     checkpoint_uri = gold_checkpoint_uri(config, lakehouse_bucket)
     state = {"silver_completion_times": versions, "reference_date": on.isoformat()}
     previous = read_checkpoint(spark, checkpoint_uri) or {}
@@ -96,7 +96,7 @@ def run_gold(
 def gold_checkpoint_uri(config: LakehouseConfig, lakehouse_bucket: str) -> str:
     """`s3://<bucket>/<gold prefix>_checkpoints/gold.json`: the Silver versions and reference date Gold last used."""
     any_table = next(iter(config.gold_tables.values()))
-    return f"s3://{lakehouse_bucket}/{posixpath.dirname(any_table.path.rstrip('/'))}/_checkpoints/gold.json"
+    return f"{lakehouse_root(lakehouse_bucket)}/{posixpath.dirname(any_table.path.rstrip('/'))}/_checkpoints/gold.json"
 
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

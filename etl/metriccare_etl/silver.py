@@ -15,7 +15,16 @@ from .silver_common import REJECTION_TYPE, REJECTIONS, latest_per_id, rejection
 from .silver_condition import flatten_conditions
 from .silver_encounter import flatten_encounters
 from .silver_patient import flatten_patients
-from .spark_tables import latest_completion_time, read_checkpoint, read_frame, read_incremental, write_checkpoint, write_frame
+from .spark_tables import (
+    lakehouse_root,
+    latest_completion_time,
+    read_checkpoint,
+    read_frame,
+    read_incremental,
+    table_uri,
+    write_checkpoint,
+    write_frame,
+)
 
 FLATTENERS: dict[str, Callable[[DataFrame, dt.datetime], DataFrame]] = {
     "patient": flatten_patients,
@@ -35,6 +44,8 @@ class SilverResult(NamedTuple):
 
     table: str
     bronze_rows: int
+    # Characters of `resource_json` read from Bronze: the input size, as the job log and the benchmark report it.
+    bronze_json_bytes: int
     silver_rows: int
     quarantined_rows: int
     skipped: bool
@@ -108,9 +119,9 @@ def run_silver(
         bronze_table = config.bronze_tables[name]
         checkpoint_uri = silver_checkpoint_uri(silver_table, lakehouse_bucket)
         consumed = (read_checkpoint(spark, checkpoint_uri) or {}).get("bronze_completion_time")
-        latest = latest_completion_time(spark, bronze_table.s3_uri(lakehouse_bucket))
+        latest = latest_completion_time(spark, table_uri(bronze_table, lakehouse_bucket))
         if latest is None or latest == consumed:
-            results.append(SilverResult(name, 0, 0, 0, True))
+            results.append(SilverResult(name, 0, 0, 0, 0, True))
             continue
         bronze = read_incremental(spark, bronze_table, lakehouse_bucket, consumed, latest)
         rows = split(name, bronze, processed_at)
@@ -120,11 +131,12 @@ def run_silver(
         write_frame(changed, silver_table, database, lakehouse_bucket, sync_catalog=sync_catalog)
         write_frame(rows.quarantine, config.silver_quarantine_tables[name], database, lakehouse_bucket, sync_catalog=sync_catalog)
         write_checkpoint(spark, checkpoint_uri, {"bronze_completion_time": latest, "processed_at": processed_at.isoformat()})
-        results.append(SilverResult(name, bronze.count(), silver_count, quarantine_count, False))
+        read = bronze.agg(F.count(F.lit(1)).alias("rows"), F.coalesce(F.sum(F.length("resource_json")), F.lit(0)).alias("size")).first()
+        results.append(SilverResult(name, read["rows"], read["size"], silver_count, quarantine_count, False))
     return results
 
 
 def silver_checkpoint_uri(silver_table: TableConfig, lakehouse_bucket: str) -> str:
     """`s3://<bucket>/<silver prefix>_checkpoints/<table>.json`, beside (not inside) the Hudi tables."""
     prefix = posixpath.dirname(silver_table.path.rstrip("/"))
-    return f"s3://{lakehouse_bucket}/{prefix}/_checkpoints/{silver_table.name}.json"
+    return f"{lakehouse_root(lakehouse_bucket)}/{prefix}/_checkpoints/{silver_table.name}.json"

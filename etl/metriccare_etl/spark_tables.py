@@ -12,6 +12,16 @@ from .schemas import as_row, ddl
 INCREMENTAL_OPTIONS = ("hoodie.datasource.query.type", "hoodie.datasource.read.begin.instanttime", "hoodie.datasource.read.end.instanttime")
 
 
+def table_uri(table: TableConfig, lakehouse: str) -> str:
+    """Where a table lives: `s3://<bucket>/<path>` for a bucket name (the jobs), `<lakehouse>/<path>` for a
+    base URI such as `file:///tmp/lake` (the benchmark and local runs)."""
+    return f"{lakehouse.rstrip('/')}/{table.path}" if "://" in lakehouse else table.s3_uri(lakehouse)
+
+
+def lakehouse_root(lakehouse: str) -> str:
+    return lakehouse.rstrip("/") if "://" in lakehouse else f"s3://{lakehouse}"
+
+
 def write_rows(
     spark: SparkSession, rows: Any, table: TableConfig, database: str, lakehouse_bucket: str, *, sync_catalog: bool = True
 ) -> bool:
@@ -36,7 +46,7 @@ def write_frame(frame: DataFrame, table: TableConfig, database: str, lakehouse_b
     if not sync_catalog:
         options["hoodie.datasource.hive_sync.enable"] = "false"
     frame.select(*[column.name for column in table.columns]).write.format("hudi").options(**options).mode("append").save(
-        table.s3_uri(lakehouse_bucket)
+        table_uri(table, lakehouse_bucket)
     )
     return True
 
@@ -44,7 +54,7 @@ def write_frame(frame: DataFrame, table: TableConfig, database: str, lakehouse_b
 def read_frame(spark: SparkSession, table: TableConfig, lakehouse_bucket: str) -> DataFrame:
     """The table's snapshot with its own columns (Hudi's `_hoodie_*` left out); empty with the table's
     schema when the table has never been written, e.g. no Condition has arrived yet."""
-    uri = table.s3_uri(lakehouse_bucket)
+    uri = table_uri(table, lakehouse_bucket)
     if latest_completion_time(spark, uri) is None:
         return spark.createDataFrame([], ddl(table.columns))
     return spark.read.format("hudi").load(uri).select(*[column.name for column in table.columns])
@@ -56,7 +66,7 @@ def read_incremental(spark: SparkSession, table: TableConfig, lakehouse_bucket: 
     Hudi 1.0 incremental queries compare completion times and treat the begin time as inclusive, so
     the begin is the instant just after `after`; with no `after` the whole snapshot is read.
     """
-    uri = table.s3_uri(lakehouse_bucket)
+    uri = table_uri(table, lakehouse_bucket)
     names = [column.name for column in table.columns]
     if after is None:
         return spark.read.format("hudi").load(uri).select(*names)

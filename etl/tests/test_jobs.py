@@ -14,7 +14,6 @@ import zipfile
 from pathlib import Path
 
 import pyspark
-
 from metriccare_etl.processed_files import FAILED, IN_PROGRESS, PENDING, PROCESSED
 
 from . import fake_glue

@@ -21,7 +21,12 @@ def test_an_invalid_resource_becomes_a_quarantine_row_with_every_reason(spark):
     # Assess
     (row,) = [row.asDict() for row in quarantine.collect()]
     assert quarantine.columns == [column.name for column in SILVER_QUARANTINE_COLUMNS]
-    assert (row["record_hash"], row["id"], row["resource_type"], row["reason_code"]) == (bronze["record_hash"], "p1", "Patient", "invalid_gender")
+    assert (row["record_hash"], row["id"], row["resource_type"], row["reason_code"]) == (
+        bronze["record_hash"],
+        "p1",
+        "Patient",
+        "invalid_gender",
+    )
     assert json.loads(row["reasons"]) == [
         {"code": "invalid_gender", "detail": 'gender "F" is not one of male, female, other, unknown'},
         {"code": "invalid_birth_date", "detail": 'birthDate "someday" is not a FHIR date/dateTime'},
