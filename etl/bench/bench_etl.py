@@ -9,6 +9,7 @@ processed-files claims in DynamoDB and the S3 GETs are left out. Tables live on 
 
 import datetime as dt
 import json
+import os
 import shutil
 import sys
 import time
@@ -16,6 +17,8 @@ from pathlib import Path
 
 ETL = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ETL), str(ETL / "bench")]
+# Spark's Python workers import the package too; they inherit the environment of the JVM started below.
+os.environ["PYTHONPATH"] = os.pathsep.join([str(ETL), *filter(None, [os.environ.get("PYTHONPATH")])])
 
 from local_runtime.spark_session import local_spark_session  # noqa: E402
 from metriccare_etl.bronze import latest_records, split_file  # noqa: E402

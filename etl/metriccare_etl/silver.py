@@ -5,6 +5,7 @@ import posixpath
 from collections.abc import Callable
 from typing import NamedTuple
 
+from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
@@ -123,15 +124,18 @@ def run_silver(
         if latest is None or latest == consumed:
             results.append(SilverResult(name, 0, 0, 0, 0, True))
             continue
-        bronze = read_incremental(spark, bronze_table, lakehouse_bucket, consumed, latest)
+        # Kept for the split and the input statistics, so Bronze's files are read once.
+        bronze = read_incremental(spark, bronze_table, lakehouse_bucket, consumed, latest).persist(StorageLevel.MEMORY_AND_DISK)
         rows = split(name, bronze, processed_at)
         held = read_frame(spark, silver_table, lakehouse_bucket).select("id", "record_hash")
-        changed = rows.silver.join(held, ["id", "record_hash"], "left_anti")
+        changed = rows.silver.join(held, ["id", "record_hash"], "left_anti").persist(StorageLevel.MEMORY_AND_DISK)  # counted, then written
         silver_count, quarantine_count = changed.count(), rows.quarantine.count()
         write_frame(changed, silver_table, database, lakehouse_bucket, sync_catalog=sync_catalog)
         write_frame(rows.quarantine, config.silver_quarantine_tables[name], database, lakehouse_bucket, sync_catalog=sync_catalog)
         write_checkpoint(spark, checkpoint_uri, {"bronze_completion_time": latest, "processed_at": processed_at.isoformat()})
         read = bronze.agg(F.count(F.lit(1)).alias("rows"), F.coalesce(F.sum(F.length("resource_json")), F.lit(0)).alias("size")).first()
+        bronze.unpersist()
+        changed.unpersist()
         results.append(SilverResult(name, read["rows"], read["size"], silver_count, quarantine_count, False))
     return results
 

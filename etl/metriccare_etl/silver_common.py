@@ -5,7 +5,7 @@ import datetime as dt
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-from .fhir_columns import fhir_instant, fhir_local_date, is_fhir_datetime, json_quoted
+from .fhir_columns import fhir_instant, is_fhir_datetime, json_quoted
 
 UNKNOWN = "unknown"
 # CMS reporting bands; 65+ is split because Medicare populations dominate it.
@@ -39,15 +39,6 @@ def invalid_datetime(text: Column, element: str, code: str) -> Column:
         code,
         F.concat(F.lit(f"{element} "), json_quoted(text), F.lit(" is not a FHIR date/dateTime")),
     )
-
-
-def instant_and_date(text: Column, name: str) -> list[Column]:
-    """`<name>` (UTC timestamp) and `<name>_date` (local calendar date) of a FHIR dateTime text."""
-    return [fhir_instant(text).alias(name), fhir_local_date(text).alias(f"{name}_date")]
-
-
-def one_of(text: Column, allowed: tuple[str, ...]) -> Column:
-    return text.isin(*allowed)
 
 
 def age_on(birth_date: Column, on: Column) -> Column:
