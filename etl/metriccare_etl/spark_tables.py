@@ -31,7 +31,8 @@ def write_rows(
         return False
     columns = table.columns
     frame = spark.createDataFrame(rows.map(lambda record: as_row(record, columns)), ddl(columns))
-    return write_frame(frame, table, database, lakehouse_bucket, sync_catalog=sync_catalog)
+    _save(frame, table, database, lakehouse_bucket, sync_catalog)
+    return True
 
 
 def write_frame(frame: DataFrame, table: TableConfig, database: str, lakehouse_bucket: str, *, sync_catalog: bool = True) -> bool:
@@ -42,13 +43,15 @@ def write_frame(frame: DataFrame, table: TableConfig, database: str, lakehouse_b
     """
     if frame.isEmpty():
         return False
+    _save(frame.select(*[column.name for column in table.columns]), table, database, lakehouse_bucket, sync_catalog)
+    return True
+
+
+def _save(frame: DataFrame, table: TableConfig, database: str, lakehouse: str, sync_catalog: bool) -> None:
     options = hudi_write_options(table, database)
     if not sync_catalog:
         options["hoodie.datasource.hive_sync.enable"] = "false"
-    frame.select(*[column.name for column in table.columns]).write.format("hudi").options(**options).mode("append").save(
-        table_uri(table, lakehouse_bucket)
-    )
-    return True
+    frame.write.format("hudi").options(**options).mode("append").save(table_uri(table, lakehouse))
 
 
 def read_frame(spark: SparkSession, table: TableConfig, lakehouse_bucket: str) -> DataFrame:
