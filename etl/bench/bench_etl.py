@@ -113,7 +113,8 @@ def bench(spark, n: int) -> dict:
     shutil.rmtree(root, ignore_errors=True)
     raw = write_cohort(root / "raw", n, seed=n)
     floor_wall = floor(spark, raw, root / "floor")
-    lines = [report(n, "full", "floor", size_of(raw), 0, floor_wall)]
+    floor_rows = spark.read.parquet(f"file://{root / 'floor'}/*").count()  # documents read: a Bundle or an NDJSON line each
+    lines = [report(n, "full", "floor", size_of(raw), floor_rows, floor_wall)]
     lines += layer(spark, root / "lake", n, "full", raw, "bench_full")
     added = write_cohort(root / "raw-increment", max(1, round(len(raw) / 100)), seed=n + 1, first_index=10 * n)
     bundles = [path for path in added if path.suffix == ".json"] or added

@@ -13,8 +13,9 @@ RESOURCE_SCHEMA = (
     "resourceType string, active string, gender string, birthDate string, deceasedBoolean string, deceasedDateTime string, "
     "name string, address string, maritalStatus string"
 )
-NAME_SCHEMA = "array<struct<use:string,family:string,given:array<string>>>"
-ADDRESS_SCHEMA = "array<struct<use:string,city:string,state:string,postalCode:string,country:string>>"
+# One list element at a time, so an element of the wrong shape is skipped instead of nulling the list.
+NAME_SCHEMA = "use string, family string, given string"
+ADDRESS_SCHEMA = "use string, city string, state string, postalCode string, country string"
 
 
 def flatten_patients(bronze: DataFrame, processed_at: dt.datetime) -> DataFrame:
@@ -31,15 +32,15 @@ def flatten_patients(bronze: DataFrame, processed_at: dt.datetime) -> DataFrame:
         resource["deceasedDateTime"].alias("_death_text"),
         resource["deceasedBoolean"].alias("_deceased_flag"),
         resource["active"].alias("_active"),
-        _preferred(F.from_json(resource["name"], NAME_SCHEMA), "official").alias("_name"),
-        _preferred(F.from_json(resource["address"], ADDRESS_SCHEMA), "home").alias("_address"),
+        _preferred(_objects(resource["name"], NAME_SCHEMA), "official").alias("_name"),
+        _preferred(_objects(resource["address"], ADDRESS_SCHEMA), "home").alias("_address"),
         coding(resource["maritalStatus"]).alias("_marital"),
     )
     gender, birth_text, death_text = F.col("_gender"), F.col("_birth_text"), F.col("_death_text")
     birth_date, death_date = fhir_local_date(birth_text), fhir_local_date(death_text)
     today = F.lit(processed_at.date())
     age = F.when(birth_date.isNotNull(), age_on(birth_date, F.coalesce(death_date, today)))
-    given = F.array_join(F.filter(F.col("_name.given"), lambda item: item.isNotNull() & (item != "")), " ")
+    given = F.array_join(F.filter(F.from_json(F.col("_name.given"), "array<string>"), lambda item: item.isNotNull() & (item != "")), " ")
     return parsed.select(
         F.col("id"),
         last_updated(),
@@ -79,6 +80,12 @@ def flatten_patients(bronze: DataFrame, processed_at: dt.datetime) -> DataFrame:
             ),
         ),
     )
+
+
+def _objects(raw_list, schema: str):
+    """The JSON objects of a list element (`name`, `address`) parsed with `schema`; others skipped."""
+    parsed = F.transform(F.from_json(raw_list, "array<string>"), lambda item: F.from_json(item, schema))
+    return F.filter(parsed, lambda item: item.isNotNull())
 
 
 def _preferred(items, use: str):
