@@ -74,6 +74,9 @@ def read_incremental(spark: SparkSession, table: TableConfig, lakehouse_bucket: 
     if after is None:
         return spark.read.format("hudi").load(uri).select(*names)
     options = dict(zip(INCREMENTAL_OPTIONS, ("incremental", next_instant(after), until), strict=True))
+    # A checkpoint older than Bronze's active timeline (commits archived, files cleaned) falls back to a
+    # full scan filtered by commit time, instead of failing the run.
+    options["hoodie.datasource.read.incr.fallback.fulltablescan.enable"] = "true"
     return spark.read.format("hudi").options(**options).load(uri).select(*names)
 
 
