@@ -52,6 +52,9 @@ export const LIFECYCLE_ENVIRONMENT_SCHEMA = section(
     rawToInfrequentAccessDays: count("days after upload when raw FHIR files move to Standard-IA"),
     rawToGlacierDays: count("days after upload when raw FHIR files move to Glacier Instant Retrieval"),
     noncurrentVersionExpirationDays: count("days until a replaced or deleted object version expires"),
+    hudiNoncurrentVersionExpirationDays: count(
+      "days until a replaced version of a Hudi table file in the lakehouse bucket expires (Hudi's cleaner keeps the tables' own history), e.g. 1 or 2",
+    ),
     abortIncompleteMultipartUploadDays: count("days after which incomplete multipart uploads are aborted"),
     accessLogExpirationDays: count("days S3 server access logs are kept"),
     glueTempExpirationDays: count("days Glue's temporary files are kept"),

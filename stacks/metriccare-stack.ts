@@ -39,6 +39,8 @@ export const REQUIRED_TERRAFORM_VERSION = ">= 1.10";
 
 /** The trigger Lambda's name in `functionBundles` and in S3 keys. */
 export const GLUE_TRIGGER_FUNCTION = "glue_trigger";
+/** Key prefixes of the lakehouse bucket's Hudi tables (`layers.*.prefix`, `layers.silver.quarantine_prefix` in etl/config/lakehouse.json). */
+export const HUDI_TABLE_PREFIXES = ["bronze/", "silver/", "gold/", "quarantine/silver/"] as const;
 
 /** Where Athena writes query results in the lakehouse bucket. */
 export const ATHENA_RESULTS_PREFIX = "athena-results/";
@@ -196,6 +198,12 @@ export class MetricCareStack extends TerraformStack {
       lifecycleRules: [
         { id: "expire-glue-temp", prefix: "glue-temp/", expirationDays: settings.number("glue_temp_expiration_days") },
         { id: "expire-athena-results", prefix: ATHENA_RESULTS_PREFIX, expirationDays: settings.number("athena_results_expiration_days") },
+        // Copy-on-write rewrites a table's files every commit; Hudi's cleaner keeps the history queries need.
+        ...HUDI_TABLE_PREFIXES.map((prefix) => ({
+          id: `expire-replaced-${prefix.replace(/\/$/, "").replace(/\//g, "-")}`,
+          prefix,
+          noncurrentVersionExpirationDays: settings.number("hudi_noncurrent_version_expiration_days"),
+        })),
       ],
     });
     const scripts = new SecureBucket(this, "scripts_bucket", {

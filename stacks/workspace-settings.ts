@@ -33,6 +33,7 @@ export interface WorkspaceValues {
   readonly raw_to_infrequent_access_days: number;
   readonly raw_to_glacier_days: number;
   readonly noncurrent_version_expiration_days: number;
+  readonly hudi_noncurrent_version_expiration_days: number;
   readonly abort_incomplete_multipart_upload_days: number;
   readonly access_log_expiration_days: number;
   readonly glue_temp_expiration_days: number;
@@ -76,6 +77,7 @@ export function toWorkspaceValues(env: EnvironmentConfig): WorkspaceValues {
     raw_to_infrequent_access_days: env.lifecycle.rawToInfrequentAccessDays,
     raw_to_glacier_days: env.lifecycle.rawToGlacierDays,
     noncurrent_version_expiration_days: env.lifecycle.noncurrentVersionExpirationDays,
+    hudi_noncurrent_version_expiration_days: env.lifecycle.hudiNoncurrentVersionExpirationDays,
     abort_incomplete_multipart_upload_days: env.lifecycle.abortIncompleteMultipartUploadDays,
     access_log_expiration_days: env.lifecycle.accessLogExpirationDays,
     glue_temp_expiration_days: env.lifecycle.glueTempExpirationDays,

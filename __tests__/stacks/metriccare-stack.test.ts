@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Testing, TerraformStack } from "cdktf";
 import { validateConfig } from "../../config/validate-config";
-import { MetricCareStack, projectSources } from "../../stacks/metriccare-stack";
+import { HUDI_TABLE_PREFIXES, MetricCareStack, projectSources } from "../../stacks/metriccare-stack";
 import { toWorkspaceValues } from "../../stacks/workspace-settings";
 import { otherEnvironmentConfig, threeEnvironmentConfig } from "../support/config-fixtures";
 import { buildMetricCareStack, PROJECT_ROOT } from "../support/metriccare-stack";
@@ -108,6 +108,33 @@ describe("MetricCareStack", () => {
   describe("terraform block", () => {
     it("requires Terraform 1.10, which the S3 backend's use_lockfile needs", () => {
       expect(json.terraform?.required_version).toBe(">= 1.10");
+    });
+  });
+
+  describe("lakehouse bucket lifecycle", () => {
+    it("expires replaced Hudi file versions under every table prefix after the workspace's days", () => {
+      // Assess
+      const rules = byPath("aws_s3_bucket_lifecycle_configuration", "lakehouse_bucket/lifecycle").rule as Block[];
+      expect(rules.filter((rule) => String(rule.id).startsWith("expire-replaced-"))).toEqual(
+        ["bronze", "silver", "gold", "quarantine-silver"].map((name, index) => ({
+          id: `expire-replaced-${name}`,
+          status: "Enabled",
+          filter: [{ prefix: HUDI_TABLE_PREFIXES[index] }],
+          noncurrent_version_expiration: [{ noncurrent_days: "${local.environment.hudi_noncurrent_version_expiration_days}" }],
+        })),
+      );
+    });
+
+    it("covers every Hudi table location of etl/config/lakehouse.json and leaves Bronze's quarantined raw files out", () => {
+      // Prepare
+      const lakehouse = JSON.parse(readFileSync(join(PROJECT_ROOT, "etl/config/lakehouse.json"), "utf8")) as {
+        layers: Record<string, { prefix: string; quarantine_prefix: string; tables: Record<string, unknown> }>;
+      };
+      // Act
+      const tablePrefixes = [...Object.values(lakehouse.layers).map((layer) => layer.prefix), lakehouse.layers.silver.quarantine_prefix];
+      // Assess
+      expect([...HUDI_TABLE_PREFIXES].sort()).toEqual(tablePrefixes.sort());
+      expect(HUDI_TABLE_PREFIXES).not.toContain(lakehouse.layers.bronze.quarantine_prefix);
     });
   });
 
@@ -279,8 +306,7 @@ describe("MetricCareStack", () => {
           principals: [
             {
               type: "AWS",
-              identifiers:
-                "${coalescelist(local.environment.analyst_principal_arns, [data.aws_iam_session_context.deployer.issuer_arn])}",
+              identifiers: "${coalescelist(local.environment.analyst_principal_arns, [data.aws_iam_session_context.deployer.issuer_arn])}",
             },
           ],
         }),

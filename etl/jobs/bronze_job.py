@@ -60,7 +60,7 @@ def main() -> None:
                 unfinished.append(tracked.file_key)
 
     for name, table in config.bronze_tables.items():
-        write_rows(spark, latest_records(outcomes, name), table, args.database, bucket, session.catalog_sync)
+        write_rows(spark, latest_records(outcomes, name), table, args.database, bucket, sync_catalog=session.catalog_sync)
 
     for summary in summaries:
         if summary["error"] is None:

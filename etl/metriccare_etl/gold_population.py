@@ -1,68 +1,74 @@
-"""Gold measures over patients: condition prevalence and patients by age band and gender."""
+"""Gold measures over patients at the run's reference date: point prevalence, patients by age band and gender.
+
+Definitions in words: `etl/README.md`, "Gold measures".
+"""
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any
 
-from .gold_sums import Sums, add, ratio, with_computed_at
+from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import functions as F
 
+from .silver_common import age_band, age_on
+
+ACTIVE_CLINICAL_STATUSES = ("active", "recurrence", "relapse")
 # Conditions that were ruled out or recorded by mistake do not make a patient a case.
 NOT_A_CASE = ("refuted", "entered-in-error")
-_PATIENTS, _CODE, _DISPLAY = "patients", "code", "display"
 
 
-def condition_prevalence(patients: Iterable[dict[str, Any]], conditions: Iterable[dict[str, Any]]) -> Sums:
-    """Distinct patients per (code system, code) among the Silver patients, plus the patient total.
+def living_on(reference_date: dt.date) -> Column:
+    """Silver patient rows alive on the reference date: born by then, and not dead by then (a death
+    flag without a date counts as dead on any date)."""
+    on = F.lit(reference_date)
+    born = F.col("birth_date").isNull() | (F.col("birth_date") <= on)
+    dead = F.coalesce(F.col("deceased"), F.lit(False)) & (F.col("deceased_date").isNull() | (F.col("deceased_date") <= on))
+    return born & ~dead
 
-    Conditions of patients missing from Silver `patient` are left out, so prevalence stays a share of
-    a known population. Groups by patient internally, so the job may call it once per patient.
+
+def condition_prevalence(patients: DataFrame, conditions: DataFrame, reference_date: dt.date) -> DataFrame:
+    """Point prevalence per (code system, code) on the reference date.
+
+    Cases: living patients with a condition whose clinicalStatus is active, recurrence or relapse, not
+    refuted or entered-in-error, with onset (when known) on or before and abatement (when known) after
+    the reference date. Denominator: living patients. Input: Silver patient and condition. Output:
+    code_system, code, code_display, patient_count, total_patients, prevalence (4 decimals), reference_date.
     """
-    patient_ids = {patient["id"] for patient in patients}
-    sums: Sums = {(_PATIENTS,): [len(patient_ids)]}
-    cases = set()
-    for condition in conditions:
-        if condition["patient_id"] not in patient_ids or condition["verification_status"] in NOT_A_CASE:
-            continue
-        system, code = condition["code_system"], condition["code"]
-        add(sums, (_DISPLAY, system, code, condition["code_display"] or ""), 1)
-        if (condition["patient_id"], system, code) not in cases:
-            cases.add((condition["patient_id"], system, code))
-            add(sums, (_CODE, system, code), 1)
-    return sums
+    on = F.lit(reference_date)
+    living = patients.filter(living_on(reference_date)).select(F.col("id").alias("patient_id"))
+    total = living.count()
+    cases = conditions.filter(
+        F.col("clinical_status").isin(*ACTIVE_CLINICAL_STATUSES)
+        & ~F.coalesce(F.col("verification_status").isin(*NOT_A_CASE), F.lit(False))
+        & (F.col("onset_date").isNull() | (F.col("onset_date") <= on))
+        & (F.col("abatement_date").isNull() | (F.col("abatement_date") > on))
+    ).join(living, "patient_id", "left_semi")
+    counts = cases.groupBy("code_system", "code").agg(F.countDistinct("patient_id").alias("patient_count"))
+    # Sources word one code differently: the display shown is the one most cases used, ties to the
+    # alphabetically first.
+    by_use = Window.partitionBy("code_system", "code").orderBy(F.col("uses").desc(), F.col("code_display"))
+    displays = (
+        cases.filter(F.col("code_display").isNotNull())
+        .groupBy("code_system", "code", "code_display")
+        .agg(F.count(F.lit(1)).alias("uses"))
+        .select("code_system", "code", "code_display", F.row_number().over(by_use).alias("rank"))
+        .filter(F.col("rank") == 1)
+        .drop("rank")
+    )
+    return counts.join(displays, ["code_system", "code"], "left").select(
+        "code_system",
+        "code",
+        "code_display",
+        "patient_count",
+        F.lit(total).cast("bigint").alias("total_patients"),
+        F.round(F.col("patient_count") / F.lit(total), 4).alias("prevalence"),
+        on.alias("reference_date"),
+    )
 
 
-def condition_prevalence_rows(sums: Sums, computed_at: dt.datetime) -> list[dict[str, Any]]:
-    """Prevalence = patients with the code / all patients, 4 decimals. The display shown is the one
-    most conditions used (ties to the alphabetically first), as sources word one code differently."""
-    total = int(sums.get((_PATIENTS,), [0])[0])
-    displays: dict[tuple, tuple] = {}
-    for key, (count,) in sums.items():
-        if key[0] == _DISPLAY and key[3]:
-            candidate = (-count, key[3])
-            displays[key[1:3]] = min(displays.get(key[1:3], candidate), candidate)
-    rows = [
-        {
-            "code_system": key[1],
-            "code": key[2],
-            "code_display": displays[key[1:3]][1] if key[1:3] in displays else None,
-            "patient_count": int(count),
-            "total_patients": total,
-            "prevalence": ratio(count, total, 4),
-        }
-        for key, (count,) in sorted(sums.items())
-        if key[0] == _CODE
-    ]
-    return with_computed_at(rows, computed_at)
-
-
-def patients_by_age_band_gender(patients: Iterable[dict[str, Any]]) -> Sums:
-    """Patients per Silver age band and gender (`unknown` when either is not recorded)."""
-    sums: Sums = {}
-    for patient in patients:
-        add(sums, (patient["age_band"], patient["gender"]), 1)
-    return sums
-
-
-def patients_by_age_band_gender_rows(sums: Sums, computed_at: dt.datetime) -> list[dict[str, Any]]:
-    rows = [{"age_band": key[0], "gender": key[1], "patient_count": int(values[0])} for key, values in sorted(sums.items())]
-    return with_computed_at(rows, computed_at)
+def patients_by_age_band_gender(patients: DataFrame, reference_date: dt.date) -> DataFrame:
+    """Living patients per age band (completed years on the reference date) and gender (`unknown`
+    when either is not recorded). Input: Silver patient. Output: age_band, gender, patient_count, reference_date."""
+    on = F.lit(reference_date)
+    living = patients.filter(living_on(reference_date))
+    band = age_band(F.when(F.col("birth_date").isNotNull(), age_on(F.col("birth_date"), on)))
+    counts = living.groupBy(band.alias("age_band"), F.col("gender")).agg(F.count(F.lit(1)).alias("patient_count"))
+    return counts.select("age_band", "gender", "patient_count", on.alias("reference_date"))

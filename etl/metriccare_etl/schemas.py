@@ -1,7 +1,7 @@
 """Column lists of every table, in Spark DDL types.
 
-The transformation functions return dicts with exactly these keys (the tests check it), the jobs
-build DataFrames from them, and the config loader checks record keys and partitions against them.
+The Silver and Gold transformations return DataFrames with exactly these columns (the tests check
+it), and the config loader checks record keys and partitions against them.
 """
 
 from collections.abc import Sequence
@@ -87,6 +87,9 @@ SILVER_ENCOUNTER_COLUMNS = (
     length_of_stay_days int
     length_of_stay_hours double
     is_inpatient boolean
+    period_start_date date
+    period_end_date date
+    discharge_disposition string
     """
     )
     + _SILVER_LINEAGE
@@ -111,6 +114,8 @@ SILVER_CONDITION_COLUMNS = (
     onset_month string
     abatement_datetime timestamp
     recorded_date date
+    onset_date date
+    abatement_date date
     """
     )
     + _SILVER_LINEAGE
@@ -155,6 +160,7 @@ GOLD_COLUMNS: dict[str, Columns] = {
         index_admissions bigint
         readmissions_30d bigint
         readmission_rate double
+        reference_date date
         computed_at timestamp
         """
     ),
@@ -166,6 +172,7 @@ GOLD_COLUMNS: dict[str, Columns] = {
         patient_count bigint
         total_patients bigint
         prevalence double
+        reference_date date
         computed_at timestamp
         """
     ),
@@ -174,6 +181,7 @@ GOLD_COLUMNS: dict[str, Columns] = {
         age_band string
         gender string
         patient_count bigint
+        reference_date date
         computed_at timestamp
         """
     ),

@@ -1,124 +1,63 @@
-"""Helpers every Silver flattener shares: codings, references, ages, lineage and rejection rows."""
+"""What every Silver table shares: the latest Bronze version per id, rejections, lineage, age bands."""
 
 import datetime as dt
-import json
-from typing import Any, NamedTuple
 
-from .fhir_time import as_utc, parse_fhir_datetime
-from .references import reference_id
+from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import functions as F
+
+from .fhir_columns import fhir_instant, is_fhir_datetime, json_quoted
 
 UNKNOWN = "unknown"
 # CMS reporting bands; 65+ is split because Medicare populations dominate it.
 AGE_BANDS: tuple[tuple[int, str], ...] = ((18, "0-17"), (35, "18-34"), (50, "35-49"), (65, "50-64"), (75, "65-74"), (85, "75-84"))
 OLDEST_BAND = "85+"
+REJECTIONS = "rejections"
+REJECTION_TYPE = "array<struct<code:string,detail:string>>"
 
 
-class Rejection(NamedTuple):
-    """Why a record cannot enter Silver: a stable `code` to group by and a `detail` for a person."""
-
-    code: str
-    detail: str
-
-
-class Flattened(NamedTuple):
-    """A Silver row, or the reasons there is none."""
-
-    row: dict[str, Any] | None
-    rejections: list[Rejection]
+def latest_per_id(bronze: DataFrame) -> DataFrame:
+    """One Bronze row per id: the latest `meta.lastUpdated`, ties to the greater `record_hash`, so the
+    winner does not depend on the order Spark read the rows in."""
+    order = Window.partitionBy("id").orderBy(F.col("meta.lastUpdated").desc(), F.col("record_hash").desc())
+    return bronze.withColumn("_rank", F.row_number().over(order)).filter(F.col("_rank") == 1).drop("_rank")
 
 
-def coding_of(concept: Any) -> tuple[str | None, str | None, str | None]:
-    """(system, code, display) of the first coding that has a code, preferring one with a system.
-
-    Accepts a CodeableConcept or a bare Coding (R4 `Encounter.class` is a Coding).
-    """
-    if not isinstance(concept, dict):
-        return None, None, None
-    codings = objects_in(concept.get("coding")) if "coding" in concept else [concept]
-    usable = [coding for coding in codings if isinstance(coding.get("code"), str)]
-    usable.sort(key=lambda coding: not isinstance(coding.get("system"), str))
-    if not usable:
-        return None, None, None
-    coding = usable[0]
-    display = coding.get("display") or concept.get("text")
-    return text_or_none(coding.get("system")), coding["code"], text_or_none(display)
+def rejection(condition: Column, code: str, detail: Column) -> Column:
+    """A {code, detail} struct when `condition` holds, else null (dropped by `rejections`)."""
+    return F.when(condition, F.struct(F.lit(code).alias("code"), detail.alias("detail")))
 
 
-def first_concept(value: Any) -> Any:
-    """The first CodeableConcept of a list (`Encounter.type`, `Condition.category`), or the value itself."""
-    if isinstance(value, list):
-        return value[0] if value else None
-    return value
+def rejections(*candidates: Column) -> Column:
+    """The non-null rejections, in the order given (the first one is the quarantine partition)."""
+    return F.filter(F.array(*candidates), lambda item: item.isNotNull()).cast(REJECTION_TYPE).alias(REJECTIONS)
 
 
-def patient_reference(resource: dict[str, Any], element: str, rejections: list[Rejection]) -> tuple[str | None, str | None]:
-    """(patient id, reference text) of a required Patient reference, adding a rejection when unusable."""
-    value = resource.get(element)
-    text = value.get("reference") if isinstance(value, dict) else None
-    if not text:
-        rejections.append(Rejection("missing_patient_reference", f"{element}.reference is missing"))
-        return None, None
-    patient_id = reference_id(value, "Patient")
-    if patient_id is None:
-        rejections.append(Rejection("invalid_patient_reference", f"{element}.reference {json.dumps(text)} is not a Patient reference"))
-    return patient_id, text
+def invalid_datetime(text: Column, element: str, code: str) -> Column:
+    """A rejection for a present value that is not a FHIR date/dateTime."""
+    return rejection(
+        text.isNotNull() & ~F.coalesce(is_fhir_datetime(text), F.lit(False)),
+        code,
+        F.concat(F.lit(f"{element} "), json_quoted(text), F.lit(" is not a FHIR date/dateTime")),
+    )
 
 
-def fhir_datetime(value: Any, element: str, code: str, rejections: list[Rejection]) -> dt.datetime | None:
-    """A parsed date/time, or None; a present but unparseable value adds a rejection with `code`."""
-    if value is None:
-        return None
-    parsed = parse_fhir_datetime(value)
-    if parsed is None:
-        rejections.append(Rejection(code, f"{element} {json.dumps(value)} is not a FHIR date/dateTime"))
-    return parsed
+def age_on(birth_date: Column, on: Column) -> Column:
+    """Completed years between two dates (a birthday not yet reached this year does not count)."""
+    not_yet = (F.month(on) < F.month(birth_date)) | ((F.month(on) == F.month(birth_date)) & (F.dayofmonth(on) < F.dayofmonth(birth_date)))
+    return (F.year(on) - F.year(birth_date) - F.when(not_yet, 1).otherwise(0)).cast("int")
 
 
-def age_on(birth_date: dt.date, on: dt.date) -> int:
-    """Completed years between two dates."""
-    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+def age_band(age: Column) -> Column:
+    band = F.when(age.isNull(), F.lit(UNKNOWN))
+    for upper, name in AGE_BANDS:
+        band = band.when(age < upper, F.lit(name))
+    return band.otherwise(F.lit(OLDEST_BAND))
 
 
-def age_band(age: int | None) -> str:
-    if age is None:
-        return UNKNOWN
-    for upper, band in AGE_BANDS:
-        if age < upper:
-            return band
-    return OLDEST_BAND
+def lineage(processed_at: dt.datetime) -> list[Column]:
+    return [F.col("source_object"), F.col("record_hash"), F.lit(processed_at).cast("timestamp").alias("processed_at")]
 
 
-def last_updated(bronze_row: dict[str, Any]) -> dt.datetime:
-    """Bronze's normalised `meta.lastUpdated` (always set there) as a datetime."""
-    return parse_fhir_datetime(bronze_row["meta"]["lastUpdated"])
-
-
-def lineage(bronze_row: dict[str, Any], processed_at: dt.datetime) -> dict[str, Any]:
-    return {"source_object": bronze_row["source_object"], "record_hash": bronze_row["record_hash"], "processed_at": as_utc(processed_at)}
-
-
-def quarantine_row(bronze_row: dict[str, Any], rejections: list[Rejection], quarantined_at: dt.datetime) -> dict[str, Any]:
-    """The row of a `<table>_quarantine` table: the whole resource, the first reason code to partition
-    by and every reason in `reasons` (a JSON list of {code, detail})."""
-    return {
-        "record_hash": bronze_row["record_hash"],
-        "id": bronze_row["id"],
-        "resource_type": bronze_row["resource_type"],
-        "last_updated": last_updated(bronze_row),
-        "reason_code": rejections[0].code,
-        "reasons": json.dumps([rejection._asdict() for rejection in rejections]),
-        "resource_json": bronze_row["resource_json"],
-        "source_object": bronze_row["source_object"],
-        "quarantined_at": as_utc(quarantined_at),
-    }
-
-
-def objects_in(value: Any) -> list[dict[str, Any]]:
-    """The JSON objects of a list element (`name`, `address`, `coding`); none when it is not a list,
-    so a malformed element is skipped instead of failing the whole Silver run."""
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
-
-
-def text_or_none(value: Any) -> str | None:
-    """A non-empty string, or None for anything else (FHIR has no empty strings)."""
-    return value if isinstance(value, str) and value else None
+def last_updated() -> Column:
+    """Bronze's normalised `meta.lastUpdated` (fixed-width UTC text, always set) as a timestamp."""
+    return fhir_instant(F.col("meta.lastUpdated")).alias("last_updated")

@@ -1,75 +1,119 @@
-"""Silver `condition`: code, statuses, onset and the patient and encounter it belongs to."""
+"""Silver `condition`: code, statuses, onset and abatement (UTC instants and local dates), patient and encounter."""
 
 import datetime as dt
-import json
-from typing import Any
 
-from .fhir_time import month_of
-from .references import reference_id
-from .silver_common import UNKNOWN, Flattened, Rejection, coding_of, fhir_datetime, first_concept, last_updated, lineage, patient_reference
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+
+from .fhir_columns import (
+    PERIOD_SCHEMA,
+    coding,
+    fhir_instant,
+    fhir_local_date,
+    first_element,
+    json_quoted,
+    month_text,
+    reference_id,
+    reference_text,
+)
+from .silver_common import UNKNOWN, invalid_datetime, last_updated, lineage, rejection, rejections
 
 CLINICAL_STATUSES = ("active", "recurrence", "relapse", "inactive", "remission", "resolved")
 VERIFICATION_STATUSES = ("unconfirmed", "provisional", "differential", "confirmed", "refuted", "entered-in-error")
+RESOURCE_SCHEMA = (
+    "resourceType string, code string, clinicalStatus string, verificationStatus string, category string, subject string, "
+    "encounter string, onsetDateTime string, onsetPeriod string, abatementDateTime string, abatementPeriod string, recordedDate string"
+)
 
 
-def flatten_condition(resource: dict[str, Any], bronze_row: dict[str, Any], processed_at: dt.datetime) -> Flattened:
-    """Onset is `onsetDateTime` or `onsetPeriod.start`; `onsetAge` and `onsetString` carry no date and
-    leave it empty. A code needs a system: a bare code cannot be compared across sources."""
-    rejections: list[Rejection] = []
-    code_system, code, code_display = coding_of(resource.get("code"))
-    if code is None or code_system is None:
-        rejections.append(Rejection("missing_code", "code has no coding with both system and code"))
-    clinical_status = _status(resource, "clinicalStatus", CLINICAL_STATUSES, "invalid_clinical_status", rejections)
-    verification_status = _status(resource, "verificationStatus", VERIFICATION_STATUSES, "invalid_verification_status", rejections)
-    patient_id, patient_text = patient_reference(resource, "subject", rejections)
-    encounter = resource.get("encounter")
-    encounter_text = encounter.get("reference") if isinstance(encounter, dict) else None
-    encounter_id = reference_id(encounter, "Encounter") if encounter_text else None
-    if encounter_text and encounter_id is None:
-        rejections.append(
-            Rejection("invalid_encounter_reference", f"encounter.reference {json.dumps(encounter_text)} is not an Encounter reference")
-        )
-    onset_text = resource.get("onsetDateTime") or _period_start(resource.get("onsetPeriod"))
-    onset = fhir_datetime(onset_text, "onset", "invalid_onset", rejections)
-    abatement_text = resource.get("abatementDateTime") or _period_start(resource.get("abatementPeriod"))
-    abatement = fhir_datetime(abatement_text, "abatement", "invalid_abatement", rejections)
-    if onset and abatement and abatement < onset:
-        rejections.append(Rejection("abatement_before_onset", f"abatement {abatement_text} is before onset {onset_text}"))
-    recorded = fhir_datetime(resource.get("recordedDate"), "recordedDate", "invalid_recorded_date", rejections)
-    if rejections:
-        return Flattened(None, rejections)
-    _, category_code, _ = coding_of(first_concept(resource.get("category")))
-    row = {
-        "id": bronze_row["id"],
-        "last_updated": last_updated(bronze_row),
-        "clinical_status": clinical_status,
-        "verification_status": verification_status,
-        "category_code": category_code,
-        "code_system": code_system,
-        "code": code,
-        "code_display": code_display,
-        "patient_id": patient_id,
-        "patient_reference": patient_text,
-        "encounter_id": encounter_id,
-        "encounter_reference": encounter_text,
-        "onset_datetime": onset,
-        "onset_month": month_of(onset) or UNKNOWN,
-        "abatement_datetime": abatement,
-        "recorded_date": recorded.date() if recorded else None,
-        **lineage(bronze_row, processed_at),
-    }
-    return Flattened(row, [])
+def flatten_conditions(bronze: DataFrame, processed_at: dt.datetime) -> DataFrame:
+    """Bronze condition rows (one per id) → `schemas.SILVER_CONDITION_COLUMNS` + `rejections` + `resource_json` (for quarantine).
+
+    Onset is `onsetDateTime` or `onsetPeriod.start`; `onsetAge` and `onsetString` carry no date and
+    leave it empty (abatement likewise). A code needs a system: a bare code cannot be compared across sources.
+    """
+    resource = F.from_json("resource_json", RESOURCE_SCHEMA)
+    parsed = bronze.select(
+        "*",
+        coding(resource["code"]).alias("_code"),
+        resource["clinicalStatus"].alias("_clinical_raw"),
+        coding(resource["clinicalStatus"])["code"].alias("_clinical"),
+        resource["verificationStatus"].alias("_verification_raw"),
+        coding(resource["verificationStatus"])["code"].alias("_verification"),
+        coding(first_element(resource["category"]))["code"].alias("_category"),
+        resource["subject"].alias("_subject"),
+        resource["encounter"].alias("_encounter"),
+        F.coalesce(resource["onsetDateTime"], F.from_json(resource["onsetPeriod"], PERIOD_SCHEMA)["start"]).alias("_onset"),
+        F.coalesce(resource["abatementDateTime"], F.from_json(resource["abatementPeriod"], PERIOD_SCHEMA)["start"]).alias("_abatement"),
+        resource["recordedDate"].alias("_recorded"),
+    )
+    onset_text, abatement_text, recorded_text = F.col("_onset"), F.col("_abatement"), F.col("_recorded")
+    onset, abatement = fhir_instant(onset_text), fhir_instant(abatement_text)
+    onset_date = fhir_local_date(onset_text)
+    patient_text, patient_id = reference_text(F.col("_subject")), reference_id(F.col("_subject"), "Patient")
+    encounter_text, encounter_id = reference_text(F.col("_encounter")), reference_id(F.col("_encounter"), "Encounter")
+    return parsed.select(
+        F.col("id"),
+        last_updated(),
+        F.col("_clinical").alias("clinical_status"),
+        F.col("_verification").alias("verification_status"),
+        F.col("_category").alias("category_code"),
+        F.col("_code.system").alias("code_system"),
+        F.col("_code.code").alias("code"),
+        F.col("_code.display").alias("code_display"),
+        patient_id.alias("patient_id"),
+        patient_text.alias("patient_reference"),
+        encounter_id.alias("encounter_id"),
+        encounter_text.alias("encounter_reference"),
+        onset.alias("onset_datetime"),
+        F.coalesce(month_text(onset_date), F.lit(UNKNOWN)).alias("onset_month"),
+        abatement.alias("abatement_datetime"),
+        fhir_local_date(recorded_text).alias("recorded_date"),
+        onset_date.alias("onset_date"),
+        fhir_local_date(abatement_text).alias("abatement_date"),
+        *lineage(processed_at),
+        F.col("resource_json"),
+        rejections(
+            rejection(
+                F.col("_code.code").isNull() | F.col("_code.system").isNull(),
+                "missing_code",
+                F.lit("code has no coding with both system and code"),
+            ),
+            _invalid_status(F.col("_clinical_raw"), F.col("_clinical"), "clinicalStatus", CLINICAL_STATUSES, "invalid_clinical_status"),
+            _invalid_status(
+                F.col("_verification_raw"),
+                F.col("_verification"),
+                "verificationStatus",
+                VERIFICATION_STATUSES,
+                "invalid_verification_status",
+            ),
+            rejection(patient_text.isNull(), "missing_patient_reference", F.lit("subject.reference is missing")),
+            rejection(
+                patient_text.isNotNull() & patient_id.isNull(),
+                "invalid_patient_reference",
+                F.concat(F.lit("subject.reference "), json_quoted(patient_text), F.lit(" is not a Patient reference")),
+            ),
+            rejection(
+                encounter_text.isNotNull() & encounter_id.isNull(),
+                "invalid_encounter_reference",
+                F.concat(F.lit("encounter.reference "), json_quoted(encounter_text), F.lit(" is not an Encounter reference")),
+            ),
+            invalid_datetime(onset_text, "onset", "invalid_onset"),
+            invalid_datetime(abatement_text, "abatement", "invalid_abatement"),
+            rejection(
+                abatement < onset,
+                "abatement_before_onset",
+                F.concat(F.lit("abatement "), abatement_text, F.lit(" is before onset "), onset_text),
+            ),
+            invalid_datetime(recorded_text, "recordedDate", "invalid_recorded_date"),
+        ),
+    )
 
 
-def _status(resource: dict[str, Any], element: str, allowed: tuple, code: str, rejections: list[Rejection]) -> str | None:
-    """The code of an optional status CodeableConcept, which must be one of `allowed` when present."""
-    if resource.get(element) is None:
-        return None
-    _, value, _ = coding_of(resource[element])
-    if value not in allowed:
-        rejections.append(Rejection(code, f"{element} {json.dumps(value)} is not one of {', '.join(allowed)}"))
-    return value
-
-
-def _period_start(period: Any) -> Any:
-    return period.get("start") if isinstance(period, dict) else None
+def _invalid_status(raw: Column, code: Column, element: str, allowed: tuple[str, ...], rejection_code: str) -> Column:
+    """An optional status CodeableConcept must, when present, carry one of `allowed`."""
+    return rejection(
+        raw.isNotNull() & ~F.coalesce(code.isin(*allowed), F.lit(False)),
+        rejection_code,
+        F.concat(F.lit(f"{element} "), json_quoted(code), F.lit(f" is not one of {', '.join(allowed)}")),
+    )

@@ -1,60 +1,104 @@
-"""Silver `encounter`: class, type, period, length of stay and the patient it belongs to."""
+"""Silver `encounter`: class, type, period (UTC instants and local dates), length of stay, discharge disposition."""
 
 import datetime as dt
-import json
-from typing import Any
 
-from .fhir_time import month_of
-from .silver_common import UNKNOWN, Flattened, Rejection, coding_of, fhir_datetime, first_concept, last_updated, lineage, patient_reference
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from .fhir_columns import (
+    PERIOD_SCHEMA,
+    coding,
+    fhir_instant,
+    fhir_local_date,
+    first_element,
+    json_quoted,
+    month_text,
+    reference_id,
+    reference_text,
+)
+from .silver_common import UNKNOWN, invalid_datetime, last_updated, lineage, rejection, rejections
 
 STATUSES = ("planned", "arrived", "triaged", "in-progress", "onleave", "finished", "cancelled", "entered-in-error", "unknown")
 # v3 ActCode classes of a stay in a bed: inpatient, inpatient acute, inpatient non-acute.
 INPATIENT_CLASSES = ("IMP", "ACUTE", "NONAC")
+# Top-level elements read, as raw JSON text where the shape varies between R4 and R5.
+RESOURCE_SCHEMA = (
+    "resourceType string, status string, class string, type string, subject string, period string, actualPeriod string, "
+    "hospitalization struct<dischargeDisposition:string>, admission struct<dischargeDisposition:string>"
+)
 
 
-def flatten_encounter(resource: dict[str, Any], bronze_row: dict[str, Any], processed_at: dt.datetime) -> Flattened:
-    """Length of stay is counted two ways: calendar days between the start and end dates (a same-day
-    visit is 0, as CMS counts inpatient days) and elapsed hours."""
-    rejections: list[Rejection] = []
-    status = resource.get("status")
-    if status is None:
-        rejections.append(Rejection("missing_status", "status is missing"))
-    elif status not in STATUSES:
-        rejections.append(Rejection("invalid_status", f"status {json.dumps(status)} is not one of {', '.join(STATUSES)}"))
-    # R4 `class` is one Coding; R5 made it a list of CodeableConcepts.
-    class_system, class_code, class_display = coding_of(first_concept(resource.get("class")))
-    if class_code is None:
-        rejections.append(Rejection("missing_class", "class has no code"))
-    patient_id, patient_text = patient_reference(resource, "subject", rejections)
-    period = resource.get("period") or resource.get("actualPeriod") or {}
-    if not isinstance(period, dict):
-        period = {}
-    start = fhir_datetime(period.get("start"), "period.start", "invalid_period", rejections)
-    end = fhir_datetime(period.get("end"), "period.end", "invalid_period", rejections)
-    if start and end and end < start:
-        rejections.append(Rejection("period_end_before_start", f"period.end {period['end']} is before period.start {period['start']}"))
-    if rejections:
-        return Flattened(None, rejections)
-    type_system, type_code, type_display = coding_of(first_concept(resource.get("type")))
-    finished_stay = start is not None and end is not None
-    row = {
-        "id": bronze_row["id"],
-        "last_updated": last_updated(bronze_row),
-        "status": status,
-        "class_system": class_system,
-        "class_code": class_code,
-        "class_display": class_display,
-        "type_system": type_system,
-        "type_code": type_code,
-        "type_display": type_display,
-        "patient_id": patient_id,
-        "patient_reference": patient_text,
-        "period_start": start,
-        "period_end": end,
-        "period_start_month": month_of(start) or UNKNOWN,
-        "length_of_stay_days": (end.date() - start.date()).days if finished_stay else None,
-        "length_of_stay_hours": round((end - start).total_seconds() / 3600, 2) if finished_stay else None,
-        "is_inpatient": class_code in INPATIENT_CLASSES,
-        **lineage(bronze_row, processed_at),
-    }
-    return Flattened(row, [])
+def flatten_encounters(bronze: DataFrame, processed_at: dt.datetime) -> DataFrame:
+    """Bronze encounter rows (one per id) → Silver encounter columns plus `rejections`.
+
+    Input: the Bronze columns. Output: `schemas.SILVER_ENCOUNTER_COLUMNS` + `rejections` + `resource_json` (for quarantine)
+    (array<struct<code, detail>>, empty for a valid row). Length of stay is counted two ways:
+    local calendar days between the start and end dates (a same-day stay is 0) and elapsed hours.
+    """
+    resource = F.from_json("resource_json", RESOURCE_SCHEMA)
+    parsed = bronze.select(
+        "*",
+        resource["status"].alias("_status"),
+        # R4 `class` is one Coding; R5 made it a list of CodeableConcepts.
+        coding(first_element(resource["class"])).alias("_class"),
+        coding(first_element(resource["type"])).alias("_type"),
+        resource["subject"].alias("_subject"),
+        F.from_json(F.coalesce(resource["period"], resource["actualPeriod"]), PERIOD_SCHEMA).alias("_period"),
+        # R4 `hospitalization`, R5 `admission`.
+        coding(F.coalesce(resource["hospitalization"]["dischargeDisposition"], resource["admission"]["dischargeDisposition"])).alias(
+            "_disposition"
+        ),
+    )
+    start_text, end_text = F.col("_period.start"), F.col("_period.end")
+    start, end = fhir_instant(start_text), fhir_instant(end_text)
+    start_date, end_date = fhir_local_date(start_text), fhir_local_date(end_text)
+    status, class_code = F.col("_status"), F.col("_class.code")
+    patient_text = reference_text(F.col("_subject"))
+    patient_id = reference_id(F.col("_subject"), "Patient")
+    finished_stay = start.isNotNull() & end.isNotNull()
+    return parsed.select(
+        F.col("id"),
+        last_updated(),
+        status.alias("status"),
+        F.col("_class.system").alias("class_system"),
+        class_code.alias("class_code"),
+        F.col("_class.display").alias("class_display"),
+        F.col("_type.system").alias("type_system"),
+        F.col("_type.code").alias("type_code"),
+        F.col("_type.display").alias("type_display"),
+        patient_id.alias("patient_id"),
+        patient_text.alias("patient_reference"),
+        start.alias("period_start"),
+        end.alias("period_end"),
+        F.coalesce(month_text(start_date), F.lit(UNKNOWN)).alias("period_start_month"),
+        F.when(finished_stay, F.datediff(end_date, start_date)).cast("int").alias("length_of_stay_days"),
+        F.when(finished_stay, F.round((end.cast("double") - start.cast("double")) / 3600, 2)).alias("length_of_stay_hours"),
+        F.coalesce(class_code.isin(*INPATIENT_CLASSES), F.lit(False)).alias("is_inpatient"),
+        start_date.alias("period_start_date"),
+        end_date.alias("period_end_date"),
+        F.col("_disposition.code").alias("discharge_disposition"),
+        *lineage(processed_at),
+        F.col("resource_json"),
+        rejections(
+            rejection(status.isNull(), "missing_status", F.lit("status is missing")),
+            rejection(
+                status.isNotNull() & ~status.isin(*STATUSES),
+                "invalid_status",
+                F.concat(F.lit("status "), json_quoted(status), F.lit(f" is not one of {', '.join(STATUSES)}")),
+            ),
+            rejection(class_code.isNull(), "missing_class", F.lit("class has no code")),
+            rejection(patient_text.isNull(), "missing_patient_reference", F.lit("subject.reference is missing")),
+            rejection(
+                patient_text.isNotNull() & patient_id.isNull(),
+                "invalid_patient_reference",
+                F.concat(F.lit("subject.reference "), json_quoted(patient_text), F.lit(" is not a Patient reference")),
+            ),
+            invalid_datetime(start_text, "period.start", "invalid_period"),
+            invalid_datetime(end_text, "period.end", "invalid_period"),
+            rejection(
+                end < start,
+                "period_end_before_start",
+                F.concat(F.lit("period.end "), end_text, F.lit(" is before period.start "), start_text),
+            ),
+        ),
+    )

@@ -1,44 +1,81 @@
-"""Reading and writing Hudi tables from the jobs: the only Spark-facing code of the package.
+"""Reading and writing the Hudi tables, Hudi's timeline, and the small checkpoint files of the jobs."""
 
-Spark objects are used by duck typing (nothing here imports pyspark), so the package still imports
-and is tested without Spark, and the three jobs share one way of doing it.
-"""
-
+import json
 from typing import Any
+
+from pyspark.sql import DataFrame, SparkSession
 
 from .config import TableConfig
 from .hudi_options import hudi_write_options
 from .schemas import as_row, ddl
 
+INCREMENTAL_OPTIONS = ("hoodie.datasource.query.type", "hoodie.datasource.read.begin.instanttime", "hoodie.datasource.read.end.instanttime")
 
-def write_rows(spark: Any, rows: Any, table: TableConfig, database: str, lakehouse_bucket: str, catalog_sync: bool = True) -> bool:
-    """Writes an RDD of dicts (keys = the table's columns) with the table's Hudi options; `catalog_sync`
-    as `hudi_write_options` (False where there is no metastore).
 
-    An empty RDD writes nothing and returns False: a Hudi commit without records would only add
-    an empty instant to the timeline.
-    """
+def table_uri(table: TableConfig, lakehouse: str) -> str:
+    """Where a table lives: `s3://<bucket>/<path>` for a bucket name (the jobs), `<lakehouse>/<path>` for a
+    base URI such as `file:///tmp/lake` (the benchmark and local runs)."""
+    return f"{lakehouse.rstrip('/')}/{table.path}" if "://" in lakehouse else table.s3_uri(lakehouse)
+
+
+def lakehouse_root(lakehouse: str) -> str:
+    return lakehouse.rstrip("/") if "://" in lakehouse else f"s3://{lakehouse}"
+
+
+def write_rows(
+    spark: SparkSession, rows: Any, table: TableConfig, database: str, lakehouse_bucket: str, *, sync_catalog: bool = True
+) -> bool:
+    """`write_frame` of an RDD of dicts (keys = the table's columns): Bronze's records, built in Python
+    because a file is parsed whole (Bundles, NDJSON, gzip) before it yields rows."""
     if rows.isEmpty():
         return False
     columns = table.columns
     frame = spark.createDataFrame(rows.map(lambda record: as_row(record, columns)), ddl(columns))
-    (
-        frame.write.format("hudi")
-        .options(**hudi_write_options(table, database, catalog_sync))
-        .mode("append")
-        .save(table.s3_uri(lakehouse_bucket))
-    )
+    _save(frame, table, database, lakehouse_bucket, sync_catalog)
     return True
 
 
-def read_rows(spark: Any, table: TableConfig, lakehouse_bucket: str) -> Any:
-    """An RDD of dicts of the table's columns (Hudi's own `_hoodie_*` columns left out); empty when
-    the table has never been written, e.g. no Condition has arrived yet."""
-    uri = table.s3_uri(lakehouse_bucket)
-    if not table_exists(spark, uri):
-        return spark.sparkContext.emptyRDD()
+def write_frame(frame: DataFrame, table: TableConfig, database: str, lakehouse_bucket: str, *, sync_catalog: bool = True) -> bool:
+    """Writes a DataFrame holding exactly the table's columns with the table's Hudi options.
+
+    An empty frame writes nothing and returns False: a Hudi commit without records would only add an
+    empty instant to the timeline. `sync_catalog=False` skips Hive sync (local runs have no catalog).
+    """
+    if frame.isEmpty():
+        return False
+    _save(frame.select(*[column.name for column in table.columns]), table, database, lakehouse_bucket, sync_catalog)
+    return True
+
+
+def _save(frame: DataFrame, table: TableConfig, database: str, lakehouse: str, sync_catalog: bool) -> None:
+    options = hudi_write_options(table, database, sync_catalog)
+    frame.write.format("hudi").options(**options).mode("append").save(table_uri(table, lakehouse))
+
+
+def read_frame(spark: SparkSession, table: TableConfig, lakehouse_bucket: str) -> DataFrame:
+    """The table's snapshot with its own columns (Hudi's `_hoodie_*` left out); empty with the table's
+    schema when the table has never been written, e.g. no Condition has arrived yet."""
+    uri = table_uri(table, lakehouse_bucket)
+    if latest_completion_time(spark, uri) is None:
+        return spark.createDataFrame([], ddl(table.columns))
+    return spark.read.format("hudi").load(uri).select(*[column.name for column in table.columns])
+
+
+def read_incremental(spark: SparkSession, table: TableConfig, lakehouse_bucket: str, after: str | None, until: str) -> DataFrame:
+    """Rows of the commits that completed after `after` (exclusive) and at or before `until`.
+
+    Hudi 1.0 incremental queries compare completion times and treat the begin time as inclusive, so
+    the begin is the instant just after `after`; with no `after` the whole snapshot is read.
+    """
+    uri = table_uri(table, lakehouse_bucket)
     names = [column.name for column in table.columns]
-    return spark.read.format("hudi").load(uri).select(*names).rdd.map(lambda row: row.asDict(recursive=True))
+    if after is None:
+        return spark.read.format("hudi").load(uri).select(*names)
+    options = dict(zip(INCREMENTAL_OPTIONS, ("incremental", next_instant(after), until), strict=True))
+    # A checkpoint older than Bronze's active timeline (commits archived, files cleaned) falls back to a
+    # full scan filtered by commit time, instead of failing the run.
+    options["hoodie.datasource.read.incr.fallback.fulltablescan.enable"] = "true"
+    return spark.read.format("hudi").options(**options).load(uri).select(*names)
 
 
 def table_exists(spark: Any, uri: str) -> bool:
@@ -48,21 +85,47 @@ def table_exists(spark: Any, uri: str) -> bool:
     return bool(path.getFileSystem(context._jsc.hadoopConfiguration()).exists(path))
 
 
-def latest_commit(spark: Any, uri: str) -> str | None:
-    """The instant time of the table's latest completed commit (Hudi's own timeline reader), None
-    when no table lives at `uri`. Instant times are start times, so they order commits of different
-    tables too: a table written after another one read its input has the greater instant."""
-    if not table_exists(spark, uri):
+def next_instant(instant: str) -> str:
+    """The timeline instant one millisecond after `instant` (`yyyyMMddHHmmssSSS`, fixed width)."""
+    if not instant.isdigit():
+        raise ValueError(f"a Hudi instant is digits only (yyyyMMddHHmmssSSS), got {json.dumps(instant)}")
+    return str(int(instant) + 1).zfill(len(instant))
+
+
+def latest_completion_time(spark: SparkSession, uri: str) -> str | None:
+    """Completion time of the table's latest completed commit, None when there is no table (yet)."""
+    jvm, hadoop_conf = spark.sparkContext._jvm, spark.sparkContext._jsc.hadoopConfiguration()
+    metadata = jvm.org.apache.hadoop.fs.Path(f"{uri}.hoodie")
+    if not metadata.getFileSystem(hadoop_conf).exists(metadata):
         return None
-    context = spark.sparkContext
-    path = context._jvm.org.apache.hadoop.fs.Path(uri)
-    file_system = path.getFileSystem(context._jsc.hadoopConfiguration())
-    return context._jvm.org.apache.hudi.HoodieDataSourceHelpers.latestCommit(file_system, uri)
+    storage_conf = jvm.org.apache.hudi.storage.hadoop.HadoopStorageConfiguration(hadoop_conf)
+    client = jvm.org.apache.hudi.common.table.HoodieTableMetaClient.builder().setConf(storage_conf).setBasePath(uri).build()
+    latest = client.getActiveTimeline().getCommitsTimeline().filterCompletedInstants().lastInstant()
+    return latest.get().getCompletionTime() if latest.isPresent() else None
 
 
-def newer_input(spark: Any, inputs: list[TableConfig], outputs: list[TableConfig], lakehouse_bucket: str) -> bool:
-    """Whether any input table has a commit after the latest commit of every output table: False
-    means a job recomputing `outputs` from `inputs` would write what is already there."""
-    latest_input = max(filter(None, (latest_commit(spark, table.s3_uri(lakehouse_bucket)) for table in inputs)), default=None)
-    latest_output = max(filter(None, (latest_commit(spark, table.s3_uri(lakehouse_bucket)) for table in outputs)), default=None)
-    return latest_input is not None and (latest_output is None or latest_input > latest_output)
+def read_checkpoint(spark: SparkSession, uri: str) -> dict[str, Any] | None:
+    """The JSON object at `uri` (a job's record of what it last consumed), None when absent."""
+    path, hadoop_conf = _path(spark, uri), spark.sparkContext._jsc.hadoopConfiguration()
+    file_system = path.getFileSystem(hadoop_conf)
+    if not file_system.exists(path):
+        return None
+    stream = file_system.open(path)
+    try:
+        text = spark.sparkContext._jvm.org.apache.commons.io.IOUtils.toString(stream, "UTF-8")
+    finally:
+        stream.close()
+    return json.loads(text)
+
+
+def write_checkpoint(spark: SparkSession, uri: str, document: dict[str, Any]) -> None:
+    path, hadoop_conf = _path(spark, uri), spark.sparkContext._jsc.hadoopConfiguration()
+    stream = path.getFileSystem(hadoop_conf).create(path, True)
+    try:
+        stream.write(bytearray(json.dumps(document, sort_keys=True).encode("utf-8")))
+    finally:
+        stream.close()
+
+
+def _path(spark: SparkSession, uri: str) -> Any:
+    return spark.sparkContext._jvm.org.apache.hadoop.fs.Path(uri)

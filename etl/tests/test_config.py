@@ -73,13 +73,13 @@ class ConfigErrorsTest(unittest.TestCase):
     def test_names_the_field_the_value_and_what_is_allowed(self):
         self.assertRefused(
             lambda d: d["layers"]["silver"]["tables"]["encounter"].update(partition_fields=["period_month"]),
-            'lakehouse.json: `layers.silver.tables.encounter.partition_fields[0]` must be a column of silver table "encounter" (one of: id, last_updated, status, class_system, class_code, class_display, type_system, type_code, type_display, patient_id, patient_reference, period_start, period_end, period_start_month, length_of_stay_days, length_of_stay_hours, is_inpatient, source_object, record_hash, processed_at), got "period_month".',
+            'lakehouse.json: `layers.silver.tables.encounter.partition_fields[0]` must be a column of silver table "encounter" (one of: id, last_updated, status, class_system, class_code, class_display, type_system, type_code, type_display, patient_id, patient_reference, period_start, period_end, period_start_month, length_of_stay_days, length_of_stay_hours, is_inpatient, period_start_date, period_end_date, discharge_disposition, source_object, record_hash, processed_at), got "period_month".',
         )
 
     def test_refuses_a_record_key_that_is_not_a_column(self):
         self.assertRefused(
             lambda d: d["layers"]["gold"]["tables"]["readmission_rate_30d"].update(record_key=["month"]),
-            'lakehouse.json: `layers.gold.tables.readmission_rate_30d.record_key[0]` must be a column of gold table "readmission_rate_30d" (one of: discharge_month, index_admissions, readmissions_30d, readmission_rate, computed_at), got "month".',
+            'lakehouse.json: `layers.gold.tables.readmission_rate_30d.record_key[0]` must be a column of gold table "readmission_rate_30d" (one of: discharge_month, index_admissions, readmissions_30d, readmission_rate, reference_date, computed_at), got "month".',
         )
         self.assertRefused(
             lambda d: d["layers"]["bronze"]["tables"]["patient"].update(record_key=[]),

@@ -1,222 +1,204 @@
-import unittest
+"""Every Gold measure on a worked cohort, on the real Spark, against rows computed by hand.
 
-from metriccare_etl.gold import MEASURES, sums_over_rdds
-from metriccare_etl.gold_sums import merge_sums
+Reference date R = 2024-06-15. Patients (Silver, from FHIR):
+  p1 female 1950-03-01; p2 male 1990-07-20; p3 female 2010-06-16 (14 on 2024-06-16);
+  p4 male 1940-01-01, died 2024-03-10T22:00-05:00 (local 03-10); p5 female 1980-01-01, deceasedBoolean;
+  p6 other 2000-01-01, died 2024-12-01 (after R: alive at R); p7 female born 2024-07-01 (after R); p8 no gender, no birth date.
+Inpatient stays (local dates; times in -05:00 unless Z), with their role in the readmission measure:
+  p1 A IMP 01-01 20:30 → 01-02 10:00   index (LOS 1: 0 by UTC dates)
+     B IMP 01-31 21:00 → 02-03 10:00   readmission of A (29 days; UTC puts the admission in February)
+     C IMP 02-20 09:00 → 02-22 09:00   index: B is no index, and A was discharged 49 days before
+     D IMP 03-23 23:00 → 03-25 10:00   readmission of C on calendar day 30 (30 days 14 h: missed by 30×24 h)
+     E IMP 03-30 → 04-02               index (37 days after C)
+  p2 F IMP 02-05 → 02-10 aadvice       not an index (left against advice)
+     G IMP 02-15 10Z → 02-16 10Z       index (F is none)
+     H IMP 02-16 15Z → 02-18           readmission of G on day 0
+     I IMP 03-01 → 03-05               in G's window after its readmission: neither index nor counted again
+  p3 J IMP 04-10 → 04-12 other-hcf     not an index (transfer to another acute hospital)
+     K ACUTE 04-12 → 04-20 home        index (J is none)
+  p4 L IMP 03-01 → 03-10 21:00         not an index (died 03-10, on the discharge date)
+  p5 M IMP 03-02 → 03-06 exp           not an index (expired)
+  p6 O IMP 02-25 → 02-27               index, not readmitted
+     N IMP 05-20 → 05-22               index (83 days after O); May's window closes 06-30, after R
+     P IMP 06-10 in progress           readmission of N (an admission needs no discharge)
+Other encounters: Q p2 EMER 02-10 22Z → 02-11 03Z; R p3 AMB 02-01 cancelled.
+"""
+
+import datetime as dt
+import re
+
+import pytest
+from metriccare_etl.errors import JobArgumentError
+from metriccare_etl.gold import MEASURES, gold_rows, reference_date_argument
+from metriccare_etl.gold_encounters import average_length_of_stay, encounters_by_class_month, readmission_rate_30d, stay_roles
+from metriccare_etl.gold_population import condition_prevalence, patients_by_age_band_gender
 from metriccare_etl.schemas import GOLD_COLUMNS
+from pyspark.sql import Row
 
-from .fakes import FakeRDD
-from .gold_support import compute, condition, encounter, patient
-from .support import PROCESSED_AT
+from .gold_support import assertDataFrameEqual, condition, encounter, patient, silver_tables
 
-MEASURE = {measure.table: measure for measure in MEASURES}
-
-
-def rows(table, **silver):
-    """The measure's rows without `computed_at`, which is the same on every row."""
-    return [{name: value for name, value in row.items() if name != "computed_at"} for row in compute(MEASURE[table], silver, PROCESSED_AT)]
-
-
-class EncountersByClassMonthTest(unittest.TestCase):
-    def test_counts_held_encounters_by_class_and_start_month(self):
-        # Prepare
-        encounters = [
-            encounter("a", "p1", "AMB", "2024-01-31T23:00:00Z"),
-            encounter("b", "p1", "AMB", "2024-01-02T10:00:00Z"),
-            encounter("c", "p2", "AMB", "2024-02-01T00:00:00Z"),
-            encounter("d", "p2", "EMER", "2024-01-15T00:00:00Z"),
-            encounter("e", "p2", "AMB", "2024-01-20T00:00:00Z", status="cancelled"),
-            encounter("f", "p2", "AMB", "2024-01-21T00:00:00Z", status="entered-in-error"),
-            encounter("g", "p2", "AMB", "2024-01-22T00:00:00Z", status="planned"),
-        ]
-        # Act / Assess: AMB January = a + b = 2; AMB February = c = 1; EMER January = d = 1;
-        # e, f and g did not take place.
-        self.assertEqual(
-            rows("encounters_by_class_month", encounter=encounters),
-            [
-                {"encounter_class": "AMB", "period_month": "2024-01", "encounter_count": 2},
-                {"encounter_class": "AMB", "period_month": "2024-02", "encounter_count": 1},
-                {"encounter_class": "EMER", "period_month": "2024-01", "encounter_count": 1},
-            ],
-        )
-
-
-class AverageLengthOfStayTest(unittest.TestCase):
-    def test_averages_finished_stays_by_class_and_discharge_month(self):
-        encounters = [
-            encounter("a", "p1", "IMP", "2024-01-30T10:00:00Z", "2024-02-02T09:00:00Z"),  # 3 days, discharged in February
-            encounter("b", "p2", "IMP", "2024-02-10T10:00:00Z", "2024-02-14T10:00:00Z"),  # 4 days
-            encounter("c", "p3", "IMP", "2024-02-20T10:00:00Z", "2024-02-20T18:00:00Z"),  # same day: 0 days
-            encounter("d", "p4", "IMP", "2024-02-21T10:00:00Z", status="in-progress"),  # not discharged
-            encounter("e", "p5", "AMB", "2024-02-01T10:00:00Z", "2024-02-01T10:30:00Z"),  # 0 days
-        ]
-        # IMP February: (3 + 4 + 0) / 3 = 2.333… → 2.33; AMB February: 0 / 1 = 0.0.
-        self.assertEqual(
-            rows("average_length_of_stay", encounter=encounters),
-            [
-                {
-                    "encounter_class": "AMB",
-                    "discharge_month": "2024-02",
-                    "discharges": 1,
-                    "total_length_of_stay_days": 0,
-                    "average_length_of_stay_days": 0.0,
-                },
-                {
-                    "encounter_class": "IMP",
-                    "discharge_month": "2024-02",
-                    "discharges": 3,
-                    "total_length_of_stay_days": 7,
-                    "average_length_of_stay_days": 2.33,
-                },
-            ],
-        )
+R = dt.date(2024, 6, 15)
+PATIENTS = [
+    patient("p1", "female", "1950-03-01"),
+    patient("p2", "male", "1990-07-20"),
+    patient("p3", "female", "2010-06-16"),
+    patient("p4", "male", "1940-01-01", died="2024-03-10T22:00:00-05:00"),
+    {**patient("p5", "female", "1980-01-01"), "deceasedBoolean": True},
+    patient("p6", "other", "2000-01-01", died="2024-12-01"),
+    patient("p7", "female", "2024-07-01"),
+    {"resourceType": "Patient", "id": "p8"},
+]
+ENCOUNTERS = [
+    encounter("A", "p1", "2024-01-01T20:30:00-05:00", "2024-01-02T10:00:00-05:00"),
+    encounter("B", "p1", "2024-01-31T21:00:00-05:00", "2024-02-03T10:00:00-05:00"),
+    encounter("C", "p1", "2024-02-20T09:00:00-05:00", "2024-02-22T09:00:00-05:00"),
+    encounter("D", "p1", "2024-03-23T23:00:00-05:00", "2024-03-25T10:00:00-05:00"),
+    encounter("E", "p1", "2024-03-30T09:00:00-05:00", "2024-04-02T09:00:00-05:00"),
+    encounter("F", "p2", "2024-02-05T10:00:00Z", "2024-02-10T10:00:00Z", disposition="aadvice"),
+    encounter("G", "p2", "2024-02-15T10:00:00Z", "2024-02-16T10:00:00Z"),
+    encounter("H", "p2", "2024-02-16T15:00:00Z", "2024-02-18T10:00:00Z"),
+    encounter("I", "p2", "2024-03-01T10:00:00Z", "2024-03-05T10:00:00Z"),
+    encounter("J", "p3", "2024-04-10T10:00:00Z", "2024-04-12T08:00:00Z", disposition="other-hcf"),
+    encounter("K", "p3", "2024-04-12T09:00:00Z", "2024-04-20T10:00:00Z", class_code="ACUTE", disposition="home"),
+    encounter("L", "p4", "2024-03-01T08:00:00Z", "2024-03-10T21:00:00-05:00"),
+    encounter("M", "p5", "2024-03-02T10:00:00Z", "2024-03-06T10:00:00Z", disposition="exp"),
+    encounter("O", "p6", "2024-02-25T10:00:00Z", "2024-02-27T10:00:00Z"),
+    encounter("N", "p6", "2024-05-20T10:00:00Z", "2024-05-22T10:00:00Z"),
+    encounter("P", "p6", "2024-06-10T10:00:00Z", status="in-progress"),
+    encounter("Q", "p2", "2024-02-10T22:00:00Z", "2024-02-11T03:00:00Z", class_code="EMER"),
+    encounter("R", "p3", "2024-02-01T10:00:00Z", "2024-02-01T10:20:00Z", class_code="AMB", status="cancelled"),
+]
+DIABETES, HYPERTENSION, PHARYNGITIS, PNEUMONIA, BRONCHITIS = "44054006", "38341003", "195662009", "233604007", "10509002"
+CONDITIONS = [
+    condition("c1", "p1", DIABETES, "Diabetes"),
+    condition("c2", "p1", DIABETES, "Diabetes", clinical="recurrence"),  # a second record: p1 counts once
+    condition("c3", "p2", DIABETES, "Diabetes mellitus", clinical="relapse"),
+    condition("c4", "p4", DIABETES, "Diabetes"),  # p4 is dead at R
+    condition("c5", "p3", DIABETES, "Diabetes", clinical="resolved"),
+    condition("c6", "p2", HYPERTENSION, "Hypertension", verification="refuted"),
+    condition("c7", "p3", HYPERTENSION, "Hypertension", verification="entered-in-error"),
+    condition("c8", "p6", HYPERTENSION, "Hypertensive disorder", verification="unconfirmed"),  # p6 dies after R
+    condition("c9", "p3", PHARYNGITIS, clinical="inactive"),
+    condition("c10", "p1", PHARYNGITIS, onset="2024-05-20", abatement="2024-06-01"),  # abated before R
+    condition("c11", "p2", PHARYNGITIS, onset="2024-07-01"),  # starts after R
+    condition("c12", "p6", PNEUMONIA, "Pneumonia", onset="2024-06-15T23:00:00-05:00"),  # onset on R, locally
+    condition("c13", "p1", PNEUMONIA, "Pneumonia (disorder)"),
+    condition("c14", "p2", PNEUMONIA, "Pneumonia (disorder)"),
+    condition("c15", "p99", PNEUMONIA, "Pneumonia"),  # no such patient
+    {**condition("c16", "p1", BRONCHITIS), "clinicalStatus": None},  # no clinical status: not known to be active
+]
 
 
-class ReadmissionRateTest(unittest.TestCase):
-    def test_counts_inpatient_returns_within_30_days_of_discharge(self):
-        # Prepare: index stays all discharged 2024-03-01T12:00Z.
-        discharge_day = ("2024-02-25T12:00:00Z", "2024-03-01T12:00:00Z")
-        encounters = [
-            # p1: back exactly 30 days later: a readmission.
-            encounter("p1-index", "p1", "IMP", *discharge_day),
-            encounter("p1-return", "p1", "IMP", "2024-03-31T12:00:00Z", "2024-04-02T12:00:00Z"),
-            # p2: back 30 days and 1 second later: not a readmission.
-            encounter("p2-index", "p2", "IMP", *discharge_day),
-            encounter("p2-return", "p2", "IMP", "2024-03-31T12:00:01Z", "2024-04-02T12:00:00Z"),
-            # p3: back the next day, but to the emergency room: not an inpatient readmission.
-            encounter("p3-index", "p3", "IMP", *discharge_day),
-            encounter("p3-return", "p3", "EMER", "2024-03-02T12:00:00Z", "2024-03-02T18:00:00Z"),
-            # p4: a readmission that was cancelled does not count.
-            encounter("p4-index", "p4", "IMP", *discharge_day),
-            encounter("p4-return", "p4", "IMP", "2024-03-05T12:00:00Z", status="cancelled"),
-            # p5: back within 30 days of p1's discharge, but p5 is another patient.
-            encounter("p5-index", "p5", "IMP", "2024-03-03T00:00:00Z", "2024-03-04T00:00:00Z"),
-        ]
-        # Act
-        result = rows("readmission_rate_30d", encounter=encounters)
-        # Assess: March index stays: p1, p2, p3, p4, p5 = 5, readmitted: p1 = 1, rate 1 / 5 = 0.2.
-        # April: p1-return and p2-return are index stays too (discharged 04-02), not readmitted: 0 / 2.
-        self.assertEqual(
-            result,
-            [
-                {"discharge_month": "2024-03", "index_admissions": 5, "readmissions_30d": 1, "readmission_rate": 0.2},
-                {"discharge_month": "2024-04", "index_admissions": 2, "readmissions_30d": 0, "readmission_rate": 0.0},
-            ],
-        )
-
-    def test_an_overlapping_stay_is_not_a_readmission(self):
-        # The second stay starts before the first ends (a transfer): 2 index stays, 0 readmissions.
-        encounters = [
-            encounter("a", "p1", "IMP", "2024-01-01T00:00:00Z", "2024-01-05T00:00:00Z"),
-            encounter("b", "p1", "ACUTE", "2024-01-04T00:00:00Z", "2024-01-06T00:00:00Z"),
-        ]
-        self.assertEqual(
-            rows("readmission_rate_30d", encounter=encounters),
-            [{"discharge_month": "2024-01", "index_admissions": 2, "readmissions_30d": 0, "readmission_rate": 0.0}],
-        )
+@pytest.fixture(scope="module")
+def silver(spark):
+    tables = silver_tables(spark, PATIENTS, ENCOUNTERS, [{k: v for k, v in c.items() if v is not None} for c in CONDITIONS])
+    cached = {name: frame.cache() for name, frame in tables.items()}
+    yield cached
+    for frame in cached.values():
+        frame.unpersist()
 
 
-class ConditionPrevalenceTest(unittest.TestCase):
-    def test_shares_of_patients_with_each_code(self):
-        # Prepare
-        patients = [patient("p1"), patient("p2"), patient("p3"), patient("p4")]
-        conditions = [
-            condition("c1", "p1", "44054006", "Diabetes mellitus type 2"),
-            condition("c2", "p1", "44054006", "Diabetes mellitus type 2"),  # p1 again: still one patient
-            condition("c3", "p2", "44054006", "Type 2 diabetes mellitus"),
-            condition("c4", "p3", "44054006", verification="refuted"),  # ruled out: not a case
-            condition("c5", "p9", "44054006"),  # p9 is not a known patient
-            condition("c6", "p4", "J45", "Asthma", system="http://hl7.org/fhir/sid/icd-10-cm"),
-        ]
-        # Act / Assess: 44054006: p1, p2 of 4 patients = 0.5, shown with the display 2 of its 3
-        # conditions use; J45: p4 of 4 = 0.25.
-        self.assertEqual(
-            rows("condition_prevalence", patient=patients, condition=conditions),
-            [
-                {
-                    "code_system": "http://hl7.org/fhir/sid/icd-10-cm",
-                    "code": "J45",
-                    "code_display": "Asthma",
-                    "patient_count": 1,
-                    "total_patients": 4,
-                    "prevalence": 0.25,
-                },
-                {
-                    "code_system": "http://snomed.info/sct",
-                    "code": "44054006",
-                    "code_display": "Diabetes mellitus type 2",
-                    "patient_count": 2,
-                    "total_patients": 4,
-                    "prevalence": 0.5,
-                },
-            ],
-        )
-
-    def test_a_code_without_display_has_none(self):
-        result = rows("condition_prevalence", patient=[patient("p1")], condition=[condition("c1", "p1", "38341003")])
-        self.assertEqual((result[0]["code_display"], result[0]["prevalence"]), (None, 1.0))
-
-    def test_no_patients_no_rows(self):
-        self.assertEqual(rows("condition_prevalence", patient=[], condition=[condition("c1", "p1", "38341003")]), [])
+def test_the_cohort_reaches_silver_whole(silver):
+    assert {name: frame.count() for name, frame in silver.items()} == {"patient": 8, "encounter": 18, "condition": 16}
 
 
-class PatientsByAgeBandGenderTest(unittest.TestCase):
-    def test_counts_patients_per_band_and_gender(self):
-        # Ages on 2025-01-15: 10, 12, 40, unknown.
-        patients = [
-            patient("a", "female", "2014-06-01"),
-            patient("b", "female", "2012-01-01"),
-            patient("c", "male", "1984-05-05"),
-            patient("d"),
-        ]
-        self.assertEqual(
-            rows("patients_by_age_band_gender", patient=patients),
-            [
-                {"age_band": "0-17", "gender": "female", "patient_count": 2},
-                {"age_band": "35-49", "gender": "male", "patient_count": 1},
-                {"age_band": "unknown", "gender": "unknown", "patient_count": 1},
-            ],
-        )
+def test_encounters_by_class_and_local_start_month(spark, silver):
+    # B starts on 01-31 locally; R is cancelled.
+    expected = [
+        Row(encounter_class="IMP", period_month="2024-01", encounter_count=2),  # A B
+        Row(encounter_class="IMP", period_month="2024-02", encounter_count=5),  # C F G H O
+        Row(encounter_class="EMER", period_month="2024-02", encounter_count=1),  # Q
+        Row(encounter_class="IMP", period_month="2024-03", encounter_count=5),  # D E I L M
+        Row(encounter_class="IMP", period_month="2024-04", encounter_count=1),  # J
+        Row(encounter_class="ACUTE", period_month="2024-04", encounter_count=1),  # K
+        Row(encounter_class="IMP", period_month="2024-05", encounter_count=1),  # N
+        Row(encounter_class="IMP", period_month="2024-06", encounter_count=1),  # P
+    ]
+    assertDataFrameEqual(encounters_by_class_month(silver["encounter"]), expected)
 
 
-class SumsOverRddsTest(unittest.TestCase):
-    def test_every_measure_gives_the_same_answer_sliced_as_spark_slices_it(self):
-        # Prepare: rows spread over 3 partitions, patients' rows split across partitions.
-        silver = {
-            "patient": [patient("p1", "female", "1950-03-01"), patient("p2", "male", "1990-01-01"), patient("p3")],
-            "encounter": [
-                encounter("e1", "p1", "IMP", "2024-01-01T00:00:00Z", "2024-01-03T00:00:00Z"),
-                encounter("e2", "p1", "IMP", "2024-01-10T00:00:00Z", "2024-01-12T00:00:00Z"),
-                encounter("e3", "p2", "AMB", "2024-01-10T00:00:00Z", "2024-01-10T01:00:00Z"),
-                encounter("e4", "p2", "IMP", "2024-02-10T00:00:00Z", "2024-02-12T00:00:00Z"),
-            ],
-            "condition": [
-                condition("c1", "p1", "38341003", "Hypertension"),
-                condition("c2", "p2", "38341003", "HTN"),
-                condition("c3", "p1", "38341003"),
-            ],
-        }
-        rdds = {table: FakeRDD.of(table_rows, slices=3) for table, table_rows in silver.items()}
-        for measure in MEASURES:
-            with self.subTest(measure=measure.table):
-                # Act
-                sliced = measure.rows(sums_over_rdds(measure, rdds, FakeRDD.union), PROCESSED_AT)
-                # Assess
-                self.assertEqual(sliced, compute(measure, silver, PROCESSED_AT))
-                self.assertTrue(sliced)
+def test_length_of_stay_of_finished_inpatient_stays_by_class_and_local_discharge_month(silver):
+    # Local calendar days: A 1; B 3, C 2, F 5, G 1, H 2, O 2; D 2, I 4, L 9, M 4; E 3, J 2; K 8; N 2.
+    # Q (EMER) is no inpatient stay; P has no discharge.
+    expected = [
+        Row(encounter_class="IMP", discharge_month="2024-01", discharges=1, total_length_of_stay_days=1, average_length_of_stay_days=1.0),
+        Row(encounter_class="IMP", discharge_month="2024-02", discharges=6, total_length_of_stay_days=15, average_length_of_stay_days=2.5),
+        Row(encounter_class="IMP", discharge_month="2024-03", discharges=4, total_length_of_stay_days=19, average_length_of_stay_days=4.75),
+        Row(encounter_class="IMP", discharge_month="2024-04", discharges=2, total_length_of_stay_days=5, average_length_of_stay_days=2.5),
+        Row(encounter_class="ACUTE", discharge_month="2024-04", discharges=1, total_length_of_stay_days=8, average_length_of_stay_days=8.0),
+        Row(encounter_class="IMP", discharge_month="2024-05", discharges=1, total_length_of_stay_days=2, average_length_of_stay_days=2.0),
+    ]
+    assertDataFrameEqual(average_length_of_stay(silver["encounter"]), expected)
 
-    def test_rows_match_the_gold_columns(self):
-        silver = {
-            "patient": [patient("p1")],
-            "encounter": [encounter("e1", "p1", "IMP", "2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z")],
-            "condition": [condition("c1", "p1", "J45")],
-        }
-        for measure in MEASURES:
-            with self.subTest(measure=measure.table):
-                names = {column.name for column in GOLD_COLUMNS[measure.table]}
-                self.assertEqual([set(row) for row in compute(measure, silver, PROCESSED_AT)], [names])
-                self.assertEqual(compute(measure, silver, PROCESSED_AT)[0]["computed_at"], PROCESSED_AT)
 
-    def test_merge_sums_adds_element_wise_without_changing_its_inputs(self):
-        first, second = {("a",): [1, 2]}, {("a",): [10, 20], ("b",): [1, 0]}
-        self.assertEqual(merge_sums(first, second), {("a",): [11, 22], ("b",): [1, 0]})
-        self.assertEqual((first, second), ({("a",): [1, 2]}, {("a",): [10, 20], ("b",): [1, 0]}))
+def test_every_admission_is_an_index_a_readmission_or_neither(silver):
+    roles = {
+        "A": ("index", None), "B": ("readmission", "A"), "C": ("index", None), "D": ("readmission", "C"), "E": ("index", None),
+        "F": ("not_index", None), "G": ("index", None), "H": ("readmission", "G"), "I": ("in_window", "G"),
+        "J": ("not_index", None), "K": ("index", None), "L": ("not_index", None), "M": ("not_index", None),
+        "O": ("index", None), "N": ("index", None), "P": ("readmission", "N"),
+    }  # fmt: skip
+    found = {row["id"]: (row["role"], row["index_id"]) for row in stay_roles(silver["encounter"], silver["patient"]).collect()}
+    assert found == roles
+
+
+def test_readmission_rate_per_closed_discharge_month(silver):
+    # January: A (readmitted by B). February: C (by D), G (by H), O (not): 2 of 3. March: only
+    # readmissions and excluded stays. April: E, K, neither readmitted. May: window open until 06-30.
+    expected = [
+        Row(discharge_month="2024-01", index_admissions=1, readmissions_30d=1, readmission_rate=1.0, reference_date=R),
+        Row(discharge_month="2024-02", index_admissions=3, readmissions_30d=2, readmission_rate=0.6667, reference_date=R),
+        Row(discharge_month="2024-04", index_admissions=2, readmissions_30d=0, readmission_rate=0.0, reference_date=R),
+    ]
+    assertDataFrameEqual(readmission_rate_30d(silver["encounter"], silver["patient"], R), expected)
+
+
+def test_a_discharge_month_is_reported_once_its_last_window_day_has_passed(silver):
+    # May 31 + 30 days = June 30: still open on June 30, closed on July 1 (N readmitted by P).
+    months = {
+        on: [row["discharge_month"] for row in readmission_rate_30d(silver["encounter"], silver["patient"], on).collect()]
+        for on in (dt.date(2024, 6, 30), dt.date(2024, 7, 1))
+    }
+    assert {on: sorted(found) for on, found in months.items()} == {
+        dt.date(2024, 6, 30): ["2024-01", "2024-02", "2024-04"],
+        dt.date(2024, 7, 1): ["2024-01", "2024-02", "2024-04", "2024-05"],
+    }
+
+
+def test_point_prevalence_among_living_patients_on_the_reference_date(silver):
+    # Living on R: p1 p2 p3 p6 p8 (p4 and p5 dead, p7 not born) = 5. Diabetes: p1 (c1, c2), p2 (relapse).
+    # Hypertension: p6 only (unconfirmed counts; refuted and entered-in-error do not). Pneumonia: p6 (onset
+    # on R), p1, p2; the display most cases used. Pharyngitis: inactive, abated or not yet begun: no row.
+    expected = [
+        Row(code_system="http://snomed.info/sct", code=DIABETES, code_display="Diabetes", patient_count=2, total_patients=5, prevalence=0.4, reference_date=R),
+        Row(code_system="http://snomed.info/sct", code=HYPERTENSION, code_display="Hypertensive disorder", patient_count=1, total_patients=5, prevalence=0.2, reference_date=R),
+        Row(code_system="http://snomed.info/sct", code=PNEUMONIA, code_display="Pneumonia (disorder)", patient_count=3, total_patients=5, prevalence=0.6, reference_date=R),
+    ]  # fmt: skip
+    assertDataFrameEqual(condition_prevalence(silver["patient"], silver["condition"], R), expected)
+
+
+def test_living_patients_by_age_on_the_reference_date_and_gender(silver):
+    # p1 74; p2 33; p3 13 (14 the next day); p6 24; p8 unknown. p4, p5 dead; p7 not born.
+    expected = [
+        Row(age_band="0-17", gender="female", patient_count=1, reference_date=R),
+        Row(age_band="18-34", gender="male", patient_count=1, reference_date=R),
+        Row(age_band="18-34", gender="other", patient_count=1, reference_date=R),
+        Row(age_band="65-74", gender="female", patient_count=1, reference_date=R),
+        Row(age_band="unknown", gender="unknown", patient_count=1, reference_date=R),
+    ]
+    assertDataFrameEqual(patients_by_age_band_gender(silver["patient"], R), expected)
+
+
+def test_every_measure_has_its_gold_table_columns(silver):
+    computed_at = dt.datetime(2024, 6, 15, 7, tzinfo=dt.UTC)
+    columns = {measure.table: gold_rows(measure, silver, R, computed_at).columns for measure in MEASURES}
+    assert columns == {table: [column.name for column in spec] for table, spec in GOLD_COLUMNS.items()}
+
+
+def test_the_reference_date_comes_from_the_job_arguments_or_defaults_to_the_run_date():
+    assert reference_date_argument(["gold_job.py", "--JOB_NAME", "gold", "--reference_date", "2024-06-15"]) == R
+    assert reference_date_argument(["gold_job.py", "--JOB_NAME", "gold"]) is None
+    for value, shown in (("2024-6-15", '"2024-6-15"'), ("2024-02-30", '"2024-02-30"'), (None, "null")):
+        argv = ["gold_job.py", "--reference_date"] + ([value] if value else [])
+        with pytest.raises(JobArgumentError, match=re.escape(f"`--reference_date` must be a calendar date YYYY-MM-DD, got {shown}.")):
+            reference_date_argument(argv)

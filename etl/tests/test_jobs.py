@@ -10,6 +10,8 @@ import unittest
 import zipfile
 from pathlib import Path
 
+import pyspark
+
 ETL = Path(__file__).parents[1]
 JOBS = sorted((ETL / "jobs").glob("*.py"))
 # What a job script may import: the package does the work, these only run it.
@@ -49,7 +51,7 @@ class JobScriptsTest(unittest.TestCase):
         # Assess
         self.assertEqual(sorted(set(importers)), ["metriccare_etl/glue_session.py"])
 
-    def test_the_package_imports_from_a_zip_with_the_standard_library_only(self):
+    def test_the_package_imports_from_a_zip_with_the_standard_library_and_pyspark(self):
         # Prepare: the archive the stack ships with --extra-py-files holds metriccare_etl/...
         package = ETL / "metriccare_etl"
         with tempfile.TemporaryDirectory() as directory:
@@ -58,7 +60,9 @@ class JobScriptsTest(unittest.TestCase):
                 for source in sorted(package.glob("*.py")):
                     zipped.write(source, f"metriccare_etl/{source.name}")
             modules = [source.stem for source in package.glob("*.py") if source.stem != "__init__"]
-            code = f"import sys; sys.path[:] = [{str(archive)!r}] + [p for p in sys.path if 'site-packages' not in p]\n"
+            # Silver and Gold are Spark DataFrame code: pyspark (Glue's own) is the one package besides the standard library.
+            pyspark_root = str(Path(pyspark.__file__).parents[1])
+            code = f"import sys; sys.path[:] = [{str(archive)!r}, {pyspark_root!r}] + [p for p in sys.path if 'site-packages' not in p]\n"
             code += "".join(f"import metriccare_etl.{module}\n" for module in modules)
             # Act
             result = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True)

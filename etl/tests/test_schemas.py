@@ -13,9 +13,10 @@ class SchemasTest(unittest.TestCase):
     def test_as_row_orders_values_and_refuses_missing_or_extra_keys(self):
         columns = GOLD_COLUMNS["patients_by_age_band_gender"]
         self.assertEqual(
-            as_row({"gender": "female", "age_band": "0-17", "patient_count": 1, "computed_at": None}, columns), ("0-17", "female", 1, None)
+            as_row({"gender": "female", "age_band": "0-17", "patient_count": 1, "reference_date": None, "computed_at": None}, columns),
+            ("0-17", "female", 1, None, None),
         )
-        with self.assertRaisesRegex(KeyError, r"missing \['computed_at'\], unexpected \['extra'\]"):
+        with self.assertRaisesRegex(KeyError, r"missing \['computed_at', 'reference_date'\], unexpected \['extra'\]"):
             as_row({"gender": "f", "age_band": "0-17", "patient_count": 1, "extra": 1}, columns)
 
     def test_column_names_are_unique_lowercase_identifiers(self):

@@ -83,6 +83,12 @@ export interface BucketLifecycleRule {
    * @default - never
    */
   readonly expirationDays?: number;
+  /**
+   * Days after which noncurrent versions under the prefix expire; where it is shorter than the
+   * bucket's `noncurrentVersionExpirationDays`, S3 honours the shorter of two overlapping expirations.
+   * @default - the bucket's `noncurrentVersionExpirationDays`
+   */
+  readonly noncurrentVersionExpirationDays?: number;
 }
 
 /** Where the bucket's server access logs go. */
@@ -187,9 +193,26 @@ export class SecureBucket extends Construct {
     for (const rule of props.lifecycleRules ?? []) {
       if (ruleIds.has(rule.id)) throw new MetricCareValidationError(owner, `lifecycle rule id "${rule.id}" is used twice.`);
       ruleIds.add(rule.id);
-      if ((rule.transitions ?? []).length === 0 && rule.expirationDays === undefined) {
+      if (
+        (rule.transitions ?? []).length === 0 &&
+        rule.expirationDays === undefined &&
+        rule.noncurrentVersionExpirationDays === undefined
+      ) {
         // S3 rejects a rule without an action at apply time.
-        throw new MetricCareValidationError(owner, `lifecycle rule "${rule.id}" must have \`transitions\` or \`expirationDays\`.`);
+        throw new MetricCareValidationError(
+          owner,
+          `lifecycle rule "${rule.id}" must have \`transitions\`, \`expirationDays\` or \`noncurrentVersionExpirationDays\`.`,
+        );
+      }
+      if (rule.noncurrentVersionExpirationDays !== undefined) {
+        validateIntegerRange(
+          owner,
+          `lifecycle rule "${rule.id}" noncurrentVersionExpirationDays`,
+          rule.noncurrentVersionExpirationDays,
+          1,
+          3650,
+          "days",
+        );
       }
       validateLifecycleTransitions(`${owner} lifecycle rule "${rule.id}"`, rule.transitions ?? [], rule.expirationDays);
     }
@@ -251,6 +274,8 @@ export class SecureBucket extends Construct {
         filter: [{ prefix: rule.prefix }],
         transition: rule.transitions?.map((t) => ({ days: t.days, storageClass: t.storageClass })),
         expiration: rule.expirationDays === undefined ? undefined : [{ days: rule.expirationDays }],
+        noncurrentVersionExpiration:
+          rule.noncurrentVersionExpirationDays === undefined ? undefined : [{ noncurrentDays: rule.noncurrentVersionExpirationDays }],
       })),
     ];
     new S3BucketLifecycleConfiguration(this, "lifecycle", { bucket, rule: rules });

@@ -147,6 +147,35 @@ describe("SecureBucket", () => {
       });
     });
 
+    it("expires noncurrent versions under a prefix after the rule's own days", () => {
+      // Act
+      const { synth } = synthConstruct((scope) =>
+        rawBucket(scope, { lifecycleRules: [{ id: "expire-replaced-silver", prefix: "silver/", noncurrentVersionExpirationDays: 1 }] }),
+      );
+      // Assess
+      expect(synth).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, {
+        rule: [
+          expect.objectContaining({ id: "all-objects", noncurrent_version_expiration: [{ noncurrent_days: 90 }] }),
+          {
+            id: "expire-replaced-silver",
+            status: "Enabled",
+            filter: [{ prefix: "silver/" }],
+            noncurrent_version_expiration: [{ noncurrent_days: 1 }],
+          },
+        ],
+      });
+    });
+
+    it("rejects a rule's noncurrent days outside 1 to 3650", () => {
+      expect(() =>
+        synthConstruct((scope) =>
+          rawBucket(scope, { lifecycleRules: [{ id: "replaced", prefix: "silver/", noncurrentVersionExpirationDays: 0 }] }),
+        ),
+      ).toThrow(
+        'SecureBucket "raw": `lifecycle rule "replaced" noncurrentVersionExpirationDays` must be an integer between 1 and 3650 days, got 0.',
+      );
+    });
+
     it("passes per-workspace days through as expressions", () => {
       // Act
       const { synth } = synthConstruct((scope) =>
@@ -386,7 +415,9 @@ describe("SecureBucket", () => {
       // Act
       const act = () => synthConstruct((scope) => rawBucket(scope, { lifecycleRules: [{ id: "noop", prefix: "fhir/" }] }));
       // Assess
-      expect(act).toThrow('SecureBucket "raw": lifecycle rule "noop" must have `transitions` or `expirationDays`.');
+      expect(act).toThrow(
+        'SecureBucket "raw": lifecycle rule "noop" must have `transitions`, `expirationDays` or `noncurrentVersionExpirationDays`.',
+      );
     });
 
     it("skips unresolved day tokens", () => {
