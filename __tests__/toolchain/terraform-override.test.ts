@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { ToolchainError } from "../../toolchain/cache";
-import { emulatorOverride } from "../../toolchain/terraform/emulator-override";
+import { EMULATED_SERVICES, emulatorOverride } from "../../toolchain/terraform/emulator-override";
 import { argumentKey, providerOverride, unsupportedArguments, type ProvidersSchema } from "../../toolchain/terraform/provider-override";
 import { chooseProviderVersion, findProviderMirror, mirrorProviderVersions } from "../../toolchain/terraform/terraform";
 import { tempDirectory, writeFile } from "../support/test-context";
@@ -111,7 +111,9 @@ describe("emulatorOverride", () => {
 
     // Assess
     expect(override.provider.aws[0].s3_use_path_style).toBe(true);
-    expect(Object.values(override.provider.aws[0].endpoints[0])).toEqual(Array(13).fill("http://127.0.0.1:5000"));
+    expect(override.provider.aws[0].endpoints[0]).toEqual(
+      Object.fromEntries(EMULATED_SERVICES.map((service) => [service, "http://127.0.0.1:5000"])),
+    );
     expect(override.resource).toEqual({
       aws_s3_bucket_policy: {
         raw: {

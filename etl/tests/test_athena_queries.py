@@ -2,7 +2,7 @@
 tables of the Gold schema, and return the rows worked out by hand below. The SQL is kept to what
 Athena (Trino) and Spark SQL share; Trino itself does not run here."""
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -10,6 +10,9 @@ from metriccare_etl.schemas import GOLD_COLUMNS, ddl
 
 QUERIES = Path(__file__).resolve().parents[1] / "athena"
 COMPUTED_AT = datetime(2024, 3, 1, 6, 0)
+REFERENCE_DATE = date(2024, 3, 1)
+# Tables that say at which reference date their measure holds.
+DATED = {"readmission_rate_30d", "condition_prevalence", "patients_by_age_band_gender"}
 
 GOLD_ROWS = {
     "encounters_by_class_month": [("AMB", "2024-01", 3), ("IMP", "2024-01", 2), ("AMB", "2024-02", 1)],
@@ -28,14 +31,18 @@ EXPECTED = {
     "encounters_by_class_month": [("AMB", "2024-02", 1), ("AMB", "2024-01", 3), ("IMP", "2024-01", 2)],
     "average_length_of_stay": [("EMER", "2024-02", 1, 1.0), ("IMP", "2024-02", 1, 0.0), ("IMP", "2024-01", 2, 2.5)],
     # 1 of 3 = 33.3 %, 1 of 4 = 25.0 %.
-    "readmission_rate_30d": [("2024-02", 3, 1, 33.3), ("2024-01", 4, 1, 25.0)],
+    "readmission_rate_30d": [("2024-02", 3, 1, 33.3, REFERENCE_DATE), ("2024-01", 4, 1, 25.0, REFERENCE_DATE)],
     # 3 of 5 = 60 %; the two with 2 of 5 ordered by code system, then code.
     "condition_prevalence": [
-        ("http://snomed.info/sct", "38341003", "Hypertension", 3, 5, 60.0),
-        ("http://hl7.org/fhir/sid/icd-10-cm", "E11", "Type 2 diabetes mellitus", 2, 5, 40.0),
-        ("http://snomed.info/sct", "44054006", "Diabetes mellitus type 2", 2, 5, 40.0),
+        ("http://snomed.info/sct", "38341003", "Hypertension", 3, 5, 60.0, REFERENCE_DATE),
+        ("http://hl7.org/fhir/sid/icd-10-cm", "E11", "Type 2 diabetes mellitus", 2, 5, 40.0, REFERENCE_DATE),
+        ("http://snomed.info/sct", "44054006", "Diabetes mellitus type 2", 2, 5, 40.0, REFERENCE_DATE),
     ],
-    "patients_by_age_band_gender": [("0-17", "male", 1), ("18-39", "female", 2), ("18-39", "male", 3)],
+    "patients_by_age_band_gender": [
+        ("0-17", "male", 1, REFERENCE_DATE),
+        ("18-39", "female", 2, REFERENCE_DATE),
+        ("18-39", "male", 3, REFERENCE_DATE),
+    ],
 }
 
 
@@ -54,7 +61,8 @@ def test_there_is_one_query_per_gold_table():
 @pytest.mark.parametrize("table", sorted(GOLD_COLUMNS))
 def test_the_named_query_returns_the_measure_as_worked_out(spark, table):
     # Prepare
-    rows = [(*row, COMPUTED_AT) for row in GOLD_ROWS[table]]
+    dated = (REFERENCE_DATE,) if table in DATED else ()
+    rows = [(*row, *dated, COMPUTED_AT) for row in GOLD_ROWS[table]]
     spark.createDataFrame(rows, ddl(GOLD_COLUMNS[table])).createOrReplaceTempView(table)
     # Act
     result = [tuple(row) for row in spark.sql(named_query(table)).collect()]
