@@ -9,10 +9,16 @@ from metriccare_etl.bronze import bronze_record, split_file
 from metriccare_etl.processed_files import PENDING, TrackedFile
 
 FIXTURES = Path(__file__).parent / "fixtures"
+ATHENA_QUERIES = Path(__file__).parents[1] / "athena"
 RAW_BUCKET, RAW_PREFIX, LAKEHOUSE_BUCKET = "metriccare-raw-dev", "fhir/", "metriccare-lakehouse-dev"
 RUN_ID = "wr_0001"
 INGESTED_AT = dt.datetime(2025, 1, 15, 6, 0, tzinfo=dt.UTC)
 PROCESSED_AT = dt.datetime(2025, 1, 15, 7, 0, tzinfo=dt.UTC)
+
+
+def named_query(name: str) -> str:
+    """The statement of `etl/athena/<name>.sql` without its description line, as the stack saves it."""
+    return ATHENA_QUERIES.joinpath(f"{name}.sql").read_text().split("\n", 1)[1].strip()
 
 
 def fixture_bytes(name: str) -> bytes:

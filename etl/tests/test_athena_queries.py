@@ -3,12 +3,12 @@ tables of the Gold schema, and return the rows worked out by hand below. The SQL
 Athena (Trino) and Spark SQL share; Trino itself does not run here."""
 
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 from metriccare_etl.schemas import GOLD_COLUMNS, ddl
 
-QUERIES = Path(__file__).resolve().parents[1] / "athena"
+from .support import ATHENA_QUERIES, named_query
+
 COMPUTED_AT = datetime(2024, 3, 1, 6, 0)
 REFERENCE_DATE = date(2024, 3, 1)
 # Tables that say at which reference date their measure holds.
@@ -46,14 +46,9 @@ EXPECTED = {
 }
 
 
-def named_query(name: str) -> str:
-    """The statement of `etl/athena/<name>.sql`, without its description line (as the stack saves it)."""
-    return QUERIES.joinpath(f"{name}.sql").read_text().split("\n", 1)[1].strip()
-
-
 def test_there_is_one_query_per_gold_table():
     # Act
-    names = sorted(path.stem for path in QUERIES.glob("*.sql"))
+    names = sorted(path.stem for path in ATHENA_QUERIES.glob("*.sql"))
     # Assess
     assert names == sorted(GOLD_COLUMNS)
 
