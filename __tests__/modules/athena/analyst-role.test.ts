@@ -52,7 +52,8 @@ describe("AnalystRole", () => {
         principals: [
           {
             type: "AWS",
-            identifiers: '${coalescelist(["arn:aws:iam::123456789012:role/powerbi-gateway"], ["arn:aws:iam::123456789012:role/terraform"])}',
+            identifiers:
+              '${coalescelist(["arn:aws:iam::123456789012:role/powerbi-gateway"], ["arn:aws:iam::123456789012:role/terraform"])}',
           },
         ],
       },
