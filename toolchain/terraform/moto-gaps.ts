@@ -27,3 +27,20 @@ export const MOTO_GAPS: readonly MotoGap[] = [
       "GetBucketLogging returns only TargetBucket, TargetPrefix and TargetGrants: moto/s3/responses.py get_bucket_logging() drops the TargetObjectKeyFormat that PutBucketLogging received.",
   },
 ];
+
+/**
+ * Resource types moto 5.2.5 cannot delete as AWS does, so `terraform destroy` against it would retry
+ * for its whole timeout: the destroy test removes them from the state first (they live only in the
+ * emulator) and says so. Measured here with boto3 against moto 5.2.5.
+ */
+export const MOTO_UNDELETABLE: readonly { readonly resourceType: string; readonly reason: string }[] = [
+  {
+    resourceType: "aws_athena_named_query",
+    reason: 'DeleteNamedQuery is not implemented: "NotImplementedError: The delete_named_query action has not been implemented".',
+  },
+  {
+    resourceType: "aws_athena_workgroup",
+    reason:
+      "GetWorkGroup of a deleted workgroup answers 200 without a WorkGroup instead of InvalidRequestException, so the provider's wait for the deletion never ends.",
+  },
+];
