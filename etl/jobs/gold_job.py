@@ -25,7 +25,11 @@ def main() -> None:
         reference_date_argument(sys.argv),
         sync_catalog=session.catalog_sync,
     )
-    print("gold: Silver unchanged since the last run, nothing written" if results is None else f"gold: {results}")
+    print(
+        "gold: every measure is current (its Silver tables and reference date unchanged), nothing written"
+        if results is None
+        else f"gold: recomputed {results}"
+    )
 
     job.commit()
 

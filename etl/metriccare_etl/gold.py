@@ -1,7 +1,8 @@
 """The Gold measures: which Silver tables each reads, and the run that recomputes them from Silver.
 
-Gold is recomputed whole from the Silver snapshot, and only when Silver committed something or the
-reference date moved since Gold's last run (the README's "Cost follows new data" says why not per patient).
+A measure is recomputed whole from the Silver snapshot, and only when one of the Silver tables it
+reads committed something, or (for a measure dated by the reference date) the reference date moved,
+since Gold last computed it. The README's "Cost follows new data" says why not per patient or month.
 """
 
 import datetime as dt
@@ -24,27 +25,31 @@ Silver = dict[str, DataFrame]
 
 
 class Measure(NamedTuple):
-    """`compute(silver tables by name, reference date)` gives the Gold table's rows without `computed_at`."""
+    """`compute(silver tables by name, reference date)` gives the Gold table's rows without `computed_at`;
+    `dated`: whether the rows depend on the reference date (then a new date alone recomputes them)."""
 
     table: str
     inputs: tuple[str, ...]
     compute: Callable[[Silver, dt.date], DataFrame]
+    dated: bool
 
 
 MEASURES: tuple[Measure, ...] = (
-    Measure("encounters_by_class_month", ("encounter",), lambda silver, on: encounters_by_class_month(silver["encounter"])),
-    Measure("average_length_of_stay", ("encounter",), lambda silver, on: average_length_of_stay(silver["encounter"])),
+    Measure("encounters_by_class_month", ("encounter",), lambda silver, on: encounters_by_class_month(silver["encounter"]), False),
+    Measure("average_length_of_stay", ("encounter",), lambda silver, on: average_length_of_stay(silver["encounter"]), False),
     Measure(
         "readmission_rate_30d",
         ("encounter", "patient"),
         lambda silver, on: readmission_rate_30d(silver["encounter"], silver["patient"], on),
+        True,
     ),
     Measure(
         "condition_prevalence",
         ("patient", "condition"),
         lambda silver, on: condition_prevalence(silver["patient"], silver["condition"], on),
+        True,
     ),
-    Measure("patients_by_age_band_gender", ("patient",), lambda silver, on: patients_by_age_band_gender(silver["patient"], on)),
+    Measure("patients_by_age_band_gender", ("patient",), lambda silver, on: patients_by_age_band_gender(silver["patient"], on), True),
 )
 
 
@@ -68,29 +73,42 @@ def run_gold(
     *,
     sync_catalog: bool = True,
 ) -> list[GoldResult] | None:
-    """Recomputes every measure from Silver and overwrites its table; None, without reading Silver or
-    making a Hudi commit, when neither Silver nor the reference date changed since the last run.
+    """Recomputes the measures whose inputs changed (`measure_state`) and overwrites their tables; the
+    others keep their rows and make no Hudi commit. None, without reading Silver, when no measure's
+    inputs changed since the last run.
 
-    `reference_date` defaults to the run date (`computed_at`'s UTC date).
+    `reference_date` defaults to the run date (`computed_at`'s UTC date). The checkpoint records each
+    measure's state once its table is written, so a run that fails midway redoes only what is left.
     """
     on = reference_date or computed_at.date()
     versions = {name: latest_completion_time(spark, table_uri(table, lakehouse_bucket)) for name, table in config.silver_tables.items()}
     checkpoint_uri = gold_checkpoint_uri(config, lakehouse_bucket)
-    state = {"silver_completion_times": versions, "reference_date": on.isoformat()}
-    previous = read_checkpoint(spark, checkpoint_uri) or {}
-    if {key: previous.get(key) for key in state} == state:
+    computed = dict((read_checkpoint(spark, checkpoint_uri) or {}).get("measures", {}))
+    due = [measure for measure in MEASURES if computed.get(measure.table) != measure_state(measure, versions, on)]
+    if not due:
         return None
-    silver = {name: read_frame(spark, table, lakehouse_bucket).cache() for name, table in config.silver_tables.items()}
+    needed = sorted({name for measure in due for name in measure.inputs})
+    silver = {name: read_frame(spark, config.silver_tables[name], lakehouse_bucket).cache() for name in needed}
     results = []
-    for measure in MEASURES:
+    for measure in due:
         rows = gold_rows(measure, silver, on, computed_at).cache()
         write_frame(rows, config.gold_tables[measure.table], database, lakehouse_bucket, sync_catalog=sync_catalog)
         results.append(GoldResult(measure.table, rows.count()))
         rows.unpersist()
+        computed[measure.table] = measure_state(measure, versions, on)
+        write_checkpoint(spark, checkpoint_uri, {"measures": computed, "computed_at": computed_at.isoformat()})
     for frame in silver.values():
         frame.unpersist()
-    write_checkpoint(spark, checkpoint_uri, {**state, "computed_at": computed_at.isoformat()})
     return results
+
+
+def measure_state(measure: Measure, versions: dict[str, str | None], reference_date: dt.date) -> dict:
+    """What a measure's rows follow from: the completion times of the Silver tables it reads, and the
+    reference date when it is dated. Equal states give equal rows."""
+    state: dict = {"silver_completion_times": {name: versions[name] for name in measure.inputs}}
+    if measure.dated:
+        state["reference_date"] = reference_date.isoformat()
+    return state
 
 
 def gold_checkpoint_uri(config: LakehouseConfig, lakehouse_bucket: str) -> str:

@@ -295,7 +295,7 @@ def test_a_run_with_nothing_new_adds_no_hudi_commit(workflow):
         "bronze/encounter": 1,
         "bronze/condition": 1,
     }
-    assert "Silver unchanged since the last run, nothing written" in logs["gold"]
+    assert "gold: every measure is current (its Silver tables and reference date unchanged), nothing written" in logs["gold"]
     assert json.loads(logs["bronze"].strip().splitlines()[-1])["files_claimed"] == 0
 
 

@@ -18,6 +18,8 @@ from .test_config import SHIPPED
 DATABASE = "metriccare_silver_dev"
 CONFIG = parse_config(SHIPPED.read_text())
 FIRST_RUN, SECOND_RUN = dt.datetime(2025, 1, 15, 7, tzinfo=dt.UTC), dt.datetime(2025, 1, 15, 8, tzinfo=dt.UTC)
+THIRD_RUN, NEXT_DAY = dt.datetime(2025, 1, 15, 9, tzinfo=dt.UTC), dt.datetime(2025, 1, 16, 7, tzinfo=dt.UTC)
+GOLD = list(CONFIG.gold_tables)
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +35,10 @@ def timelines(spark, lake):
 
 def write_bronze(spark, lake, table, resources):
     write_frame(bronze_frame(spark, resources), CONFIG.bronze_tables[table], "metriccare_bronze_dev", lake, sync_catalog=False)
+
+
+def gold_rows(spark, lake, table, *columns):
+    return sorted(tuple(row) for row in read_frame(spark, CONFIG.gold_tables[table], lake).select(*columns).collect())
 
 
 def processed(spark, lake, table):
@@ -100,3 +106,46 @@ def test_one_new_file_changes_only_its_rows(spark, lake, lake_uri):
     assert now["condition"] == lake["timelines"]["condition"]
     assert now["patient"] != lake["timelines"]["patient"] and now["encounter"] != lake["timelines"]["encounter"]
     assert gold is not None and now["encounters_by_class_month"] != lake["timelines"]["encounters_by_class_month"]
+
+
+def test_a_new_condition_recomputes_only_the_measure_that_reads_conditions(spark, lake, lake_uri):
+    # Prepare: after the previous tests (p1 female 1950, p2 other 1990; e1, e2; c1 44054006 of p1), one new
+    # condition of p2 with another code; patients and encounters get nothing.
+    write_bronze(spark, lake_uri, "condition", [condition("c2", "p2", "38341003")])
+    before = timelines(spark, lake_uri)
+    # Act
+    silver = run_silver(spark, CONFIG, lake_uri, DATABASE, THIRD_RUN, sync_catalog=False)
+    gold = run_gold(spark, CONFIG, lake_uri, DATABASE, THIRD_RUN, sync_catalog=False)
+    # Assess: only condition_prevalence (patient, condition) read the changed table; the rest keep their commits.
+    assert [(result.table, result.silver_rows, result.skipped) for result in silver] == [
+        ("patient", 0, True),
+        ("encounter", 0, True),
+        ("condition", 1, False),
+    ]
+    assert [(result.table, result.rows) for result in gold] == [("condition_prevalence", 2)]
+    after = timelines(spark, lake_uri)
+    assert {name for name in GOLD if after[name] != before[name]} == {"condition_prevalence"}
+    # 2 living patients, each with one active confirmed condition of their own code: 1/2 each.
+    assert gold_rows(spark, lake_uri, "condition_prevalence", "code", "patient_count", "total_patients", "prevalence") == [
+        ("38341003", 1, 2, 0.5),
+        ("44054006", 1, 2, 0.5),
+    ]
+
+
+def test_a_new_reference_date_alone_recomputes_only_the_dated_measures(spark, lake, lake_uri):
+    before = timelines(spark, lake_uri)
+    # Act: the next day's first run, nothing new in Bronze.
+    silver = run_silver(spark, CONFIG, lake_uri, DATABASE, NEXT_DAY, sync_catalog=False)
+    gold = run_gold(spark, CONFIG, lake_uri, DATABASE, NEXT_DAY, sync_catalog=False)
+    # Assess: volume and length of stay do not depend on the date; readmissions, prevalence, age bands do.
+    assert all(result.skipped for result in silver)
+    assert [result.table for result in gold] == ["readmission_rate_30d", "condition_prevalence", "patients_by_age_band_gender"]
+    after = timelines(spark, lake_uri)
+    assert {name for name in GOLD if after[name] != before[name]} == {
+        "readmission_rate_30d",
+        "condition_prevalence",
+        "patients_by_age_band_gender",
+    }
+    assert {row[0] for row in gold_rows(spark, lake_uri, "patients_by_age_band_gender", "reference_date")} == {NEXT_DAY.date()}
+    # A second run the same day finds every measure current.
+    assert run_gold(spark, CONFIG, lake_uri, DATABASE, NEXT_DAY.replace(hour=8), sync_catalog=False) is None
