@@ -1,27 +1,28 @@
 // Provisions every tool the tests need into the cache (toolchain/README.md), or reuses what is there:
 // the Python environments and the Spark jars. `npm test` runs it first; it is idempotent and keyed by
 // version, so a warm machine spends well under a second here.
-// Usage: node scripts/run-ts.cjs toolchain/provision.ts [--print python:test|python:checkov|spark-jars]
+// Usage: node scripts/run-ts.cjs toolchain/provision.ts [--print python:test|python:checkov|spark-jars|hudi-reader-jars]
 import { findProjectRoot } from "../stacks/cli";
-import { ensureSparkJars } from "./maven/spark-jars";
+import { ensureJars, JAR_SETS, type JarSet } from "./maven/spark-jars";
 import { ensurePythonEnv, PYTHON_ENVS, type PythonEnvName } from "./python/python-env";
 
 function main(): void {
   const root = findProjectRoot(process.cwd());
   const [flag, what] = process.argv.slice(2);
   if (flag === "--print") {
-    if (what === "spark-jars") console.log(ensureSparkJars(root).join(","));
+    if (what !== undefined && what in JAR_SETS) console.log(ensureJars(root, what as JarSet).join(","));
     else if (what?.startsWith("python:") && PYTHON_ENVS.includes(what.slice(7) as PythonEnvName))
       console.log(ensurePythonEnv(root, what.slice(7) as PythonEnvName));
-    else throw new Error(`--print takes spark-jars or python:<${PYTHON_ENVS.join("|")}>, got "${what ?? ""}".`);
+    else throw new Error(`--print takes ${Object.keys(JAR_SETS).join(", ")} or python:<${PYTHON_ENVS.join("|")}>, got "${what ?? ""}".`);
     return;
   }
   if (flag !== undefined) throw new Error(`Unknown argument "${flag}". Usage: toolchain/provision.ts [--print <tool>]`);
   const started = performance.now();
   const pythons = PYTHON_ENVS.map((name) => `${name}: ${ensurePythonEnv(root, name)}`);
-  const jars = ensureSparkJars(root);
+  const jars = ensureJars(root, "spark-jars");
+  const reader = ensureJars(root, "hudi-reader-jars");
   console.log(
-    `Toolchain ready in ${((performance.now() - started) / 1000).toFixed(1)} s: Python ${pythons.join(", ")}; ${jars.length} Spark jars.`,
+    `Toolchain ready in ${((performance.now() - started) / 1000).toFixed(1)} s: Python ${pythons.join(", ")}; ${jars.length} Spark jars, ${reader.length} Hudi reader jar.`,
   );
 }
 

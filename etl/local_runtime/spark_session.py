@@ -38,8 +38,11 @@ class LocalS3:
     kms_key_arn: str | None = None
 
 
-def local_spark_session(app_name: str = "metriccare-local", s3: LocalS3 | None = None, shuffle_partitions: int = 2):
-    """The one SparkSession of this process (`local[2]`), created with the Hudi and S3A jars."""
+def local_spark_session(
+    app_name: str = "metriccare-local", s3: LocalS3 | None = None, shuffle_partitions: int = 2, jars: list[str] | None = None
+):
+    """The one SparkSession of this process (`local[2]`), created with the Hudi and S3A jars (or `jars`:
+    another Hudi bundle, such as the reader of `hudi_0_15_reader`)."""
     import os
 
     from pyspark.sql import SparkSession
@@ -49,7 +52,7 @@ def local_spark_session(app_name: str = "metriccare-local", s3: LocalS3 | None =
     builder = (
         SparkSession.builder.master("local[2]")
         .appName(app_name)
-        .config("spark.jars", ",".join(spark_jars()))
+        .config("spark.jars", ",".join(spark_jars() if jars is None else jars))
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
         .config("spark.default.parallelism", "2")

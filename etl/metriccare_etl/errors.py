@@ -29,6 +29,10 @@ class RawObjectError(FhirFileError):
         self.s3_error_code = s3_error_code
 
 
+class TableVersionError(MetricCareEtlError):
+    """A Hudi table is stored in another table version than its writes ask for; Hudi would keep the stored one."""
+
+
 class ProcessedFilesError(MetricCareEtlError):
     """The processed-files table answered in a way the claim protocol does not allow."""
 

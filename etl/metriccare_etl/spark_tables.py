@@ -6,6 +6,7 @@ from typing import Any
 from pyspark.sql import DataFrame, SparkSession
 
 from .config import TableConfig
+from .errors import TableVersionError
 from .hudi_options import hudi_write_options
 from .schemas import as_row, ddl
 
@@ -49,7 +50,32 @@ def write_frame(frame: DataFrame, table: TableConfig, database: str, lakehouse_b
 
 def _save(frame: DataFrame, table: TableConfig, database: str, lakehouse: str, sync_catalog: bool) -> None:
     options = hudi_write_options(table, database, sync_catalog)
-    frame.write.format("hudi").options(**options).mode("append").save(table_uri(table, lakehouse))
+    uri = table_uri(table, lakehouse)
+    _check_table_version(frame.sparkSession, table, uri, options.get("hoodie.write.table.version"))
+    frame.write.format("hudi").options(**options).mode("append").save(uri)
+
+
+def _check_table_version(spark: SparkSession, table: TableConfig, uri: str, requested: str | None) -> None:
+    """Refuses to write a table stored in another version than `hoodie.write.table.version` asks for:
+    Hudi 1.0.2 writes such a table in its stored version without a word (seen on a version 8 table
+    written with `hoodie.write.table.version=6`), so a table Athena cannot read would stay unreadable."""
+    if requested is None:
+        return
+    stored = table_version(spark, uri)
+    if stored is not None and stored != requested:
+        raise TableVersionError(
+            f"{table.layer} table `{table.name}` at {uri} is stored as Hudi table version {stored}; its writes ask for "
+            f"version {requested} (hoodie.write.table.version) and Hudi does not change a table's version by writing to it. "
+            "Gold tables are recomputed from Silver: delete the table's prefix and `gold/_checkpoints/gold.json`, and the "
+            'next Gold run rewrites every measure (etl/README.md, "Gold is written as Hudi table version 6").'
+        )
+
+
+def table_version(spark: SparkSession, uri: str) -> str | None:
+    """`hoodie.table.version` of the Hudi table at `uri`, None when there is no table (yet)."""
+    if not table_exists(spark, uri):
+        return None
+    return str(_meta_client(spark, uri).getTableConfig().getTableVersion().versionCode())
 
 
 def read_frame(spark: SparkSession, table: TableConfig, lakehouse_bucket: str) -> DataFrame:
@@ -94,14 +120,16 @@ def next_instant(instant: str) -> str:
 
 def latest_completion_time(spark: SparkSession, uri: str) -> str | None:
     """Completion time of the table's latest completed commit, None when there is no table (yet)."""
-    jvm, hadoop_conf = spark.sparkContext._jvm, spark.sparkContext._jsc.hadoopConfiguration()
-    metadata = jvm.org.apache.hadoop.fs.Path(f"{uri}.hoodie")
-    if not metadata.getFileSystem(hadoop_conf).exists(metadata):
+    if not table_exists(spark, uri):
         return None
-    storage_conf = jvm.org.apache.hudi.storage.hadoop.HadoopStorageConfiguration(hadoop_conf)
-    client = jvm.org.apache.hudi.common.table.HoodieTableMetaClient.builder().setConf(storage_conf).setBasePath(uri).build()
-    latest = client.getActiveTimeline().getCommitsTimeline().filterCompletedInstants().lastInstant()
+    latest = _meta_client(spark, uri).getActiveTimeline().getCommitsTimeline().filterCompletedInstants().lastInstant()
     return latest.get().getCompletionTime() if latest.isPresent() else None
+
+
+def _meta_client(spark: SparkSession, uri: str) -> Any:
+    jvm, hadoop_conf = spark.sparkContext._jvm, spark.sparkContext._jsc.hadoopConfiguration()
+    storage_conf = jvm.org.apache.hudi.storage.hadoop.HadoopStorageConfiguration(hadoop_conf)
+    return jvm.org.apache.hudi.common.table.HoodieTableMetaClient.builder().setConf(storage_conf).setBasePath(uri).build()
 
 
 def read_checkpoint(spark: SparkSession, uri: str) -> dict[str, Any] | None:

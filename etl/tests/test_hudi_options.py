@@ -84,3 +84,17 @@ class HudiWriteOptionsTest(unittest.TestCase):
         for table in [*CONFIG.bronze_tables.values(), *CONFIG.silver_tables.values(), *CONFIG.gold_tables.values()]:
             with self.subTest(table=f"{table.layer}.{table.name}"):
                 self.assertTrue(all(isinstance(value, str) for value in hudi_write_options(table, "db").values()))
+
+
+class AthenaReadableGoldTest(unittest.TestCase):
+    def test_gold_is_written_as_table_version_6_without_upgrade_or_metadata_table(self):
+        options = hudi_write_options(CONFIG.gold_tables["condition_prevalence"], "metriccare_gold_prod")
+        self.assertEqual(
+            {name: options.get(name) for name in ("hoodie.write.table.version", "hoodie.write.auto.upgrade", "hoodie.metadata.enable")},
+            {"hoodie.write.table.version": "6", "hoodie.write.auto.upgrade": "false", "hoodie.metadata.enable": "false"},
+        )
+
+    def test_bronze_and_silver_keep_hudi_1_0_defaults(self):
+        for table in (CONFIG.bronze_tables["patient"], CONFIG.silver_tables["encounter"]):
+            options = hudi_write_options(table, "metriccare_silver_prod")
+            self.assertEqual({"hoodie.write.table.version", "hoodie.write.auto.upgrade", "hoodie.metadata.enable"} & set(options), set())
