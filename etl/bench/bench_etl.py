@@ -26,8 +26,16 @@ from metriccare_etl.config import parse_config  # noqa: E402
 from metriccare_etl.gold import MEASURES, run_gold  # noqa: E402
 from metriccare_etl.processed_files import PROCESSED, TrackedFile  # noqa: E402
 from metriccare_etl.silver import run_silver  # noqa: E402
-from metriccare_etl.spark_tables import read_frame, write_frame, write_rows  # noqa: E402
+from metriccare_etl.spark_tables import (  # noqa: E402
+    latest_completion_time,
+    read_frame,
+    read_incremental,
+    table_uri,
+    write_frame,
+    write_rows,
+)
 from pyspark import StorageLevel  # noqa: E402
+from pyspark.sql import functions as F  # noqa: E402
 from synthetic_cohort import write_cohort  # noqa: E402
 
 CONFIG = parse_config((ETL / "config" / "lakehouse.json").read_text())
@@ -97,10 +105,13 @@ def layer(spark, lake_dir: Path, n: int, run: str, files: list[Path], run_id: st
     lines = []
     rows, wall = bronze(spark, files, lake, run_id)
     lines.append(report(n, run, "bronze", size_of(files), rows, wall))
+    before = {name: latest_completion_time(spark, table_uri(table, lake)) for name, table in CONFIG.silver_tables.items()}
     started = time.monotonic()
     results = run_silver(spark, CONFIG, lake, "bench_silver", RUN_AT, sync_catalog=False)
     wall = time.monotonic() - started
     lines.append(report(n, run, "silver", sum(r.bronze_json_bytes for r in results), sum(r.bronze_rows for r in results), wall))
+    if run != "full":
+        lines.append(reach(spark, n, run, lake, before))
     silver_rows = sum(read_frame(spark, table, lake).count() for table in CONFIG.silver_tables.values())
     silver_bytes = parquet_bytes(lake_dir / "silver")
     started = time.monotonic()
@@ -108,6 +119,35 @@ def layer(spark, lake_dir: Path, n: int, run: str, files: list[Path], run_id: st
     lines.append(report(n, run, "gold", silver_bytes, silver_rows, time.monotonic() - started))
     lines.append(gold_write_floor(spark, n, run, lake))
     return lines
+
+
+def reach(spark, n: int, run: str, lake: str, before: dict[str, str | None]) -> dict:
+    """How far the rows Silver just committed reach into what Gold groups by: their encounter months,
+    condition onset months and patients, against all of Silver's. A Gold recompute per affected month or
+    patient would read the reached share of Silver."""
+    tables = CONFIG.silver_tables
+    latest = {name: latest_completion_time(spark, table_uri(table, lake)) for name, table in tables.items()}
+    every = {name: read_frame(spark, tables[name], lake) for name in ("encounter", "condition", "patient")}
+    new = {
+        name: every[name].limit(0)
+        if latest[name] == before[name]
+        else read_incremental(spark, tables[name], lake, before[name], latest[name])
+        for name in every
+    }
+    patients = new["encounter"].select("patient_id").union(new["condition"].select("patient_id")).union(new["patient"].select(F.col("id")))
+    figures = {
+        "encounter_months": (
+            new["encounter"].select("period_start_month").distinct().count(),
+            every["encounter"].select("period_start_month").distinct().count(),
+        ),
+        "onset_months": (
+            new["condition"].select("onset_month").distinct().count(),
+            every["condition"].select("onset_month").distinct().count(),
+        ),
+        "patients": (patients.distinct().count(), every["patient"].count()),
+    }
+    print(f"N={n} run={run:<11} reach " + " ".join(f"{key}={reached}/{total}" for key, (reached, total) in figures.items()), flush=True)
+    return {"n": n, "run": run, "job": "reach", **{key: {"reached": reached, "of": total} for key, (reached, total) in figures.items()}}
 
 
 def gold_write_floor(spark, n: int, run: str, lake: str) -> dict:
@@ -137,7 +177,7 @@ def bench(spark, n: int) -> dict:
     added = write_cohort(root / "raw-increment", max(1, round(len(raw) / 100)), seed=n + 1, first_index=10 * n)
     bundles = [path for path in added if path.suffix == ".json"] or added
     lines += layer(spark, root / "lake", n, "incremental", bundles, "bench_increment")
-    wall = {(line["run"], line["job"]): line["wall_s"] for line in lines}
+    wall = {(line["run"], line["job"]): line["wall_s"] for line in lines if "wall_s" in line}
     full = sum(wall[("full", job)] for job in ("bronze", "silver", "gold"))
     increment = sum(wall[("incremental", job)] for job in ("bronze", "silver", "gold"))
     summary = {
