@@ -124,30 +124,36 @@ def layer(spark, lake_dir: Path, n: int, run: str, files: list[Path], run_id: st
 def reach(spark, n: int, run: str, lake: str, before: dict[str, str | None]) -> dict:
     """How far the rows Silver just committed reach into what Gold groups by: their encounter months,
     condition onset months and patients, against all of Silver's. A Gold recompute per affected month or
-    patient would read the reached share of Silver."""
+    patient would read the reached share of Silver, after finding it: `find_s` times that step alone
+    (the committed rows read back and their months and patients counted)."""
     tables = CONFIG.silver_tables
-    latest = {name: latest_completion_time(spark, table_uri(table, lake)) for name, table in tables.items()}
-    every = {name: read_frame(spark, tables[name], lake) for name in ("encounter", "condition", "patient")}
+    names = ("encounter", "condition", "patient")
+    every = {name: read_frame(spark, tables[name], lake) for name in names}
+    started = time.monotonic()
+    latest = {name: latest_completion_time(spark, table_uri(tables[name], lake)) for name in names}
     new = {
         name: every[name].limit(0)
         if latest[name] == before[name]
         else read_incremental(spark, tables[name], lake, before[name], latest[name])
-        for name in every
+        for name in names
     }
     patients = new["encounter"].select("patient_id").union(new["condition"].select("patient_id")).union(new["patient"].select(F.col("id")))
-    figures = {
-        "encounter_months": (
-            new["encounter"].select("period_start_month").distinct().count(),
-            every["encounter"].select("period_start_month").distinct().count(),
-        ),
-        "onset_months": (
-            new["condition"].select("onset_month").distinct().count(),
-            every["condition"].select("onset_month").distinct().count(),
-        ),
-        "patients": (patients.distinct().count(), every["patient"].count()),
+    reached = {
+        "encounter_months": new["encounter"].select("period_start_month").distinct().count(),
+        "onset_months": new["condition"].select("onset_month").distinct().count(),
+        "patients": patients.distinct().count(),
     }
-    print(f"N={n} run={run:<11} reach " + " ".join(f"{key}={reached}/{total}" for key, (reached, total) in figures.items()), flush=True)
-    return {"n": n, "run": run, "job": "reach", **{key: {"reached": reached, "of": total} for key, (reached, total) in figures.items()}}
+    find = time.monotonic() - started
+    total = {
+        "encounter_months": every["encounter"].select("period_start_month").distinct().count(),
+        "onset_months": every["condition"].select("onset_month").distinct().count(),
+        "patients": every["patient"].count(),
+    }
+    print(
+        f"N={n} run={run:<11} reach " + " ".join(f"{key}={reached[key]}/{total[key]}" for key in reached) + f" find_s={find:.1f}",
+        flush=True,
+    )
+    return {"n": n, "run": run, "job": "reach", "find_s": find, **{key: {"reached": reached[key], "of": total[key]} for key in reached}}
 
 
 def gold_write_floor(spark, n: int, run: str, lake: str) -> dict:
