@@ -1,15 +1,16 @@
-"""The Glue jobs' arguments as the stack synthesizes them (`npm run synth` →
-cdktf.out/stacks/metriccare/cdk.tf.json), resolved for one Terraform workspace, and the argv Glue
+"""The Glue jobs' arguments as the stack synthesizes them (`main.ts --outdir <temporary folder>`, the
+same JSON as cdktf.out/stacks/metriccare/cdk.tf.json), resolved for one Terraform workspace, and the argv Glue
 builds from them (https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-glue-arguments.html)."""
 
 import json
+import os
 import re
 import subprocess
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SYNTH_JSON = PROJECT_ROOT / "cdktf.out" / "stacks" / "metriccare" / "cdk.tf.json"
 LAYERS = ("bronze", "silver", "gold")
 # moto's default account: the account id that bucket names carry.
 ACCOUNT_ID = "123456789012"
@@ -62,9 +63,16 @@ GLUE_ARGUMENTS = (
 
 
 def synthesize() -> dict:
-    """Runs `npm run synth` and returns the Terraform JSON it wrote."""
-    subprocess.run(["npm", "run", "synth", "--silent"], cwd=PROJECT_ROOT, check=True, capture_output=True, text=True)
-    return json.loads(SYNTH_JSON.read_text())
+    """Synthesizes the stack into a temporary folder (`main.ts --outdir`) and returns its Terraform JSON.
+    cdktf.out/ is left alone: it may be a teardown's unprotected output, or the one a deploy is about to use.
+    TF_WORKSPACE is dropped: the JSON is the same for every workspace, and synth refuses some (prod without alertEmails)."""
+    env = {name: value for name, value in os.environ.items() if name not in ("TF_WORKSPACE", "CDKTF_OUTDIR", "METRICCARE_ALLOW_DESTROY")}
+    with tempfile.TemporaryDirectory(prefix="metriccare-synth-") as outdir:
+        command = ["node", "scripts/run-ts.cjs", "--preload", "cdktf,constructs", "main.ts", "--outdir", outdir]
+        result = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"Synthesizing the stack (`{' '.join(command)}`) failed: {(result.stderr or result.stdout).strip()}")
+        return json.loads((Path(outdir) / "stacks" / "metriccare" / "cdk.tf.json").read_text())
 
 
 def job_resources(terraform: dict) -> dict[str, dict]:
