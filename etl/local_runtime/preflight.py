@@ -70,9 +70,10 @@ def check_java(env: dict[str, str] | os._Environ = os.environ) -> str:
     major, line = _version_of(java)
     if major != JAVA_MAJOR:
         found = _installed_jdks(JAVA_MAJOR)
+        why = "; Spark 3.5.6 with Hadoop 3.3.4 does not start on newer ones" if major is not None and major > JAVA_MAJOR else ""
         raise PreflightError(
-            f"The local runtime needs Java {JAVA_MAJOR} (the Java of Glue 5.1; Spark 3.5.6 with Hadoop 3.3.4 does not start on "
-            f"newer ones), but {how} is Java {major if major is not None else '(unknown)'} ({line}). {_java_fix(found)}"
+            f"The local runtime needs Java {JAVA_MAJOR} (the Java of Glue 5.1{why}), but {how} is Java "
+            f"{major if major is not None else '(unknown)'} ({line}). {_java_fix(found)}"
         )
     return line
 

@@ -228,9 +228,8 @@ def test_etl_local_names_java_17_and_an_installed_one_when_java_home_is_another_
 
     # Assess
     assert result.returncode == 2
-    assert result.stderr.startswith(
-        f"etl:local: The local runtime needs Java 17 (the Java of Glue 5.1; Spark 3.5.6 with Hadoop 3.3.4 does not start on newer ones), but JAVA_HOME={home} is Java "
-    )
+    assert result.stderr.startswith("etl:local: The local runtime needs Java 17 (the Java of Glue 5.1")
+    assert f"), but JAVA_HOME={home} is Java " in result.stderr
     assert "Point JAVA_HOME at a Java 17 JDK, e.g. `export JAVA_HOME=" in result.stderr
 
 
