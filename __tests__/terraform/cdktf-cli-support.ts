@@ -3,6 +3,7 @@ import { createServer } from "node:net";
 import { delimiter, dirname } from "node:path";
 import { EMULATOR_CREDENTIALS } from "../../toolchain/terraform/emulator-override";
 import type { TerraformToolchain } from "../../toolchain/terraform/terraform";
+import type { ResourceChange } from "./terraform-support";
 
 /** The result of a command the suite ran. */
 export interface CommandResult {
@@ -146,4 +147,45 @@ export function cdktfEnvironment(options: CdktfEnvironmentOptions): NodeJS.Proce
     NO_PROXY: "127.0.0.1,localhost",
     CI: "true",
   };
+}
+
+const ACTIONS: Readonly<Record<string, readonly string[]>> = {
+  "updated in-place": ["update"],
+  created: ["create"],
+  destroyed: ["delete"],
+  replaced: ["delete", "create"],
+};
+
+/**
+ * The changes of the plan `cdktf deploy` prints before it applies (it runs `terraform apply`, which
+ * saves no plan): each `# <address> will be ...` block with the top-level attributes its lines
+ * change (`~ name = ...`, `+ block {`). cdktf starts each output line with the stack's name or as
+ * many spaces; Terraform's indentation below that is kept.
+ */
+export function changesInPlanText(output: string, stackName: string): ResourceChange[] {
+  const prefix = `${stackName}  `;
+  const lines = output.split("\n").map((line) => (line.startsWith(prefix) ? " ".repeat(prefix.length) + line.slice(prefix.length) : line));
+  const found: ResourceChange[] = [];
+  const headerPattern = /^\s*# (\S+)(?: \([^)]*\))? (?:will|must) be (updated in-place|created|destroyed|replaced)/;
+  for (let i = 0; i < lines.length; i++) {
+    const header = headerPattern.exec(lines[i] ?? "");
+    const block = /^(\s*)\S+ resource "([^"]+)" "[^"]+" \{$/.exec(lines[i + 1] ?? "");
+    if (!header || !block) continue;
+    const indent = (block[1] ?? "").length;
+    const attributes = new Set<string>();
+    const end = (line: string): boolean =>
+      line.trimEnd() === `${" ".repeat(indent)}}` || headerPattern.test(line) || /^\s*Plan: /.test(line);
+    for (let j = i + 2; j < lines.length && !end(lines[j] ?? ""); j++) {
+      const attribute = new RegExp(`^ {${indent + 4}}[~+-] ([a-z_][a-z0-9_]*)\\b`).exec(lines[j] ?? "");
+      if (attribute?.[1]) attributes.add(attribute[1]);
+    }
+    found.push({
+      address: header[1] ?? "",
+      type: block[2] ?? "",
+      actions: ACTIONS[header[2] ?? ""] ?? [header[2] ?? ""],
+      attributes: [...attributes].sort(),
+      knownAfterApply: [],
+    });
+  }
+  return found;
 }

@@ -177,12 +177,16 @@ export const isMotoGap = (type: string, attribute: string): boolean =>
  * gaps": changes that are not in-place updates, changed attributes that are no gap, and gaps that no
  * longer show (an entry moto has fixed is removed from the list). All three are empty when it holds.
  */
-export function secondPlanDeviations(plan: PlanJson): { notUpdates: string[]; notGaps: string[]; gapsNotSeen: string[] } {
-  const found = changes(plan);
+export function secondPlanDeviations(found: readonly ResourceChange[]): { notUpdates: string[]; notGaps: string[]; gapsNotSeen: string[] } {
   const seen = new Set(found.flatMap((c) => c.attributes.map((a) => `${c.type}.${a}`)));
   return {
     notUpdates: found.filter((c) => c.actions.join() !== "update").map((c) => `${c.address}: ${c.actions.join("+")}`),
-    notGaps: found.flatMap((c) => c.attributes.filter((a) => !isMotoGap(c.type, a)).map((a) => `${c.address}.${a}`)),
+    // A change with no attribute read from it is a deviation too: it would otherwise pass unseen.
+    notGaps: found.flatMap((c) =>
+      c.attributes.length === 0
+        ? [`${c.address}: (no attribute)`]
+        : c.attributes.filter((a) => !isMotoGap(c.type, a)).map((a) => `${c.address}.${a}`),
+    ),
     gapsNotSeen: MOTO_GAPS.map((g) => `${g.resourceType}.${g.attribute}`).filter((gap) => !seen.has(gap)),
   };
 }
