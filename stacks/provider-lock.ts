@@ -152,6 +152,8 @@ export function lockProvidersFromMirror(options: LockFromMirrorOptions): string 
   const platform = terraformPlatform();
   const args = ["providers", "lock", `-fs-mirror=${mirror}`, `-platform=${platform}`, "-no-color"];
   const result = spawnSync(options.terraform, args, { cwd: options.stackDirectory, env, encoding: "utf8" });
+  // No Terraform at all: the synth's missing-Terraform note says so, and cdktf cannot run anyway.
+  if (result.error !== undefined && "code" in result.error && result.error.code === "ENOENT") return undefined;
   if (result.status !== 0) {
     const output = `${result.stderr ?? ""}${result.stdout ?? ""}`.trim() || String(result.error ?? "");
     throw new DeployRefusedError(

@@ -10,6 +10,7 @@ import {
   terraformPlatform,
   versionSatisfies,
 } from "../../stacks/provider-lock";
+import { DeployRefusedError } from "../../stacks/errors";
 import { terraformForTests } from "../terraform/terraform-support";
 import { tempDirectory, writeFile } from "../support/test-context";
 
@@ -59,6 +60,31 @@ describe("lockIsCurrent", () => {
 
   it("reads the AWS provider's constraints", () => {
     expect(lockedAwsConstraints(lockFile(">= 5.100.0"))).toBe(">= 5.100.0");
+  });
+});
+
+describe("lockProvidersFromMirror without Terraform", () => {
+  it("leaves the lock to cdktf when Terraform is not there (the synth's missing-Terraform note speaks)", () => {
+    // Prepare
+    const stack = tempDirectory("metriccare-lock-");
+    const mirror = tempDirectory("metriccare-mirror-");
+    mkdirSync(join(mirror, "registry.terraform.io", "hashicorp", "aws"), { recursive: true });
+    const config = writeFile(
+      tempDirectory(),
+      "cli.tfrc",
+      `provider_installation {\n  filesystem_mirror {\n    path = "${mirror}"\n  }\n}\n`,
+    );
+
+    // Act
+    const result = lockProvidersFromMirror({
+      stackDirectory: stack,
+      requiredVersion: "6.25.0",
+      terraform: "/nowhere/terraform",
+      env: { TF_CLI_CONFIG_FILE: config },
+    });
+
+    // Assess
+    expect(result).toBeUndefined();
   });
 });
 
@@ -133,6 +159,28 @@ const tool = terraformForTests();
     );
     expect(lockedAwsConstraints(readFileSync(join(stack, ".terraform.lock.hcl"), "utf8"))).toBe(tool!.providerVersion);
     expect(second).toBeUndefined();
+  }, 60_000);
+
+  it("refuses with Terraform's words and the fix when the mirror lacks the version the JSON pins", () => {
+    // Prepare
+    const stack = tempDirectory("metriccare-lock-");
+    writeFile(
+      stack,
+      "cdk.tf.json",
+      JSON.stringify({ terraform: { required_providers: { aws: { source: "hashicorp/aws", version: "1.0.0" } } } }),
+    );
+    const env = { ...process.env, TF_CLI_CONFIG_FILE: tool!.cliConfigFile, CHECKPOINT_DISABLE: "1", HTTPS_PROXY: "http://127.0.0.1:9" };
+
+    // Act
+    const act = () => lockProvidersFromMirror({ stackDirectory: stack, requiredVersion: "1.0.0", terraform: tool!.terraform, env });
+
+    // Assess
+    expect(act).toThrow(DeployRefusedError);
+    expect(act).toThrow(
+      new RegExp(
+        `failed: [\\s\\S]*The CLI configuration \\(${tool!.cliConfigFile}\\) installs registry\\.terraform\\.io/hashicorp/aws from the filesystem mirror ${tool!.mirror}; put version 1\\.0\\.0 there \\(terraform providers mirror\\), or run cdktf with --skip-provider-lock\\.$`,
+      ),
+    );
   }, 60_000);
 
   it("does nothing without a mirror: the registry then serves cdktf's own lock", () => {
