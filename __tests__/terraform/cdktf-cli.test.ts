@@ -95,10 +95,11 @@ describeWithTerraform("the cdktf CLI against the emulator (moto), offline, per w
     writeFileSync(join(stackFolder(dev.project), OVERRIDE_FILE), JSON.stringify(override, null, 2));
   }, 300_000);
 
+  // Two moto servers that served hundreds of requests take a while to stop on a busy machine.
   afterAll(async () => {
     await stopAllCommands();
     await Promise.all([dev?.moto.stop(), stagingMoto?.stop()]);
-  });
+  }, 120_000);
 
   it("synthesizes with npx cdktf synth, which needs no workspace and prepares no Terraform run", () => {
     // Assess
