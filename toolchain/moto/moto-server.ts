@@ -27,11 +27,20 @@ export interface MotoServerOptions {
    * @default 60
    */
   readonly startTimeoutSeconds?: number;
+  /**
+   * Append every call the server answers to this file, one JSON line each (`toolchain/moto/request_log.py`).
+   * @default - no record
+   */
+  readonly recordFile?: string;
 }
 
 /** Starts moto with the test environment's Python on a port the OS picks; stop it in `afterAll`. */
 export async function startMotoServer(root: string, options: MotoServerOptions = {}): Promise<MotoServer> {
-  const args = [join(root, "toolchain", "moto", "moto_server.py"), ...(options.tlsDirectory ? ["--tls", options.tlsDirectory] : [])];
+  const args = [
+    join(root, "toolchain", "moto", "moto_server.py"),
+    ...(options.tlsDirectory ? ["--tls", options.tlsDirectory] : []),
+    ...(options.recordFile ? ["--record", options.recordFile] : []),
+  ];
   const child = spawn(pythonExecutable(root, "test"), args, { stdio: ["pipe", "pipe", "pipe"] });
   const errors: string[] = [];
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => errors.push(chunk));
