@@ -9,13 +9,15 @@ import hashlib
 import io
 import runpy
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .synthesized_stack import LAYERS, PROJECT_ROOT, default_arguments, glue_argv, job_name
 
 JOBS = PROJECT_ROOT / "etl" / "jobs"
+# Told the actor whose AWS calls follow ("bronze_job", ...), then None.
+ActorLabel = Callable[[str | None], None]
 LAKEHOUSE_CONFIG = PROJECT_ROOT / "etl" / "config" / "lakehouse.json"
 
 
@@ -123,23 +125,28 @@ def upload(lake: LocalLake, relative_key: str, body: bytes, now: dt.datetime | N
     return file_key
 
 
-def run_job(lake: LocalLake, layer: str, workflow_run_id: str, job_run_id: str) -> str:
-    """Runs `etl/jobs/<layer>_job.py` as `__main__` with Glue's argv; returns what it printed."""
+def run_job(lake: LocalLake, layer: str, workflow_run_id: str, job_run_id: str, acting: ActorLabel | None = None) -> str:
+    """Runs `etl/jobs/<layer>_job.py` as `__main__` with Glue's argv; returns what it printed. `acting`
+    is told which job runs (then None), so that a recording of the AWS calls can tell the jobs apart."""
     previous = sys.argv
     sys.argv = lake.argv(layer, workflow_run_id, job_run_id)
+    if acting is not None:
+        acting(f"{layer}_job")
     try:
         with contextlib.redirect_stdout(io.StringIO()) as printed:
             runpy.run_path(str(JOBS / f"{layer}_job.py"), run_name="__main__")
     finally:
         sys.argv = previous
+        if acting is not None:
+            acting(None)
     return printed.getvalue()
 
 
-def run_workflow(lake: LocalLake) -> dict[str, str]:
+def run_workflow(lake: LocalLake, acting: ActorLabel | None = None) -> dict[str, str]:
     """One workflow run: Bronze, Silver, Gold in order, each a first attempt; the jobs' output by layer."""
     lake.runs += 1
     run_id = f"wr_local_{lake.runs:04d}"
-    return {layer: run_job(lake, layer, run_id, f"jr_{layer}_{lake.runs:04d}") for layer in LAYERS}
+    return {layer: run_job(lake, layer, run_id, f"jr_{layer}_{lake.runs:04d}", acting) for layer in LAYERS}
 
 
 def hadoop_settings(spark: Any, keys: list[str]) -> Mapping[str, str | None]:
