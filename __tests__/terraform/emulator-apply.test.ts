@@ -149,9 +149,10 @@ describeWithTerraform("Terraform against the emulator (moto), workspace dev", ()
     stack = await prepare(await bundleClone(), "apply");
   }, 120_000);
 
+  // Generous: under load the recording server takes seconds to flush and exit.
   afterAll(async () => {
     await moto?.stop();
-  });
+  }, 60_000);
 
   it("creates every planned resource from an empty state", async () => {
     // Prepare

@@ -31,7 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (it_) saveTriggerJourney(it_.functionCalls());
   await it_?.close();
-});
+}, 60_000);
 
 /**
  * The bundle's calls of all the scenarios below, for the access journeys (__tests__/journeys/): named
