@@ -1,10 +1,4 @@
-/** Raised when an environment variable the stack should set is missing or invalid. Never retried. */
-export class ConfigurationError extends Error {
-  public constructor(message: string) {
-    super(message);
-    this.name = "ConfigurationError";
-  }
-}
+import { ConfigurationError } from "./errors";
 
 /** Configuration of one invocation, read from the environment variables the stack sets. */
 export interface GlueTriggerConfig {

@@ -9,15 +9,9 @@ import { onRunEndTrigger } from "./run-end-trigger";
 import { onS3Trigger } from "./s3-trigger";
 import { decide } from "./decision";
 import { processedFilesStore, runProperties, type TriggerContext } from "./start-run";
+import { InvalidEventError } from "./errors";
 import { findActiveRun, startWorkflowRun } from "./workflow-runs";
-import {
-  detectTrigger,
-  InvalidEventError,
-  type ScheduleTrigger,
-  type ManualTrigger,
-  type Trigger,
-  type TriggerSource,
-} from "./trigger-source";
+import { detectTrigger, type ScheduleTrigger, type ManualTrigger, type Trigger, type TriggerSource } from "./trigger-source";
 
 /**
  * Starts the Glue workflow for an S3 upload, a schedule, the end of a run with files waiting, or a manual

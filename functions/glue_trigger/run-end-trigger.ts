@@ -1,8 +1,9 @@
 import { publishStuckAlert } from "./alerts";
 import { decide, type ActiveRunFact, type RunEnd } from "./decision";
+import { RunStillFinishingError } from "./errors";
 import { logger } from "./logger";
 import type { GlueTriggerResult } from "./result";
-import { classifyRunEnd, describeJobState, isFailureState, isFinishingRun, RunStillFinishingError } from "./run-end";
+import { classifyRunEnd, describeJobState, isFailureState, isFinishingRun } from "./run-end";
 import { pipelineStateStore, processedFilesStore, runProperties, type TriggerContext } from "./start-run";
 import type { GlueJobStateTrigger } from "./trigger-source";
 import { findRuns, jobRunAttempt, runStartedBefore, startWorkflowRun, type RecentRuns } from "./workflow-runs";

@@ -2,21 +2,6 @@ import type { RunEnd } from "./decision";
 import type { GlueJobStateTrigger } from "./trigger-source";
 import type { ActiveRun } from "./workflow-runs";
 
-/**
- * Raised when the final job's state change arrives while Glue still reports its workflow run as
- * running (it does for a few seconds). Thrown so that Lambda's asynchronous retry runs the event again a minute later.
- */
-export class RunStillFinishingError extends Error {
-  public constructor(
-    /** The run that is finishing. */
-    public readonly runId: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = "RunStillFinishingError";
-  }
-}
-
 // A failed job ends the run: the workflow's conditional triggers fire only on success. ERROR is a
 // terminal job-run state too, although the state-change events document only the first three.
 const FAILURE_STATES: ReadonlySet<string> = new Set(["FAILED", "TIMEOUT", "STOPPED", "ERROR"]);

@@ -1,13 +1,6 @@
 import type { GlueClient } from "@aws-sdk/client-glue";
 import { GetJobRunCommand, GetWorkflowRunsCommand, StartWorkflowRunCommand } from "./dependencies";
-
-/** Raised when Glue answers a workflow call in a way the API does not allow (e.g. no RunId). */
-export class WorkflowRunError extends Error {
-  public constructor(message: string) {
-    super(message);
-    this.name = "WorkflowRunError";
-  }
-}
+import { WorkflowRunError } from "./errors";
 
 /** A workflow run that is still going. */
 export interface ActiveRun {

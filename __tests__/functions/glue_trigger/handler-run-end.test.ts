@@ -2,7 +2,7 @@ import { QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { ConcurrentRunsExceededException, GetJobRunCommand, GetWorkflowRunsCommand, StartWorkflowRunCommand } from "@aws-sdk/client-glue";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { handler } from "../../../functions/glue_trigger";
-import { RunStillFinishingError } from "../../../functions/glue_trigger/run-end";
+import { RunStillFinishingError } from "../../../functions/glue_trigger/errors";
 import { FINAL_JOB, glueJobEvent, OBJECT, setEnvironment, TABLE, WORKFLOW } from "./fixtures";
 import { ACTIVE_RUNS, filesWaiting as waiting, IDLE_RUNS, useHandlerHarness, workflowIdleThenStarts } from "./harness";
 

@@ -428,6 +428,26 @@ describe("handler on a transient failure", () => {
       }),
     );
   });
+
+  it("rethrows a WorkflowRunError when Glue starts a run without a RunId, with reason invalid_response", async () => {
+    // Prepare
+    mocks.glue.on(GetWorkflowRunsCommand).resolves(IDLE_RUNS).on(StartWorkflowRunCommand).resolves({});
+
+    // Act
+    const invoke = handler(scheduleEvent());
+
+    // Assess
+    await expect(invoke).rejects.toThrow(`StartWorkflowRun for workflow "${WORKFLOW}" returned no RunId.`);
+    expect(mocks.sns.calls()).toHaveLength(0);
+    expect(mocks.logs()).toContainEqual(
+      expect.objectContaining({
+        level: "ERROR",
+        message: "Transient failure; throwing so that Lambda retries the event",
+        reason: "invalid_response",
+        error: expect.objectContaining({ name: "WorkflowRunError" }),
+      }),
+    );
+  });
 });
 
 describe("handler logs", () => {

@@ -1,4 +1,4 @@
-import { classifyRunEnd, isFinishingRun, RunStillFinishingError } from "../../../functions/glue_trigger/run-end";
+import { classifyRunEnd, isFinishingRun } from "../../../functions/glue_trigger/run-end";
 import type { GlueJobStateTrigger } from "../../../functions/glue_trigger/trigger-source";
 import { FINAL_JOB } from "./fixtures";
 
@@ -56,15 +56,5 @@ describe("isFinishingRun", () => {
 
     // Assess
     expect(finishing).toBe(expected);
-  });
-});
-
-describe("RunStillFinishingError", () => {
-  it("names its class and the run", () => {
-    // Act
-    const error = new RunStillFinishingError("wr_1", "still RUNNING");
-
-    // Assess
-    expect([error.name, error.runId, error.message]).toEqual(["RunStillFinishingError", "wr_1", "still RUNNING"]);
   });
 });

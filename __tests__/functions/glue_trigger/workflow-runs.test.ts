@@ -16,8 +16,8 @@ import {
   RUNS_PAGE_SIZE,
   runStartedBefore,
   startWorkflowRun,
-  WorkflowRunError,
 } from "../../../functions/glue_trigger/workflow-runs";
+import { WorkflowRunError } from "../../../functions/glue_trigger/errors";
 import { WORKFLOW } from "./fixtures";
 
 const glueMock = mockClient(GlueClient);
