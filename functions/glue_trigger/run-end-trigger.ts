@@ -4,7 +4,7 @@ import { RunStillFinishingError } from "./errors";
 import { logger } from "./logger";
 import type { GlueTriggerResult } from "./result";
 import { classifyRunEnd, describeJobState, isFailureState, isFinishingRun } from "./run-end";
-import { pipelineStateStore, processedFilesStore, runProperties, type TriggerContext } from "./start-run";
+import { pipelineStateStore, processedFilesStore, runProperties, type TriggerContext } from "./trigger-context";
 import type { GlueJobStateTrigger } from "./trigger-source";
 import { findRuns, jobRunAttempt, runStartedBefore, startWorkflowRun, type RecentRuns } from "./workflow-runs";
 

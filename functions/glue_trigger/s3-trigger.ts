@@ -1,7 +1,7 @@
 import { logger } from "./logger";
 import { newFiles, type GlueTriggerResult, type TriggerStatus } from "./result";
 import { decide } from "./decision";
-import { processedFilesStore, runProperties, type TriggerContext } from "./start-run";
+import { processedFilesStore, runProperties, type TriggerContext } from "./trigger-context";
 import type { S3Trigger } from "./trigger-source";
 import { findActiveRun, startWorkflowRun } from "./workflow-runs";
 
