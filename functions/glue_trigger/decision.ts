@@ -3,9 +3,7 @@
  * Glue job state change) gathers the facts below, asks {@link decide}, then carries out the action.
  * Pure: no AWS call, no clock, so the rules are tested as a table (decision.test.ts).
  */
-
-/** What asked for a decision. */
-export type DecisionTrigger = "s3" | "schedule" | "manual" | "glue_run_end";
+import type { TriggerSource } from "./trigger-source";
 
 /**
  * What a job state change says about its workflow run:
@@ -16,7 +14,7 @@ export type DecisionTrigger = "s3" | "schedule" | "manual" | "glue_run_end";
  */
 export type RunEnd = "ends_run" | "may_end_run" | "retrying" | "does_not_end_run";
 
-/** The workflow run Glue reports active, if any. */
+/** The workflow run Glue reports active, if any; built by `activeRunFact` (workflow-runs.ts). */
 export interface ActiveRunFact {
   readonly runId: string;
   readonly status: string;
@@ -29,7 +27,8 @@ export interface ActiveRunFact {
 
 /** Everything a decision depends on. */
 export interface DecisionState {
-  readonly trigger: DecisionTrigger;
+  /** What asked for the decision. */
+  readonly trigger: TriggerSource;
   /** Manual invocation with `{"force": true}`: start even when no file is pending. */
   readonly force: boolean;
   /** S3 events: files this notification recorded (new or resumed); 0 means duplicates only. */

@@ -1,12 +1,12 @@
 import { publishStuckAlert } from "./alerts";
-import { decide, type ActiveRunFact, type RunEnd } from "./decision";
+import { decide, type RunEnd } from "./decision";
 import { RunStillFinishingError } from "./errors";
 import { logger } from "./logger";
 import type { GlueTriggerResult } from "./result";
 import { classifyRunEnd, describeJobState, isFailureState, isFinishingRun } from "./run-end";
 import { pipelineStateStore, processedFilesStore, runProperties, type TriggerContext } from "./trigger-context";
 import type { GlueJobStateTrigger } from "./trigger-source";
-import { findRuns, jobRunAttempt, runStartedBefore, startWorkflowRun, type RecentRuns } from "./workflow-runs";
+import { activeRunFact, findRuns, jobRunAttempt, runStartedBefore, startWorkflowRun, type RecentRuns } from "./workflow-runs";
 
 /** Pause between two looks at a run that Glue still reports active after its final job ended. */
 export const RUN_END_POLL_MILLISECONDS = 2000;
@@ -42,7 +42,7 @@ export async function onRunEndTrigger(trigger: GlueJobStateTrigger, context: Tri
 
   let runs = await findRuns(context.glue, workflowName);
   if (runEnd === "ends_run") runs = await waitForRunOver(runs, trigger, context);
-  const activeRun = activeRunFact(runs, trigger);
+  const activeRun = activeRunFact(runs.active, trigger);
   const waitingFile = await files.findWaitingFile();
 
   let consecutiveFailedRuns = 0;
@@ -69,7 +69,7 @@ export async function onRunEndTrigger(trigger: GlueJobStateTrigger, context: Tri
     force: false,
     filesWaiting: waitingFile !== undefined,
     runEnd,
-    ...(activeRun === undefined ? {} : { activeRun }),
+    activeRun,
     consecutiveFailedRuns,
     maxConsecutiveFailedRuns,
   });
@@ -143,13 +143,6 @@ async function waitForRunOver(runs: RecentRuns, trigger: GlueJobStateTrigger, co
     current = await findRuns(context.glue, context.config.workflowName);
   }
   return current;
-}
-
-function activeRunFact(runs: RecentRuns, trigger: GlueJobStateTrigger): ActiveRunFact | undefined {
-  const active = runs.active;
-  return active === undefined
-    ? undefined
-    : { runId: active.runId, status: active.status, startedBeforeEvent: isFinishingRun(active, trigger) };
 }
 
 interface StuckFacts {

@@ -2,7 +2,7 @@ import { decide } from "./decision";
 import type { GlueTriggerResult } from "./result";
 import { processedFilesStore, runProperties, type TriggerContext } from "./trigger-context";
 import type { ManualTrigger, ScheduleTrigger } from "./trigger-source";
-import { findActiveRun, startWorkflowRun } from "./workflow-runs";
+import { activeRunFact, findActiveRun, startWorkflowRun } from "./workflow-runs";
 
 /**
  * Schedule and manual invocations: a run only when files are PENDING or WAITING (the schedule is a safety
@@ -23,7 +23,7 @@ export async function onStartRequest(trigger: ScheduleTrigger | ManualTrigger, c
     trigger: trigger.source,
     force,
     filesWaiting: waitingFile !== undefined,
-    ...(activeRun === undefined ? {} : { activeRun: { runId: activeRun.runId, status: activeRun.status, startedBeforeEvent: false } }),
+    activeRun: activeRunFact(activeRun),
     maxConsecutiveFailedRuns: context.config.maxConsecutiveFailedRuns,
   });
   if (action.kind === "skip") {
