@@ -35,7 +35,7 @@ export async function handler(event: unknown, context?: Context): Promise<GlueTr
       glue: glueClient(),
       dynamodb: dynamoDbClient(),
       sns: snsClient(),
-      alerting,
+      region: alerting.region,
       now: new Date(),
       requestId: context?.awsRequestId,
     });

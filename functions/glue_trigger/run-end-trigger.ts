@@ -18,7 +18,7 @@ export const RUN_END_POLL_MILLISECONDS = 2000;
  */
 export async function onRunEndTrigger(trigger: GlueJobStateTrigger, context: TriggerContext): Promise<GlueTriggerResult> {
   const { workflowName, finalJobName, glueMaxRetries, maxConsecutiveFailedRuns } = context.config;
-  const files = processedFilesStore(context, "Glue run-end events");
+  const files = processedFilesStore(context);
   const jobState = describeJobState(trigger);
   const result = (
     status: "started" | "skipped",
@@ -49,7 +49,7 @@ export async function onRunEndTrigger(trigger: GlueJobStateTrigger, context: Tri
   const endedRun = runStartedBefore(runs, trigger.time);
   const runIsOver = activeRun === undefined || !activeRun.startedBeforeEvent;
   if ((runEnd === "ends_run" || runEnd === "may_end_run") && runIsOver && endedRun !== undefined) {
-    const state = pipelineStateStore(context, "Glue run-end events");
+    const state = pipelineStateStore(context);
     // A failed run that left a file it could have claimed (received before it started) did no work.
     const leftBehind = isFailureState(trigger.state) ? await files.findWaitingFile(endedRun.startedOn) : undefined;
     if (leftBehind === undefined) {
@@ -153,20 +153,15 @@ interface StuckFacts {
 
 // One alert per streak: the claim on the state item makes a redelivered event or a later failure silent.
 async function alertStuck(context: TriggerContext, facts: StuckFacts): Promise<void> {
-  const { topicArn } = context.alerting;
-  if (topicArn === undefined) {
-    logger.warn("Pipeline stuck; ALERTS_TOPIC_ARN is not set, no alert published", { endedRunId: facts.endedRunId });
-    return;
-  }
-  const state = pipelineStateStore(context, "Glue run-end events");
+  const state = pipelineStateStore(context);
   if (!(await state.claimStuckAlert(facts.endedRunId))) {
     logger.info("Pipeline stuck; already alerted for this streak", { endedRunId: facts.endedRunId });
     return;
   }
   try {
-    const messageId = await publishStuckAlert(context.sns, topicArn, {
-      environment: context.alerting.environment,
-      region: context.alerting.region,
+    const messageId = await publishStuckAlert(context.sns, context.config.alertsTopicArn, {
+      environment: context.config.environment,
+      region: context.region,
       workflowName: context.config.workflowName,
       runId: facts.endedRunId,
       jobName: facts.trigger.jobName,

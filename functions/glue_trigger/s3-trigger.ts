@@ -33,7 +33,7 @@ export async function onS3Trigger(trigger: S3Trigger, context: TriggerContext): 
     return result("skipped", "S3 event carried no ObjectCreated records; nothing recorded.", NO_FILES);
   }
 
-  const store = processedFilesStore(context, "S3 events");
+  const store = processedFilesStore(context);
   const { recorded, resumed, duplicates } = await store.record(trigger.objects, context.now);
   const counts = { newFiles: recorded.length, resumedFiles: resumed.length, duplicateFiles: duplicates.length };
   const files = [...recorded, ...resumed];

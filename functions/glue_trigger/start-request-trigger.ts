@@ -17,7 +17,7 @@ export async function onStartRequest(trigger: ScheduleTrigger | ManualTrigger, c
       : `schedule ${trigger.ruleArns.join(", ") || "(no rule ARN in the event)"}`;
   const base = { workflowName, runId: null, triggerSource: trigger.source };
   // A forced start needs no table; otherwise one bounded query says whether there is work.
-  const waitingFile = force ? undefined : await processedFilesStore(context, "scheduled and manual runs").findWaitingFile();
+  const waitingFile = force ? undefined : await processedFilesStore(context).findWaitingFile();
   const activeRun = await findActiveRun(context.glue, workflowName);
   const action = decide({
     trigger: trigger.source,
