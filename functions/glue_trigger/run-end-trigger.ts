@@ -48,7 +48,7 @@ export async function onRunEndTrigger(trigger: GlueJobStateTrigger, context: Tri
   let consecutiveFailedRuns = 0;
   const endedRun = runStartedBefore(runs, trigger.time);
   const runIsOver = activeRun === undefined || !activeRun.startedBeforeEvent;
-  if ((runEnd === "ends_run" || runEnd === "may_end_run") && runIsOver && endedRun !== undefined) {
+  if (runEnd === "ends_run" && runIsOver && endedRun !== undefined) {
     const state = pipelineStateStore(context);
     // A failed run that left a file it could have claimed (received before it started) did no work.
     const leftBehind = isFailureState(trigger.state) ? await files.findWaitingFile(endedRun.startedOn) : undefined;
@@ -106,12 +106,6 @@ export async function onRunEndTrigger(trigger: GlueJobStateTrigger, context: Tri
           return result(
             "skipped",
             `Run ${action.activeRunId} of workflow ${workflowName} started after ${jobState} and picks up the waiting files.`,
-            action,
-          );
-        case "final_job_unknown":
-          return result(
-            "skipped",
-            `Run ${action.activeRunId} of workflow ${workflowName} is still ${activeRun?.status ?? "RUNNING"} after ${jobState}; set GLUE_FINAL_JOB_NAME to start the follow-up run when it ends.`,
             action,
           );
         default:

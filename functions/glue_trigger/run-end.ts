@@ -15,11 +15,7 @@ export function isFailureState(state: string): boolean {
  * Whether the job state change ends the workflow run, from the event alone (whether Glue retries a
  * failed attempt needs its attempt number: `jobRunAttempt`).
  */
-export function classifyRunEnd(trigger: GlueJobStateTrigger, finalJobName: string | undefined): Exclude<RunEnd, "retrying"> {
-  const terminal = trigger.state === "SUCCEEDED" || FAILURE_STATES.has(trigger.state);
-  if (finalJobName === undefined) {
-    return terminal ? "may_end_run" : "does_not_end_run";
-  }
+export function classifyRunEnd(trigger: GlueJobStateTrigger, finalJobName: string): Exclude<RunEnd, "retrying"> {
   if (FAILURE_STATES.has(trigger.state) || (trigger.state === "SUCCEEDED" && trigger.jobName === finalJobName)) {
     return "ends_run";
   }
