@@ -407,22 +407,4 @@ describe("handler on a Glue Job State Change", () => {
     expect(mocks.glue.calls()).toHaveLength(0);
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
   });
-
-  it("fails with a ConfigurationError naming PROCESSED_FILES_TABLE when it is not set", async () => {
-    // Prepare
-    setEnvironment({ PROCESSED_FILES_TABLE: undefined });
-    mocks.sns.on(PublishCommand).resolves({ MessageId: "msg-1" });
-
-    // Act
-    const result = await handler(glueJobEvent(FINAL_JOB, "SUCCEEDED"));
-
-    // Assess
-    expect(result).toMatchObject({
-      status: "failed",
-      errorName: "ConfigurationError",
-      message:
-        "ConfigurationError: PROCESSED_FILES_TABLE is not set: set it to the name of the processed-files table (docs/processed-files-table.md).",
-    });
-    expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
-  });
 });
