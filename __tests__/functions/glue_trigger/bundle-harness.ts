@@ -160,7 +160,6 @@ export async function startBundleHarness(): Promise<BundleHarness> {
             AWS_MAX_ATTEMPTS: "1",
             AWS_CONFIG_FILE: join(workDir, "no-config"),
             AWS_SHARED_CREDENTIALS_FILE: join(workDir, "no-credentials"),
-            LOG_LEVEL: "INFO",
             ...options.env,
           },
         },

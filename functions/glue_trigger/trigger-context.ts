@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { GlueClient } from "@aws-sdk/client-glue";
 import type { SNSClient } from "@aws-sdk/client-sns";
-import { requireProcessedFilesTable, type AlertingConfig, type GlueTriggerConfig } from "./config";
+import type { GlueTriggerConfig } from "./config";
 import { PipelineStateStore } from "./pipeline-state";
 import { ProcessedFilesStore } from "./processed-files";
 import type { TriggerSource } from "./trigger-source";
@@ -12,8 +12,8 @@ export interface TriggerContext {
   readonly glue: GlueClient;
   readonly dynamodb: DynamoDBClient;
   readonly sns: SNSClient;
-  /** Where alerts go and what they name. */
-  readonly alerting: AlertingConfig;
+  /** Region of the console links in alerts (`AWS_REGION`, set by Lambda). @default - alerts carry no console link */
+  readonly region: string | undefined;
   /** When the invocation began: `triggered_at` and `received_at`. */
   readonly now: Date;
   /** Lambda request id, passed to the run as `trigger_request_id`. @default - not passed */
@@ -30,14 +30,12 @@ export function runProperties(context: TriggerContext, triggerSource: TriggerSou
   };
 }
 
-/** The processed-files table; a ConfigurationError naming `PROCESSED_FILES_TABLE` when it is not set. */
-export function processedFilesStore(context: TriggerContext, neededFor: string): ProcessedFilesStore {
-  const tableName = requireProcessedFilesTable(context.config, neededFor);
-  return new ProcessedFilesStore(context.dynamodb, tableName, context.config.processedFilesStatusIndex);
+/** The processed-files table. */
+export function processedFilesStore(context: TriggerContext): ProcessedFilesStore {
+  return new ProcessedFilesStore(context.dynamodb, context.config.processedFilesTable, context.config.processedFilesStatusIndex);
 }
 
 /** The trigger's state item (consecutive failed runs) in the processed-files table. */
-export function pipelineStateStore(context: TriggerContext, neededFor: string): PipelineStateStore {
-  const tableName = requireProcessedFilesTable(context.config, neededFor);
-  return new PipelineStateStore(context.dynamodb, tableName, context.config.workflowName);
+export function pipelineStateStore(context: TriggerContext): PipelineStateStore {
+  return new PipelineStateStore(context.dynamodb, context.config.processedFilesTable, context.config.workflowName);
 }
