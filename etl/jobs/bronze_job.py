@@ -9,11 +9,11 @@ over: files are owned by the job run (`JOB_RUN_ID`). The logic lives in `metricc
 import json
 
 import boto3
-from metriccare_etl.bronze import latest_records, load_file, run_report
-from metriccare_etl.fhir_time import utc_now
+from metriccare_etl.bronze.processed_files import ProcessedFilesTable, claim_files
+from metriccare_etl.bronze.raw_files import quarantine_file
+from metriccare_etl.bronze.records import latest_records, load_file, run_report
+from metriccare_etl.fhir.time import utc_now
 from metriccare_etl.glue_session import start_job
-from metriccare_etl.processed_files import ProcessedFilesTable, claim_files
-from metriccare_etl.raw_files import quarantine_file
 from metriccare_etl.spark_tables import write_rows
 from pyspark import StorageLevel
 

@@ -7,9 +7,9 @@ live in `metriccare_etl.gold` and `etl/README.md`.
 
 import sys
 
-from metriccare_etl.fhir_time import utc_now
+from metriccare_etl.fhir.time import utc_now
 from metriccare_etl.glue_session import start_job
-from metriccare_etl.gold import reference_date_argument, run_gold
+from metriccare_etl.gold.run import reference_date_argument, run_gold
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
 import datetime as dt
 import unittest
 
-from metriccare_etl.fhir_time import format_instant, month_of, normalize_instant, parse_fhir_datetime
+from metriccare_etl.fhir.time import format_instant, month_of, normalize_instant, parse_fhir_datetime
 
 from .support import utc
 

@@ -29,9 +29,10 @@ import re
 
 import pytest
 from metriccare_etl.errors import JobArgumentError
-from metriccare_etl.gold import MEASURES, gold_rows, reference_date_argument
-from metriccare_etl.gold_encounters import average_length_of_stay, encounters_by_class_month, readmission_rate_30d, stay_roles
-from metriccare_etl.gold_population import condition_prevalence, patients_by_age_band_gender
+from metriccare_etl.gold.encounters import average_length_of_stay, encounters_by_class_month, readmission_rate_30d, stay_roles
+from metriccare_etl.gold.measures import MEASURES, gold_rows
+from metriccare_etl.gold.population import condition_prevalence, patients_by_age_band_gender
+from metriccare_etl.gold.run import reference_date_argument
 from metriccare_etl.schemas import GOLD_COLUMNS
 from pyspark.sql import Row
 

@@ -1,6 +1,6 @@
 import unittest
 
-from metriccare_etl.references import ParsedReference, parse_reference, reference_id
+from metriccare_etl.fhir.references import ParsedReference, parse_reference, reference_id
 
 
 class ParseReferenceTest(unittest.TestCase):

@@ -13,13 +13,13 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from .errors import FhirFileError, RawObjectError
+from ..errors import FhirFileError, RawObjectError
+from ..fhir.references import FHIR_ID
+from ..fhir.time import format_instant, normalize_instant
+from ..schemas import BRONZE_TABLES
 from .fhir_reader import read_fhir_file
-from .fhir_time import format_instant, normalize_instant
 from .processed_files import TrackedFile
 from .raw_files import location_problem, read_raw_file
-from .references import FHIR_ID
-from .schemas import BRONZE_TABLES
 
 
 @dataclasses.dataclass

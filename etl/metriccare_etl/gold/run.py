@@ -1,4 +1,4 @@
-"""The Gold measures: which Silver tables each reads, and the run that recomputes them from Silver.
+"""Gold's run: the measures whose Silver inputs or reference date changed, recomputed from Silver.
 
 A measure is recomputed whole from the Silver snapshot, and only when one of the Silver tables it
 reads committed something, or (for a measure dated by the reference date) the reference date moved,
@@ -9,58 +9,20 @@ import datetime as dt
 import json
 import posixpath
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple
 
-from pyspark.sql import DataFrame, SparkSession
-from pyspark.sql import functions as F
+from pyspark.sql import SparkSession
 
-from .config import LakehouseConfig
-from .errors import JobArgumentError
-from .gold_encounters import average_length_of_stay, encounters_by_class_month, readmission_rate_30d
-from .gold_population import condition_prevalence, patients_by_age_band_gender
-from .spark_tables import lakehouse_root, latest_completion_time, read_checkpoint, read_frame, table_uri, write_checkpoint, write_frame
-
-Silver = dict[str, DataFrame]
-
-
-class Measure(NamedTuple):
-    """`compute(silver tables by name, reference date)` gives the Gold table's rows without `computed_at`;
-    `dated`: whether the rows depend on the reference date (then a new date alone recomputes them)."""
-
-    table: str
-    inputs: tuple[str, ...]
-    compute: Callable[[Silver, dt.date], DataFrame]
-    dated: bool
-
-
-MEASURES: tuple[Measure, ...] = (
-    Measure("encounters_by_class_month", ("encounter",), lambda silver, on: encounters_by_class_month(silver["encounter"]), False),
-    Measure("average_length_of_stay", ("encounter",), lambda silver, on: average_length_of_stay(silver["encounter"]), False),
-    Measure(
-        "readmission_rate_30d",
-        ("encounter", "patient"),
-        lambda silver, on: readmission_rate_30d(silver["encounter"], silver["patient"], on),
-        True,
-    ),
-    Measure(
-        "condition_prevalence",
-        ("patient", "condition"),
-        lambda silver, on: condition_prevalence(silver["patient"], silver["condition"], on),
-        True,
-    ),
-    Measure("patients_by_age_band_gender", ("patient",), lambda silver, on: patients_by_age_band_gender(silver["patient"], on), True),
-)
+from ..config import LakehouseConfig
+from ..errors import JobArgumentError
+from ..spark_tables import lakehouse_root, latest_completion_time, read_checkpoint, read_frame, table_uri, write_checkpoint, write_frame
+from .measures import MEASURES, Measure, gold_rows
 
 
 class GoldResult(NamedTuple):
     table: str
     rows: int
-
-
-def gold_rows(measure: Measure, silver: Silver, reference_date: dt.date, computed_at: dt.datetime) -> DataFrame:
-    """The measure's rows stamped with the run's `computed_at` (the precombine field of Gold tables)."""
-    return measure.compute(silver, reference_date).select("*", F.lit(computed_at).cast("timestamp").alias("computed_at"))
 
 
 def run_gold(

@@ -5,7 +5,7 @@ import datetime as dt
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from .fhir_columns import (
+from ..fhir.columns import (
     PERIOD_SCHEMA,
     coding,
     fhir_instant,
@@ -16,7 +16,7 @@ from .fhir_columns import (
     reference_id,
     reference_text,
 )
-from .silver_common import UNKNOWN, invalid_datetime, last_updated, lineage, rejection, rejections
+from .common import UNKNOWN, invalid_datetime, last_updated, lineage, rejection, rejections
 
 STATUSES = ("planned", "arrived", "triaged", "in-progress", "onleave", "finished", "cancelled", "entered-in-error", "unknown")
 # v3 ActCode classes of a stay in a bed: inpatient, inpatient acute, inpatient non-acute.

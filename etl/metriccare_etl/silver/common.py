@@ -5,7 +5,7 @@ import datetime as dt
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-from .fhir_columns import fhir_instant, is_fhir_datetime, json_quoted
+from ..fhir.columns import fhir_instant, is_fhir_datetime, json_quoted
 
 UNKNOWN = "unknown"
 # CMS reporting bands; 65+ is split because Medicare populations dominate it.
