@@ -9,9 +9,9 @@ from metriccare_etl.bronze.records import (
     latest_records,
     load_file,
     pick_latest,
-    run_report,
     split_file,
 )
+from metriccare_etl.bronze.run import run_report
 from metriccare_etl.errors import FhirFileError
 
 from .fakes import FakeClientError, FakeS3
