@@ -6,16 +6,12 @@ since Gold last computed it. The README's "Cost follows new data" says why not p
 """
 
 import datetime as dt
-import json
 import posixpath
-import re
-from collections.abc import Sequence
 from typing import NamedTuple
 
 from pyspark.sql import SparkSession
 
 from ..config import LakehouseConfig
-from ..errors import JobArgumentError
 from ..spark_tables import lakehouse_root, latest_completion_time, read_checkpoint, read_frame, table_uri, write_checkpoint, write_frame
 from .measures import MEASURES, Measure, gold_rows
 
@@ -77,20 +73,3 @@ def gold_checkpoint_uri(config: LakehouseConfig, lakehouse_bucket: str) -> str:
     """`s3://<bucket>/<gold prefix>_checkpoints/gold.json`: the Silver versions and reference date Gold last used."""
     any_table = next(iter(config.gold_tables.values()))
     return f"{lakehouse_root(lakehouse_bucket)}/{posixpath.dirname(any_table.path.rstrip('/'))}/_checkpoints/gold.json"
-
-
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def reference_date_argument(argv: Sequence[str]) -> dt.date | None:
-    """The optional `--reference_date YYYY-MM-DD` job argument (Glue passes `--name value`), None when absent."""
-    if "--reference_date" not in argv:
-        return None
-    position = list(argv).index("--reference_date")
-    value = argv[position + 1] if position + 1 < len(argv) else None
-    try:
-        if value is None or not _DATE.match(value):
-            raise ValueError
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise JobArgumentError(f"`--reference_date` must be a calendar date YYYY-MM-DD, got {json.dumps(value)}.") from None
