@@ -41,6 +41,32 @@ def invalid_datetime(text: Column, element: str, code: str) -> Column:
     )
 
 
+def patient_reference_rejections(subject_text: Column, patient_id: Column) -> list[Column]:
+    """`subject.reference` must be there and point at a Patient (`patient_id` is its id, null otherwise)."""
+    return [
+        rejection(subject_text.isNull(), "missing_patient_reference", F.lit("subject.reference is missing")),
+        invalid_reference(subject_text, patient_id, "subject.reference", "a Patient reference", "invalid_patient_reference"),
+    ]
+
+
+def invalid_reference(text: Column, parsed_id: Column, element: str, expected: str, code: str) -> Column:
+    """A rejection for a present reference (`text`) whose id could not be read as `expected` (`parsed_id` null)."""
+    return rejection(
+        text.isNotNull() & parsed_id.isNull(),
+        code,
+        F.concat(F.lit(f"{element} "), json_quoted(text), F.lit(f" is not {expected}")),
+    )
+
+
+def ends_before_start(start_text: Column, end_text: Column, start_element: str, end_element: str, code: str) -> Column:
+    """A rejection when both dates/dateTimes are FHIR and the end's instant is before the start's."""
+    return rejection(
+        fhir_instant(end_text) < fhir_instant(start_text),
+        code,
+        F.concat(F.lit(f"{end_element} "), end_text, F.lit(f" is before {start_element} "), start_text),
+    )
+
+
 def age_on(birth_date: Column, on: Column) -> Column:
     """Completed years between two dates (a birthday not yet reached this year does not count)."""
     not_yet = (F.month(on) < F.month(birth_date)) | ((F.month(on) == F.month(birth_date)) & (F.dayofmonth(on) < F.dayofmonth(birth_date)))
