@@ -13,9 +13,8 @@ from ..fhir.columns import (
     first_element,
     json_quoted,
     month_text,
-    reference_id,
-    reference_text,
 )
+from ..fhir.references import reference_id, reference_text
 from .common import (
     UNKNOWN,
     ends_before_start,
