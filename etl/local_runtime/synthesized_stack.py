@@ -94,15 +94,34 @@ def resolve(terraform: dict, value: str, workspace: str, known: Mapping[str, str
     return _REFERENCE.sub(one, value)
 
 
-KMS_KEY_ARN = f"arn:aws:kms:us-east-1:{ACCOUNT_ID}:key/00000000-0000-4000-8000-000000000000"
+def provider_region(terraform: dict) -> str:
+    """The region of the stack's AWS provider: the configuration's `awsRegion`."""
+    return terraform["provider"]["aws"][0]["region"]
 
 
-def default_arguments(
-    terraform: dict, layer: str, workspace: str, known: Mapping[str, str] = {"aws_kms_key.arn": KMS_KEY_ARN}
-) -> dict[str, str]:
-    """The layer job's `default_arguments` resolved for `workspace`."""
+def workspaces(terraform: dict) -> list[str]:
+    """The Terraform workspaces the stack is configured for: the configuration's environments."""
+    return sorted(terraform["locals"]["environments"])
+
+
+def kms_key_arn(terraform: dict) -> str:
+    """An ARN shaped like the environment key's, in the stack's region (AWS assigns the real one)."""
+    return f"arn:aws:kms:{provider_region(terraform)}:{ACCOUNT_ID}:key/00000000-0000-4000-8000-000000000000"
+
+
+def default_arguments(terraform: dict, layer: str, workspace: str, known: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The layer job's `default_arguments` resolved for `workspace`; the environment key's ARN is
+    `kms_key_arn` unless `known` gives it."""
     job = job_resources(terraform)[layer]
+    known = {"aws_kms_key.arn": kms_key_arn(terraform)} if known is None else known
     return {name: resolve(terraform, value, workspace, known) for name, value in job["default_arguments"].items()}
+
+
+def python_package_zip(terraform: dict) -> Path:
+    """The ETL package ZIP synth staged for upload: the object the jobs' `--extra-py-files` names."""
+    objects = terraform["resource"]["aws_s3_object"]
+    (package,) = [item for item in objects.values() if re.fullmatch(r"glue/libs/metriccare_etl-[0-9a-f]{64}\.zip", item["key"])]
+    return SYNTH_JSON.parent / package["source"]
 
 
 def job_name(terraform: dict, layer: str, workspace: str) -> str:

@@ -63,6 +63,15 @@ _AWS_ENV = (
 
 
 @pytest.fixture(scope="session")
+def synthesized_stack():
+    """The Terraform JSON `npm run synth` writes for this checkout's configuration
+    (config/metriccare.config.ts, whatever a user made of it): tests take their expectations from it."""
+    from local_runtime.synthesized_stack import synthesize
+
+    return synthesize()
+
+
+@pytest.fixture(scope="session")
 def spark(aws):
     """The suite's one SparkSession (`local[2]`, Hudi 1.0.2, S3A to the moto server)."""
     from local_runtime.spark_session import LocalS3, local_spark_session

@@ -7,6 +7,7 @@ import type { GlueCatalogDatabase } from "../glue/glue_catalog_database/glue-cat
 import type { DataLakeKey } from "../kms/kms-key";
 import { prefixStatements, type S3Prefix } from "../s3/s3_bucket/prefix-statements";
 import { arn, servicePrincipal, type AwsContext } from "../shared/aws-context";
+import { GLUE_TABLE_READ_ACTIONS } from "../shared/glue-catalog-actions";
 import type { PolicyStatement } from "../shared/policy-document";
 import type { AthenaWorkgroup } from "./athena-workgroup";
 
@@ -39,15 +40,6 @@ export const ATHENA_CATALOG_ACTIONS = [
  * (https://docs.aws.amazon.com/athena/latest/ug/policy-actions.html); these are its read-only ones.
  */
 export const ATHENA_LIST_ACTIONS = ["athena:ListDataCatalogs", "athena:ListWorkGroups", "athena:ListEngineVersions"];
-/** Reading table definitions, which Athena does with the caller's credentials. */
-export const GLUE_TABLE_READ_ACTIONS = [
-  "glue:GetDatabase",
-  "glue:GetTable",
-  "glue:GetTables",
-  "glue:GetPartition",
-  "glue:GetPartitions",
-  "glue:BatchGetPartition",
-];
 
 /** Props for {@link AnalystRole}. */
 export interface AnalystRoleProps {
@@ -109,6 +101,7 @@ export class AnalystRole extends Construct {
       {
         sid: "ReadTableDefinitions",
         effect: "Allow",
+        // Athena reads table definitions with the caller's credentials.
         actions: GLUE_TABLE_READ_ACTIONS,
         resources: [arn(aws, "glue", "catalog"), database.databaseArn, database.tablesArn],
       },

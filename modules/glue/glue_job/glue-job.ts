@@ -5,6 +5,7 @@ import { prefixStatements, type S3Prefix } from "../../s3/s3_bucket/prefix-state
 import type { ContentAddressedObject } from "../../s3/s3_object/content-addressed-object";
 import { arn, type AwsContext } from "../../shared/aws-context";
 import { MetricCareValidationError } from "../../shared/errors";
+import { GLUE_TABLE_READ_ACTIONS } from "../../shared/glue-catalog-actions";
 import type { PolicyStatement } from "../../shared/policy-document";
 import { ServiceRole } from "../../shared/service-role";
 import type { GlueCatalogDatabase } from "../glue_catalog_database/glue-catalog-database";
@@ -123,15 +124,7 @@ export function sparkConf(region: string, kmsKeyArn: string): string {
 
 // Spark's Glue catalog client reads the "default" database at start-up and creates it if missing.
 const DEFAULT_DATABASE = ["glue:GetDatabase", "glue:CreateDatabase"];
-const CATALOG_READ = [
-  "glue:GetDatabase",
-  "glue:GetTable",
-  "glue:GetTables",
-  "glue:GetPartition",
-  "glue:GetPartitions",
-  "glue:BatchGetPartition",
-  "glue:GetUserDefinedFunctions",
-];
+const CATALOG_READ = [...GLUE_TABLE_READ_ACTIONS, "glue:GetUserDefinedFunctions"];
 // Hudi 1.0 HiveSyncTool in hms mode, through the Glue Data Catalog client for Hive metastore
 // (awslabs/aws-glue-data-catalog-client-for-apache-hive-metastore, GlueMetastoreClientDelegate):
 // getAllDatabases → GetDatabases, getFunctions → GetUserDefinedFunctions; then per table

@@ -5,7 +5,7 @@ import datetime as dt
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from .fhir_columns import (
+from ..fhir.columns import (
     PERIOD_SCHEMA,
     coding,
     fhir_instant,
@@ -13,10 +13,18 @@ from .fhir_columns import (
     first_element,
     json_quoted,
     month_text,
-    reference_id,
-    reference_text,
 )
-from .silver_common import UNKNOWN, invalid_datetime, last_updated, lineage, rejection, rejections
+from ..fhir.references import reference_id, reference_text
+from .common import (
+    UNKNOWN,
+    ends_before_start,
+    invalid_datetime,
+    last_updated,
+    lineage,
+    patient_reference_rejections,
+    rejection,
+    rejections,
+)
 
 STATUSES = ("planned", "arrived", "triaged", "in-progress", "onleave", "finished", "cancelled", "entered-in-error", "unknown")
 # v3 ActCode classes of a stay in a bed: inpatient, inpatient acute, inpatient non-acute.
@@ -87,18 +95,9 @@ def flatten_encounters(bronze: DataFrame, processed_at: dt.datetime) -> DataFram
                 F.concat(F.lit("status "), json_quoted(status), F.lit(f" is not one of {', '.join(STATUSES)}")),
             ),
             rejection(class_code.isNull(), "missing_class", F.lit("class has no code")),
-            rejection(patient_text.isNull(), "missing_patient_reference", F.lit("subject.reference is missing")),
-            rejection(
-                patient_text.isNotNull() & patient_id.isNull(),
-                "invalid_patient_reference",
-                F.concat(F.lit("subject.reference "), json_quoted(patient_text), F.lit(" is not a Patient reference")),
-            ),
+            *patient_reference_rejections(patient_text, patient_id),
             invalid_datetime(start_text, "period.start", "invalid_period"),
             invalid_datetime(end_text, "period.end", "invalid_period"),
-            rejection(
-                end < start,
-                "period_end_before_start",
-                F.concat(F.lit("period.end "), end_text, F.lit(" is before period.start "), start_text),
-            ),
+            ends_before_start(start_text, end_text, "period.start", "period.end", "period_end_before_start"),
         ),
     )

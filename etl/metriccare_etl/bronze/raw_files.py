@@ -10,8 +10,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .errors import RawObjectError, aws_error_code
-from .fhir_time import format_instant
+from ..errors import RawObjectError, aws_error_code
+from ..fhir.time import format_instant
 from .processed_files import TrackedFile
 
 # S3 answers that describe this one object: the file fails, the batch goes on. Anything else

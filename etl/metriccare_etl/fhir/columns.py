@@ -1,4 +1,4 @@
-"""FHIR values as Spark column expressions: dates, instants, codings, references, JSON-polymorphic elements.
+"""FHIR values as Spark column expressions: dates, instants, codings, JSON-polymorphic elements (references: `references`).
 
 Silver reads each resource with `from_json` and an explicit schema. Elements whose JSON shape varies
 (a Coding in R4, a list of CodeableConcepts in R5; an object where a string was expected) are read as
@@ -14,11 +14,7 @@ from pyspark.sql import functions as F
 FHIR_DATETIME_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3]):[0-5]\d(:([0-5]\d|60)(\.\d+)?)?(Z|[+-]((0\d|1[0-3]):[0-5]\d|14:00))?)?)?)?$"
 CODING_SCHEMA = "system string, code string, display string"
 CONCEPT_SCHEMA = f"coding array<struct<{CODING_SCHEMA}>>, text string, {CODING_SCHEMA}"
-REFERENCE_SCHEMA = "reference string, type string"
 PERIOD_SCHEMA = "start string, end string"
-# `urn:uuid:<uuid>`, or `[base/]Type/id[/_history/version]` (https://hl7.org/fhir/R4/references.html).
-_UUID_REFERENCE = r"^urn:uuid:([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
-_TYPED_REFERENCE = r"^(?:[A-Za-z][A-Za-z0-9+.-]*://[^/]+/(?:.*/)?)?([A-Z][A-Za-z]+)/([A-Za-z0-9\-.]{1,64})(?:/_history/[^/]+)?$"
 
 
 def is_fhir_datetime(text: Column) -> Column:
@@ -63,27 +59,6 @@ def coding(raw_concept: Column) -> Column:
         chosen["code"].alias("code"),
         non_empty(F.coalesce(non_empty(chosen["display"]), concept["text"])).alias("display"),
     )
-
-
-def reference_id(raw_reference: Column, expected_type: str) -> Column:
-    """The id a Reference element (JSON text) points at when it points at `expected_type`, else null.
-
-    `urn:uuid:` references (transaction Bundles; Synthea reuses the UUID as the id) say no type and
-    are taken as `expected_type` unless the element's own `type` says otherwise.
-    """
-    reference = F.from_json(raw_reference, REFERENCE_SCHEMA)
-    text = F.trim(reference["reference"])
-    uuid = F.regexp_extract(text, _UUID_REFERENCE, 1)
-    typed_type, typed_id = F.regexp_extract(text, _TYPED_REFERENCE, 1), F.regexp_extract(text, _TYPED_REFERENCE, 2)
-    return (
-        F.when((uuid != "") & F.coalesce(reference["type"], F.lit(expected_type)).eqNullSafe(F.lit(expected_type)), uuid)
-        .when((typed_id != "") & (typed_type == expected_type), typed_id)
-        .otherwise(F.lit(None).cast("string"))
-    )
-
-
-def reference_text(raw_reference: Column) -> Column:
-    return non_empty(F.from_json(raw_reference, REFERENCE_SCHEMA)["reference"])
 
 
 def non_empty(text: Column) -> Column:

@@ -16,8 +16,8 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from .errors import ProcessedFilesError, aws_error_code
-from .fhir_time import as_utc
+from ..errors import ProcessedFilesError, aws_error_code
+from ..fhir.time import as_utc
 
 PENDING, WAITING, IN_PROGRESS, PROCESSED, FAILED = "PENDING", "WAITING", "IN_PROGRESS", "PROCESSED", "FAILED"
 # DynamoDB items are capped at 400 KB; a stack trace does not need more than this to be useful.

@@ -8,7 +8,7 @@ import datetime as dt
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-from .silver_common import age_band, age_on
+from ..silver.common import age_band, age_on
 
 ACTIVE_CLINICAL_STATUSES = ("active", "recurrence", "relapse")
 # Conditions that were ruled out or recorded by mistake do not make a patient a case.

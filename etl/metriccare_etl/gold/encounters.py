@@ -9,9 +9,9 @@ import datetime as dt
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from .fhir_columns import month_text
-from .silver_common import UNKNOWN
-from .silver_encounter import INPATIENT_CLASSES
+from ..fhir.columns import month_text
+from ..silver.common import UNKNOWN
+from ..silver.encounter import INPATIENT_CLASSES
 
 # Encounters that did not (or did not really) happen are left out of every measure.
 NOT_HELD = ("planned", "cancelled", "entered-in-error")

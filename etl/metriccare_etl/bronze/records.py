@@ -10,16 +10,15 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable
 from typing import Any
 
-from .errors import FhirFileError, RawObjectError
+from ..errors import FhirFileError, RawObjectError
+from ..fhir.references import FHIR_ID
+from ..fhir.time import format_instant, normalize_instant
+from ..schemas import BRONZE_TABLES
 from .fhir_reader import read_fhir_file
-from .fhir_time import format_instant, normalize_instant
 from .processed_files import TrackedFile
 from .raw_files import location_problem, read_raw_file
-from .references import FHIR_ID
-from .schemas import BRONZE_TABLES
 
 
 @dataclasses.dataclass
@@ -149,33 +148,3 @@ def latest_records(outcomes: Any, table: str) -> Any:
         .reduceByKey(pick_latest)
         .values()
     )
-
-
-def run_report(
-    run_id: str, summaries: Iterable[dict[str, Any]], unfinished: Iterable[str] = (), job_run_id: str | None = None
-) -> dict[str, Any]:
-    """Totals of a Bronze run plus every file's summary; `unfinished` lists files another attempt took over.
-
-    The report is stored per workflow run, so a retry's report replaces its failed attempt's;
-    `job_run_id` says which attempt wrote it.
-    """
-    files = sorted(summaries, key=lambda summary: summary["file_key"])
-    records: Counter = Counter()
-    unsupported: Counter = Counter()
-    for summary in files:
-        records.update(summary["records_by_table"])
-        unsupported.update(summary["unsupported_resource_types"])
-    return {
-        "run_id": run_id,
-        "job_run_id": job_run_id,
-        "files_claimed": len(files),
-        "files_processed": sum(1 for summary in files if summary["error"] is None),
-        "files_failed": sum(1 for summary in files if summary["error"] is not None),
-        "records_by_table": dict(sorted(records.items())),
-        "unsupported_resource_types": dict(sorted(unsupported.items())),
-        "entries_without_resource": sum(summary["entries_without_resource"] for summary in files),
-        "files_taken_over_by_another_run": sorted(unfinished),
-        # Failed because S3 would not hand over the object: candidates for re-queueing once it is readable.
-        "files_unreadable": {summary["file_key"]: summary["s3_error_code"] for summary in files if summary.get("s3_error_code")},
-        "files": files,
-    }

@@ -5,8 +5,8 @@ import datetime as dt
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from .fhir_columns import coding, fhir_local_date, json_quoted, non_empty
-from .silver_common import UNKNOWN, age_band, age_on, invalid_datetime, last_updated, lineage, rejection, rejections
+from ..fhir.columns import coding, fhir_local_date, json_quoted, non_empty
+from .common import UNKNOWN, age_band, age_on, invalid_datetime, last_updated, lineage, rejection, rejections
 
 GENDERS = ("male", "female", "other", "unknown")
 RESOURCE_SCHEMA = (

@@ -1,4 +1,4 @@
-"""The Gold measures: which Silver tables each reads, and the run that recomputes them from Silver.
+"""Gold's run: the measures whose Silver inputs or reference date changed, recomputed from Silver.
 
 A measure is recomputed whole from the Silver snapshot, and only when one of the Silver tables it
 reads committed something, or (for a measure dated by the reference date) the reference date moved,
@@ -6,61 +6,19 @@ since Gold last computed it. The README's "Cost follows new data" says why not p
 """
 
 import datetime as dt
-import json
 import posixpath
-import re
-from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from pyspark.sql import DataFrame, SparkSession
-from pyspark.sql import functions as F
+from pyspark.sql import SparkSession
 
-from .config import LakehouseConfig
-from .errors import JobArgumentError
-from .gold_encounters import average_length_of_stay, encounters_by_class_month, readmission_rate_30d
-from .gold_population import condition_prevalence, patients_by_age_band_gender
-from .spark_tables import lakehouse_root, latest_completion_time, read_checkpoint, read_frame, table_uri, write_checkpoint, write_frame
-
-Silver = dict[str, DataFrame]
-
-
-class Measure(NamedTuple):
-    """`compute(silver tables by name, reference date)` gives the Gold table's rows without `computed_at`;
-    `dated`: whether the rows depend on the reference date (then a new date alone recomputes them)."""
-
-    table: str
-    inputs: tuple[str, ...]
-    compute: Callable[[Silver, dt.date], DataFrame]
-    dated: bool
-
-
-MEASURES: tuple[Measure, ...] = (
-    Measure("encounters_by_class_month", ("encounter",), lambda silver, on: encounters_by_class_month(silver["encounter"]), False),
-    Measure("average_length_of_stay", ("encounter",), lambda silver, on: average_length_of_stay(silver["encounter"]), False),
-    Measure(
-        "readmission_rate_30d",
-        ("encounter", "patient"),
-        lambda silver, on: readmission_rate_30d(silver["encounter"], silver["patient"], on),
-        True,
-    ),
-    Measure(
-        "condition_prevalence",
-        ("patient", "condition"),
-        lambda silver, on: condition_prevalence(silver["patient"], silver["condition"], on),
-        True,
-    ),
-    Measure("patients_by_age_band_gender", ("patient",), lambda silver, on: patients_by_age_band_gender(silver["patient"], on), True),
-)
+from ..config import LakehouseConfig
+from ..spark_tables import lakehouse_root, latest_completion_time, read_checkpoint, read_frame, table_uri, write_checkpoint, write_frame
+from .measures import MEASURES, Measure, gold_rows
 
 
 class GoldResult(NamedTuple):
     table: str
     rows: int
-
-
-def gold_rows(measure: Measure, silver: Silver, reference_date: dt.date, computed_at: dt.datetime) -> DataFrame:
-    """The measure's rows stamped with the run's `computed_at` (the precombine field of Gold tables)."""
-    return measure.compute(silver, reference_date).select("*", F.lit(computed_at).cast("timestamp").alias("computed_at"))
 
 
 def run_gold(
@@ -115,20 +73,3 @@ def gold_checkpoint_uri(config: LakehouseConfig, lakehouse_bucket: str) -> str:
     """`s3://<bucket>/<gold prefix>_checkpoints/gold.json`: the Silver versions and reference date Gold last used."""
     any_table = next(iter(config.gold_tables.values()))
     return f"{lakehouse_root(lakehouse_bucket)}/{posixpath.dirname(any_table.path.rstrip('/'))}/_checkpoints/gold.json"
-
-
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def reference_date_argument(argv: Sequence[str]) -> dt.date | None:
-    """The optional `--reference_date YYYY-MM-DD` job argument (Glue passes `--name value`), None when absent."""
-    if "--reference_date" not in argv:
-        return None
-    position = list(argv).index("--reference_date")
-    value = argv[position + 1] if position + 1 < len(argv) else None
-    try:
-        if value is None or not _DATE.match(value):
-            raise ValueError
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise JobArgumentError(f"`--reference_date` must be a calendar date YYYY-MM-DD, got {json.dumps(value)}.") from None

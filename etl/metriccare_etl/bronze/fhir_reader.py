@@ -8,7 +8,7 @@ import gzip
 import json
 from typing import Any, NamedTuple
 
-from .errors import FhirFileError
+from ..errors import FhirFileError
 
 # Bundles may nest (a Bundle entry holding a Bundle); past this depth the file is refused rather
 # than recursed into without limit.

@@ -5,7 +5,7 @@ import datetime as dt
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-from .fhir_columns import fhir_instant, is_fhir_datetime, json_quoted
+from ..fhir.columns import fhir_instant, is_fhir_datetime, json_quoted
 
 UNKNOWN = "unknown"
 # CMS reporting bands; 65+ is split because Medicare populations dominate it.
@@ -38,6 +38,32 @@ def invalid_datetime(text: Column, element: str, code: str) -> Column:
         text.isNotNull() & ~F.coalesce(is_fhir_datetime(text), F.lit(False)),
         code,
         F.concat(F.lit(f"{element} "), json_quoted(text), F.lit(" is not a FHIR date/dateTime")),
+    )
+
+
+def patient_reference_rejections(subject_text: Column, patient_id: Column) -> list[Column]:
+    """`subject.reference` must be there and point at a Patient (`patient_id` is its id, null otherwise)."""
+    return [
+        rejection(subject_text.isNull(), "missing_patient_reference", F.lit("subject.reference is missing")),
+        invalid_reference(subject_text, patient_id, "subject.reference", "a Patient reference", "invalid_patient_reference"),
+    ]
+
+
+def invalid_reference(text: Column, parsed_id: Column, element: str, expected: str, code: str) -> Column:
+    """A rejection for a present reference (`text`) whose id could not be read as `expected` (`parsed_id` null)."""
+    return rejection(
+        text.isNotNull() & parsed_id.isNull(),
+        code,
+        F.concat(F.lit(f"{element} "), json_quoted(text), F.lit(f" is not {expected}")),
+    )
+
+
+def ends_before_start(start_text: Column, end_text: Column, start_element: str, end_element: str, code: str) -> Column:
+    """A rejection when both dates/dateTimes are FHIR and the end's instant is before the start's."""
+    return rejection(
+        fhir_instant(end_text) < fhir_instant(start_text),
+        code,
+        F.concat(F.lit(f"{end_element} "), end_text, F.lit(f" is before {start_element} "), start_text),
     )
 
 

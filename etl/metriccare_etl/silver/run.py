@@ -1,22 +1,15 @@
-"""Silver: what Bronze committed since Silver's last run, into typed Silver rows or quarantine rows saying why not."""
+"""Silver's run: what Bronze committed since Silver's last run, split into Silver and quarantine rows and upserted."""
 
 import datetime as dt
 import posixpath
-from collections.abc import Callable
 from typing import NamedTuple
 
 from pyspark import StorageLevel
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
-from .config import LakehouseConfig, TableConfig
-from .fhir_columns import json_quoted
-from .schemas import BRONZE_TABLES
-from .silver_common import REJECTION_TYPE, REJECTIONS, latest_per_id, rejection
-from .silver_condition import flatten_conditions
-from .silver_encounter import flatten_encounters
-from .silver_patient import flatten_patients
-from .spark_tables import (
+from ..config import LakehouseConfig, TableConfig
+from ..spark_tables import (
     lakehouse_root,
     latest_completion_time,
     read_checkpoint,
@@ -26,18 +19,7 @@ from .spark_tables import (
     write_checkpoint,
     write_frame,
 )
-
-FLATTENERS: dict[str, Callable[[DataFrame, dt.datetime], DataFrame]] = {
-    "patient": flatten_patients,
-    "encounter": flatten_encounters,
-    "condition": flatten_conditions,
-}
-_RESOURCE_TYPES = {table: resource_type for resource_type, table in BRONZE_TABLES.items()}
-
-
-class SilverSplit(NamedTuple):
-    silver: DataFrame
-    quarantine: DataFrame
+from .split import split
 
 
 class SilverResult(NamedTuple):
@@ -50,52 +32,6 @@ class SilverResult(NamedTuple):
     silver_rows: int
     quarantined_rows: int
     skipped: bool
-
-
-def split(table: str, bronze: DataFrame, processed_at: dt.datetime) -> SilverSplit:
-    """(Silver rows, quarantine rows) of Bronze rows of table `table`.
-
-    Input: Bronze columns, any number of versions per id. Only the latest version of each id is
-    flattened, so a superseded invalid version never reaches quarantine. Output: the Silver table's
-    columns, and `schemas.SILVER_QUARANTINE_COLUMNS`.
-    """
-    expected = _RESOURCE_TYPES[table]
-    found = F.get_json_object("resource_json", "$.resourceType")
-    readable = F.json_object_keys("resource_json").isNotNull()
-    flattened = FLATTENERS[table](latest_per_id(bronze), processed_at)
-    checked = flattened.select(
-        "*",
-        F.when(
-            ~readable,
-            F.array(rejection(F.lit(True), "unreadable_resource", F.lit("resource_json is not a JSON object"))),
-        )
-        .when(
-            ~found.eqNullSafe(F.lit(expected)),
-            F.array(
-                rejection(
-                    F.lit(True),
-                    "wrong_resource_type",
-                    F.concat(F.lit("resourceType "), json_quoted(found), F.lit(f" in the {table} table")),
-                )
-            ),
-        )
-        .otherwise(F.col(REJECTIONS))
-        .cast(REJECTION_TYPE)
-        .alias("_all_rejections"),
-    ).cache()  # read twice, by the two filters below
-    silver = checked.filter(F.size("_all_rejections") == 0).drop(REJECTIONS, "_all_rejections", "resource_json")
-    quarantine = checked.filter(F.size("_all_rejections") > 0).select(
-        F.col("record_hash"),
-        F.col("id"),
-        F.lit(expected).alias("resource_type"),
-        F.col("last_updated"),
-        F.col("_all_rejections")[0]["code"].alias("reason_code"),
-        F.to_json("_all_rejections").alias("reasons"),
-        F.col("resource_json"),
-        F.col("source_object"),
-        F.col("processed_at").alias("quarantined_at"),
-    )
-    return SilverSplit(silver, quarantine)
 
 
 def run_silver(

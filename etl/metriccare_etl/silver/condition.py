@@ -5,7 +5,7 @@ import datetime as dt
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from .fhir_columns import (
+from ..fhir.columns import (
     PERIOD_SCHEMA,
     coding,
     fhir_instant,
@@ -13,10 +13,19 @@ from .fhir_columns import (
     first_element,
     json_quoted,
     month_text,
-    reference_id,
-    reference_text,
 )
-from .silver_common import UNKNOWN, invalid_datetime, last_updated, lineage, rejection, rejections
+from ..fhir.references import reference_id, reference_text
+from .common import (
+    UNKNOWN,
+    ends_before_start,
+    invalid_datetime,
+    invalid_reference,
+    last_updated,
+    lineage,
+    patient_reference_rejections,
+    rejection,
+    rejections,
+)
 
 CLINICAL_STATUSES = ("active", "recurrence", "relapse", "inactive", "remission", "resolved")
 VERIFICATION_STATUSES = ("unconfirmed", "provisional", "differential", "confirmed", "refuted", "entered-in-error")
@@ -87,24 +96,11 @@ def flatten_conditions(bronze: DataFrame, processed_at: dt.datetime) -> DataFram
                 VERIFICATION_STATUSES,
                 "invalid_verification_status",
             ),
-            rejection(patient_text.isNull(), "missing_patient_reference", F.lit("subject.reference is missing")),
-            rejection(
-                patient_text.isNotNull() & patient_id.isNull(),
-                "invalid_patient_reference",
-                F.concat(F.lit("subject.reference "), json_quoted(patient_text), F.lit(" is not a Patient reference")),
-            ),
-            rejection(
-                encounter_text.isNotNull() & encounter_id.isNull(),
-                "invalid_encounter_reference",
-                F.concat(F.lit("encounter.reference "), json_quoted(encounter_text), F.lit(" is not an Encounter reference")),
-            ),
+            *patient_reference_rejections(patient_text, patient_id),
+            invalid_reference(encounter_text, encounter_id, "encounter.reference", "an Encounter reference", "invalid_encounter_reference"),
             invalid_datetime(onset_text, "onset", "invalid_onset"),
             invalid_datetime(abatement_text, "abatement", "invalid_abatement"),
-            rejection(
-                abatement < onset,
-                "abatement_before_onset",
-                F.concat(F.lit("abatement "), abatement_text, F.lit(" is before onset "), onset_text),
-            ),
+            ends_before_start(onset_text, abatement_text, "onset", "abatement", "abatement_before_onset"),
             invalid_datetime(recorded_text, "recordedDate", "invalid_recorded_date"),
         ),
     )

@@ -1,6 +1,6 @@
-"""FHIR date, dateTime and instant parsing.
+"""FHIR date, dateTime and instant parsing (Bronze's `meta.lastUpdated`), and the jobs' UTC clock.
 
-Glue 4.0 runs Python 3.10, whose `datetime.fromisoformat` rejects `Z` and partial dates, so the
+Python's `datetime.fromisoformat` rejects the partial dates FHIR allows (`1980`, `1980-05`), so the
 formats FHIR allows are parsed here with one regular expression.
 """
 
@@ -63,15 +63,6 @@ def as_utc(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
-
-
-def month_of(value: dt.datetime | None) -> str | None:
-    """`YYYY-MM` of a UTC datetime or date, the month key of partitions and gold measures."""
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        value = as_utc(value)
-    return f"{value.year:04d}-{value.month:02d}"
 
 
 def utc_now() -> dt.datetime:
