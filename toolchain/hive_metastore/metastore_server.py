@@ -12,6 +12,7 @@ prints one JSON line `{"uri", "port", "pid", "log_file"}` once it is ready and s
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -100,6 +101,7 @@ def main() -> None:
     parser.add_argument("--s3-endpoint", help="local S3 endpoint for table locations")
     parser.add_argument("--truststore", help="PKCS12 trust store for an HTTPS endpoint")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # leaves the `with` below, which stops the server
     s3 = LocalS3(args.s3_endpoint, truststore=args.truststore) if args.s3_endpoint else None
     with start_hive_metastore(args.home, args.java, args.work_dir, s3) as metastore:
         try:

@@ -14,6 +14,7 @@ prints one JSON line `{"endpoint", "pid", "log_file"}` once it is ready and stop
 
 import argparse
 import json
+import signal
 import sys
 import urllib.request
 from pathlib import Path
@@ -139,6 +140,7 @@ def main() -> None:
     parser.add_argument("--truststore", help="PKCS12 trust store for an HTTPS endpoint")
     parser.add_argument("--glue-catalog", action="store_true", help="also catalog `hudi_glue`: the Glue API at the S3 endpoint (moto)")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # leaves the `with` below, which stops the server
     s3 = LocalS3(args.s3_endpoint, truststore=args.truststore)
     catalogs = {"hudi": hudi_catalog(args.metastore_uri, s3)}
     if args.glue_catalog:
