@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from jvm.java_server import JavaServer, LocalS3, ServerError, free_port
+from jvm.java_server import QUICK_START_JVM_OPTIONS, JavaServer, LocalS3, ServerError, free_port
 
 from .metastore_client import MetastoreClient
 
@@ -65,7 +65,16 @@ class HiveMetastore(JavaServer):
         self.port = free_port()
         self.uri = f"thrift://127.0.0.1:{self.port}"
         classpath = f"{conf}:{Path(home) / 'lib' / '*'}:{Path(home) / 'launcher'}"
-        command = [java, f"-Xmx{heap}", *(s3.jvm_options() if s3 else []), "-cp", classpath, "MetastoreServer", str(self.port)]
+        command = [
+            java,
+            f"-Xmx{heap}",
+            *QUICK_START_JVM_OPTIONS,
+            *(s3.jvm_options() if s3 else []),
+            "-cp",
+            classpath,
+            "MetastoreServer",
+            str(self.port),
+        ]
         super().__init__("Hive Metastore", command, str(work))
 
     def wait_ready(self, timeout_seconds: float = 180) -> "HiveMetastore":

@@ -19,7 +19,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from jvm.java_server import JavaServer, LocalS3, ServerError, free_port
+from jvm.java_server import QUICK_START_JVM_OPTIONS, JavaServer, LocalS3, ServerError, free_port
 
 from .trino_client import TrinoClient
 
@@ -95,7 +95,16 @@ class TrinoServer(JavaServer):
         }
         (work / "config.properties").write_text(_properties(config))
         classpath = f"{Path(home) / 'lib' / '*'}:{Path(home) / 'launcher'}"
-        command = [java, f"-Xmx{heap}", *JVM_OPTIONS, *jvm_options, f"-Dconfig={work / 'config.properties'}", "-cp", classpath]
+        command = [
+            java,
+            f"-Xmx{heap}",
+            *JVM_OPTIONS,
+            *QUICK_START_JVM_OPTIONS,
+            *jvm_options,
+            f"-Dconfig={work / 'config.properties'}",
+            "-cp",
+            classpath,
+        ]
         super().__init__("Trino", [*command, "TrinoServerMain", TRINO_VERSION], str(work))
 
     def wait_ready(self, timeout_seconds: float = 300) -> "TrinoServer":
