@@ -38,11 +38,12 @@ describe("startHiveMetastore and startTrino", () => {
   let metastore: HiveMetastoreServer | undefined;
   let trino: TrinoServer | undefined;
 
+  // Generous: after a failure this stops both JVMs, each given up to 20 s before it is killed.
   afterAll(async () => {
     await trino?.stop();
     await metastore?.stop();
     await moto?.stop();
-  });
+  }, 60_000);
 
   it(
     "run the metastore and Trino on 127.0.0.1 with free ports, Trino's catalog on the metastore, and stop them",
