@@ -16,8 +16,15 @@ async function main(): Promise<void> {
   // and the provider bindings (the import below), so the two overlap.
   const glueTrigger = bundleFunction(functionPackage(root, "glue_trigger"));
   glueTrigger.catch(() => undefined); // handled where it is awaited; this only avoids an early unhandled rejection
-  const { synthesize } = await import("./stacks/synthesize");
-  await synthesize(root, glueTrigger, { outdir });
+  try {
+    const { synthesize } = await import("./stacks/synthesize");
+    await synthesize(root, glueTrigger, { outdir });
+  } catch (error) {
+    // Exiting while esbuild still answers a build makes its process print a Go deadlock trace
+    // into the failure message: let the build end first.
+    await glueTrigger.catch(() => undefined);
+    throw error;
+  }
 }
 
 main().catch(reportFailure);

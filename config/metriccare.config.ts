@@ -26,7 +26,8 @@ export const metricCareConfig: MetricCareConfig = {
       deletionProtection: false,
       manageDataCatalogEncryption: false,
       processedFilesTtlDays: 30,
-      // No reserved concurrency in dev: new accounts (concurrency quota 10) reject any reservation.
+      // No reserved concurrency anywhere: Lambda keeps 100 of an account's concurrency unreserved, so a new
+      // account (quota 10) rejects any reservation. Add `reservedConcurrency` once the quota is raised (README).
       lambda: { memorySizeMb: 256, timeoutSeconds: 60, logLevel: "DEBUG", maxConsecutiveFailedRuns: 3 },
       glue: { workerType: "G.1X", numberOfWorkers: 2, timeoutMinutes: 60, maxRetries: 0 },
       lifecycle: {
@@ -53,7 +54,7 @@ export const metricCareConfig: MetricCareConfig = {
       deletionProtection: false,
       manageDataCatalogEncryption: false,
       processedFilesTtlDays: 90,
-      lambda: { memorySizeMb: 256, timeoutSeconds: 60, reservedConcurrency: 3, logLevel: "INFO", maxConsecutiveFailedRuns: 3 },
+      lambda: { memorySizeMb: 256, timeoutSeconds: 60, logLevel: "INFO", maxConsecutiveFailedRuns: 3 },
       glue: { workerType: "G.1X", numberOfWorkers: 5, timeoutMinutes: 120, maxRetries: 1 },
       lifecycle: {
         rawToInfrequentAccessDays: 30,
@@ -80,7 +81,7 @@ export const metricCareConfig: MetricCareConfig = {
       // Needs every environment to name its own allowedAccountIds (the setting is per account).
       manageDataCatalogEncryption: false,
       processedFilesTtlDays: 365,
-      lambda: { memorySizeMb: 512, timeoutSeconds: 120, reservedConcurrency: 5, logLevel: "INFO", maxConsecutiveFailedRuns: 3 },
+      lambda: { memorySizeMb: 512, timeoutSeconds: 120, logLevel: "INFO", maxConsecutiveFailedRuns: 3 },
       glue: { workerType: "G.2X", numberOfWorkers: 10, timeoutMinutes: 240, maxRetries: 1 },
       lifecycle: {
         rawToInfrequentAccessDays: 30,

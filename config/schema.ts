@@ -26,7 +26,7 @@ export const LAMBDA_ENVIRONMENT_SCHEMA = section(
     timeoutSeconds: count("timeout in seconds, 1 to 300"),
     reservedConcurrency: v.optional(
       count(
-        "concurrent executions reserved for (and capped at) the function; absent or 0: unreserved (an account whose Lambda concurrency quota is 10 rejects any reservation)",
+        "concurrent executions reserved for (and capped at) the function; absent or 0: unreserved. Lambda keeps 100 of the account's concurrency unreserved, so a new account (quota 10) rejects any reservation: set it once the quota is raised",
       ),
     ),
     maxConsecutiveFailedRuns: v.optional(
@@ -89,6 +89,16 @@ export const ENVIRONMENT_SCHEMA = section(
     ),
     deployerRoleArns: v.optional(
       list("IAM role ARNs, besides the one running Terraform, that may write and delete the scripts bucket (CI, break-glass)"),
+    ),
+    fhirUploaderArns: v.optional(
+      list(
+        "IAM role or user ARNs that deliver FHIR files into the raw bucket: they may upload under the FHIR prefix (single and multipart) and nothing else, no read, no delete; absent or empty: only the role that runs Terraform",
+      ),
+    ),
+    auditorRoleArns: v.optional(
+      list(
+        "IAM role or user ARNs that may read the data-event trail's log files (who read or wrote patient files), with no right to patient data; absent or empty: only the role that runs Terraform",
+      ),
     ),
     keyDataAccessRoleArns: v.optional(
       list(

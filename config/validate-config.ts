@@ -1,4 +1,4 @@
-import { validateAthenaSettings } from "../modules/athena/validate";
+import { IAM_PRINCIPAL_ARN_PATTERN, validateAthenaSettings } from "../modules/athena/validate";
 import { EMAIL_PATTERN } from "../modules/aws_sns/alerts-topic";
 import { LOG_RETENTION_DAYS } from "../modules/cloudwatch/log-group";
 import { validateScheduleExpression } from "../modules/event_bridge/schedule-expression";
@@ -115,6 +115,17 @@ function validateEnvironment(config: MetricCareConfig, env: EnvironmentConfig, i
   for (const setting of ["deployerRoleArns", "keyDataAccessRoleArns"] as const) {
     (env[setting] ?? []).forEach((roleArn, i) =>
       validatePattern(owner, `${setting}[${i}]`, roleArn, ROLE_ARN, 'an IAM role ARN such as "arn:aws:iam::123456789012:role/ci-deployer"'),
+    );
+  }
+  for (const setting of ["fhirUploaderArns", "auditorRoleArns"] as const) {
+    (env[setting] ?? []).forEach((principal, i) =>
+      validatePattern(
+        owner,
+        `${setting}[${i}]`,
+        principal,
+        IAM_PRINCIPAL_ARN_PATTERN,
+        'an IAM role or user ARN such as "arn:aws:iam::123456789012:role/fhir-feed"',
+      ),
     );
   }
   validateIntegerRange(owner, "rawObjectLockDays", env.rawObjectLockDays, 1, 3650, "days");

@@ -30,7 +30,7 @@ const LABELS: Readonly<Record<string, string>> = {
   aws_sns_topic: "SNS topic",
   aws_sns_topic_subscription: "e-mail subscriptions",
   aws_sqs_queue: "SQS dead-letter queue",
-  aws_kms_key: "KMS key (encrypts buckets, table, topic, queues, logs)",
+  aws_kms_key: "KMS key",
   aws_glue_job: "Glue job",
   aws_glue_workflow: "Glue workflow",
   aws_glue_catalog_database: "Glue catalog database",
@@ -49,6 +49,14 @@ interface Node {
   readonly id: string;
   readonly group: string;
   readonly label: string;
+}
+
+/** A key's label says what it protects: its description after "MetricCare <env>: ". */
+function keyLabel(stack: SynthesizedStack, address: string): string {
+  const name = address.split(".")[1] ?? "";
+  const description = String((stack.resource?.aws_kms_key?.[name] as { description?: unknown } | undefined)?.description ?? "");
+  const purpose = description.includes(": ") ? description.slice(description.indexOf(": ") + 2) : description;
+  return purpose ? `KMS key: ${purpose}` : "KMS key";
 }
 
 /** The construct path of a block (`metriccare/raw_bucket/bucket`), from cdktf's metadata. */
@@ -89,7 +97,7 @@ export function architectureDiagram(stack: SynthesizedStack): string {
       if (!CONNECTORS.has(type)) settings.set(group, (settings.get(group) ?? 0) + members.length);
       continue;
     }
-    const label = LABELS[type] ?? type;
+    const label = type === "aws_kms_key" ? keyLabel(stack, members[0]?.address ?? "") : (LABELS[type] ?? type);
     // Three or more of a kind in one construct are one node: "8 × CloudWatch alarm".
     const shown =
       members.length >= 3

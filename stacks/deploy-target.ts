@@ -64,7 +64,7 @@ export function prepareDeployTarget(input: DeployTargetInput): string[] {
   if (command === "destroy" && !input.allowDestroy) {
     throw new DeployRefusedError(
       step,
-      `the synthesized stack keeps lifecycle.prevent_destroy on the buckets, the key and the processed-files table, so Terraform would stop with "Instance cannot be destroyed". To tear down ${workspace}, leave it out for this one command: TF_WORKSPACE=${workspace} METRICCARE_ALLOW_DESTROY=1 npx cdktf destroy ${input.stackName}, then run npm run synth to protect the output again (README, "Tearing down an environment").`,
+      `the synthesized stack keeps lifecycle.prevent_destroy on the buckets, the PHI and audit keys and the processed-files table, so Terraform would stop with "Instance cannot be destroyed". To tear down ${workspace}, leave it out for this one command: TF_WORKSPACE=${workspace} METRICCARE_ALLOW_DESTROY=1 npx cdktf destroy ${input.stackName}, then run npm run synth to protect the output again (README, "Tearing down an environment").`,
     );
   }
   const lines = [`Target: Terraform workspace "${workspace}" (TF_WORKSPACE), the MetricCare environment ${workspace}.`];

@@ -20,6 +20,8 @@ import { GlueCatalogEncryption } from "../modules/glue/glue_catalog_encryption/g
 import { GlueJob } from "../modules/glue/glue_job/glue-job";
 import { GlueSecurityConfiguration } from "../modules/glue/glue_security_configuration/glue-security-configuration";
 import { GlueWorkflow } from "../modules/glue/glue_workflow/glue-workflow";
+import { ArtifactsKey } from "../modules/kms/artifacts-key";
+import { AuditLogKey } from "../modules/kms/audit-log-key";
 import { DataLakeKey } from "../modules/kms/kms-key";
 import { LambdaFunction } from "../modules/lambda_function/lambda-function";
 import type { LambdaLogLevel } from "../modules/lambda_function/validate";
@@ -133,6 +135,9 @@ export class MetricCareStack extends TerraformStack {
     const session = new DataAwsIamSessionContext(this, "deployer", { arn: identity.arn });
     const deployers = Token.asList(Fn.concat([[session.issuerArn], settings.list("deployer_role_arns")]));
     const preventDestroy = !(props.allowDestroy ?? false);
+    const output = (id: string, value: string, description: string): void => {
+      new TerraformOutput(this, id, { value, description });
+    };
     const forceDestroy = settings.flag("force_destroy");
     const aws: AwsContext = {
       accountId: identity.accountId,
@@ -141,14 +146,21 @@ export class MetricCareStack extends TerraformStack {
       dnsSuffix: partition.dnsSuffix,
     };
 
+    // Keys by purpose: patient data (and whatever may carry it), deployment artifacts, the audit trail.
     const key = new DataLakeKey(this, "kms", {
       aws,
       aliasName: `alias/${name("data")}`,
-      description: `MetricCare ${env}: patient data, logs, queues and alerts`,
+      description: `MetricCare ${env}: protected health information (raw and lakehouse data, tracking table, logs, queues, alerts)`,
       preventDestroy,
     });
-    key.allowEncryptionList(deployers);
     key.allowDataAccessList(settings.list("key_data_access_role_arns"));
+    const artifactsKey = new ArtifactsKey(this, "artifacts_kms", {
+      aws,
+      aliasName: `alias/${name("artifacts")}`,
+      description: `MetricCare ${env}: deployment artifacts (Glue scripts, Lambda package and environment), no patient data`,
+    });
+    // Settings that name principals fall back to the role that runs Terraform, never to nobody or the account.
+    const orDeployer = (list: string[]): string[] => Token.asList(Fn.coalescelist([list, [session.issuerArn]]));
 
     // Buckets: a log bucket (SSE-S3, S3 log delivery cannot use SSE-KMS), then the data buckets logging into it.
     const lifecycle = {
@@ -206,10 +218,13 @@ export class MetricCareStack extends TerraformStack {
         })),
       ],
     });
+    const fhirUploaders = orDeployer(settings.list("fhir_uploader_arns"));
+    raw.acceptUploads({ principalArns: fhirUploaders, prefix: config.fhir.prefix, managerArn: session.issuerArn });
+    key.allowUploadsThroughS3({ principalArns: fhirUploaders, bucketArn: raw.bucketArn, prefix: config.fhir.prefix });
     const scripts = new SecureBucket(this, "scripts_bucket", {
       aws,
       bucketName: bucket(BUCKET_PURPOSES.scripts),
-      encryption: key,
+      encryption: artifactsKey,
       forceDestroy,
       // Glue runs these scripts as roles that read patient data: only deployers replace them.
       objectWriters: deployers,
@@ -364,6 +379,7 @@ export class MetricCareStack extends TerraformStack {
       logLevel: settings.string("log_level") as LambdaLogLevel,
       logRetentionDays: settings.number("log_retention_days"),
       kmsKey: key,
+      environmentKmsKey: artifactsKey,
       policyStatements: [
         this.workflow.startRunStatement(),
         // A failed attempt ends the run only when Glue has no retry left: the Lambda reads its attempt number.
@@ -412,13 +428,23 @@ export class MetricCareStack extends TerraformStack {
       glueJobs: this.glueJobs,
     });
     if (config.createDataEventTrail) {
+      const auditors = orDeployer(settings.list("auditor_role_arns"));
+      const auditKey = new AuditLogKey(this, "audit_kms", {
+        aws,
+        aliasName: `alias/${name("audit")}`,
+        description: `MetricCare ${env}: data-event trail log files (who read or wrote patient files)`,
+        readerArns: auditors,
+        preventDestroy,
+      });
+      output("audit_kms_key_arn", auditKey.keyArn, "Key of the data-event trail's log files (auditors decrypt with it).");
       new DataEventTrail(this, "cloudtrail", {
         aws,
         trailName: name("data_events"),
         bucketName: bucket(BUCKET_PURPOSES.cloudtrail),
         accessLogs: logsTo(BUCKET_PURPOSES.cloudtrail),
         ...lifecycle,
-        kmsKey: key,
+        kmsKey: auditKey,
+        readerArns: auditors,
         dataBuckets: [raw, lakehouse],
         enableLogging: settings.flag("data_event_logging"),
         retentionDays: settings.number("audit_log_retention_days"),
@@ -455,9 +481,6 @@ export class MetricCareStack extends TerraformStack {
     });
     key.allowDataAccess(this.analystRole.roleArn);
 
-    const output = (id: string, value: string, description: string): void => {
-      new TerraformOutput(this, id, { value, description });
-    };
     output("lambda_arn", this.triggerFunction.lambdaArn, "ARN of the Glue trigger Lambda function.");
     output("lambda_name", this.triggerFunction.lambdaName, "Name of the Glue trigger Lambda function.");
     output("lambda_role_arn", this.triggerFunction.lambdaRoleArn, "ARN of the Glue trigger Lambda's execution role.");
@@ -469,7 +492,8 @@ export class MetricCareStack extends TerraformStack {
     output("alerts_topic_arn", alerts.topicArn, "SNS topic of pipeline alerts.");
     output("athena_workgroup_name", this.workgroup.workgroupName, "Athena workgroup for queries over the Gold tables.");
     output("analyst_role_arn", this.analystRole.roleArn, "Read-only role for Athena queries over the Gold tables (Power BI, analysts).");
-    output("kms_key_arn", key.keyArn, "Customer-managed key of this environment.");
+    output("kms_key_arn", key.keyArn, "Key of this environment's protected health information.");
+    output("artifacts_kms_key_arn", artifactsKey.keyArn, "Key of the deployment artifacts and the Lambda environment.");
     for (const layer of LAKEHOUSE_LAYERS)
       output(`${layer}_database_name`, databases[layer].databaseName, `Glue catalog database of the ${layer} layer.`);
   }

@@ -29,7 +29,7 @@ export function allowDestroyFromEnvironment(environment: NodeJS.ProcessEnv): boo
 
 /** The warning every synth with METRICCARE_ALLOW_DESTROY=1 prints, naming the output that lost its protection. */
 export function unprotectedOutputWarning(stackFile: string): string {
-  return `Warning: METRICCARE_ALLOW_DESTROY=1: ${stackFile} has no lifecycle.prevent_destroy, so a destroy, or a change that replaces them, deletes the buckets of patient data and audit logs, the key and the processed-files table. Synthesize it again without the switch (npm run synth) as soon as the teardown is done.`;
+  return `Warning: METRICCARE_ALLOW_DESTROY=1: ${stackFile} has no lifecycle.prevent_destroy, so a destroy, or a change that replaces them, deletes the buckets of patient data and audit logs, the PHI and audit keys and the processed-files table. Synthesize it again without the switch (npm run synth) as soon as the teardown is done.`;
 }
 
 /** Options of {@link synthesize}. */

@@ -11,6 +11,8 @@ export interface WorkspaceValues {
   readonly require_alert_subscription: boolean;
   readonly deployer_role_arns: string[];
   readonly key_data_access_role_arns: string[];
+  readonly fhir_uploader_arns: string[];
+  readonly auditor_role_arns: string[];
   readonly force_destroy: boolean;
   readonly raw_object_lock_days: number;
   readonly data_event_logging: boolean;
@@ -57,6 +59,8 @@ export function toWorkspaceValues(env: EnvironmentConfig): WorkspaceValues {
     require_alert_subscription: env.requireAlertSubscription,
     deployer_role_arns: [...(env.deployerRoleArns ?? [])],
     key_data_access_role_arns: [...(env.keyDataAccessRoleArns ?? [])],
+    fhir_uploader_arns: [...(env.fhirUploaderArns ?? [])],
+    auditor_role_arns: [...(env.auditorRoleArns ?? [])],
     force_destroy: env.forceDestroy,
     raw_object_lock_days: env.rawObjectLockDays,
     data_event_logging: env.dataEventLogging,

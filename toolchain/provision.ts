@@ -1,19 +1,31 @@
 // Provisions every tool the tests need into the cache (toolchain/README.md), or reuses what is there:
-// the Python environments and the Spark jars. `npm test` runs it first; it is idempotent and keyed by
-// version, so a warm machine spends well under a second here.
-// Usage: node scripts/run-ts.cjs toolchain/provision.ts [--print python:test|python:checkov|spark-jars|hudi-reader-jars]
+// the Python environments, the Spark jars, the Hive Metastore and Trino. `npm test` runs it first; it
+// is idempotent and keyed by version, so a warm machine spends well under a second here.
+// Usage: node scripts/run-ts.cjs toolchain/provision.ts [--print <tool>]
+//   <tool>: python:test|python:checkov (the interpreter), spark-jars|hudi-reader-jars (jar paths, comma-separated),
+//   hive-metastore|trino (one JSON line: {"home": <server folder>, "java": <the java to run it with>})
 import { findProjectRoot } from "../stacks/cli";
+import { HIVE_METASTORE } from "./hive_metastore/hive-metastore";
+import { ensureJavaServer, type JavaServerDefinition } from "./maven/java-server";
 import { ensureJars, JAR_SETS, type JarSet } from "./maven/spark-jars";
 import { ensurePythonEnv, PYTHON_ENVS, type PythonEnvName } from "./python/python-env";
+import { TRINO } from "./trino/trino";
+
+const JAVA_SERVERS: readonly JavaServerDefinition[] = [HIVE_METASTORE, TRINO];
 
 function main(): void {
   const root = findProjectRoot(process.cwd());
   const [flag, what] = process.argv.slice(2);
   if (flag === "--print") {
-    if (what !== undefined && what in JAR_SETS) console.log(ensureJars(root, what as JarSet).join(","));
+    const server = JAVA_SERVERS.find((candidate) => candidate.name === what);
+    if (server !== undefined) console.log(JSON.stringify(ensureJavaServer(root, server)));
+    else if (what !== undefined && what in JAR_SETS) console.log(ensureJars(root, what as JarSet).join(","));
     else if (what?.startsWith("python:") && PYTHON_ENVS.includes(what.slice(7) as PythonEnvName))
       console.log(ensurePythonEnv(root, what.slice(7) as PythonEnvName));
-    else throw new Error(`--print takes ${Object.keys(JAR_SETS).join(", ")} or python:<${PYTHON_ENVS.join("|")}>, got "${what ?? ""}".`);
+    else {
+      const tools = [...Object.keys(JAR_SETS), ...JAVA_SERVERS.map((candidate) => candidate.name)];
+      throw new Error(`--print takes ${tools.join(", ")} or python:<${PYTHON_ENVS.join("|")}>, got "${what ?? ""}".`);
+    }
     return;
   }
   if (flag !== undefined) throw new Error(`Unknown argument "${flag}". Usage: toolchain/provision.ts [--print <tool>]`);
@@ -21,8 +33,9 @@ function main(): void {
   const pythons = PYTHON_ENVS.map((name) => `${name}: ${ensurePythonEnv(root, name)}`);
   const jars = ensureJars(root, "spark-jars");
   const reader = ensureJars(root, "hudi-reader-jars");
+  const servers = JAVA_SERVERS.map((server) => `${server.what}: ${ensureJavaServer(root, server).home}`);
   console.log(
-    `Toolchain ready in ${((performance.now() - started) / 1000).toFixed(1)} s: Python ${pythons.join(", ")}; ${jars.length} Spark jars, ${reader.length} Hudi reader jar.`,
+    `Toolchain ready in ${((performance.now() - started) / 1000).toFixed(1)} s: Python ${pythons.join(", ")}; ${jars.length} Spark jars, ${reader.length} Hudi reader jar; ${servers.join("; ")}.`,
   );
 }
 

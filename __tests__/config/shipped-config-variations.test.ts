@@ -16,6 +16,14 @@ const READS_SHIPPED_CONFIG = [
   "__tests__/stacks/architecture-diagram.test.ts",
 ];
 
+/** The Python tests that synthesize the stack and read their expectations from it, run on the clone. */
+const PYTHON_READS_SYNTHESIZED_STACK = ["etl/tests/test_job_args_synthesized.py", "etl/tests/test_shipped_package.py"];
+/** Python tests that synthesize the stack but stay out of the clone's run, each for a reason. */
+const PYTHON_NOT_RUN_ON_THE_VARIATION = [
+  // Spark, Hudi and moto for minutes; the workflow runs in the local runtime's own region and workspace `dev`.
+  "etl/tests/test_end_to_end.py",
+];
+
 /** The variation: an added environment, another region, the data-event trail on and a permissions boundary. */
 const VARIATION = `
 Object.assign(metricCareConfig, {
@@ -26,9 +34,9 @@ Object.assign(metricCareConfig, {
 });
 `;
 
-function testFiles(dir: string): string[] {
+function testFiles(dir: string, suffix = ".ts"): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? testFiles(join(dir, entry.name)) : entry.name.endsWith(".ts") ? [join(dir, entry.name)] : [],
+    entry.isDirectory() ? testFiles(join(dir, entry.name), suffix) : entry.name.endsWith(suffix) ? [join(dir, entry.name)] : [],
   );
 }
 
@@ -42,7 +50,17 @@ describe("the test suite under a user's configuration", () => {
     expect(readers.sort()).toEqual([...READS_SHIPPED_CONFIG].sort());
   });
 
-  it("passes the configuration and stack suites, and synth, with an added environment, another region, the trail and a boundary", () => {
+  it("runs on the variation every Python test that synthesizes the stack, or says why not", () => {
+    // Act
+    const synthesizing = testFiles(join(PROJECT_ROOT, "etl", "tests"), ".py")
+      .filter((file) => /\bsynthesized_stack\b|\bsynthesize\(/.test(readFileSync(file, "utf8")))
+      .map((file) => relative(PROJECT_ROOT, file))
+      .filter((file) => file !== "etl/tests/conftest.py");
+    // Assess
+    expect(synthesizing.sort()).toEqual([...PYTHON_READS_SYNTHESIZED_STACK, ...PYTHON_NOT_RUN_ON_THE_VARIATION].sort());
+  });
+
+  it("passes the configuration, stack and synthesized-stack Python suites, and synth, with an added environment, another region, the trail and a boundary", () => {
     // Prepare: the variation committed in a clone (clone tests inside clone its committed tree).
     const clone = cleanClone();
     appendFileSync(join(clone, "config", "metriccare.config.ts"), VARIATION);
@@ -65,11 +83,29 @@ describe("the test suite under a user's configuration", () => {
       ],
       { cwd: clone, encoding: "utf8", env: { ...process.env, CI: "true" } },
     );
+    const pytest = spawnSync(
+      process.execPath,
+      [
+        join(clone, "scripts", "run-ts.cjs"),
+        "toolchain/python/run.ts",
+        "test",
+        "-m",
+        "pytest",
+        "-c",
+        "etl/pyproject.toml",
+        "-p",
+        "no:cacheprovider",
+        ...PYTHON_READS_SYNTHESIZED_STACK,
+      ],
+      { cwd: clone, encoding: "utf8", env: { ...process.env, CI: "true" } },
+    );
     // Assess
     expect(synth.stderr).toBe("");
     expect(synth.status).toBe(0);
     expect(synth.stdout).toMatch(/^ {2}qa /m);
     expect(jest.stderr).toMatch(/Tests: +\d+ passed, \d+ total/);
     expect(jest.status).toBe(0);
+    expect(pytest.stdout).toMatch(/^=+ \d+ passed in /m); // all passed: the summary line starts with the passed count
+    expect(pytest.status).toBe(0);
   }, 600_000);
 });

@@ -298,6 +298,29 @@ describe("validateConfig on the security settings", () => {
     expect(() => validateConfig(withDev((e) => ({ ...e, [setting]: value })))).toThrow(message);
   });
 
+  it.each([["fhirUploaderArns"], ["auditorRoleArns"]])("rejects a %s entry that is not an IAM role or user ARN", (setting) => {
+    // Act
+    const act = () => validateConfig(withDev((e) => ({ ...e, [setting]: ["arn:aws:iam::123456789012:group/feeds"] })));
+    // Assess
+    expect(act).toThrow(
+      `Configuration environments[0] (dev): \`${setting}[0]\` must be an IAM role or user ARN such as "arn:aws:iam::123456789012:role/fhir-feed", got "arn:aws:iam::123456789012:group/feeds".`,
+    );
+  });
+
+  it("accepts a FHIR feed and an auditor as roles or users", () => {
+    // Act
+    const act = () =>
+      validateConfig(
+        withDev((e) => ({
+          ...e,
+          fhirUploaderArns: ["arn:aws:iam::123456789012:role/fhir-feed", "arn:aws:iam::210987654321:user/partner-hospital"],
+          auditorRoleArns: ["arn:aws:iam::123456789012:role/compliance-auditor"],
+        })),
+      );
+    // Assess
+    expect(act).not.toThrow();
+  });
+
   it("rejects a deployer that is not a role ARN", () => {
     // Act
     const act = () => validateConfig(withDev((e) => ({ ...e, deployerRoleArns: ["arn:aws:iam::123456789012:user/alice"] })));

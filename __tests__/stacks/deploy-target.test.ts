@@ -84,7 +84,7 @@ describe("prepareDeployTarget", () => {
 
     // Assess
     expect(message).toBe(
-      'cdktf destroy refused: the synthesized stack keeps lifecycle.prevent_destroy on the buckets, the key and the processed-files table, so Terraform would stop with "Instance cannot be destroyed". To tear down dev, leave it out for this one command: TF_WORKSPACE=dev METRICCARE_ALLOW_DESTROY=1 npx cdktf destroy metriccare, then run npm run synth to protect the output again (README, "Tearing down an environment").',
+      'cdktf destroy refused: the synthesized stack keeps lifecycle.prevent_destroy on the buckets, the PHI and audit keys and the processed-files table, so Terraform would stop with "Instance cannot be destroyed". To tear down dev, leave it out for this one command: TF_WORKSPACE=dev METRICCARE_ALLOW_DESTROY=1 npx cdktf destroy metriccare, then run npm run synth to protect the output again (README, "Tearing down an environment").',
     );
     expect(allowed[0]).toBe('Target: Terraform workspace "dev" (TF_WORKSPACE), the MetricCare environment dev.');
   });

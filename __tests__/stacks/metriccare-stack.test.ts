@@ -324,6 +324,7 @@ describe("MetricCareStack", () => {
     expect(Object.keys(json.output ?? {}).sort()).toEqual([
       "alerts_topic_arn",
       "analyst_role_arn",
+      "artifacts_kms_key_arn",
       "athena_workgroup_name",
       "bronze_database_name",
       "glue_workflow_name",

@@ -27,7 +27,9 @@ const ref = (address: string, attribute: string): string => `\${${address}.${att
 const all = (type: string): [string, Block][] => Object.entries(resourcesOf(json, type)).map(([name, block]) => [`${type}.${name}`, block]);
 const buckets = all("aws_s3_bucket").map(([address]) => address);
 const accessLogBucket = addressByPath(json, "aws_s3_bucket", "access_logs_bucket/bucket");
-const kmsKeyArn = ref(addressByPath(json, "aws_kms_key", "kms/key"), "arn");
+const kmsKeyArn = ref(addressByPath(json, "aws_kms_key", "/kms/key"), "arn");
+const artifactsKeyArn = ref(addressByPath(json, "aws_kms_key", "/artifacts_kms/key"), "arn");
+const auditKeyArn = ref(addressByPath(json, "aws_kms_key", "/audit_kms/key"), "arn");
 
 /** The companion resource of `type` (versioning, encryption, ...) configured for `bucket`. */
 function companion(type: string, bucket: string): Block | undefined {
@@ -62,21 +64,22 @@ describe("security policy of the synthesized stack", () => {
         expect(companion("aws_s3_bucket_versioning", bucket)?.versioning_configuration).toEqual({ status: "Enabled" });
     });
 
-    it("CKV_AWS_145: every data bucket encrypts with the environment KMS key and bucket keys; the access-log bucket uses SSE-S3, the only encryption S3 log delivery accepts", () => {
+    it("CKV_AWS_145: every bucket encrypts with the key of its purpose (patient data, artifacts, audit trail without Bucket Keys); the access-log bucket uses SSE-S3, the only encryption S3 log delivery accepts", () => {
+      const kms = (key: string, bucketKey = true) => ({
+        apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: key },
+        bucket_key_enabled: bucketKey,
+        blocked_encryption_types: ["SSE-C"],
+      });
+      const expected: Record<string, unknown> = {
+        [accessLogBucket]: { apply_server_side_encryption_by_default: { sse_algorithm: "AES256" }, blocked_encryption_types: ["SSE-C"] },
+        [addressByPath(json, "aws_s3_bucket", "raw_bucket/bucket")]: kms(kmsKeyArn),
+        [addressByPath(json, "aws_s3_bucket", "lakehouse_bucket/bucket")]: kms(kmsKeyArn),
+        [addressByPath(json, "aws_s3_bucket", "scripts_bucket/bucket")]: kms(artifactsKeyArn),
+        [addressByPath(json, "aws_s3_bucket", "cloudtrail/bucket/bucket")]: kms(auditKeyArn, false),
+      };
       for (const bucket of buckets) {
         const [rule] = companion("aws_s3_bucket_server_side_encryption_configuration", bucket)?.rule as Block[];
-        if (bucket === accessLogBucket) {
-          expect(rule).toEqual({
-            apply_server_side_encryption_by_default: { sse_algorithm: "AES256" },
-            blocked_encryption_types: ["SSE-C"],
-          });
-        } else {
-          expect(rule).toEqual({
-            apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: kmsKeyArn },
-            bucket_key_enabled: true,
-            blocked_encryption_types: ["SSE-C"],
-          });
-        }
+        expect([bucket, rule]).toEqual([bucket, expected[bucket]]);
       }
     });
 
@@ -179,8 +182,8 @@ describe("security policy of the synthesized stack", () => {
       expect(fn.reserved_concurrent_executions).toBe("${local.environment.lambda_reserved_concurrency}");
     });
 
-    it("CKV_AWS_173: environment variables are encrypted with the KMS key", () => {
-      expect(fn.kms_key_arn).toBe(kmsKeyArn);
+    it("CKV_AWS_173: environment variables are encrypted with the artifacts key (names and ARNs; deployers decrypt them to read the function)", () => {
+      expect(fn.kms_key_arn).toBe(artifactsKeyArn);
     });
 
     it("AWS FSBP Lambda.1 / tfsec aws-lambda-restrict-source-arn: every invoke permission names its source, and S3's its account", () => {
@@ -226,23 +229,39 @@ describe("security policy of the synthesized stack", () => {
   });
 
   describe("KMS", () => {
-    it("CKV_AWS_7: the key rotates", () => {
+    it("has three keys by purpose: patient data, deployment artifacts, the audit trail", () => {
+      expect(all("aws_kms_key").map(([, key]) => metadataPath(key).split("/").slice(-2, -1)[0])).toEqual([
+        "kms",
+        "artifacts_kms",
+        "audit_kms",
+      ]);
+    });
+
+    it("CKV_AWS_7: every key rotates", () => {
       for (const [, key] of all("aws_kms_key")) expect(key.enable_key_rotation).toBe(true);
     });
 
-    it("CKV_AWS_33: the key policy allows no wildcard principal (only its Deny statements name everyone), and every service principal is bound to this environment", () => {
-      const [[, key]] = all("aws_kms_key") as [[string, Block]];
-      for (const statement of policyStatements(json, key.policy).filter((s) => s.effect !== "Deny")) {
-        for (const principal of principals(statement)) expect(principal.identifiers).not.toContain("*");
-        if (principals(statement).some((p) => p.type === "Service"))
-          expect(JSON.stringify(statement.condition)).toMatch(/aws:SourceAccount|aws:SourceArn|kms:EncryptionContext/);
+    it("CKV_AWS_33: no key policy allows a wildcard principal (only Deny statements name everyone), and every service principal is bound to this environment", () => {
+      for (const [, key] of all("aws_kms_key")) {
+        for (const statement of policyStatements(json, key.policy).filter((s) => s.effect !== "Deny")) {
+          for (const principal of principals(statement)) expect(principal.identifiers).not.toContain("*");
+          if (principals(statement).some((p) => p.type === "Service"))
+            expect(JSON.stringify(statement.condition)).toMatch(/aws:SourceAccount|aws:SourceArn|kms:EncryptionContext/);
+        }
       }
     });
   });
 
   describe("IAM", () => {
     // Where AWS offers no resource-level permission, "*" is required; each such action is listed here.
-    const WILDCARD_RESOURCE_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "cloudwatch:PutMetricData"];
+    const WILDCARD_RESOURCE_ACTIONS = [
+      "xray:PutTraceSegments",
+      "xray:PutTelemetryRecords",
+      "cloudwatch:PutMetricData",
+      "athena:ListDataCatalogs",
+      "athena:ListWorkGroups",
+      "athena:ListEngineVersions",
+    ];
 
     it('CKV_AWS_62 and CKV_AWS_63: no role policy allows Action "*" or "<service>:*"', () => {
       for (const [, statements] of rolePolicies(json)) {
@@ -258,7 +277,7 @@ describe("security policy of the synthesized stack", () => {
       }
     });
 
-    it("every service role's trust policy lets exactly one AWS service principal assume it", () => {
+    it("every service role's trust policy lets exactly one AWS service principal assume it, with no condition key the service is not documented to send", () => {
       // The fifth role, the analyst's, is assumed by people and dashboards (tests of AnalystRole).
       const roles = all("aws_iam_role").filter(([, role]) => !metadataPath(role).endsWith("analyst/role"));
       expect(roles).toHaveLength(4);
@@ -269,9 +288,6 @@ describe("security policy of the synthesized stack", () => {
           effect: "Allow",
           actions: ["sts:AssumeRole"],
           principals: [{ type: "Service", identifiers: [expect.stringMatching(/^(lambda|glue)\.amazonaws\.com$/)] }],
-          condition: expect.arrayContaining([
-            { test: "StringEquals", variable: "aws:SourceAccount", values: ["${data.aws_caller_identity.current.account_id}"] },
-          ]),
         });
       }
     });
@@ -300,7 +316,7 @@ describe("security policy of the synthesized stack", () => {
   it("CKV_AWS_35 and CKV_AWS_36: the data-event trail is KMS-encrypted with log file validation, recording where the environment says", () => {
     const [[, trail]] = all("aws_cloudtrail") as [[string, Block]];
     expect(trail).toMatchObject({
-      kms_key_id: kmsKeyArn,
+      kms_key_id: auditKeyArn,
       enable_log_file_validation: true,
       enable_logging: "${local.environment.data_event_logging}",
     });
@@ -313,7 +329,8 @@ describe("security policy of the synthesized stack", () => {
       ["aws_s3_bucket", "lakehouse_bucket/bucket"],
       ["aws_s3_bucket", "access_logs_bucket/bucket"],
       ["aws_s3_bucket", "cloudtrail/bucket/bucket"],
-      ["aws_kms_key", "kms/key"],
+      ["aws_kms_key", "/kms/key"],
+      ["aws_kms_key", "/audit_kms/key"],
       ["aws_dynamodb_table", "processed_files/table"],
     ];
 

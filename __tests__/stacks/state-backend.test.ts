@@ -10,8 +10,9 @@ describe("linkStateCommandBackups", () => {
     const stack = join(root, "cdktf.out", "stacks", "metriccare");
     mkdirSync(stack, { recursive: true });
 
-    // Act
+    // Act: before Terraform made any workspace, and again after it did.
     const made = linkStateCommandBackups(stack, root);
+    mkdirSync(join(root, "terraform.metriccare.tfstate.d", "dev"), { recursive: true });
     const again = linkStateCommandBackups(stack, root);
 
     // Assess

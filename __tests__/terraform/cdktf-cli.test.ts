@@ -218,7 +218,7 @@ describeWithTerraform("the cdktf CLI against the emulator (moto), offline, per w
       // Assess
       expect(destroy.status).toBe(1);
       expect(destroy.output).toContain(
-        `cdktf destroy refused: the synthesized stack keeps lifecycle.prevent_destroy on the buckets, the key and the processed-files table, so Terraform would stop with "Instance cannot be destroyed". To tear down dev, leave it out for this one command: TF_WORKSPACE=dev METRICCARE_ALLOW_DESTROY=1 npx cdktf destroy ${STACK}, then run npm run synth`,
+        `cdktf destroy refused: the synthesized stack keeps lifecycle.prevent_destroy on the buckets, the PHI and audit keys and the processed-files table, so Terraform would stop with "Instance cannot be destroyed". To tear down dev, leave it out for this one command: TF_WORKSPACE=dev METRICCARE_ALLOW_DESTROY=1 npx cdktf destroy ${STACK}, then run npm run synth`,
       );
       expect(await stateList(tool!, dev.project, "dev")).toEqual(before);
     }, 180_000);

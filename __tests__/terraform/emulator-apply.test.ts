@@ -10,7 +10,9 @@ import { EMULATOR_CREDENTIALS } from "../../toolchain/terraform/emulator-overrid
 import { MOTO_UNDELETABLE } from "../../toolchain/terraform/moto-gaps";
 import { runTerraform, terraformOk } from "../../toolchain/terraform/terraform";
 import { prepareStack, type PreparedStack } from "../../toolchain/terraform/terraform-stack";
-import { threeEnvironmentConfig } from "../support/config-fixtures";
+import { journeyConfig } from "../support/journeys/journey-config";
+import { CallLog, saveRecording } from "../support/journeys/record";
+import type { RecordedCall, Recording } from "../support/journeys/recorded-calls";
 import { PROJECT_ROOT } from "../support/metriccare-stack";
 import { cleanClone } from "../support/project-clone";
 import { tempDirectory } from "../support/test-context";
@@ -28,12 +30,14 @@ import {
 
 // In the emulator run only, each bucket policy is applied without its conditional Deny statements:
 // moto evaluates bucket policies on object calls but not their conditions (toolchain/terraform/
-// emulator-override.ts). What the real policies allow is proven by the IAM-evaluation access matrix.
+// emulator-override.ts). What the real policies allow is proven by the access journeys (__tests__/journeys/).
 
 const tool = terraformForTests();
 const describeWithTerraform = tool ? describe : describe.skip;
 
-const config = threeEnvironmentConfig();
+// The journeys' configuration (the data-event trail on): this run records the deployer's and an
+// uploader's calls for the access journeys (__tests__/journeys/).
+const config = journeyConfig();
 const WORKSPACE = "dev";
 const env = config.environments.find((e) => e.name === WORKSPACE)!;
 const name = (service: string): string => `${config.projectName}_${service}_${WORKSPACE}`;
@@ -49,7 +53,7 @@ function emptyBucket(endpoint: string, name: string): number {
     "s3 = boto3.client('s3', endpoint_url=sys.argv[1], region_name=sys.argv[3])",
     "versions = s3.list_object_versions(Bucket=sys.argv[2])",
     "keys = [{'Key': v['Key'], 'VersionId': v['VersionId']} for v in versions.get('Versions', []) + versions.get('DeleteMarkers', [])]",
-    "[s3.delete_object(Bucket=sys.argv[2], **k) for k in keys]",
+    "[s3.delete_object(Bucket=sys.argv[2], BypassGovernanceRetention=True, **k) for k in keys]",
     "print(len(keys))",
   ].join("\n");
   const result = spawnSync(pythonExecutable(PROJECT_ROOT, "test"), ["-c", script, endpoint, name, config.awsRegion], {
@@ -85,17 +89,42 @@ describeWithTerraform("Terraform against the emulator (moto), workspace dev", ()
   const plan = (dir: string, label: string, save = false) =>
     planJson(tool!, dir, WORKSPACE, { name: label, save, args: ["-detailed-exitcode"], okStatuses: [0, 2] });
 
+  let calls: CallLog;
+  let keys: Record<string, string>;
+  /** Saves the calls since the last recording as the journey `name` of `actor`. */
+  const record = (journey: string, description: string, actorOf: (call: RecordedCall) => string | undefined): void => {
+    const taken = calls.take().flatMap((call) => {
+      const actor = actorOf(call);
+      return actor === undefined ? [] : [{ ...call, actor }];
+    });
+    const synthesized = JSON.parse(readFileSync(join(stack.dir, "cdk.tf.json"), "utf8")) as Recording["stack"];
+    saveRecording({
+      journey,
+      description,
+      workspace: WORKSPACE,
+      accountId: "123456789012",
+      region: config.awsRegion,
+      keys,
+      stack: synthesized,
+      calls: taken,
+    });
+  };
+  const deployer = (call: RecordedCall) => (call.accessKeyId === EMULATOR_CREDENTIALS.AWS_ACCESS_KEY_ID ? "deployer" : undefined);
+
   beforeAll(async () => {
     if (!tool) return;
-    moto = await startMotoServer(PROJECT_ROOT);
+    const recordFile = join(tempDirectory("metriccare-calls-"), "calls.jsonl");
+    moto = await startMotoServer(PROJECT_ROOT, { recordFile });
+    calls = new CallLog(recordFile);
     clone = cleanClone();
     stateDirectory = tempDirectory("metriccare-state-");
     stack = await prepare(await bundleClone(), "apply");
   }, 120_000);
 
+  // Generous: under load the recording server takes seconds to flush and exit.
   afterAll(async () => {
     await moto?.stop();
-  });
+  }, 60_000);
 
   it("creates every planned resource from an empty state", async () => {
     // Prepare
@@ -108,8 +137,17 @@ describeWithTerraform("Terraform against the emulator (moto), workspace dev", ()
       env: terraformEnv,
     });
     const state = await terraformOk(tool!, stack.dir, ["state", "list"], { workspace: WORKSPACE });
+    // The keys moto made, by address: recorded calls name them by moto's ids.
+    const shown = JSON.parse((await terraformOk(tool!, stack.dir, ["show", "-json"], { workspace: WORKSPACE })).stdout) as {
+      values: { root_module: { resources: { address: string; type: string; values: Record<string, string> }[] } };
+    };
+    keys = Object.fromEntries(
+      shown.values.root_module.resources.filter((r) => r.type === "aws_kms_key").map((r) => [r.values.arn ?? "", r.address]),
+    );
+    record("deployer-apply", "terraform apply of workspace dev from an empty state", deployer);
 
     // Assess
+    expect(Object.keys(keys)).toHaveLength(3);
     expect(toCreate.length).toBe(changes(planned).length);
     expect(
       state.stdout
@@ -124,6 +162,7 @@ describeWithTerraform("Terraform against the emulator (moto), workspace dev", ()
     // Act
     const second = await plan(stack.dir, "second");
     const deviations = secondPlanDeviations(changes(second.plan));
+    record("deployer-refresh", "terraform plan after the apply: the provider reads every resource", deployer);
 
     // Assess
     expect(deviations).toEqual({ notUpdates: [], notGaps: [], gapsNotSeen: [] });
@@ -177,6 +216,40 @@ describeWithTerraform("Terraform against the emulator (moto), workspace dev", ()
     expect(run.Run).toMatchObject({ Name: name("etl_workflow"), Status: "RUNNING" });
   });
 
+  it("takes a FHIR feed's single upload and an AWS CLI-sized multipart upload into the raw bucket", () => {
+    // Prepare: the AWS CLI uploads in 8 MB parts above 8 MB (https://docs.aws.amazon.com/cli/latest/topic/s3-config.html).
+    const script = [
+      "import boto3, os, sys",
+      "from boto3.s3.transfer import TransferConfig",
+      "s3 = boto3.client('s3', endpoint_url=sys.argv[1], region_name=sys.argv[3], aws_access_key_id='fhir-feed', aws_secret_access_key='x')",
+      's3.put_object(Bucket=sys.argv[2], Key=\'fhir/2026/12/07/patient-1.json\', Body=b\'{"resourceType": "Patient", "id": "1"}\')',
+      "path = os.path.join(sys.argv[4], 'bundle.ndjson')",
+      "open(path, 'wb').write(b'x' * (9 * 1024 * 1024))",
+      "cli = TransferConfig(multipart_threshold=8 * 1024 * 1024, multipart_chunksize=8 * 1024 * 1024)",
+      "s3.upload_file(path, sys.argv[2], 'fhir/2026/12/07/bundle.ndjson', Config=cli)",
+    ].join("\n");
+
+    // Act
+    const result = spawnSync(
+      pythonExecutable(PROJECT_ROOT, "test"),
+      ["-c", script, moto.endpoint, bucket("raw"), config.awsRegion, tempDirectory()],
+      {
+        encoding: "utf8",
+      },
+    );
+    record("uploader", "a FHIR feed uploads one file and one 9 MB file (multipart, as the AWS CLI does)", (call) =>
+      call.accessKeyId === "fhir-feed" ? "uploader" : undefined,
+    );
+    // moto refuses to change a bucket's Object Lock configuration unless the bucket is empty (S3
+    // does not): the teardown below removes the raw bucket's, so the uploads go first.
+    const removed = emptyBucket(moto.endpoint, bucket("raw"));
+
+    // Assess
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(removed).toBe(2);
+  });
+
   it("plans exactly the new Lambda package and the function's update after a change to the handler", async () => {
     // Prepare
     const handler = join(clone, "functions", "glue_trigger", "handler.ts");
@@ -202,7 +275,15 @@ describeWithTerraform("Terraform against the emulator (moto), workspace dev", ()
     expect(fn?.attributes).toEqual(["last_modified", "s3_key", "source_code_hash"]);
     expect(fn?.knownAfterApply).toEqual(["last_modified"]);
     expect(found.find((c) => c.type === "aws_s3_object")?.address).toMatch(/upload_scripts_function_glue_trigger/);
-  }, 180_000);
+
+    // And applies it, for the deployer's journey of a code change.
+    calls.take();
+    await terraformOk(tool!, changed.dir, ["apply", "-auto-approve", "-input=false", "-no-color", PARALLELISM], {
+      workspace: WORKSPACE,
+      env: terraformEnv,
+    });
+    record("deployer-change", "terraform apply of a change to the Lambda's code", deployer);
+  }, 240_000);
 
   it("refuses to destroy the stateful resources, then after the README's teardown synth destroys everything", async () => {
     // Prepare
@@ -229,6 +310,7 @@ describeWithTerraform("Terraform against the emulator (moto), workspace dev", ()
     const state = await terraformOk(tool!, stack.dir, ["state", "list"], { workspace: WORKSPACE });
     const buckets = await emulatorCall(moto.endpoint, "s3", "/");
     const functions = JSON.parse(await emulatorCall(moto.endpoint, "lambda", "/2015-03-31/functions/")) as { Functions: unknown[] };
+    record("deployer-destroy", "terraform destroy of workspace dev after the teardown synth", deployer);
 
     // Assess
     expect(undeletable).toHaveLength(6);

@@ -3,7 +3,7 @@ FHIR cohort, against a floor measured in the same session: a bare `spark.read.js
 written as Parquet. Then an incremental run that adds 1 % new files.
 
 Usage: bench_etl.py [N ...]   (default 1000 10000). Bronze here is the Bronze job's own split and Hudi
-upsert (`bronze.split_file`, `bronze.latest_records`, `spark_tables.write_rows`) over local files; the
+upsert (`bronze.records.split_file`, `bronze.records.latest_records`, `spark_tables.write_rows`) over local files; the
 processed-files claims in DynamoDB and the S3 GETs are left out. Tables live on the local file system.
 """
 
@@ -21,11 +21,12 @@ sys.path[:0] = [str(ETL), str(ETL / "bench")]
 os.environ["PYTHONPATH"] = os.pathsep.join([str(ETL), *filter(None, [os.environ.get("PYTHONPATH")])])
 
 from local_runtime.spark_session import local_spark_session  # noqa: E402
-from metriccare_etl.bronze import latest_records, split_file  # noqa: E402
+from metriccare_etl.bronze.processed_files import PROCESSED, TrackedFile  # noqa: E402
+from metriccare_etl.bronze.records import latest_records, split_file  # noqa: E402
 from metriccare_etl.config import parse_config  # noqa: E402
-from metriccare_etl.gold import MEASURES, run_gold  # noqa: E402
-from metriccare_etl.processed_files import PROCESSED, TrackedFile  # noqa: E402
-from metriccare_etl.silver import run_silver  # noqa: E402
+from metriccare_etl.gold.measures import MEASURES  # noqa: E402
+from metriccare_etl.gold.run import run_gold  # noqa: E402
+from metriccare_etl.silver.run import run_silver  # noqa: E402
 from metriccare_etl.spark_tables import (  # noqa: E402
     latest_completion_time,
     read_frame,

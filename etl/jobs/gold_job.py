@@ -5,11 +5,9 @@ default the run date), written whole (insert_overwrite_table). The measures and 
 live in `metriccare_etl.gold` and `etl/README.md`.
 """
 
-import sys
-
-from metriccare_etl.fhir_time import utc_now
+from metriccare_etl.fhir.time import utc_now
 from metriccare_etl.glue_session import start_job
-from metriccare_etl.gold import reference_date_argument, run_gold
+from metriccare_etl.gold.run import run_gold
 
 
 def main() -> None:
@@ -22,7 +20,7 @@ def main() -> None:
         args.lakehouse_bucket,
         args.database,
         utc_now(),
-        reference_date_argument(sys.argv),
+        args.reference_date,
         sync_catalog=session.catalog_sync,
     )
     print(

@@ -5,9 +5,9 @@ flattens it, and upserts it into Silver or, when it fails validation, into the t
 table with the reasons. A table with nothing new ends without a commit. The logic lives in `metriccare_etl`.
 """
 
-from metriccare_etl.fhir_time import utc_now
+from metriccare_etl.fhir.time import utc_now
 from metriccare_etl.glue_session import start_job
-from metriccare_etl.silver import run_silver
+from metriccare_etl.silver.run import run_silver
 
 
 def main() -> None:

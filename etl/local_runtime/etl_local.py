@@ -152,7 +152,7 @@ def run(folder: Path, new: list[Path], lake_dir: Path, state: dict, code: str, p
         spark = local_spark_session("metriccare-etl-local", s3=LocalS3(server.endpoint, REGION, truststore=truststore))
         progress.line("spark", "local Spark started")
         lake.runs = state["runs"]
-        run_workflow(lake, progress)
+        run_workflow(lake, progress=progress)
         state.update(runs=lake.runs, code=code, raw_prefix=lake.raw_prefix)
         rows = {table: _gold_rows(spark, f"s3://{lake.lakehouse_bucket}/gold/{table}/") for table in GOLD_TABLES}
         items = _save(lake, lake_dir, state, rows)

@@ -2,6 +2,7 @@
 UTC, and optionally S3A against a local S3 endpoint with SSE-KMS."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from .preflight import check_java
 from .toolchain import spark_jars
@@ -81,7 +82,6 @@ def local_spark_session(
 
 def _hudi_conf_dir(defaults: dict[str, str]) -> str:
     import tempfile
-    from pathlib import Path
 
     directory = Path(tempfile.mkdtemp(prefix="metriccare-hudi-conf-"))
     (directory / "hudi-defaults.conf").write_text("".join(f"{key} {value}\n" for key, value in defaults.items()))
@@ -93,14 +93,23 @@ def package_zip() -> str:
     (the driver imports it from the source tree)."""
     import tempfile
     import zipfile
-    from pathlib import Path
 
     package = Path(__file__).resolve().parents[1] / "metriccare_etl"
     archive = Path(tempfile.mkdtemp(prefix="metriccare-etl-")) / "metriccare_etl.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
-        for source in sorted(package.glob("*.py")):
-            zipped.write(source, f"metriccare_etl/{source.name}")
+        for source in package_sources(package):
+            zipped.write(source, f"metriccare_etl/{source.relative_to(package).as_posix()}")
     return str(archive)
+
+
+def package_sources(package: Path) -> list[Path]:
+    """The package's `.py` files, subpackages included, as packaging/python-package.ts ships them
+    (no `__pycache__`, no dotfiles)."""
+    return sorted(
+        path
+        for path in package.rglob("*.py")
+        if not any(part == "__pycache__" or part.startswith(".") for part in path.relative_to(package).parts)
+    )
 
 
 def s3a_conf(s3: LocalS3) -> dict[str, str]:

@@ -2,9 +2,11 @@
 same JSON as cdktf.out/stacks/metriccare/cdk.tf.json), resolved for one Terraform workspace, and the argv Glue
 builds from them (https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-glue-arguments.html)."""
 
+import atexit
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping
@@ -62,17 +64,25 @@ GLUE_ARGUMENTS = (
 )
 
 
+# The key under which `synthesize` notes the folder it synthesized into (a `//` key is a comment to Terraform).
+SYNTH_DIRECTORY = "//synthesized_in"
+
+
 def synthesize() -> dict:
-    """Synthesizes the stack into a temporary folder (`main.ts --outdir`) and returns its Terraform JSON.
-    cdktf.out/ is left alone: it may be a teardown's unprotected output, or the one a deploy is about to use.
-    TF_WORKSPACE is dropped: the JSON is the same for every workspace, and synth refuses some (prod without alertEmails)."""
+    """Synthesizes the stack into a temporary folder (`main.ts --outdir`) and returns its Terraform JSON,
+    with the stack folder (its staged assets) under SYNTH_DIRECTORY; the folder is removed when the
+    process ends. cdktf.out/ is left alone: it may be a teardown's unprotected output, or the one a deploy
+    is about to use. TF_WORKSPACE is dropped: the JSON is the same for every workspace, and synth refuses
+    some (prod without alertEmails)."""
     env = {name: value for name, value in os.environ.items() if name not in ("TF_WORKSPACE", "CDKTF_OUTDIR", "METRICCARE_ALLOW_DESTROY")}
-    with tempfile.TemporaryDirectory(prefix="metriccare-synth-") as outdir:
-        command = ["node", "scripts/run-ts.cjs", "--preload", "cdktf,constructs", "main.ts", "--outdir", outdir]
-        result = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise RuntimeError(f"Synthesizing the stack (`{' '.join(command)}`) failed: {(result.stderr or result.stdout).strip()}")
-        return json.loads((Path(outdir) / "stacks" / "metriccare" / "cdk.tf.json").read_text())
+    outdir = tempfile.mkdtemp(prefix="metriccare-synth-")
+    atexit.register(shutil.rmtree, outdir, ignore_errors=True)
+    command = ["node", "scripts/run-ts.cjs", "--preload", "cdktf,constructs", "main.ts", "--outdir", outdir]
+    result = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"Synthesizing the stack (`{' '.join(command)}`) failed: {(result.stderr or result.stdout).strip()}")
+    stack_directory = Path(outdir) / "stacks" / "metriccare"
+    return {**json.loads((stack_directory / "cdk.tf.json").read_text()), SYNTH_DIRECTORY: str(stack_directory)}
 
 
 def job_resources(terraform: dict) -> dict[str, dict]:
@@ -102,15 +112,34 @@ def resolve(terraform: dict, value: str, workspace: str, known: Mapping[str, str
     return _REFERENCE.sub(one, value)
 
 
-KMS_KEY_ARN = f"arn:aws:kms:us-east-1:{ACCOUNT_ID}:key/00000000-0000-4000-8000-000000000000"
+def provider_region(terraform: dict) -> str:
+    """The region of the stack's AWS provider: the configuration's `awsRegion`."""
+    return terraform["provider"]["aws"][0]["region"]
 
 
-def default_arguments(
-    terraform: dict, layer: str, workspace: str, known: Mapping[str, str] = {"aws_kms_key.arn": KMS_KEY_ARN}
-) -> dict[str, str]:
-    """The layer job's `default_arguments` resolved for `workspace`."""
+def workspaces(terraform: dict) -> list[str]:
+    """The Terraform workspaces the stack is configured for: the configuration's environments."""
+    return sorted(terraform["locals"]["environments"])
+
+
+def kms_key_arn(terraform: dict) -> str:
+    """An ARN shaped like the environment key's, in the stack's region (AWS assigns the real one)."""
+    return f"arn:aws:kms:{provider_region(terraform)}:{ACCOUNT_ID}:key/00000000-0000-4000-8000-000000000000"
+
+
+def default_arguments(terraform: dict, layer: str, workspace: str, known: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The layer job's `default_arguments` resolved for `workspace`; the environment key's ARN is
+    `kms_key_arn` unless `known` gives it."""
     job = job_resources(terraform)[layer]
+    known = {"aws_kms_key.arn": kms_key_arn(terraform)} if known is None else known
     return {name: resolve(terraform, value, workspace, known) for name, value in job["default_arguments"].items()}
+
+
+def python_package_zip(terraform: dict) -> Path:
+    """The ETL package ZIP synth staged for upload: the object the jobs' `--extra-py-files` names."""
+    objects = terraform["resource"]["aws_s3_object"]
+    (package,) = [item for item in objects.values() if re.fullmatch(r"glue/libs/metriccare_etl-[0-9a-f]{64}\.zip", item["key"])]
+    return Path(terraform[SYNTH_DIRECTORY]) / package["source"]
 
 
 def job_name(terraform: dict, layer: str, workspace: str) -> str:

@@ -1,5 +1,6 @@
 """Where the local runtime finds what `toolchain/provision.ts` put into the cache."""
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -19,12 +20,24 @@ def hudi_reader_jars() -> list[str]:
     return _jars("hudi-reader-jars", "METRICCARE_HUDI_READER_JARS")
 
 
-def _jars(jar_set: str, variable: str) -> list[str]:
-    listed = os.environ.get(variable)
-    if not listed:
+def java_server(server: str) -> dict[str, str]:
+    """A Java server the toolchain assembles (`hive-metastore`, `trino`): `{"home": <its folder>, "java":
+    <the java to run it with>}` for `toolchain/hive_metastore/metastore_server.py` and
+    `toolchain/trino/trino_server.py`, asked of the provisioning script (which assembles it first if missing)."""
+    variable = f"METRICCARE_{server.upper().replace('-', '_')}_SERVER"
+    found = json.loads(_provisioned(server, variable))
+    if not os.path.isdir(found["home"]) or not os.path.isfile(found["java"]):
+        raise RuntimeError(f"{server} missing: {found}; run `{PROVISION_COMMAND}`.")
+    return found
+
+
+def _provisioned(tool: str, variable: str) -> str:
+    """What `provision.ts --print <tool>` prints, remembered in `variable` for the processes this one starts."""
+    printed = os.environ.get(variable)
+    if not printed:
         try:
-            listed = subprocess.run(
-                ["node", "scripts/run-ts.cjs", "toolchain/provision.ts", "--print", jar_set],
+            printed = subprocess.run(
+                ["node", "scripts/run-ts.cjs", "toolchain/provision.ts", "--print", tool],
                 cwd=PROJECT_ROOT,
                 check=True,
                 capture_output=True,
@@ -32,9 +45,13 @@ def _jars(jar_set: str, variable: str) -> list[str]:
             ).stdout.strip()
         except (OSError, subprocess.CalledProcessError) as error:
             detail = getattr(error, "stderr", "") or str(error)
-            raise RuntimeError(f"The {jar_set} are not available; `{PROVISION_COMMAND}` failed: {detail.strip()}") from error
-        os.environ[variable] = listed
-    jars = listed.split(",")
+            raise RuntimeError(f"{tool} is not available; `{PROVISION_COMMAND}` failed: {detail.strip()}") from error
+        os.environ[variable] = printed
+    return printed
+
+
+def _jars(jar_set: str, variable: str) -> list[str]:
+    jars = _provisioned(jar_set, variable).split(",")
     missing = [jar for jar in jars if not os.path.isfile(jar)]
     if missing:
         raise RuntimeError(f"{jar_set} missing: {', '.join(missing)}; run `{PROVISION_COMMAND}`.")

@@ -9,7 +9,7 @@ import hashlib
 import io
 import runpy
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from .progress import Progress
 
 JOBS = PROJECT_ROOT / "etl" / "jobs"
+# Told the actor whose AWS calls follow ("bronze_job", ...), then None.
+ActorLabel = Callable[[str | None], None]
 LAKEHOUSE_CONFIG = PROJECT_ROOT / "etl" / "config" / "lakehouse.json"
 
 
@@ -139,11 +141,21 @@ class _Tee(io.StringIO):
         return super().write(text)
 
 
-def run_job(lake: LocalLake, layer: str, workflow_run_id: str, job_run_id: str, echo: io.TextIOBase | None = None) -> str:
+def run_job(
+    lake: LocalLake,
+    layer: str,
+    workflow_run_id: str,
+    job_run_id: str,
+    acting: ActorLabel | None = None,
+    echo: io.TextIOBase | None = None,
+) -> str:
     """Runs `etl/jobs/<layer>_job.py` as `__main__` with Glue's argv; returns what it printed (also
-    written to `echo` as it prints)."""
+    written to `echo` as it prints). `acting` is told which job runs (then None), so that a recording of
+    the AWS calls can tell the jobs apart."""
     previous = sys.argv
     sys.argv = lake.argv(layer, workflow_run_id, job_run_id)
+    if acting is not None:
+        acting(f"{layer}_job")
     try:
         with contextlib.redirect_stdout(_Tee(echo)) as printed:
             runpy.run_path(str(JOBS / f"{layer}_job.py"), run_name="__main__")
@@ -151,10 +163,12 @@ def run_job(lake: LocalLake, layer: str, workflow_run_id: str, job_run_id: str, 
         sys.argv = previous
         if echo is not None:
             echo.flush()
+        if acting is not None:
+            acting(None)
     return printed.getvalue()
 
 
-def run_workflow(lake: LocalLake, progress: "Progress | None" = None) -> dict[str, str]:
+def run_workflow(lake: LocalLake, acting: ActorLabel | None = None, progress: "Progress | None" = None) -> dict[str, str]:
     """One workflow run: Bronze, Silver, Gold in order, each a first attempt; the jobs' output by layer.
     With `progress`, a line when each job starts and ends and one per line it prints."""
     lake.runs += 1
@@ -164,7 +178,8 @@ def run_workflow(lake: LocalLake, progress: "Progress | None" = None) -> dict[st
         started = progress.elapsed() if progress else 0.0
         if progress:
             progress.line(layer, f"job started (workflow run {run_id})")
-        outputs[layer] = run_job(lake, layer, run_id, f"jr_{layer}_{lake.runs:04d}", progress.job_output(layer) if progress else None)
+        echo = progress.job_output(layer) if progress else None
+        outputs[layer] = run_job(lake, layer, run_id, f"jr_{layer}_{lake.runs:04d}", acting, echo)
         if progress:
             progress.line(layer, f"job done in {progress.elapsed() - started:.1f} s")
     return outputs

@@ -7,6 +7,7 @@ are off and every argument Glue adds for itself (`--conf`, `--TempDir`, `--enabl
 """
 
 import argparse
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +32,9 @@ LAYER_ARGUMENTS: dict[str, Sequence[str]] = {
 # JOB_RUN_ID alone, so the run id falls back to it. Glue passes JOB_RUN_ID to every job run, a retry
 # included (a retry keeps WORKFLOW_RUN_ID but gets a new JOB_RUN_ID); Bronze requires it.
 OPTIONAL_ARGUMENTS = ("WORKFLOW_NAME", "WORKFLOW_RUN_ID", "JOB_RUN_ID")
+# Given for one run (`aws glue start-job-run --arguments`), never by the stack.
+LAYER_OPTIONAL_ARGUMENTS: dict[str, Sequence[str]] = {"bronze": (), "silver": (), "gold": ("reference_date",)}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$")
 MAX_TTL_DAYS = 3650
 
@@ -47,6 +51,8 @@ class JobArguments:
     raw: dict[str, str]
     # This attempt: what owns Bronze's claims in the processed-files table.
     job_run_id: str | None = None
+    # Gold's `--reference_date`: the date its measures are taken at; None means the run date.
+    reference_date: dt.date | None = None
 
     @property
     def processed_files_ttl_days(self) -> int:
@@ -79,6 +85,7 @@ def parse_job_arguments(layer: str, argv: Sequence[str]) -> JobArguments:
         run_id,
         raw,
         job_run_id=raw.get("JOB_RUN_ID"),
+        reference_date=_reference_date(layer, raw.get("reference_date")),
     )
 
 
@@ -109,9 +116,22 @@ def _check_bronze(raw: dict[str, str]) -> None:
         )
 
 
+def _reference_date(layer: str, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        if not _DATE.match(value):
+            raise ValueError
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise JobArgumentError(
+            f'{layer} job: `--reference_date` must be a calendar date in the format YYYY-MM-DD (e.g. "2025-01-15"), got "{value}".'
+        ) from None
+
+
 def project_argument_names(layer: str) -> tuple[str, ...]:
     """Every `--name` the layer's job reads (without the dashes), required and optional."""
-    return tuple(LAYER_ARGUMENTS[layer]) + OPTIONAL_ARGUMENTS
+    return tuple(LAYER_ARGUMENTS[layer]) + OPTIONAL_ARGUMENTS + tuple(LAYER_OPTIONAL_ARGUMENTS[layer])
 
 
 def read_arguments(layer: str, argv: Sequence[str]) -> dict[str, str]:

@@ -27,7 +27,8 @@ def aws(tmp_path_factory):
     session reach it through the environment (endpoint, CA bundle, test credentials), never AWS."""
     moto_server = _moto_module()
     tls = tmp_path_factory.mktemp("moto-tls")
-    server = moto_server.start_moto_server(str(tls))
+    # Every call is recorded: the end-to-end test hands the jobs' calls to the access journeys.
+    server = moto_server.start_moto_server(str(tls), record=str(tls / "calls.jsonl"))
     previous = {name: os.environ.get(name) for name in _AWS_ENV}
     os.environ.update(
         AWS_ENDPOINT_URL=server.endpoint,
@@ -59,6 +60,15 @@ _AWS_ENV = (
     "AWS_DEFAULT_REGION",
     "AWS_REGION",
 )
+
+
+@pytest.fixture(scope="session")
+def synthesized_stack():
+    """The Terraform JSON `npm run synth` writes for this checkout's configuration
+    (config/metriccare.config.ts, whatever a user made of it): tests take their expectations from it."""
+    from local_runtime.synthesized_stack import synthesize
+
+    return synthesize()
 
 
 @pytest.fixture(scope="session")

@@ -1,10 +1,9 @@
-"""Hand-written fakes of the AWS and Spark objects the package talks to, kept only for branches the real
-runtime (moto, local Spark) cannot reach: S3 answers moto never gives (SlowDown, 503, AccessDenied for a
-missing key under a list-limited role: https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html),
-DynamoDB items changed between a query and an update (conditional writes:
-https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithItems.html#WorkingWithItems.ConditionalUpdate),
-and `FakeRDD` (RDD semantics: https://spark.apache.org/docs/3.5.6/rdd-programming-guide.html) for the Silver
-and Gold unit tests. The jobs themselves run on the real runtime in test_end_to_end.py.
+"""Hand-written fakes of the AWS clients the package talks to, kept only for branches the real runtime
+(moto) cannot reach: S3 answers moto never gives (SlowDown, 503, AccessDenied for a missing key under a
+list-limited role: https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html), and DynamoDB items
+changed between a query and an update (conditional writes:
+https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithItems.html#WorkingWithItems.ConditionalUpdate).
+The jobs themselves run on the real runtime in test_end_to_end.py.
 
 They implement only what the package calls, but implement it the way the service does: DynamoDB
 conditions are evaluated against the stored item, unused or undefined expression names and values
@@ -173,76 +172,3 @@ class FakeS3:
             raise FakeClientError(self.fail_with)
         self.puts[(Bucket, Key)] = Body
         return {}
-
-
-class FakeRDD:
-    """A list split into partitions, with the RDD operations the package uses and Spark's semantics
-    (per-partition functions get an iterator; `fold` folds each partition, then the results)."""
-
-    def __init__(self, partitions: list[list[Any]]) -> None:
-        self.partitions = [list(partition) for partition in partitions]
-
-    @classmethod
-    def of(cls, items: list[Any], slices: int = 2) -> "FakeRDD":
-        return cls([items[index::slices] for index in range(slices)])
-
-    def collect(self) -> list[Any]:
-        return [item for partition in self.partitions for item in partition]
-
-    def map(self, function: Callable) -> "FakeRDD":
-        return FakeRDD([[function(item) for item in partition] for partition in self.partitions])
-
-    def flatMap(self, function: Callable) -> "FakeRDD":
-        return FakeRDD([[out for item in partition for out in function(item)] for partition in self.partitions])
-
-    def filter(self, function: Callable) -> "FakeRDD":
-        return FakeRDD([[item for item in partition if function(item)] for partition in self.partitions])
-
-    def mapPartitions(self, function: Callable) -> "FakeRDD":
-        return FakeRDD([list(function(iter(partition))) for partition in self.partitions])
-
-    def keyBy(self, function: Callable) -> "FakeRDD":
-        return self.map(lambda item: (function(item), item))
-
-    def values(self) -> "FakeRDD":
-        return self.map(lambda pair: pair[1])
-
-    def reduceByKey(self, function: Callable) -> "FakeRDD":
-        reduced: dict[Any, Any] = {}
-        for key, value in self.collect():
-            reduced[key] = function(reduced[key], value) if key in reduced else value
-        return FakeRDD.of(list(reduced.items()))
-
-    def groupByKey(self) -> "FakeRDD":
-        groups: dict[Any, list[Any]] = {}
-        for key, value in self.collect():
-            groups.setdefault(key, []).append(value)
-        return FakeRDD.of(list(groups.items()), slices=3)
-
-    def fold(self, zero: Any, function: Callable) -> Any:
-        result = zero
-        for partition in self.partitions:
-            partial = zero
-            for item in partition:
-                partial = function(partial, item)
-            result = function(result, partial)
-        return result
-
-    def isEmpty(self) -> bool:
-        return not self.collect()
-
-    def count(self) -> int:
-        return len(self.collect())
-
-    def cache(self) -> "FakeRDD":
-        return self
-
-    def persist(self, level: Any = None) -> "FakeRDD":
-        return self
-
-    def unpersist(self) -> "FakeRDD":
-        return self
-
-    @staticmethod
-    def union(rdds: list["FakeRDD"]) -> "FakeRDD":
-        return FakeRDD([partition for rdd in rdds for partition in rdd.partitions])

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyspark
 from metriccare_etl.schemas import BRONZE_COLUMNS, SILVER_COLUMNS, as_row, ddl
-from metriccare_etl.silver import split
+from metriccare_etl.silver.split import split
 
 from .support import PROCESSED_AT, bronze_row
 

@@ -5,8 +5,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from metriccare_etl.bronze import bronze_record, split_file
-from metriccare_etl.processed_files import PENDING, TrackedFile
+from metriccare_etl.bronze.processed_files import PENDING, TrackedFile
+from metriccare_etl.bronze.records import bronze_record, split_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ATHENA_QUERIES = Path(__file__).parents[1] / "athena"

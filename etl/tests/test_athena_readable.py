@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from metriccare_etl.config import parse_config
 from metriccare_etl.errors import TableVersionError
-from metriccare_etl.gold import run_gold
+from metriccare_etl.gold.run import run_gold
 from metriccare_etl.hudi_options import ATHENA_READABLE, hudi_write_options
-from metriccare_etl.silver import run_silver
+from metriccare_etl.silver.run import run_silver
 from metriccare_etl.spark_tables import read_frame, table_uri, write_frame
 
 from .gold_support import bronze_frame, condition, encounter, patient

@@ -2,7 +2,16 @@ import hashlib
 import json
 import unittest
 
-from metriccare_etl.bronze import FileOutcome, bronze_record, canonical_json, latest_records, load_file, pick_latest, run_report, split_file
+from metriccare_etl.bronze.records import (
+    FileOutcome,
+    bronze_record,
+    canonical_json,
+    latest_records,
+    load_file,
+    pick_latest,
+    split_file,
+)
+from metriccare_etl.bronze.run import run_report
 from metriccare_etl.errors import FhirFileError
 
 from .fakes import FakeClientError, FakeS3

@@ -21,7 +21,7 @@ import time
 import boto3
 import pyspark
 import pytest
-from local_runtime.synthesized_stack import synthesize
+from local_runtime.synthesized_stack import ACCOUNT_ID, PROJECT_ROOT, synthesize
 from local_runtime.workflow import hadoop_settings, provision, restore_hadoop_settings, run_workflow, upload
 from metriccare_etl.schemas import GOLD_COLUMNS
 
@@ -30,6 +30,7 @@ from .support import FIXTURES, named_query
 pytestmark = pytest.mark.e2e
 
 COHORT = FIXTURES / "e2e"
+JOURNEYS = PROJECT_ROOT / ".build" / "journeys"
 TABLES = {
     "bronze": ("patient", "encounter", "condition"),
     "silver": ("patient", "encounter", "condition"),
@@ -101,7 +102,12 @@ def workflow(spark, aws, request):
     """Runs the four workflow runs once and keeps what each left behind."""
     saved = hadoop_settings(spark, HADOOP_KEYS)
     started = time.monotonic()
-    lake = provision(synthesize(), "dev")
+    terraform = synthesize()
+    lake = provision(terraform, "dev")
+
+    def acting(actor):
+        aws.request_log.actor = actor
+
     reader = Lake(spark, lake)
     snapshots = {}
     try:
@@ -110,20 +116,21 @@ def workflow(spark, aws, request):
         gone = upload(lake, "2024/gone.json", _patient("2024-05-01T12:00:00Z", "Gone"))
         reader.s3.delete_object(Bucket=lake.raw_bucket, Key="fhir/2024/gone.json", VersionId=gone.rsplit("#", 1)[1])
         timings = [time.monotonic()]
-        snapshots["run1"] = run_workflow(lake)
+        snapshots["run1"] = run_workflow(lake, acting)
         timings.append(time.monotonic())
         snapshots["run1_p2"] = reader.rows("silver", "patient", "id", "family_name", "last_updated")
         upload(lake, "2024/p2-v2.json", _patient("2024-06-01T12:00:00Z", "Brook-Newer"))
-        snapshots["run2"] = run_workflow(lake)
+        snapshots["run2"] = run_workflow(lake, acting)
         timings.append(time.monotonic())
         snapshots["run2_p2"] = reader.rows("silver", "patient", "id", "family_name")
         upload(lake, "2024/p2-late-old-copy.json", _patient("2024-04-01T12:00:00Z", "Brook-Older"))
-        snapshots["run3"] = run_workflow(lake)
+        snapshots["run3"] = run_workflow(lake, acting)
         timings.append(time.monotonic())
         snapshots["commits_before_run4"] = reader.commits()
-        snapshots["run4"] = run_workflow(lake)
+        snapshots["run4"] = run_workflow(lake, acting)
         timings.append(time.monotonic())
         snapshots["commits_after_run4"] = reader.commits()
+        _save_journey(aws.request_log, terraform, lake)
         elapsed = time.monotonic() - started
         hudi = spark._jvm.java.lang.Thread.currentThread().getContextClassLoader().loadClass("org.apache.hudi.DataSourceWriteOptions")
         capture = request.config.pluginmanager.getplugin("capturemanager")
@@ -137,6 +144,37 @@ def workflow(spark, aws, request):
         yield lake, reader, snapshots
     finally:
         restore_hadoop_settings(spark, saved)
+
+
+def _save_journey(request_log, terraform, lake):
+    """The jobs' recorded AWS calls, for the access journeys (`__tests__/journeys/`): each job's calls
+    with the stack it ran against, its workspace and the local key that stands for the environment key."""
+    jobs = {f"{layer}_job" for layer in TABLES}
+    with open(request_log.path, encoding="utf-8") as handle:
+        calls = [call for call in map(json.loads, handle) if call.get("actor") in jobs]
+    JOURNEYS.mkdir(parents=True, exist_ok=True)
+    (JOURNEYS / "glue-jobs.json").write_text(
+        json.dumps(
+            {
+                "journey": "glue-jobs",
+                "description": "the three Glue jobs of four workflow runs on the local Glue 5.1 runtime (S3A and boto3)",
+                "workspace": "dev",
+                "accountId": ACCOUNT_ID,
+                "region": boto3.session.Session().region_name,
+                "keys": {lake.kms_key_arn: _address(terraform, "aws_kms_key", "/kms/key")},
+                "stack": terraform,
+                "calls": calls,
+            }
+        )
+    )
+
+
+def _address(terraform, resource_type, path_suffix):
+    """The address of the one resource of `resource_type` whose construct path ends with `path_suffix`."""
+    (name,) = [
+        name for name, block in terraform["resource"][resource_type].items() if block["//"]["metadata"]["path"].endswith(path_suffix)
+    ]
+    return f"{resource_type}.{name}"
 
 
 def test_bronze_holds_every_resource_of_the_good_files_with_the_newest_version(workflow):

@@ -15,7 +15,6 @@ import pytest
 from local_runtime.etl_local import code_version, file_digest, format_table, reason_to_run
 from local_runtime.preflight import JAVA_MAJOR, PreflightError, check_java, check_python, java_command, java_major
 from local_runtime.progress import Progress, describe_job_line
-from local_runtime.synthesized_stack import PROJECT_ROOT, synthesize
 
 ETL_LOCAL = Path(__file__).resolve().parents[1] / "local_runtime" / "etl_local.py"
 
@@ -255,16 +254,3 @@ def test_etl_local_names_java_17_and_an_installed_one_when_java_home_is_another_
 )
 def test_the_workflow_runs_only_when_the_lake_cannot_answer(new, saved, state, why):
     assert reason_to_run(new, 3, saved, state, "c", "2026-01-02") == why
-
-
-def test_the_job_arguments_come_from_a_synth_that_leaves_cdktf_out_alone():
-    # Prepare
-    shipped = PROJECT_ROOT / "cdktf.out" / "stacks" / "metriccare" / "cdk.tf.json"
-    before = shipped.stat().st_mtime_ns if shipped.exists() else None
-
-    # Act
-    terraform = synthesize()
-
-    # Assess
-    assert sorted(name.split("_job")[0] for name in terraform["resource"]["aws_glue_job"]) == ["bronze", "gold", "silver"]
-    assert (shipped.stat().st_mtime_ns if shipped.exists() else None) == before

@@ -2,8 +2,8 @@ import gzip
 import json
 import unittest
 
+from metriccare_etl.bronze.fhir_reader import MAX_BUNDLE_DEPTH, read_fhir_file
 from metriccare_etl.errors import FhirFileError
-from metriccare_etl.fhir_reader import MAX_BUNDLE_DEPTH, read_fhir_file
 
 from .support import fixture_bytes
 

@@ -1,7 +1,7 @@
 import datetime as dt
 import unittest
 
-from metriccare_etl.fhir_time import format_instant, month_of, normalize_instant, parse_fhir_datetime
+from metriccare_etl.fhir.time import format_instant, normalize_instant, parse_fhir_datetime
 
 from .support import utc
 
@@ -45,8 +45,3 @@ class FormatInstantTest(unittest.TestCase):
 
     def test_treats_naive_datetimes_as_utc(self):
         self.assertEqual(format_instant(dt.datetime(2024, 1, 2, 3, 4, 5)), "2024-01-02T03:04:05.000000Z")
-
-    def test_month_of_dates_and_datetimes(self):
-        self.assertEqual(month_of(utc(2024, 1, 31, 23, 59)), "2024-01")
-        self.assertEqual(month_of(dt.date(2024, 12, 1)), "2024-12")
-        self.assertIsNone(month_of(None))

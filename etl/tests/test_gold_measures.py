@@ -25,13 +25,11 @@ Other encounters: Q p2 EMER 02-10 22Z → 02-11 03Z; R p3 AMB 02-01 cancelled.
 """
 
 import datetime as dt
-import re
 
 import pytest
-from metriccare_etl.errors import JobArgumentError
-from metriccare_etl.gold import MEASURES, gold_rows, reference_date_argument
-from metriccare_etl.gold_encounters import average_length_of_stay, encounters_by_class_month, readmission_rate_30d, stay_roles
-from metriccare_etl.gold_population import condition_prevalence, patients_by_age_band_gender
+from metriccare_etl.gold.encounters import average_length_of_stay, encounters_by_class_month, readmission_rate_30d, stay_roles
+from metriccare_etl.gold.measures import MEASURES, gold_rows
+from metriccare_etl.gold.population import condition_prevalence, patients_by_age_band_gender
 from metriccare_etl.schemas import GOLD_COLUMNS
 from pyspark.sql import Row
 
@@ -193,12 +191,3 @@ def test_every_measure_has_its_gold_table_columns(silver):
     computed_at = dt.datetime(2024, 6, 15, 7, tzinfo=dt.UTC)
     columns = {measure.table: gold_rows(measure, silver, R, computed_at).columns for measure in MEASURES}
     assert columns == {table: [column.name for column in spec] for table, spec in GOLD_COLUMNS.items()}
-
-
-def test_the_reference_date_comes_from_the_job_arguments_or_defaults_to_the_run_date():
-    assert reference_date_argument(["gold_job.py", "--JOB_NAME", "gold", "--reference_date", "2024-06-15"]) == R
-    assert reference_date_argument(["gold_job.py", "--JOB_NAME", "gold"]) is None
-    for value, shown in (("2024-6-15", '"2024-6-15"'), ("2024-02-30", '"2024-02-30"'), (None, "null")):
-        argv = ["gold_job.py", "--reference_date"] + ([value] if value else [])
-        with pytest.raises(JobArgumentError, match=re.escape(f"`--reference_date` must be a calendar date YYYY-MM-DD, got {shown}.")):
-            reference_date_argument(argv)

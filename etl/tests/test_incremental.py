@@ -8,8 +8,8 @@ import datetime as dt
 
 import pytest
 from metriccare_etl.config import parse_config
-from metriccare_etl.gold import run_gold
-from metriccare_etl.silver import run_silver
+from metriccare_etl.gold.run import run_gold
+from metriccare_etl.silver.run import run_silver
 from metriccare_etl.spark_tables import latest_completion_time, read_frame, table_uri, write_frame
 
 from .gold_support import bronze_frame, condition, encounter, patient

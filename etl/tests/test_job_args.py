@@ -1,3 +1,4 @@
+import datetime as dt
 import unittest
 
 from metriccare_etl.errors import JobArgumentError
@@ -133,6 +134,25 @@ class ParseJobArgumentsTest(unittest.TestCase):
             with self.subTest(name=name), self.assertRaises(JobArgumentError) as raised:
                 parse_job_arguments("bronze", argv(**{name: value}))
             self.assertEqual(str(raised.exception), message)
+
+    def test_gold_reads_an_optional_reference_date(self):
+        # Act
+        given = parse_job_arguments("gold", argv(reference_date="2024-06-15"))
+        absent = parse_job_arguments("gold", argv())
+        # Assess: None means the run date (run_gold's default)
+        self.assertEqual((given.reference_date, absent.reference_date), (dt.date(2024, 6, 15), None))
+
+    def test_refuses_a_reference_date_that_is_not_a_calendar_date(self):
+        for value in ("2024-6-15", "2024-02-30", "15/06/2024", ""):
+            with self.subTest(value=value), self.assertRaises(JobArgumentError) as raised:
+                parse_job_arguments("gold", argv(reference_date=value))
+            self.assertEqual(
+                str(raised.exception),
+                f'gold job: `--reference_date` must be a calendar date in the format YYYY-MM-DD (e.g. "2025-01-15"), got "{value}".',
+            )
+        with self.assertRaises(JobArgumentError) as raised:
+            parse_job_arguments("gold", argv() + ["--reference_date"])
+        self.assertEqual(str(raised.exception), "gold job: argument --reference_date: expected one argument.")
 
 
 def _pairs(tokens):

@@ -1,7 +1,16 @@
 import unittest
 
+from metriccare_etl.bronze.processed_files import (
+    FAILED,
+    IN_PROGRESS,
+    PENDING,
+    PROCESSED,
+    WAITING,
+    ProcessedFilesTable,
+    claim_files,
+    iso_timestamp,
+)
 from metriccare_etl.errors import ProcessedFilesError
-from metriccare_etl.processed_files import FAILED, IN_PROGRESS, PENDING, PROCESSED, WAITING, ProcessedFilesTable, claim_files, iso_timestamp
 
 from .fakes import FakeClientError, FakeDynamoDB
 from .support import INGESTED_AT, RAW_BUCKET, utc

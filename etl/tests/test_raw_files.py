@@ -1,8 +1,8 @@
 import json
 import unittest
 
+from metriccare_etl.bronze.raw_files import location_problem, quarantine_file, quarantine_key, read_raw_file
 from metriccare_etl.errors import FhirFileError, RawObjectError
-from metriccare_etl.raw_files import location_problem, quarantine_file, quarantine_key, read_raw_file
 
 from .fakes import FakeClientError, FakeS3
 from .support import INGESTED_AT, LAKEHOUSE_BUCKET, RAW_BUCKET, RAW_PREFIX, RUN_ID, tracked_file

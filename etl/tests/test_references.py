@@ -1,60 +1,68 @@
-import unittest
+"""FHIR Reference elements read as Spark columns (`fhir.references`), one row per reference as Silver reads them."""
 
-from metriccare_etl.references import ParsedReference, parse_reference, reference_id
+import json
 
+import pytest
+from metriccare_etl.fhir.references import FHIR_ID, reference_id, reference_text
+from pyspark.sql import functions as F
 
-class ParseReferenceTest(unittest.TestCase):
-    def test_relative_references(self):
-        self.assertEqual(parse_reference("Patient/123"), ParsedReference("Patient", "123"))
-        self.assertEqual(parse_reference("Encounter/e-1/_history/4"), ParsedReference("Encounter", "e-1", "4"))
-
-    def test_urn_uuid_references_carry_the_uuid_as_id_and_no_type(self):
-        self.assertEqual(
-            parse_reference("urn:uuid:6f1c2a9e-4b7d-4c1e-9a53-2d8e5f7a1b30"),
-            ParsedReference(None, "6f1c2a9e-4b7d-4c1e-9a53-2d8e5f7a1b30"),
-        )
-
-    def test_absolute_urls_keep_the_server_base(self):
-        self.assertEqual(
-            parse_reference("https://fhir.example.org/r4/Patient/123"),
-            ParsedReference("Patient", "123", None, "https://fhir.example.org/r4"),
-        )
-        self.assertEqual(
-            parse_reference("http://hapi.example.org/Patient/abc/_history/2"),
-            ParsedReference("Patient", "abc", "2", "http://hapi.example.org"),
-        )
-
-    def test_unusable_references_give_none(self):
-        for text in (
-            "#contained-1",
-            "",
-            "Patient",
-            "Patient/",
-            "patient/123",
-            "Patient/has space",
-            "urn:uuid:not-a-uuid",
-            "urn:oid:1.2.3",
-            "https://example.org",
-            "https://example.org/Patient",
-            None,
-            42,
-        ):
-            with self.subTest(text=text):
-                self.assertIsNone(parse_reference(text))
+UUID = "6f1c2a9e-4b7d-4c1e-9a53-2d8e5f7a1b30"
+# (the Reference element, the type the element should point at, the id read, or None)
+CASES = [
+    ({"reference": "Patient/123"}, "Patient", "123"),
+    ({"reference": " Patient/123 "}, "Patient", "123"),
+    ({"reference": "Encounter/e-1/_history/4"}, "Encounter", "e-1"),
+    ({"reference": f"urn:uuid:{UUID}"}, "Patient", UUID),
+    ({"reference": f"urn:uuid:{UUID}", "type": "Patient"}, "Patient", UUID),
+    ({"reference": f"urn:uuid:{UUID}", "type": "Group"}, "Patient", None),
+    ({"reference": "https://fhir.example.org/r4/Patient/123"}, "Patient", "123"),
+    ({"reference": "http://hapi.example.org/Patient/abc/_history/2"}, "Patient", "abc"),
+    ({"reference": "Group/g1"}, "Patient", None),
+    ({"reference": "Patient/p1"}, "Encounter", None),
+    ({"reference": "#contained-1"}, "Patient", None),
+    ({"reference": ""}, "Patient", None),
+    ({"reference": "Patient"}, "Patient", None),
+    ({"reference": "Patient/"}, "Patient", None),
+    ({"reference": "patient/123"}, "Patient", None),
+    ({"reference": "Patient/has space"}, "Patient", None),
+    ({"reference": f"Patient/{'x' * 65}"}, "Patient", None),
+    ({"reference": "urn:uuid:not-a-uuid"}, "Patient", None),
+    ({"reference": "urn:oid:1.2.3"}, "Patient", None),
+    ({"reference": "https://example.org"}, "Patient", None),
+    ({"reference": "https://example.org/Patient"}, "Patient", None),
+    ({"reference": 42}, "Patient", None),
+    ({"display": "Ana"}, "Patient", None),
+    (None, "Patient", None),
+]
 
 
-class ReferenceIdTest(unittest.TestCase):
-    def test_returns_the_id_when_the_reference_points_at_the_expected_type(self):
-        self.assertEqual(reference_id({"reference": "Patient/p1"}, "Patient"), "p1")
+def test_reference_id_reads_the_id_of_a_reference_to_the_expected_type(spark):
+    # Prepare: each element as the raw JSON text Silver's `from_json` hands over
+    rows = [(index, None if element is None else json.dumps(element), expected) for index, (element, expected, _) in enumerate(CASES)]
+    frame = spark.createDataFrame(rows, "case int, element string, expected string")
+    # Act
+    read = frame.select(
+        "case",
+        F.when(F.col("expected") == "Patient", reference_id(F.col("element"), "Patient"))
+        .otherwise(reference_id(F.col("element"), "Encounter"))
+        .alias("id"),
+    ).collect()
+    # Assess
+    assert sorted((row["case"], row["id"]) for row in read) == [(index, case[2]) for index, case in enumerate(CASES)]
 
-    def test_returns_none_when_it_points_at_another_type(self):
-        self.assertIsNone(reference_id({"reference": "Group/g1"}, "Patient"))
 
-    def test_takes_urn_uuid_as_the_expected_type_unless_the_element_says_otherwise(self):
-        uuid = "6f1c2a9e-4b7d-4c1e-9a53-2d8e5f7a1b30"
-        self.assertEqual(reference_id({"reference": f"urn:uuid:{uuid}"}, "Patient"), uuid)
-        self.assertIsNone(reference_id({"reference": f"urn:uuid:{uuid}", "type": "Group"}, "Patient"))
+def test_reference_text_is_the_reference_as_written_or_null(spark):
+    # Prepare
+    elements = [json.dumps({"reference": "Patient/123"}), json.dumps({"reference": ""}), json.dumps({"display": "Ana"}), None]
+    frame = spark.createDataFrame([(element,) for element in elements], "element string")
+    # Act
+    texts = [row[0] for row in frame.select(reference_text(F.col("element"))).collect()]
+    # Assess
+    assert texts == ["Patient/123", None, None, None]
 
-    def test_returns_none_without_a_reference(self):
-        self.assertIsNone(reference_id({"display": "Ana"}, "Patient"))
-        self.assertIsNone(reference_id(None, "Patient"))
+
+@pytest.mark.parametrize(
+    ("text", "valid"), [("p1", True), (UUID, True), ("a.b-C", True), ("x" * 64, True), ("x" * 65, False), ("a b", False), ("", False)]
+)
+def test_fhir_id_is_1_to_64_letters_digits_dashes_and_dots(text, valid):
+    assert bool(FHIR_ID.match(text)) is valid

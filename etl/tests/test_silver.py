@@ -3,7 +3,7 @@
 import json
 
 from metriccare_etl.schemas import SILVER_QUARANTINE_COLUMNS
-from metriccare_etl.silver import split
+from metriccare_etl.silver.split import split
 
 from .gold_support import Flattened, bronze_frame, naive_utc
 from .support import PROCESSED_AT, bronze_row

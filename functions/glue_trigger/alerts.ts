@@ -28,7 +28,8 @@ export interface FailureAlert {
 
 /** The pipeline is stuck: runs in a row failed without processing any file, and no follow-up was started. */
 export interface StuckAlert {
-  readonly environment: string | undefined;
+  readonly environment: string;
+  /** For console links. @default - no link */
   readonly region: string | undefined;
   readonly workflowName: string;
   /** The last failed workflow run. */
@@ -89,7 +90,6 @@ export function formatAlert(alert: FailureAlert): AlertMessage {
 
 /** Words the one alert of a stuck pipeline: what stopped, why, and what the operator does. */
 export function formatStuckAlert(alert: StuckAlert): AlertMessage {
-  const environment = alert.environment ?? "(ENVIRONMENT unset)";
   const lines = [
     `The MetricCare pipeline is stuck: ${alert.consecutiveFailedRuns} workflow runs in a row failed without processing any ` +
       "file, so the Glue trigger started no follow-up run (each would fail the same way and be billed).",
@@ -98,7 +98,7 @@ export function formatStuckAlert(alert: StuckAlert): AlertMessage {
     "What to do: open the job run below, read its error in the job's logs, fix the cause, then invoke the trigger " +
       'with {"force": true} (README, "Operations").',
     "",
-    `Environment: ${environment}`,
+    `Environment: ${alert.environment}`,
     `Workflow: ${alert.workflowName}`,
     `Run id: ${alert.runId}`,
     `Job: ${alert.jobName}`,
@@ -112,7 +112,7 @@ export function formatStuckAlert(alert: StuckAlert): AlertMessage {
   }
   return {
     subject: toSubject(
-      `[MetricCare ${alert.environment ?? "unknown env"}] Pipeline stuck: ${alert.consecutiveFailedRuns} failed runs of ${alert.workflowName}`,
+      `[MetricCare ${alert.environment}] Pipeline stuck: ${alert.consecutiveFailedRuns} failed runs of ${alert.workflowName}`,
     ),
     message: lines.join("\n"),
   };

@@ -3,20 +3,17 @@
  * Glue job state change) gathers the facts below, asks {@link decide}, then carries out the action.
  * Pure: no AWS call, no clock, so the rules are tested as a table (decision.test.ts).
  */
-
-/** What asked for a decision. */
-export type DecisionTrigger = "s3" | "schedule" | "manual" | "glue_run_end";
+import type { TriggerSource } from "./trigger-source";
 
 /**
  * What a job state change says about its workflow run:
  * - `ends_run`: the final job succeeded, or a job's last attempt failed, timed out or was stopped;
- * - `may_end_run`: a terminal state while `GLUE_FINAL_JOB_NAME` is unset, so which job is last is unknown;
  * - `retrying`: an attempt failed and Glue retries the job (`max_retries` left): the run goes on;
  * - `does_not_end_run`: e.g. the Bronze job succeeded and the next job starts.
  */
-export type RunEnd = "ends_run" | "may_end_run" | "retrying" | "does_not_end_run";
+export type RunEnd = "ends_run" | "retrying" | "does_not_end_run";
 
-/** The workflow run Glue reports active, if any. */
+/** The workflow run Glue reports active, if any; built by `activeRunFact` (workflow-runs.ts). */
 export interface ActiveRunFact {
   readonly runId: string;
   readonly status: string;
@@ -29,7 +26,8 @@ export interface ActiveRunFact {
 
 /** Everything a decision depends on. */
 export interface DecisionState {
-  readonly trigger: DecisionTrigger;
+  /** What asked for the decision. */
+  readonly trigger: TriggerSource;
   /** Manual invocation with `{"force": true}`: start even when no file is pending. */
   readonly force: boolean;
   /** S3 events: files this notification recorded (new or resumed); 0 means duplicates only. */
@@ -50,8 +48,7 @@ export interface DecisionState {
 }
 
 /** Why a decision skips: one word for logs and tests, one sentence for people. */
-export type SkipReason =
-  "duplicate" | "run_active" | "mid_run" | "attempt_retried" | "nothing_pending" | "newer_run_active" | "final_job_unknown";
+export type SkipReason = "duplicate" | "run_active" | "mid_run" | "attempt_retried" | "nothing_pending" | "newer_run_active";
 
 /** What to do. */
 export type Action =
@@ -94,8 +91,7 @@ function decideRunEnd(state: DecisionState): Action {
     if (runEnd === "does_not_end_run") return { kind: "skip", reason: "mid_run", activeRunId: active.runId };
     // Never conclude "nothing waiting" while the ended run is reported active: a file may still arrive
     // and be marked WAITING for it, and no later event would start its follow-up.
-    if (runEnd === "ends_run") return { kind: "retry_later", runId: active.runId };
-    return { kind: "skip", reason: "final_job_unknown", activeRunId: active.runId };
+    return { kind: "retry_later", runId: active.runId };
   }
   if (!state.filesWaiting) return { kind: "skip", reason: "nothing_pending" };
   const failures = state.consecutiveFailedRuns ?? 0;

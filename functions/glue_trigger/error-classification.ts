@@ -1,16 +1,17 @@
-import { ConfigurationError } from "./config";
+import { GlueTriggerError } from "./errors";
 import { isRecord } from "./guards";
-import { RunStillFinishingError } from "./run-end";
-import { InvalidEventError } from "./trigger-source";
 
 /** Whether retrying the same event can succeed. */
 export type FailureKind = "permanent" | "transient";
 
+/** Why, for the `reason` field of logs: this function's errors say it themselves ({@link GlueTriggerError.reason}). */
+export type FailureReason =
+  "permanent" | "run_still_finishing" | "invalid_response" | "throttling" | "server" | "network" | "timeout" | "unclassified";
+
 /** How a failure is handled: permanent ones are alerted and returned, transient ones thrown for Lambda to retry. */
 export interface ErrorClassification {
   readonly kind: FailureKind;
-  /** Why, for logs: `permanent`, `run_still_finishing`, `throttling`, `server`, `network`, `timeout` or `unclassified`. */
-  readonly reason: string;
+  readonly reason: FailureReason;
   /** The error's `name` (e.g. `EntityNotFoundException`). */
   readonly errorName: string;
   readonly errorMessage: string;
@@ -36,22 +37,22 @@ const THROTTLING_ERROR_NAMES: ReadonlySet<string> = new Set([
 
 const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ENOTFOUND", "EAI_AGAIN"]);
 
-/** Classifies a failure by the SDK's `$fault`, `$metadata.httpStatusCode` and error `name`; anything unknown is transient. */
+/**
+ * Classifies a failure: this function's own errors by their `retryable` flag, SDK errors by `$fault`,
+ * `$metadata.httpStatusCode` and `name`; anything unknown is transient.
+ */
 export function classifyError(error: unknown): ErrorClassification {
   const errorName = error instanceof Error ? error.name : typeof error;
   const errorMessage = error instanceof Error ? error.message : String(error);
-  const classify = (kind: FailureKind, reason: string): ErrorClassification => ({
+  const classify = (kind: FailureKind, reason: FailureReason): ErrorClassification => ({
     kind,
     reason,
     errorName,
     errorMessage,
   });
 
-  if (error instanceof ConfigurationError || error instanceof InvalidEventError) {
-    return classify("permanent", "permanent");
-  }
-  if (error instanceof RunStillFinishingError) {
-    return classify("transient", "run_still_finishing");
+  if (error instanceof GlueTriggerError) {
+    return classify(error.retryable ? "transient" : "permanent", error.reason);
   }
   const fault = readField(error, "$fault");
   const metadata = readField(error, "$metadata");

@@ -3,21 +3,14 @@ import { publishAlert } from "./alerts";
 import { dynamoDbClient, glueClient, snsClient } from "./clients";
 import { readAlertingConfig, readConfig, type AlertingConfig } from "./config";
 import { classifyError } from "./error-classification";
+import { InvalidEventError } from "./errors";
 import { logger } from "./logger";
 import type { GlueTriggerResult } from "./result";
 import { onRunEndTrigger } from "./run-end-trigger";
 import { onS3Trigger } from "./s3-trigger";
-import { decide } from "./decision";
-import { processedFilesStore, runProperties, type TriggerContext } from "./start-run";
-import { findActiveRun, startWorkflowRun } from "./workflow-runs";
-import {
-  detectTrigger,
-  InvalidEventError,
-  type ScheduleTrigger,
-  type ManualTrigger,
-  type Trigger,
-  type TriggerSource,
-} from "./trigger-source";
+import { onStartRequest } from "./start-request-trigger";
+import type { TriggerContext } from "./trigger-context";
+import { detectTrigger, type Trigger, type TriggerSource } from "./trigger-source";
 
 /**
  * Starts the Glue workflow for an S3 upload, a schedule, the end of a run with files waiting, or a manual
@@ -42,7 +35,7 @@ export async function handler(event: unknown, context?: Context): Promise<GlueTr
       glue: glueClient(),
       dynamodb: dynamoDbClient(),
       sns: snsClient(),
-      alerting,
+      region: alerting.region,
       now: new Date(),
       requestId: context?.awsRequestId,
     });
@@ -73,52 +66,6 @@ async function runTrigger(trigger: Trigger, context: TriggerContext): Promise<Gl
     case "manual":
       return onStartRequest(trigger, context);
   }
-}
-
-/**
- * Schedule and manual invocations: a run only when files are PENDING or WAITING (the schedule is a safety
- * net, not a timer for empty runs), or for a manual `{"force": true}`; never while a run is active.
- */
-async function onStartRequest(trigger: ScheduleTrigger | ManualTrigger, context: TriggerContext): Promise<GlueTriggerResult> {
-  const { workflowName } = context.config;
-  const force = trigger.source === "manual" && trigger.force;
-  const detail =
-    trigger.source === "manual"
-      ? `manual invocation${force ? " (force)" : ""}`
-      : `schedule ${trigger.ruleArns.join(", ") || "(no rule ARN in the event)"}`;
-  const base = { workflowName, runId: null, triggerSource: trigger.source };
-  // A forced start needs no table; otherwise one bounded query says whether there is work.
-  const waitingFile = force ? undefined : await processedFilesStore(context, "scheduled and manual runs").findWaitingFile();
-  const activeRun = await findActiveRun(context.glue, workflowName);
-  const action = decide({
-    trigger: trigger.source,
-    force,
-    filesWaiting: waitingFile !== undefined,
-    ...(activeRun === undefined ? {} : { activeRun: { runId: activeRun.runId, status: activeRun.status, startedBeforeEvent: false } }),
-    maxConsecutiveFailedRuns: context.config.maxConsecutiveFailedRuns,
-  });
-  if (action.kind === "skip") {
-    if (action.reason === "nothing_pending") {
-      const message = `No files are PENDING or WAITING; not starting a run of workflow ${workflowName} (${detail}). Invoke with {"force": true} to start one anyway.`;
-      return { ...base, status: "skipped", message };
-    }
-    const message = `Run ${activeRun?.runId} of workflow ${workflowName} is ${activeRun?.status}; not starting another.`;
-    return { ...base, status: "skipped", message, ...(activeRun === undefined ? {} : { activeRunId: activeRun.runId }) };
-  }
-  const outcome = await startWorkflowRun(context.glue, workflowName, runProperties(context, trigger.source, detail));
-  if (outcome.kind === "race_lost") {
-    return {
-      ...base,
-      status: "skipped",
-      message: `Another trigger started a run of workflow ${workflowName} first; not starting another.`,
-    };
-  }
-  return {
-    ...base,
-    runId: outcome.runId,
-    status: "started",
-    message: `Started run ${outcome.runId} of workflow ${workflowName} (${detail}).`,
-  };
 }
 
 /** What a failure report needs besides the error. */

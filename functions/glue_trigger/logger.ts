@@ -1,5 +1,5 @@
 import { Logger } from "./dependencies";
 
-// Powertools writes JSON lines and reads LOG_LEVEL and POWERTOOLS_SERVICE_NAME; the fallback only
-// names the service when the stack sets none.
-export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? "metriccare-glue-trigger" });
+// Powertools reads LOG_LEVEL and POWERTOOLS_SERVICE_NAME from the environment the stack sets; config.ts
+// requires both, like every other variable, so a missing one fails the invocation with a ConfigurationError.
+export const logger = new Logger();

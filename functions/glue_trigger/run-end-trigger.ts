@@ -1,11 +1,12 @@
 import { publishStuckAlert } from "./alerts";
-import { decide, type ActiveRunFact, type RunEnd } from "./decision";
+import { decide, type RunEnd } from "./decision";
+import { RunStillFinishingError } from "./errors";
 import { logger } from "./logger";
 import type { GlueTriggerResult } from "./result";
-import { classifyRunEnd, describeJobState, isFailureState, isFinishingRun, RunStillFinishingError } from "./run-end";
-import { pipelineStateStore, processedFilesStore, runProperties, type TriggerContext } from "./start-run";
+import { classifyRunEnd, describeJobState, isFailureState, isFinishingRun } from "./run-end";
+import { pipelineStateStore, processedFilesStore, runProperties, type TriggerContext } from "./trigger-context";
 import type { GlueJobStateTrigger } from "./trigger-source";
-import { findRuns, jobRunAttempt, runStartedBefore, startWorkflowRun, type RecentRuns } from "./workflow-runs";
+import { activeRunFact, findRuns, jobRunAttempt, runStartedBefore, startWorkflowRun, type RecentRuns } from "./workflow-runs";
 
 /** Pause between two looks at a run that Glue still reports active after its final job ended. */
 export const RUN_END_POLL_MILLISECONDS = 2000;
@@ -17,7 +18,7 @@ export const RUN_END_POLL_MILLISECONDS = 2000;
  */
 export async function onRunEndTrigger(trigger: GlueJobStateTrigger, context: TriggerContext): Promise<GlueTriggerResult> {
   const { workflowName, finalJobName, glueMaxRetries, maxConsecutiveFailedRuns } = context.config;
-  const files = processedFilesStore(context, "Glue run-end events");
+  const files = processedFilesStore(context);
   const jobState = describeJobState(trigger);
   const result = (
     status: "started" | "skipped",
@@ -41,14 +42,14 @@ export async function onRunEndTrigger(trigger: GlueJobStateTrigger, context: Tri
 
   let runs = await findRuns(context.glue, workflowName);
   if (runEnd === "ends_run") runs = await waitForRunOver(runs, trigger, context);
-  const activeRun = activeRunFact(runs, trigger);
+  const activeRun = activeRunFact(runs.active, trigger);
   const waitingFile = await files.findWaitingFile();
 
   let consecutiveFailedRuns = 0;
   const endedRun = runStartedBefore(runs, trigger.time);
   const runIsOver = activeRun === undefined || !activeRun.startedBeforeEvent;
-  if ((runEnd === "ends_run" || runEnd === "may_end_run") && runIsOver && endedRun !== undefined) {
-    const state = pipelineStateStore(context, "Glue run-end events");
+  if (runEnd === "ends_run" && runIsOver && endedRun !== undefined) {
+    const state = pipelineStateStore(context);
     // A failed run that left a file it could have claimed (received before it started) did no work.
     const leftBehind = isFailureState(trigger.state) ? await files.findWaitingFile(endedRun.startedOn) : undefined;
     if (leftBehind === undefined) {
@@ -68,7 +69,7 @@ export async function onRunEndTrigger(trigger: GlueJobStateTrigger, context: Tri
     force: false,
     filesWaiting: waitingFile !== undefined,
     runEnd,
-    ...(activeRun === undefined ? {} : { activeRun }),
+    activeRun,
     consecutiveFailedRuns,
     maxConsecutiveFailedRuns,
   });
@@ -107,12 +108,6 @@ export async function onRunEndTrigger(trigger: GlueJobStateTrigger, context: Tri
             `Run ${action.activeRunId} of workflow ${workflowName} started after ${jobState} and picks up the waiting files.`,
             action,
           );
-        case "final_job_unknown":
-          return result(
-            "skipped",
-            `Run ${action.activeRunId} of workflow ${workflowName} is still ${activeRun?.status ?? "RUNNING"} after ${jobState}; set GLUE_FINAL_JOB_NAME to start the follow-up run when it ends.`,
-            action,
-          );
         default:
           return result("skipped", `No files are waiting after ${jobState}; no follow-up run.`);
       }
@@ -144,13 +139,6 @@ async function waitForRunOver(runs: RecentRuns, trigger: GlueJobStateTrigger, co
   return current;
 }
 
-function activeRunFact(runs: RecentRuns, trigger: GlueJobStateTrigger): ActiveRunFact | undefined {
-  const active = runs.active;
-  return active === undefined
-    ? undefined
-    : { runId: active.runId, status: active.status, startedBeforeEvent: isFinishingRun(active, trigger) };
-}
-
 interface StuckFacts {
   readonly trigger: GlueJobStateTrigger;
   readonly endedRunId: string;
@@ -159,20 +147,15 @@ interface StuckFacts {
 
 // One alert per streak: the claim on the state item makes a redelivered event or a later failure silent.
 async function alertStuck(context: TriggerContext, facts: StuckFacts): Promise<void> {
-  const { topicArn } = context.alerting;
-  if (topicArn === undefined) {
-    logger.warn("Pipeline stuck; ALERTS_TOPIC_ARN is not set, no alert published", { endedRunId: facts.endedRunId });
-    return;
-  }
-  const state = pipelineStateStore(context, "Glue run-end events");
+  const state = pipelineStateStore(context);
   if (!(await state.claimStuckAlert(facts.endedRunId))) {
     logger.info("Pipeline stuck; already alerted for this streak", { endedRunId: facts.endedRunId });
     return;
   }
   try {
-    const messageId = await publishStuckAlert(context.sns, topicArn, {
-      environment: context.alerting.environment,
-      region: context.alerting.region,
+    const messageId = await publishStuckAlert(context.sns, context.config.alertsTopicArn, {
+      environment: context.config.environment,
+      region: context.region,
       workflowName: context.config.workflowName,
       runId: facts.endedRunId,
       jobName: facts.trigger.jobName,

@@ -2,21 +2,6 @@ import type { RunEnd } from "./decision";
 import type { GlueJobStateTrigger } from "./trigger-source";
 import type { ActiveRun } from "./workflow-runs";
 
-/**
- * Raised when the final job's state change arrives while Glue still reports its workflow run as
- * running (it does for a few seconds). Thrown so that Lambda's asynchronous retry runs the event again a minute later.
- */
-export class RunStillFinishingError extends Error {
-  public constructor(
-    /** The run that is finishing. */
-    public readonly runId: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = "RunStillFinishingError";
-  }
-}
-
 // A failed job ends the run: the workflow's conditional triggers fire only on success. ERROR is a
 // terminal job-run state too, although the state-change events document only the first three.
 const FAILURE_STATES: ReadonlySet<string> = new Set(["FAILED", "TIMEOUT", "STOPPED", "ERROR"]);
@@ -30,11 +15,7 @@ export function isFailureState(state: string): boolean {
  * Whether the job state change ends the workflow run, from the event alone (whether Glue retries a
  * failed attempt needs its attempt number: `jobRunAttempt`).
  */
-export function classifyRunEnd(trigger: GlueJobStateTrigger, finalJobName: string | undefined): Exclude<RunEnd, "retrying"> {
-  const terminal = trigger.state === "SUCCEEDED" || FAILURE_STATES.has(trigger.state);
-  if (finalJobName === undefined) {
-    return terminal ? "may_end_run" : "does_not_end_run";
-  }
+export function classifyRunEnd(trigger: GlueJobStateTrigger, finalJobName: string): Exclude<RunEnd, "retrying"> {
   if (FAILURE_STATES.has(trigger.state) || (trigger.state === "SUCCEEDED" && trigger.jobName === finalJobName)) {
     return "ends_run";
   }

@@ -1,9 +1,9 @@
 import { logger } from "./logger";
 import { newFiles, type GlueTriggerResult, type TriggerStatus } from "./result";
 import { decide } from "./decision";
-import { processedFilesStore, runProperties, type TriggerContext } from "./start-run";
+import { processedFilesStore, runProperties, type TriggerContext } from "./trigger-context";
 import type { S3Trigger } from "./trigger-source";
-import { findActiveRun, startWorkflowRun } from "./workflow-runs";
+import { activeRunFact, findActiveRun, startWorkflowRun } from "./workflow-runs";
 
 /**
  * Records the objects of an S3 notification in the processed-files table, then starts a run for the
@@ -33,7 +33,7 @@ export async function onS3Trigger(trigger: S3Trigger, context: TriggerContext): 
     return result("skipped", "S3 event carried no ObjectCreated records; nothing recorded.", NO_FILES);
   }
 
-  const store = processedFilesStore(context, "S3 events");
+  const store = processedFilesStore(context);
   const { recorded, resumed, duplicates } = await store.record(trigger.objects, context.now);
   const counts = { newFiles: recorded.length, resumedFiles: resumed.length, duplicateFiles: duplicates.length };
   const files = [...recorded, ...resumed];
@@ -52,7 +52,7 @@ export async function onS3Trigger(trigger: S3Trigger, context: TriggerContext): 
     force: false,
     newFiles: files.length,
     filesWaiting: true,
-    ...(activeRun === undefined ? {} : { activeRun: { runId: activeRun.runId, status: activeRun.status, startedBeforeEvent: false } }),
+    activeRun: activeRunFact(activeRun),
     maxConsecutiveFailedRuns: context.config.maxConsecutiveFailedRuns,
   });
   if (action.kind === "mark_waiting" && activeRun !== undefined) {

@@ -1,20 +1,9 @@
+import { InvalidEventError } from "./errors";
 import { isRecord, stringField } from "./guards";
 import { parseS3Records, type IgnoredRecord, type S3ObjectNotice } from "./s3-records";
 
 /** What invoked the function, as reported in results, logs and run properties. */
 export type TriggerSource = "s3" | "schedule" | "glue_run_end" | "manual";
-
-/** Raised for an event this function cannot act on (e.g. a Glue event without `detail`). Never retried. */
-export class InvalidEventError extends Error {
-  public constructor(
-    /** Source the event claimed to come from. */
-    public readonly triggerSource: TriggerSource,
-    message: string,
-  ) {
-    super(message);
-    this.name = "InvalidEventError";
-  }
-}
 
 /** An S3 notification: the objects it created and the records left out. */
 export interface S3Trigger {

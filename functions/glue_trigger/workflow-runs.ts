@@ -1,13 +1,9 @@
 import type { GlueClient } from "@aws-sdk/client-glue";
+import type { ActiveRunFact } from "./decision";
 import { GetJobRunCommand, GetWorkflowRunsCommand, StartWorkflowRunCommand } from "./dependencies";
-
-/** Raised when Glue answers a workflow call in a way the API does not allow (e.g. no RunId). */
-export class WorkflowRunError extends Error {
-  public constructor(message: string) {
-    super(message);
-    this.name = "WorkflowRunError";
-  }
-}
+import { WorkflowRunError } from "./errors";
+import { isFinishingRun } from "./run-end";
+import type { GlueJobStateTrigger } from "./trigger-source";
 
 /** A workflow run that is still going. */
 export interface ActiveRun {
@@ -35,6 +31,15 @@ export const MAX_RUNS_PAGES = 5;
 /** The workflow's active run among its most recent runs, or `undefined` when it is idle. */
 export async function findActiveRun(glue: GlueClient, workflowName: string): Promise<ActiveRun | undefined> {
   return (await findRuns(glue, workflowName)).active;
+}
+
+/**
+ * The active run as a decision takes it. A run-end event passes its job state change (`endedBy`): the active run
+ * is then the one the event ended when it started before the event. For any other trigger it is a run of its own.
+ */
+export function activeRunFact(run: ActiveRun | undefined, endedBy?: GlueJobStateTrigger): ActiveRunFact | undefined {
+  if (run === undefined) return undefined;
+  return { runId: run.runId, status: run.status, startedBeforeEvent: endedBy !== undefined && isFinishingRun(run, endedBy) };
 }
 
 /** What {@link findRuns} saw. */

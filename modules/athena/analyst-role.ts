@@ -7,6 +7,7 @@ import type { GlueCatalogDatabase } from "../glue/glue_catalog_database/glue-cat
 import type { DataLakeKey } from "../kms/kms-key";
 import { prefixStatements, type S3Prefix } from "../s3/s3_bucket/prefix-statements";
 import { arn, servicePrincipal, type AwsContext } from "../shared/aws-context";
+import { GLUE_TABLE_READ_ACTIONS } from "../shared/glue-catalog-actions";
 import type { PolicyStatement } from "../shared/policy-document";
 import type { AthenaWorkgroup } from "./athena-workgroup";
 
@@ -33,15 +34,12 @@ export const ATHENA_CATALOG_ACTIONS = [
   "athena:ListTableMetadata",
   "athena:GetTableMetadata",
 ];
-/** Reading table definitions, which Athena does with the caller's credentials. */
-export const GLUE_TABLE_READ_ACTIONS = [
-  "glue:GetDatabase",
-  "glue:GetTable",
-  "glue:GetTables",
-  "glue:GetPartition",
-  "glue:GetPartitions",
-  "glue:BatchGetPartition",
-];
+/**
+ * Listing actions without resource-level permissions that the JDBC and ODBC drivers (Power BI's
+ * connector) call: Athena asks drivers for all of AWSQuicksightAthenaAccess's Athena actions
+ * (https://docs.aws.amazon.com/athena/latest/ug/policy-actions.html); these are its read-only ones.
+ */
+export const ATHENA_LIST_ACTIONS = ["athena:ListDataCatalogs", "athena:ListWorkGroups", "athena:ListEngineVersions"];
 
 /** Props for {@link AnalystRole}. */
 export interface AnalystRoleProps {
@@ -99,11 +97,22 @@ export class AnalystRole extends Construct {
         actions: ATHENA_CATALOG_ACTIONS,
         resources: [arn(aws, "athena", "datacatalog/AwsDataCatalog")],
       },
+      { sid: "ListWithDrivers", effect: "Allow", actions: ATHENA_LIST_ACTIONS, resources: ["*"] },
       {
         sid: "ReadTableDefinitions",
         effect: "Allow",
+        // Athena reads table definitions with the caller's credentials.
         actions: GLUE_TABLE_READ_ACTIONS,
         resources: [arn(aws, "glue", "catalog"), database.databaseArn, database.tablesArn],
+      },
+      {
+        sid: "OpenCatalog",
+        effect: "Allow",
+        // Athena reads the "default" database for every query and lists the databases for SHOW
+        // DATABASES and a BI navigator (https://docs.aws.amazon.com/athena/latest/ug/fine-grained-access-to-glue-resources.html):
+        // names and descriptions only, no table of another database.
+        actions: ["glue:GetDatabase", "glue:GetDatabases"],
+        resources: [arn(aws, "glue", "catalog"), arn(aws, "glue", "database/default"), arn(aws, "glue", "database/*")],
       },
       // Athena reads the table files and writes the results with the caller's credentials.
       {
@@ -111,6 +120,14 @@ export class AnalystRole extends Construct {
         effect: "Allow",
         actions: ["s3:GetBucketLocation"],
         resources: [props.data.bucket.bucketArn, workgroup.results.bucket.bucketArn],
+      },
+      {
+        sid: "ResultUploads",
+        effect: "Allow",
+        // Athena lists its unfinished result uploads with the caller's rights (https://docs.aws.amazon.com/athena/latest/ug/s3-permissions.html).
+        actions: ["s3:ListBucketMultipartUploads"],
+        // No s3:prefix: S3 does not evaluate it for this action; the listing shows key names only.
+        resources: [workgroup.results.bucket.bucketArn],
       },
       ...prefixStatements("ReadData", [props.data], ["s3:GetObject"]),
       ...prefixStatements(

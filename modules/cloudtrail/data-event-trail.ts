@@ -1,7 +1,7 @@
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
 import type { IResolvable } from "cdktf";
 import { Construct } from "constructs";
-import type { DataLakeKey } from "../kms/kms-key";
+import type { AuditLogKey } from "../kms/audit-log-key";
 import { SecureBucket, type BucketAccessLogs, type SecureBucketProps } from "../s3/s3_bucket/secure-bucket";
 import { arn, servicePrincipal, type AwsContext } from "../shared/aws-context";
 
@@ -18,8 +18,10 @@ export interface DataEventTrailProps extends Pick<
   readonly bucketName: string;
   /** Server access logging of the trail bucket. */
   readonly accessLogs: BucketAccessLogs;
-  /** Key for the log files and the trail bucket. */
-  readonly kmsKey: DataLakeKey;
+  /** Key for the log files and the trail bucket: its own, readable by the auditors only. */
+  readonly kmsKey: AuditLogKey;
+  /** Who may read the log files (a list token; never empty): the same readers as the key's. */
+  readonly readerArns: string[];
   /** Buckets whose object-level reads and writes are recorded. */
   readonly dataBuckets: readonly SecureBucket[];
   /**
@@ -67,6 +69,7 @@ export class DataEventTrail extends Construct {
       aws,
       bucketName: props.bucketName,
       encryption: props.kmsKey,
+      bucketKeyEnabled: false,
       accessLogs: props.accessLogs,
       abortIncompleteMultipartUploadDays: props.abortIncompleteMultipartUploadDays,
       noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays,
@@ -91,21 +94,14 @@ export class DataEventTrail extends Construct {
       resources: [`${this.bucket.bucketArn}/AWSLogs/${aws.accountId}/*`],
       condition: [sourceArn, { test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] }],
     });
-    props.kmsKey.addToKeyPolicy({
-      sid: "CloudTrailEncryptsLogs",
+    this.bucket.addToResourcePolicy({
+      sid: "AuditorsReadLogFiles",
       effect: "Allow",
-      principals: cloudtrail,
-      actions: ["kms:GenerateDataKey*", "kms:DescribeKey"],
-      resources: ["*"],
-      condition: [
-        sourceArn,
-        {
-          test: "StringLike",
-          variable: "kms:EncryptionContext:aws:cloudtrail:arn",
-          values: [`arn:${aws.partition}:cloudtrail:*:${aws.accountId}:trail/*`],
-        },
-      ],
+      principals: [{ type: "AWS", identifiers: props.readerArns }],
+      actions: ["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"],
+      resources: [this.bucket.bucketArn, `${this.bucket.bucketArn}/*`],
     });
+    props.kmsKey.allowTrail(trailArn);
 
     this.trail = new Cloudtrail(this, "trail", {
       name: props.trailName,

@@ -4,7 +4,7 @@ import { Construct } from "constructs";
 import type { AlertsTopic } from "../aws_sns/alerts-topic";
 import type { DataLakeKey } from "../kms/kms-key";
 import type { LambdaFunction } from "../lambda_function/lambda-function";
-import { servicePrincipal, type AwsContext } from "../shared/aws-context";
+import { arn, servicePrincipal, type AwsContext } from "../shared/aws-context";
 import { DeadLetterQueue } from "../sqs/dead-letter-queue";
 import { MetricCareValidationError } from "../shared/errors";
 import { validateIntegerRange } from "../shared/validation";
@@ -139,7 +139,8 @@ export class EventBridge extends Construct {
     });
 
     props.alertsTopic.allowEventBridgeRule(this.jobStateRule.arn);
-    this.deadLetterQueue.acceptFromEventBridgeRule(this.scheduleRule.arn);
-    this.deadLetterQueue.acceptFromEventBridgeRule(this.jobStateRule.arn);
+    // ARNs built from the names: the key policy may not refer to the job state rule, whose pattern names the jobs that use the key.
+    for (const ruleName of [props.scheduleRuleName, props.jobStateRuleName])
+      this.deadLetterQueue.acceptFromEventBridgeRule(arn(props.aws, "events", `rule/${ruleName}`));
   }
 }

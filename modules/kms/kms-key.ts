@@ -1,117 +1,50 @@
-import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
-import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Fn, Token } from "cdktf";
-import { Construct } from "constructs";
-import { ResourcePolicyDocument, type PolicyStatement } from "../shared/policy-document";
-import { accountRootArn, arn, servicePrincipal, type AwsContext } from "../shared/aws-context";
-import { validateIntegerRange, validatePattern } from "../shared/validation";
+import type { Construct } from "constructs";
+import { arn, servicePrincipal } from "../shared/aws-context";
+import type { PolicyStatement } from "../shared/policy-document";
+import { CustomerManagedKey, KEY_DECRYPT_ACTIONS, KEY_ENCRYPT_ACTIONS, type CustomerManagedKeyProps } from "./customer-managed-key";
+
+export { KEY_DECRYPT_ACTIONS, KEY_ENCRYPT_ACTIONS } from "./customer-managed-key";
 
 /** Props for {@link DataLakeKey}. */
-export interface DataLakeKeyProps {
-  /** Where the key lives. */
-  readonly aws: AwsContext;
-  /** Alias, e.g. `alias/metriccare-dev`. */
-  readonly aliasName: string;
-  /** What the key protects. */
-  readonly description: string;
-  /**
-   * Days KMS waits before deleting the key after `terraform destroy`.
-   * @default 30
-   */
-  readonly deletionWindowInDays?: number;
-  /**
-   * `lifecycle.prevent_destroy`: Terraform refuses to plan the key's deletion.
-   * @default false
-   */
-  readonly preventDestroy?: boolean;
-}
+export type DataLakeKeyProps = CustomerManagedKeyProps;
 
-/** Key operations that read data: whoever may call them can read what the key protects. */
-export const KEY_DECRYPT_ACTIONS = ["kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo"];
-/** Key operations that encrypt new data (a fresh data key reads nothing already stored). */
-export const KEY_ENCRYPT_ACTIONS = [
-  "kms:Encrypt",
-  "kms:GenerateDataKey",
-  "kms:GenerateDataKeyWithoutPlaintext",
-  "kms:GenerateDataKeyPair",
-  "kms:GenerateDataKeyPairWithoutPlaintext",
-];
 const PUBLISH_TO_ENCRYPTED = ["kms:Decrypt", "kms:GenerateDataKey"];
 /** Services the pipeline roles use the key through (kms:ViaService). */
 const KEY_SERVICES = ["s3", "dynamodb", "sns", "sqs", "lambda", "glue"];
+/** What an uploader needs for single and multipart SSE-KMS uploads (S3 User Guide, multipart upload permissions). */
+const UPLOAD_ACTIONS = ["kms:GenerateDataKey", "kms:Decrypt"];
+
+/** Principals that deliver files into one bucket prefix, and nothing else, with the key. */
+export interface KeyUploaders {
+  /** The uploaders (a list token: the per-workspace setting, or its fallback); never empty. */
+  readonly principalArns: string[];
+  /** The bucket they upload to. */
+  readonly bucketArn: string;
+  /** The key prefix they upload under, ending in `/`. */
+  readonly prefix: string;
+}
 
 /**
- * The environment's customer-managed key: S3, DynamoDB, SNS, SQS, CloudWatch Logs, Lambda
- * environment variables and Glue all encrypt with it. Rotation is on. The key policy keeps key
- * administration with the account (IAM policies), grants each AWS service principal only what it
- * uses and only for this environment's log groups, topic and queues, and denies the key's data
- * operations to every principal that is not a pipeline role, a named data-access role or an AWS
- * service (encryption also to the deployers, who upload the scripts).
+ * The environment's key for protected health information: the raw and lakehouse buckets, the
+ * processed-files table, logs, queues and alerts. The key policy grants each AWS service principal
+ * only what it uses and only for this environment's log groups, topic and queues, and denies the
+ * key's data operations to every principal that is not a pipeline role, a named data-access role,
+ * an uploader (through S3, into its bucket only) or an AWS service. Deployment artifacts and the
+ * audit trail have keys of their own (`ArtifactsKey`, `AuditLogKey`).
  */
-export class DataLakeKey extends Construct {
-  /** The KMS key. */
-  public readonly key: KmsKey;
-  /** ARN of the key. */
-  public readonly keyArn: string;
-  /** Id of the key. */
-  public readonly keyId: string;
-  private readonly aws: AwsContext;
-  private readonly policy: ResourcePolicyDocument;
+export class DataLakeKey extends CustomerManagedKey {
   private readonly logGroupArns: string[] = [];
   private readonly topicArns: string[] = [];
-  private readonly queueArns: string[] = [];
+  private readonly deadLetterRuleArns: string[] = [];
   private readonly dataPrincipals: string[] = [];
-  private readonly encryptPrincipals: string[] = [];
   // Per-workspace lists (tokens) of further principals, concatenated in the policy.
   private readonly dataPrincipalLists: string[][] = [];
-  private readonly encryptPrincipalLists: string[][] = [];
+  private uploaders?: KeyUploaders;
 
   public constructor(scope: Construct, id: string, props: DataLakeKeyProps) {
-    super(scope, id);
-    const deletionWindowInDays = props.deletionWindowInDays ?? 30;
-    validateIntegerRange(`DataLakeKey "${id}"`, "deletionWindowInDays", deletionWindowInDays, 7, 30, "days");
-    validatePattern(
-      `DataLakeKey "${id}"`,
-      "aliasName",
-      props.aliasName,
-      /^alias\/(?!aws\/)[a-zA-Z0-9/_-]+$/,
-      'of the form "alias/<letters, digits, /, _ or ->" and not start with "alias/aws/"',
-    );
-
-    this.aws = props.aws;
-    this.policy = new ResourcePolicyDocument(this, "policy", [
-      {
-        sid: "AccountAdministersKeyThroughIam",
-        effect: "Allow",
-        principals: [{ type: "AWS", identifiers: [accountRootArn(this.aws)] }],
-        // Key policies require this statement or the key becomes unmanageable; in a key policy
-        // "*" means this key only. The Deny statements below take the data operations back from
-        // every principal but the pipeline's.
-        actions: ["kms:*"],
-        resources: ["*"],
-      },
-      {
-        sid: "GrantsOnlyForAwsResources",
-        effect: "Deny",
-        principals: [{ type: "*", identifiers: ["*"] }],
-        // A grant would hand Decrypt to a principal the Deny statements do not name; services
-        // (DynamoDB, Lambda) create the grants they need with kms:GrantIsForAWSResource.
-        actions: ["kms:CreateGrant"],
-        resources: ["*"],
-        condition: [{ test: "Bool", variable: "kms:GrantIsForAWSResource", values: ["false"] }],
-      },
-    ]);
+    super(scope, id, props);
     this.updateDataOperationStatements();
-    this.key = new KmsKey(this, "key", {
-      description: props.description,
-      enableKeyRotation: true,
-      deletionWindowInDays,
-      policy: this.policy.json,
-      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
-    });
-    new KmsAlias(this, "alias", { name: props.aliasName, targetKeyId: this.key.keyId });
-    this.keyArn = this.key.arn;
-    this.keyId = this.key.keyId;
   }
 
   /**
@@ -120,19 +53,11 @@ export class DataLakeKey extends Construct {
    * named with {@link allowDataAccess}.
    */
   public encryptDecryptStatement(): PolicyStatement {
-    return {
-      sid: "UseEnvironmentKeyThroughServices",
-      effect: "Allow",
-      actions: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
-      resources: [this.keyArn],
-      condition: [
-        {
-          test: "StringEquals",
-          variable: "kms:ViaService",
-          values: KEY_SERVICES.map((s) => servicePrincipal(this.aws, s, { regional: true })),
-        },
-      ],
-    };
+    return this.useThroughServicesStatement(
+      "UseEnvironmentKeyThroughServices",
+      ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+      KEY_SERVICES,
+    );
   }
 
   /**
@@ -150,9 +75,47 @@ export class DataLakeKey extends Construct {
     this.updateDataOperationStatements();
   }
 
-  /** Lets deployers (a list, may be a token) encrypt new data, e.g. the scripts Terraform uploads, but not decrypt. */
-  public allowEncryptionList(principalArns: string[]): void {
-    this.encryptPrincipalLists.push(principalArns);
+  /**
+   * Lets uploaders encrypt what they put under one prefix of one bucket, single and multipart (S3
+   * needs kms:Decrypt to assemble SSE-KMS parts), and nothing else: through S3 only, with that
+   * bucket's encryption context. Named directly, so that an uploader needs no KMS rights of its own.
+   */
+  public allowUploadsThroughS3(uploaders: KeyUploaders): void {
+    this.uploaders = uploaders;
+    const who = { test: "ArnLike", variable: "aws:PrincipalArn", values: uploaders.principalArns };
+    const denyUploaders = (sid: string, condition: PolicyStatement["condition"]): PolicyStatement => ({
+      sid,
+      effect: "Deny",
+      principals: [{ type: "*", identifiers: ["*"] }],
+      actions: [...KEY_DECRYPT_ACTIONS, ...KEY_ENCRYPT_ACTIONS],
+      resources: ["*"],
+      condition,
+    });
+    this.policy.upsert({
+      sid: "UploadersEncryptThroughS3",
+      effect: "Allow",
+      principals: [{ type: "AWS", identifiers: uploaders.principalArns }],
+      actions: UPLOAD_ACTIONS,
+      resources: ["*"],
+      condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [servicePrincipal(this.aws, "s3", { regional: true })] }],
+    });
+    this.policy.upsert(
+      denyUploaders("UploadersOnlyThroughS3", [
+        who,
+        { test: "StringNotEquals", variable: "kms:ViaService", values: [servicePrincipal(this.aws, "s3", { regional: true })] },
+      ]),
+    );
+    // With S3 Bucket Keys the context is the bucket ARN, without them the object's (S3 User Guide, "Encryption context").
+    this.policy.upsert(
+      denyUploaders("UploadersOnlyIntoTheirBucket", [
+        who,
+        {
+          test: "ArnNotLike",
+          variable: "kms:EncryptionContext:aws:s3:arn",
+          values: [uploaders.bucketArn, `${uploaders.bucketArn}/${uploaders.prefix}*`],
+        },
+      ]),
+    );
     this.updateDataOperationStatements();
   }
 
@@ -175,8 +138,10 @@ export class DataLakeKey extends Construct {
 
   /**
    * Lets EventBridge and CloudWatch alarms publish to this environment's topic `topicName`.
-   * Bound by the encryption context SNS sends with each data key request (the topic ARN), built
-   * from the name: the topic itself depends on the key.
+   * Bound by the encryption context SNS sends with each data key request, the topic ARN
+   * (`kms:EncryptionContext:aws:sns:topicArn`, as in https://docs.aws.amazon.com/gamelift/latest/flexmatchguide/queue-notification-sns-sse.html;
+   * SNS does not support aws:SourceArn for EventBridge publishing, https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html),
+   * built from the name: the topic itself depends on the key.
    */
   public allowPublishingTo(topicName: string): void {
     this.topicArns.push(arn(this.aws, "sns", topicName));
@@ -190,23 +155,27 @@ export class DataLakeKey extends Construct {
     });
   }
 
-  /** Lets EventBridge send undeliverable events to this environment's queue `queueName` (encryption context: the queue ARN). */
-  public allowDeadLetterQueue(queueName: string): void {
-    this.queueArns.push(arn(this.aws, "sqs", queueName));
+  /**
+   * Lets EventBridge send the undeliverable events of the rule `ruleArn` to an encrypted queue:
+   * bound by `aws:SourceArn`, the rule, as the SQS Developer Guide documents for event sources
+   * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html).
+   */
+  public allowEventBridgeDeadLetters(ruleArn: string): void {
+    this.deadLetterRuleArns.push(ruleArn);
     this.policy.upsert({
       sid: "EventBridgeSendsToThisEnvironmentsDeadLetterQueues",
       effect: "Allow",
       principals: [{ type: "Service", identifiers: [servicePrincipal(this.aws, "events")] }],
       actions: PUBLISH_TO_ENCRYPTED,
       resources: ["*"],
-      condition: [{ test: "ArnLike", variable: "kms:EncryptionContext:aws:sqs:arn", values: [...this.queueArns] }],
+      condition: [{ test: "ArnEquals", variable: "aws:SourceArn", values: [...this.deadLetterRuleArns] }],
     });
   }
 
   private updateDataOperationStatements(): void {
-    const arns = (literal: string[], lists: string[][]): string[] =>
-      lists.length === 0 ? literal : Token.asList(Fn.concat([literal, ...lists]));
-    const deny = (sid: string, actions: string[], principalArns: string[]): PolicyStatement => ({
+    const lists = [...this.dataPrincipalLists, ...(this.uploaders ? [this.uploaders.principalArns] : [])];
+    const principalArns = lists.length === 0 ? this.dataPrincipals : Token.asList(Fn.concat([this.dataPrincipals, ...lists]));
+    const deny = (sid: string, actions: string[]): PolicyStatement => ({
       sid,
       effect: "Deny",
       principals: [{ type: "*", identifiers: ["*"] }],
@@ -216,25 +185,12 @@ export class DataLakeKey extends Construct {
         ...(principalArns.length > 0 || Token.isUnresolved(principalArns)
           ? [{ test: "ArnNotLike", variable: "aws:PrincipalArn", values: [...principalArns] }]
           : []),
-        // AWS services acting on their own behalf (CloudWatch Logs, EventBridge, CloudTrail); a
-        // service acting for a caller (S3, DynamoDB) calls KMS as that caller, which the ARN list decides.
+        // AWS services acting on their own behalf (CloudWatch Logs, EventBridge); a service acting
+        // for a caller (S3, DynamoDB) calls KMS as that caller, which the ARN list decides.
         { test: "Bool", variable: "aws:PrincipalIsAWSService", values: ["false"] },
       ],
     });
-    this.policy.upsert(
-      deny("DecryptOnlyForPipelineAndDataAccessRoles", KEY_DECRYPT_ACTIONS, arns(this.dataPrincipals, this.dataPrincipalLists)),
-    );
-    this.policy.upsert(
-      deny(
-        "EncryptOnlyForPipelineDataAccessAndDeployerRoles",
-        KEY_ENCRYPT_ACTIONS,
-        arns([...this.dataPrincipals, ...this.encryptPrincipals], [...this.dataPrincipalLists, ...this.encryptPrincipalLists]),
-      ),
-    );
-  }
-
-  /** Adds a key policy statement for an optional feature (e.g. the CloudTrail trail). */
-  public addToKeyPolicy(statement: PolicyStatement): void {
-    this.policy.upsert(statement);
+    this.policy.upsert(deny("DecryptOnlyForPipelineDataAccessAndUploaderRoles", KEY_DECRYPT_ACTIONS));
+    this.policy.upsert(deny("EncryptOnlyForPipelineDataAccessAndUploaderRoles", KEY_ENCRYPT_ACTIONS));
   }
 }

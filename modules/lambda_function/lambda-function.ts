@@ -4,6 +4,7 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { EncryptedLogGroup } from "../cloudwatch/log-group";
+import type { CustomerManagedKey } from "../kms/customer-managed-key";
 import type { DataLakeKey } from "../kms/kms-key";
 import type { ContentAddressedObject } from "../s3/s3_object/content-addressed-object";
 import type { AwsContext } from "../shared/aws-context";
@@ -58,8 +59,15 @@ export interface LambdaFunctionProps {
    * @default "arm64"
    */
   readonly architecture?: "arm64" | "x86_64";
-  /** Key for environment variables, logs and the on-failure queue. */
+  /** Key for logs and the on-failure queue (what the function handles may reach them). */
   readonly kmsKey: DataLakeKey;
+  /**
+   * Key for the environment variables. Whoever deploys or reads the function's configuration
+   * decrypts them with their own credentials, and Lambda decrypts them at invocation through a grant
+   * to the execution role (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html).
+   * @default - `kmsKey`
+   */
+  readonly environmentKmsKey?: CustomerManagedKey;
   /** Days the function's log group keeps logs. */
   readonly logRetentionDays: number;
   /**
@@ -207,7 +215,6 @@ export class LambdaFunction extends Construct {
     this.role = new ServiceRole(this, "role", {
       roleName: props.functionName,
       servicePrincipal: "lambda.amazonaws.com",
-      sourceAccount: props.aws.accountId,
       description: `Execution role of the ${props.functionName} Lambda function`,
       statements,
       permissionsBoundaryArn: props.permissionsBoundaryArn,
@@ -226,7 +233,7 @@ export class LambdaFunction extends Construct {
       timeout: timeoutSeconds,
       memorySize: memorySizeMb,
       reservedConcurrentExecutions: Token.isUnresolved(reservedConcurrency) || reservedConcurrency > 0 ? reservedConcurrency : undefined,
-      kmsKeyArn: props.kmsKey.keyArn,
+      kmsKeyArn: (props.environmentKmsKey ?? props.kmsKey).keyArn,
       environment: { variables: { ...(props.environment ?? {}) } },
       tracingConfig: { mode: enableTracing ? "Active" : "PassThrough" },
       loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.logGroupName, applicationLogLevel: logLevel, systemLogLevel: "WARN" },

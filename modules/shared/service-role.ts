@@ -9,16 +9,6 @@ export interface ServiceRoleProps {
   readonly roleName: string;
   /** The one service principal allowed to assume the role, e.g. `lambda.amazonaws.com`. */
   readonly servicePrincipal: string;
-  /**
-   * The account the service must act for (`aws:SourceAccount`, confused-deputy protection).
-   * @default - no condition (only for tests of the role shape)
-   */
-  readonly sourceAccount?: string;
-  /**
-   * `aws:SourceArn` pattern (ArnLike) of the resources the service acts for, where the service sends it.
-   * @default - no condition
-   */
-  readonly sourceArnPattern?: string;
   /** Inline policy statements: each names exact actions and resources. */
   readonly statements: DataAwsIamPolicyDocumentStatement[];
   /** What the role is for. */
@@ -33,6 +23,13 @@ export interface ServiceRoleProps {
 /**
  * An IAM role that one AWS service assumes, with one inline least-privilege policy.
  * Every role in this project is built here so the trust policy shape is written once.
+ * The trust policy names the service and nothing else: `aws:SourceArn`/`aws:SourceAccount` are in
+ * the request only when a service calls a resource directly for a resource of yours
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn),
+ * and neither Lambda (https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html)
+ * nor Glue (https://docs.aws.amazon.com/glue/latest/dg/create-an-iam-role.html) documents sending them
+ * when it assumes a role; a condition on them could keep every run from starting. Who may hand the
+ * role to the service is `iam:PassRole`'s to decide.
  */
 export class ServiceRole extends Construct {
   /** The IAM role. */
@@ -47,19 +44,12 @@ export class ServiceRole extends Construct {
   public constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
 
-    const conditions = [
-      ...(props.sourceAccount === undefined
-        ? []
-        : [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.sourceAccount] }]),
-      ...(props.sourceArnPattern === undefined ? [] : [{ test: "ArnLike", variable: "aws:SourceArn", values: [props.sourceArnPattern] }]),
-    ];
     const trust = new DataAwsIamPolicyDocument(this, "trust", {
       statement: [
         {
           effect: "Allow",
           actions: ["sts:AssumeRole"],
           principals: [{ type: "Service", identifiers: [props.servicePrincipal] }],
-          ...(conditions.length > 0 ? { condition: conditions } : {}),
         },
       ],
     });

@@ -34,9 +34,7 @@ export class DeadLetterQueue extends Construct {
   public readonly queueName: string;
   private readonly aws: AwsContext;
   private readonly kmsKey: DataLakeKey;
-  private readonly queueNameGiven: string;
   private readonly policy: ResourcePolicyDocument;
-  private acceptsEventBridge = false;
 
   public constructor(scope: Construct, id: string, props: DeadLetterQueueProps) {
     super(scope, id);
@@ -45,7 +43,6 @@ export class DeadLetterQueue extends Construct {
 
     this.aws = props.aws;
     this.kmsKey = props.kmsKey;
-    this.queueNameGiven = props.queueName;
     this.queue = new SqsQueue(this, "queue", {
       name: props.queueName,
       kmsMasterKeyId: props.kmsKey.keyArn,
@@ -65,8 +62,7 @@ export class DeadLetterQueue extends Construct {
 
   /** Lets an EventBridge rule send the events its targets could not take. */
   public acceptFromEventBridgeRule(ruleArn: string): void {
-    if (!this.acceptsEventBridge) this.kmsKey.allowDeadLetterQueue(this.queueNameGiven);
-    this.acceptsEventBridge = true;
+    this.kmsKey.allowEventBridgeDeadLetters(ruleArn);
     this.policy.allowServiceFrom({
       sid: "EventBridgeRulesSendUndeliveredEvents",
       servicePrincipal: servicePrincipal(this.aws, "events"),

@@ -2,11 +2,12 @@
 
 One implementation for every caller: Python tests import `start_moto_server`; Node tests run this file
 (`toolchain/moto/moto-server.ts`), read the JSON line it prints and stop it by closing its stdin.
+With `--record FILE` it appends every call it answers to FILE (`request_log.py`), for the access journeys.
 With `--tls DIR` it serves HTTPS with a certificate for 127.0.0.1 made for this run, written to
 `DIR/ca.pem`: clients that refuse plain HTTP for some requests (S3A's SSE-KMS writes through the AWS
 SDK for Java v1) trust that file. `java_truststore` turns it into a store the JVM reads.
 
-Usage: python toolchain/moto/moto_server.py [--tls DIR]
+Usage: python toolchain/moto/moto_server.py [--tls DIR] [--record FILE]
 """
 
 import argparse
@@ -22,11 +23,17 @@ import sys
 import threading
 from dataclasses import dataclass
 
+if __package__:
+    from .request_log import RequestLog
+else:  # run as a script (moto-server.ts)
+    from request_log import RequestLog
+
 
 @dataclass
 class MotoServer:
     endpoint: str
     ca_file: str | None
+    request_log: "RequestLog | None"
     _server: object
     _thread: threading.Thread
 
@@ -42,8 +49,9 @@ class MotoServer:
         self.stop()
 
 
-def start_moto_server(tls_dir: str | None = None) -> MotoServer:
-    """Starts moto on 127.0.0.1 with a port the OS picks; HTTPS with a fresh certificate when `tls_dir` is given."""
+def start_moto_server(tls_dir: str | None = None, record: str | None = None) -> MotoServer:
+    """Starts moto on 127.0.0.1 with a port the OS picks; HTTPS with a fresh certificate when `tls_dir` is given;
+    every call appended to the file `record` when given (its `request_log.actor` labels the calls)."""
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
 
@@ -55,11 +63,14 @@ def start_moto_server(tls_dir: str | None = None) -> MotoServer:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(ca_file, key_file)
     app = DomainDispatcherApplication(create_backend_app)
+    request_log = RequestLog(record) if record is not None else None
+    if request_log is not None:
+        app = request_log.wrap(app)
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler, ssl_context=context)
     thread = threading.Thread(target=server.serve_forever, name="moto-server", daemon=True)
     thread.start()
     scheme = "https" if context is not None else "http"
-    return MotoServer(f"{scheme}://127.0.0.1:{server.server_address[1]}", ca_file, server, thread)
+    return MotoServer(f"{scheme}://127.0.0.1:{server.server_address[1]}", ca_file, request_log, server, thread)
 
 
 def java_truststore(ca_file: str, path: str, password: str = "metriccare") -> str:
@@ -125,8 +136,9 @@ def _self_signed_certificate(directory: str):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
     parser.add_argument("--tls", metavar="DIR", help="serve HTTPS; write the certificate to DIR/ca.pem")
+    parser.add_argument("--record", metavar="FILE", help="append every call answered to FILE, one JSON line each")
     args = parser.parse_args()
-    server = start_moto_server(args.tls)
+    server = start_moto_server(args.tls, args.record)
     signal.signal(signal.SIGTERM, lambda *_: (server.stop(), sys.exit(0)))
     print(json.dumps({"endpoint": server.endpoint, "ca_file": server.ca_file}), flush=True)
     sys.stdin.read()  # the parent closes stdin (or dies) to stop the server

@@ -26,7 +26,7 @@ export const EMULATOR_CREDENTIALS = { AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_A
  * for the emulator only, writes each bucket policy without its conditional `Deny` statements:
  * moto 5.2.5 evaluates a bucket policy on object calls but not its conditions, so every
  * conditional Deny (plain HTTP, TLS below 1.2, non-KMS uploads) would deny every upload and read.
- * What the real policies allow is proven by the IAM-evaluation access matrix, not by moto.
+ * What the real policies allow is proven by the access journeys (IAM evaluation), not by moto.
  */
 export function emulatorOverride(json: TerraformJsonObject, endpoint: string): TerraformJsonObject {
   const policies = (json.resource as Record<string, Record<string, { policy?: unknown }>> | undefined)?.aws_s3_bucket_policy ?? {};

@@ -19,6 +19,8 @@ import { promisify } from "node:util";
 import { bundleFunction, type FunctionBundle } from "../../../packaging/bundle-function";
 import { extractZip } from "../../../packaging/extract-zip";
 import { startMotoServer, type MotoServer } from "../../../toolchain/moto/moto-server";
+import { CallLog } from "../../support/journeys/record";
+import type { RecordedCall } from "../../support/journeys/recorded-calls";
 import { startFakeGlue, type FakeGlue } from "./fake-aws";
 import { TABLE, testEnvironment } from "./fixtures";
 
@@ -26,6 +28,8 @@ export const ENTRY = "functions/glue_trigger/index.ts";
 const ROOT = join(__dirname, "..", "..", "..");
 const REGION = "eu-west-1";
 const CREDENTIALS = { accessKeyId: "AKIAFAKEFAKEFAKEFAKE", secretAccessKey: "fake-secret" };
+/** The function's own credentials, so that its calls stand apart from the harness's in moto's record. */
+export const FUNCTION_ACCESS_KEY_ID = "AKIAGLUETRIGGERFUNCT";
 
 /** What one invocation returned or threw. */
 export interface Outcome {
@@ -63,6 +67,8 @@ export interface BundleHarness {
   putItem(item: Record<string, AttributeValue>): Promise<void>;
   /** Empties the table and the fake Glue's runs and requests. */
   reset(): Promise<void>;
+  /** Every AWS call the bundle made so far: moto's record of its credentials, and the fake Glue's requests. */
+  functionCalls(): RecordedCall[];
   close(): Promise<void>;
 }
 
@@ -73,7 +79,10 @@ export async function startBundleHarness(): Promise<BundleHarness> {
   // Extracted whole, as Lambda does: index.mjs loads its chunks from chunks/ beside it.
   extractZip(bundle.zipPath, join(workDir, "task"));
   const bundlePath = join(workDir, "task", "index.mjs");
-  const [moto, glue] = await Promise.all([startMotoServer(ROOT), startFakeGlue()]);
+  const recordFile = join(workDir, "calls.jsonl");
+  const [moto, glue] = await Promise.all([startMotoServer(ROOT, { recordFile }), startFakeGlue()]);
+  const log = new CallLog(recordFile);
+  const functionCalls: RecordedCall[] = [];
   const clientConfig = { endpoint: moto.endpoint, region: REGION, credentials: CREDENTIALS };
   const dynamodb = new DynamoDBClient(clientConfig);
   const sns = new SNSClient(clientConfig);
@@ -133,6 +142,8 @@ export async function startBundleHarness(): Promise<BundleHarness> {
       const eventsPath = join(workDir, "events.json");
       const outcomesPath = join(workDir, "outcomes.json");
       writeFileSync(eventsPath, JSON.stringify(events));
+      log.take();
+      const glueBefore = glue.requests.length;
       const { stdout } = await promisify(execFile)(
         process.execPath,
         [join(__dirname, "..", "..", "support", "run-bundle.mjs"), bundlePath, eventsPath, outcomesPath],
@@ -140,6 +151,7 @@ export async function startBundleHarness(): Promise<BundleHarness> {
           env: {
             PATH: process.env.PATH,
             ...testEnvironment(),
+            AWS_ACCESS_KEY_ID: FUNCTION_ACCESS_KEY_ID,
             ALERTS_TOPIC_ARN: topicArn,
             AWS_ENDPOINT_URL_GLUE: options.glue === "moto" ? moto.endpoint : glue.endpoint,
             AWS_ENDPOINT_URL_SNS: moto.endpoint,
@@ -148,12 +160,28 @@ export async function startBundleHarness(): Promise<BundleHarness> {
             AWS_MAX_ATTEMPTS: "1",
             AWS_CONFIG_FILE: join(workDir, "no-config"),
             AWS_SHARED_CREDENTIALS_FILE: join(workDir, "no-credentials"),
-            LOG_LEVEL: "INFO",
             ...options.env,
           },
         },
       );
       lines = stdout.split("\n").filter((line) => line !== "");
+      functionCalls.push(...log.take().filter((call) => call.accessKeyId === FUNCTION_ACCESS_KEY_ID));
+      functionCalls.push(
+        ...glue.requests.slice(glueBefore).map(({ target, body }): RecordedCall => ({
+          actor: null,
+          accessKeyId: FUNCTION_ACCESS_KEY_ID,
+          service: "glue",
+          operation: target,
+          method: "POST",
+          params: Object.fromEntries(
+            Object.entries(body)
+              .filter(([, v]) => typeof v === "string" || typeof v === "number")
+              .map(([k, v]) => [k, String(v)]),
+          ),
+          headers: {},
+          status: null,
+        })),
+      );
       return JSON.parse(readFileSync(outcomesPath, "utf8")) as Outcome[];
     },
     async takeAlerts() {
@@ -191,6 +219,7 @@ export async function startBundleHarness(): Promise<BundleHarness> {
       glue.requests.length = 0;
       glue.jobRunAttempts.clear();
     },
+    functionCalls: () => [...functionCalls],
     async close() {
       dynamodb.destroy();
       sns.destroy();

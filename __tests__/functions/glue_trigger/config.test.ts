@@ -1,4 +1,7 @@
-import { ConfigurationError, readAlertingConfig, readConfig, requireProcessedFilesTable } from "../../../functions/glue_trigger/config";
+import { CONFIG_VARIABLES, readAlertingConfig, readConfig } from "../../../functions/glue_trigger/config";
+import { ConfigurationError } from "../../../functions/glue_trigger/errors";
+import { LAMBDA_LOG_LEVELS } from "../../../modules/lambda_function/validate";
+import { testEnvironment } from "./fixtures";
 
 describe("readConfig", () => {
   it("reads every variable the stack sets", () => {
@@ -6,119 +9,121 @@ describe("readConfig", () => {
     const env = {
       GLUE_WORKFLOW_NAME: "metriccare_etl_workflow_dev",
       GLUE_FINAL_JOB_NAME: "metriccare_gold_dev",
+      ALERTS_TOPIC_ARN: "arn:aws:sns:eu-west-1:123456789012:metriccare-alerts-dev",
       PROCESSED_FILES_TABLE: "metriccare_processed_files_dev",
       PROCESSED_FILES_STATUS_INDEX: "by_status",
+      ENVIRONMENT: "dev",
       MAX_CONSECUTIVE_FAILED_RUNS: "5",
       GLUE_MAX_RETRIES: "1",
       RUN_END_WAIT_SECONDS: "30",
+      LOG_LEVEL: "DEBUG",
+      POWERTOOLS_SERVICE_NAME: "metriccare-glue-trigger",
     };
 
     // Act
     const config = readConfig(env);
 
     // Assess
-    expect(config).toEqual({
+    expect(config).toStrictEqual({
       workflowName: "metriccare_etl_workflow_dev",
       finalJobName: "metriccare_gold_dev",
+      alertsTopicArn: "arn:aws:sns:eu-west-1:123456789012:metriccare-alerts-dev",
       processedFilesTable: "metriccare_processed_files_dev",
       processedFilesStatusIndex: "by_status",
+      environment: "dev",
       maxConsecutiveFailedRuns: 5,
       glueMaxRetries: 1,
       runEndWaitSeconds: 30,
+      logLevel: "DEBUG",
+      serviceName: "metriccare-glue-trigger",
     });
+    expect(Object.keys(env).sort()).toEqual([...CONFIG_VARIABLES].sort());
   });
 
-  it("defaults the status index to status_index and leaves the optional variables unset", () => {
+  it.each([
+    ["GLUE_WORKFLOW_NAME", "the name of the Glue workflow to start"],
+    ["GLUE_FINAL_JOB_NAME", "the name of the workflow's last job"],
+    ["ALERTS_TOPIC_ARN", "an SNS topic ARN"],
+    ["PROCESSED_FILES_TABLE", "the name of the processed-files table (docs/processed-files-table.md)"],
+    ["PROCESSED_FILES_STATUS_INDEX", "the name of the processed-files table's index on (status, received_at)"],
+    ["ENVIRONMENT", "the name of the environment, e.g. dev"],
+    ["MAX_CONSECUTIVE_FAILED_RUNS", "an integer from 1 to 100"],
+    ["GLUE_MAX_RETRIES", "an integer from 0 to 10"],
+    ["RUN_END_WAIT_SECONDS", "an integer from 0 to 60"],
+    ["LOG_LEVEL", "one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT"],
+    ["POWERTOOLS_SERVICE_NAME", "the service name of the function's log lines"],
+  ])("has no default for %s: unset or blank, it is a ConfigurationError saying what to set", (name, allowed) => {
+    // Prepare
+    const unset = { ...testEnvironment(), [name]: undefined };
+    const blank = { ...testEnvironment(), [name]: "  " };
+
     // Act
-    const config = readConfig({ GLUE_WORKFLOW_NAME: "wf" });
+    const readUnset = () => readConfig(unset);
+    const readBlank = () => readConfig(blank);
 
     // Assess
-    expect(config).toEqual({
-      workflowName: "wf",
-      finalJobName: undefined,
-      processedFilesTable: undefined,
-      processedFilesStatusIndex: "status_index",
-      maxConsecutiveFailedRuns: 3,
-      glueMaxRetries: 0,
-      runEndWaitSeconds: 20,
-    });
+    expect(readUnset).toThrow(ConfigurationError);
+    expect(readUnset).toThrow(`${name} is not set: set it to ${allowed}.`);
+    expect(readBlank).toThrow(`${name} is not set: set it to ${allowed}.`);
   });
 
   it.each([
     ["MAX_CONSECUTIVE_FAILED_RUNS", "0", "an integer from 1 to 100"],
     ["MAX_CONSECUTIVE_FAILED_RUNS", "three", "an integer from 1 to 100"],
+    ["MAX_CONSECUTIVE_FAILED_RUNS", "101", "an integer from 1 to 100"],
     ["GLUE_MAX_RETRIES", "11", "an integer from 0 to 10"],
+    ["GLUE_MAX_RETRIES", "-1", "an integer from 0 to 10"],
     ["RUN_END_WAIT_SECONDS", "2.5", "an integer from 0 to 60"],
+    ["RUN_END_WAIT_SECONDS", "61", "an integer from 0 to 60"],
+    ["LOG_LEVEL", "VERBOSE", "one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT"],
+    ["LOG_LEVEL", "debug", "one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT"],
+    ["ALERTS_TOPIC_ARN", "metriccare-alerts-dev", "an SNS topic ARN"],
+    ["ALERTS_TOPIC_ARN", "arn:aws:sqs:eu-west-1:123456789012:metriccare-alerts-dev", "an SNS topic ARN"],
   ])("rejects %s=%s with a ConfigurationError naming the variable, the value and what is allowed", (name, value, allowed) => {
     // Act
-    const read = () => readConfig({ GLUE_WORKFLOW_NAME: "wf", [name]: value });
+    const read = () => readConfig({ ...testEnvironment(), [name]: value });
 
     // Assess
     expect(read).toThrow(ConfigurationError);
     expect(read).toThrow(`${name} must be ${allowed}, got "${value}".`);
   });
 
-  it("treats blank values as unset", () => {
+  it.each([...LAMBDA_LOG_LEVELS])("takes the stack's log level %s", (level) => {
     // Act
-    const config = readConfig({ GLUE_WORKFLOW_NAME: " wf ", GLUE_FINAL_JOB_NAME: "", PROCESSED_FILES_TABLE: "  " });
+    const config = readConfig({ ...testEnvironment(), LOG_LEVEL: level });
 
     // Assess
-    expect(config.workflowName).toBe("wf");
-    expect(config.finalJobName).toBeUndefined();
-    expect(config.processedFilesTable).toBeUndefined();
+    expect(config.logLevel).toBe(level);
   });
 
-  it.each([
-    ["missing", {}],
-    ["blank", { GLUE_WORKFLOW_NAME: " " }],
-  ])("throws a ConfigurationError naming GLUE_WORKFLOW_NAME when it is %s", (_, env) => {
+  it("trims the values", () => {
     // Act
-    const read = () => readConfig(env);
+    const config = readConfig({ ...testEnvironment(), GLUE_WORKFLOW_NAME: " wf ", RUN_END_WAIT_SECONDS: " 5 " });
 
     // Assess
-    expect(read).toThrow(ConfigurationError);
-    expect(read).toThrow("GLUE_WORKFLOW_NAME is not set: set it to the name of the Glue workflow to start.");
+    expect([config.workflowName, config.runEndWaitSeconds]).toEqual(["wf", 5]);
   });
 });
 
 describe("readAlertingConfig", () => {
-  it("reads the topic, environment and workflow without throwing when they are unset", () => {
+  it("reads the topic, environment, workflow and region", () => {
     // Act
-    const set = readAlertingConfig({
+    const alerting = readAlertingConfig({
       ALERTS_TOPIC_ARN: "arn:aws:sns:eu-west-1:1:t",
       ENVIRONMENT: "prod",
       GLUE_WORKFLOW_NAME: "wf",
+      AWS_REGION: "eu-west-1",
     });
-    const unset = readAlertingConfig({});
 
     // Assess
-    expect(set).toEqual({ topicArn: "arn:aws:sns:eu-west-1:1:t", environment: "prod", workflowName: "wf" });
-    expect(unset).toEqual({ topicArn: undefined, environment: undefined, workflowName: undefined });
+    expect(alerting).toStrictEqual({ topicArn: "arn:aws:sns:eu-west-1:1:t", environment: "prod", workflowName: "wf", region: "eu-west-1" });
   });
-});
 
-describe("requireProcessedFilesTable", () => {
-  it("returns the table when it is set", () => {
+  it("never throws, so that a missing variable can still be reported", () => {
     // Act
-    const table = requireProcessedFilesTable(readConfig({ GLUE_WORKFLOW_NAME: "wf", PROCESSED_FILES_TABLE: "t_dev" }), "S3 events");
+    const alerting = readAlertingConfig({ ENVIRONMENT: " " });
 
     // Assess
-    expect(table).toBe("t_dev");
-  });
-
-  it("throws a ConfigurationError naming PROCESSED_FILES_TABLE and what needed it", () => {
-    // Act
-    const requireTable = () => requireProcessedFilesTable(readConfig({ GLUE_WORKFLOW_NAME: "wf" }), "S3 events");
-
-    // Assess
-    expect(requireTable).toThrow(ConfigurationError);
-    expect(requireTable).toThrow(
-      "PROCESSED_FILES_TABLE is not set: S3 events need the processed-files table (docs/processed-files-table.md).",
-    );
-  });
-
-  it("names its error class", () => {
-    // Assess
-    expect(new ConfigurationError("x").name).toBe("ConfigurationError");
+    expect(alerting).toStrictEqual({ topicArn: undefined, environment: undefined, workflowName: undefined, region: undefined });
   });
 });

@@ -78,16 +78,6 @@ describe("decide", () => {
       { ...base, trigger: "glue_run_end", runEnd: "retrying", filesWaiting: true },
       { kind: "skip", reason: "attempt_retried" },
     ],
-    [
-      "no final job configured, run active",
-      { ...base, trigger: "glue_run_end", runEnd: "may_end_run", filesWaiting: true, activeRun: finishing },
-      { kind: "skip", reason: "final_job_unknown", activeRunId: "wr_1" },
-    ],
-    [
-      "no final job configured, run over",
-      { ...base, trigger: "glue_run_end", runEnd: "may_end_run", filesWaiting: true },
-      { kind: "start" },
-    ],
     // Failure loop
     [
       "failed runs below the limit: follow-up",

@@ -8,10 +8,7 @@ import {
   OperationTimeoutException,
   ValidationException,
 } from "@aws-sdk/client-glue";
-import { ConfigurationError } from "../../../functions/glue_trigger/config";
 import { classifyError } from "../../../functions/glue_trigger/error-classification";
-import { RunStillFinishingError } from "../../../functions/glue_trigger/run-end";
-import { InvalidEventError } from "../../../functions/glue_trigger/trigger-source";
 import { serviceError } from "./fixtures";
 
 const metadata = { $metadata: { httpStatusCode: 400 } };
@@ -24,8 +21,6 @@ describe("classifyError", () => {
     ["Glue ValidationException", new ValidationException({ ...metadata, message: "bad value" })],
     ["DynamoDB ResourceNotFoundException", new ResourceNotFoundException({ ...metadata, message: "Requested resource not found" })],
     ["an unmodelled AccessDeniedException", serviceError("AccessDeniedException", "not authorized", "client", 400)],
-    ["a ConfigurationError", new ConfigurationError("GLUE_WORKFLOW_NAME is not set")],
-    ["an InvalidEventError", new InvalidEventError("glue_run_end", "no detail")],
   ])("treats %s as permanent", (_, error) => {
     // Act
     const classification = classifyError(error);
@@ -56,7 +51,6 @@ describe("classifyError", () => {
     ["a Glue OperationTimeoutException", new OperationTimeoutException({ ...metadata, message: "timed out" }), "unclassified"],
     ["ConcurrentRunsExceededException outside a start", new ConcurrentRunsExceededException({ ...metadata, message: "x" }), "unclassified"],
     ["a plain Error", new Error("boom"), "unclassified"],
-    ["a RunStillFinishingError", new RunStillFinishingError("wr_1", "still RUNNING"), "run_still_finishing"],
   ])("treats %s as transient", (_, error, reason) => {
     // Act
     const classification = classifyError(error);

@@ -25,6 +25,8 @@ export function testEnvironment(): Record<string, string> {
     GLUE_MAX_RETRIES: "0",
     // No wait for a finishing run: a test says when Glue reports it over.
     RUN_END_WAIT_SECONDS: "0",
+    LOG_LEVEL: "INFO",
+    POWERTOOLS_SERVICE_NAME: "metriccare-glue-trigger",
   };
 }
 
@@ -36,8 +38,6 @@ const VARIABLES = [
   "AWS_ENDPOINT_URL_GLUE",
   "AWS_ENDPOINT_URL_SNS",
   "AWS_ENDPOINT_URL_DYNAMODB",
-  "LOG_LEVEL",
-  "POWERTOOLS_SERVICE_NAME",
 ];
 
 /** Replaces the variables the function reads with {@link testEnvironment} plus `overrides` (`undefined` deletes). */

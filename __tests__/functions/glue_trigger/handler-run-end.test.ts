@@ -1,8 +1,9 @@
+import "./environment-at-load";
 import { QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { ConcurrentRunsExceededException, GetJobRunCommand, GetWorkflowRunsCommand, StartWorkflowRunCommand } from "@aws-sdk/client-glue";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { handler } from "../../../functions/glue_trigger";
-import { RunStillFinishingError } from "../../../functions/glue_trigger/run-end";
+import { RunStillFinishingError } from "../../../functions/glue_trigger/errors";
 import { FINAL_JOB, glueJobEvent, OBJECT, setEnvironment, TABLE, WORKFLOW } from "./fixtures";
 import { ACTIVE_RUNS, filesWaiting as waiting, IDLE_RUNS, useHandlerHarness, workflowIdleThenStarts } from "./harness";
 
@@ -389,58 +390,21 @@ describe("handler on a Glue Job State Change", () => {
     expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
   });
 
-  describe("without GLUE_FINAL_JOB_NAME", () => {
-    beforeEach(() => {
-      setEnvironment({ GLUE_FINAL_JOB_NAME: undefined });
-    });
-
-    it("treats a job's success as a possible end and starts a follow-up run when none is active", async () => {
-      // Prepare
-      filesWaiting("PENDING");
-      workflowIdleThenStarts(mocks.glue, "wr_follow_up");
-
-      // Act
-      const result = await handler(glueJobEvent(BRONZE, "SUCCEEDED"));
-
-      // Assess
-      expect(result).toMatchObject({ status: "started", runId: "wr_follow_up" });
-    });
-
-    it("skips, and never retries, when the run is still reported RUNNING", async () => {
-      // Prepare
-      filesWaiting("PENDING");
-      mocks.glue.on(GetWorkflowRunsCommand).resolves(ACTIVE_RUNS);
-
-      // Act
-      const result = await handler(glueJobEvent(FINAL_JOB, "SUCCEEDED"));
-
-      // Assess
-      expect(result).toStrictEqual({
-        workflowName: WORKFLOW,
-        runId: null,
-        triggerSource: "glue_run_end",
-        status: "skipped",
-        message: `Run wr_active of workflow ${WORKFLOW} is still RUNNING after job ${FINAL_JOB} SUCCEEDED; set GLUE_FINAL_JOB_NAME to start the follow-up run when it ends.`,
-        activeRunId: "wr_active",
-      });
-    });
-  });
-
-  it("fails with a ConfigurationError naming PROCESSED_FILES_TABLE when it is not set", async () => {
+  it("fails with a ConfigurationError naming GLUE_FINAL_JOB_NAME when it is not set: no run end is guessed", async () => {
     // Prepare
-    setEnvironment({ PROCESSED_FILES_TABLE: undefined });
+    setEnvironment({ GLUE_FINAL_JOB_NAME: undefined });
     mocks.sns.on(PublishCommand).resolves({ MessageId: "msg-1" });
 
     // Act
-    const result = await handler(glueJobEvent(FINAL_JOB, "SUCCEEDED"));
+    const result = await handler(glueJobEvent(BRONZE, "SUCCEEDED"));
 
     // Assess
     expect(result).toMatchObject({
       status: "failed",
       errorName: "ConfigurationError",
-      message:
-        "ConfigurationError: PROCESSED_FILES_TABLE is not set: Glue run-end events need the processed-files table (docs/processed-files-table.md).",
+      message: "ConfigurationError: GLUE_FINAL_JOB_NAME is not set: set it to the name of the workflow's last job.",
     });
+    expect(mocks.glue.calls()).toHaveLength(0);
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
   });
 });

@@ -1,3 +1,4 @@
+import "./environment-at-load";
 import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { ConcurrentRunsExceededException, GetWorkflowRunsCommand, StartWorkflowRunCommand } from "@aws-sdk/client-glue";
 import { PublishCommand } from "@aws-sdk/client-sns";
@@ -312,7 +313,7 @@ describe("handler on S3 ObjectCreated", () => {
       triggerSource: "s3",
       status: "failed",
       message:
-        "ConfigurationError: PROCESSED_FILES_TABLE is not set: S3 events need the processed-files table (docs/processed-files-table.md).",
+        "ConfigurationError: PROCESSED_FILES_TABLE is not set: set it to the name of the processed-files table (docs/processed-files-table.md).",
       errorName: "ConfigurationError",
     });
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);

@@ -1,3 +1,4 @@
+import "./environment-at-load";
 import { PutItemCommand, QueryCommand, ResourceNotFoundException } from "@aws-sdk/client-dynamodb";
 import {
   AccessDeniedException,
@@ -11,6 +12,7 @@ import {
 } from "@aws-sdk/client-glue";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { handler } from "../../../functions/glue_trigger";
+import { CONFIG_VARIABLES } from "../../../functions/glue_trigger/config";
 import { logger } from "../../../functions/glue_trigger/logger";
 import {
   BUCKET,
@@ -383,18 +385,40 @@ describe("handler on a permanent failure", () => {
   it("logs and returns the failure without publishing when ALERTS_TOPIC_ARN is not set", async () => {
     // Prepare
     setEnvironment({ ALERTS_TOPIC_ARN: undefined });
-    mocks.glue.on(GetWorkflowRunsCommand).rejects(new EntityNotFoundException({ ...metadata, message: "Entity Not Found" }));
 
     // Act
     const result = await handler(scheduleEvent());
 
     // Assess
-    expect(result).toMatchObject({ status: "failed", errorName: "EntityNotFoundException" });
+    expect(result).toMatchObject({
+      status: "failed",
+      errorName: "ConfigurationError",
+      message: "ConfigurationError: ALERTS_TOPIC_ARN is not set: set it to an SNS topic ARN.",
+    });
     expect(mocks.sns.calls()).toHaveLength(0);
+    expect(mocks.glue.calls()).toHaveLength(0);
     expect(mocks.logs()).toContainEqual(
       expect.objectContaining({ level: "WARN", message: "ALERTS_TOPIC_ARN is not set; no alert published" }),
     );
   });
+
+  it.each(CONFIG_VARIABLES.filter((name) => name !== "ALERTS_TOPIC_ARN"))(
+    "fails any trigger, even a forced start, with a ConfigurationError and an alert when %s is not set, before any AWS call",
+    async (name) => {
+      // Prepare
+      setEnvironment({ [name]: undefined });
+
+      // Act
+      const result = await handler({ force: true }, CONTEXT);
+
+      // Assess
+      expect(result).toMatchObject({ status: "failed", errorName: "ConfigurationError" });
+      expect(result.message).toMatch(new RegExp(`^ConfigurationError: ${name} is not set: set it to `));
+      expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+      expect(mocks.glue.calls()).toHaveLength(0);
+      expect(mocks.dynamodb.calls()).toHaveLength(0);
+    },
+  );
 });
 
 describe("handler on a transient failure", () => {
@@ -425,6 +449,26 @@ describe("handler on a transient failure", () => {
         message: "Transient failure; throwing so that Lambda retries the event",
         reason,
         triggerSource: "schedule",
+      }),
+    );
+  });
+
+  it("rethrows a WorkflowRunError when Glue starts a run without a RunId, with reason invalid_response", async () => {
+    // Prepare
+    mocks.glue.on(GetWorkflowRunsCommand).resolves(IDLE_RUNS).on(StartWorkflowRunCommand).resolves({});
+
+    // Act
+    const invoke = handler(scheduleEvent());
+
+    // Assess
+    await expect(invoke).rejects.toThrow(`StartWorkflowRun for workflow "${WORKFLOW}" returned no RunId.`);
+    expect(mocks.sns.calls()).toHaveLength(0);
+    expect(mocks.logs()).toContainEqual(
+      expect.objectContaining({
+        level: "ERROR",
+        message: "Transient failure; throwing so that Lambda retries the event",
+        reason: "invalid_response",
+        error: expect.objectContaining({ name: "WorkflowRunError" }),
       }),
     );
   });

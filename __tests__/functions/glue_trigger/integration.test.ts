@@ -6,6 +6,11 @@ import { unzipSync } from "fflate";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { bundleFunction } from "../../../packaging/bundle-function";
+import { WorkspacePolicies } from "../../support/iam/workspace-policies";
+import { DEPLOYER, JOURNEY_ACCOUNT, journeyConfig } from "../../support/journeys/journey-config";
+import { saveRecording } from "../../support/journeys/record";
+import type { RecordedCall } from "../../support/journeys/recorded-calls";
+import { buildMetricCareStack } from "../../support/metriccare-stack";
 import { ENTRY, startBundleHarness, type BundleHarness } from "./bundle-harness";
 import { BUCKET, FINAL_JOB, glueJobEvent, s3Event, s3Record, TABLE, WORKFLOW } from "./fixtures";
 
@@ -24,8 +29,39 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (it_) saveTriggerJourney(it_.functionCalls());
   await it_?.close();
-});
+}, 60_000);
+
+/**
+ * The bundle's calls of all the scenarios below, for the access journeys (__tests__/journeys/): named
+ * for the journeys' stack in dev, whose resources this harness's stand in for.
+ */
+function saveTriggerJourney(calls: readonly RecordedCall[]): void {
+  const config = journeyConfig();
+  const { json } = buildMetricCareStack({ config });
+  const dev = new WorkspacePolicies(json, { workspace: "dev", accountId: JOURNEY_ACCOUNT, deployerRoleArn: DEPLOYER });
+  const name = (type: string, path: string, attribute = "name"): string => String(dev.resourceAt(type, `/${path}`)?.[attribute]);
+  const renames: Record<string, string> = {
+    [it_.topicArn]: name("aws_sns_topic", "alerts/topic", "arn"),
+    [TABLE]: name("aws_dynamodb_table", "processed_files/table"),
+    [WORKFLOW]: name("aws_glue_workflow", "etl_workflow/workflow"),
+    ...Object.fromEntries(
+      ["bronze", "silver", "gold"].map((layer) => [`metriccare_${layer}_dev`, name("aws_glue_job", `${layer}_job/job`)]),
+    ),
+  };
+  saveRecording({
+    journey: "trigger",
+    description: "the built glue_trigger bundle in the integration scenarios (moto's DynamoDB, SNS and Glue, and the fake Glue)",
+    workspace: "dev",
+    accountId: JOURNEY_ACCOUNT,
+    region: config.awsRegion,
+    keys: {},
+    renames,
+    stack: json,
+    calls: calls.map((call) => ({ ...call, actor: "trigger" })),
+  });
+}
 
 function glueCalls(): string[] {
   return it_.glue.requests.map((request) => request.target);

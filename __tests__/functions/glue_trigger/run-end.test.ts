@@ -1,4 +1,4 @@
-import { classifyRunEnd, isFinishingRun, RunStillFinishingError } from "../../../functions/glue_trigger/run-end";
+import { classifyRunEnd, isFinishingRun } from "../../../functions/glue_trigger/run-end";
 import type { GlueJobStateTrigger } from "../../../functions/glue_trigger/trigger-source";
 import { FINAL_JOB } from "./fixtures";
 
@@ -21,23 +21,9 @@ describe("classifyRunEnd", () => {
     ["metriccare_bronze_dev", "ERROR", "ends_run"],
     ["metriccare_bronze_dev", "SUCCEEDED", "does_not_end_run"],
     [FINAL_JOB, "RUNNING", "does_not_end_run"],
-  ])("with GLUE_FINAL_JOB_NAME set, says job %s %s → %s", (jobName, state, expected) => {
+  ])("says job %s %s → %s", (jobName, state, expected) => {
     // Act
     const runEnd = classifyRunEnd(jobState(jobName, state), FINAL_JOB);
-
-    // Assess
-    expect(runEnd).toBe(expected);
-  });
-
-  it.each([
-    ["SUCCEEDED", "may_end_run"],
-    ["FAILED", "may_end_run"],
-    ["TIMEOUT", "may_end_run"],
-    ["STOPPED", "may_end_run"],
-    ["RUNNING", "does_not_end_run"],
-  ])("without GLUE_FINAL_JOB_NAME, says any job %s → %s", (state, expected) => {
-    // Act
-    const runEnd = classifyRunEnd(jobState("metriccare_bronze_dev", state), undefined);
 
     // Assess
     expect(runEnd).toBe(expected);
@@ -56,15 +42,5 @@ describe("isFinishingRun", () => {
 
     // Assess
     expect(finishing).toBe(expected);
-  });
-});
-
-describe("RunStillFinishingError", () => {
-  it("names its class and the run", () => {
-    // Act
-    const error = new RunStillFinishingError("wr_1", "still RUNNING");
-
-    // Assess
-    expect([error.name, error.runId, error.message]).toEqual(["RunStillFinishingError", "wr_1", "still RUNNING"]);
   });
 });

@@ -9,6 +9,7 @@ import {
 } from "@aws-sdk/client-glue";
 import { mockClient } from "aws-sdk-client-mock";
 import {
+  activeRunFact,
   findActiveRun,
   findRuns,
   jobRunAttempt,
@@ -16,8 +17,8 @@ import {
   RUNS_PAGE_SIZE,
   runStartedBefore,
   startWorkflowRun,
-  WorkflowRunError,
 } from "../../../functions/glue_trigger/workflow-runs";
+import { WorkflowRunError } from "../../../functions/glue_trigger/errors";
 import { WORKFLOW } from "./fixtures";
 
 const glueMock = mockClient(GlueClient);
@@ -248,5 +249,37 @@ describe("jobRunAttempt", () => {
 
     // Assess
     expect(attempt).toBeUndefined();
+  });
+});
+
+describe("activeRunFact", () => {
+  const EVENT_TIME = new Date("2026-11-22T10:14:00Z");
+  const endedBy = {
+    source: "glue_run_end",
+    jobName: "metriccare_gold_dev",
+    state: "SUCCEEDED",
+    jobRunId: "jr_1",
+    time: EVENT_TIME,
+  } as const;
+
+  it.each([
+    ["no event, a run started before", STARTED, undefined, false],
+    ["a run-end event, the run started before it", STARTED, endedBy, true],
+    ["a run-end event, the run started after it", new Date("2026-11-22T10:14:30Z"), endedBy, false],
+    ["a run-end event, the run has no start time", undefined, endedBy, true],
+  ])("for %s says startedBeforeEvent is %s", (_, startedOn, event, startedBeforeEvent) => {
+    // Act
+    const fact = activeRunFact({ runId: "wr_1", status: "RUNNING", startedOn }, event);
+
+    // Assess
+    expect(fact).toEqual({ runId: "wr_1", status: "RUNNING", startedBeforeEvent });
+  });
+
+  it("is undefined when no run is active", () => {
+    // Act
+    const fact = activeRunFact(undefined);
+
+    // Assess
+    expect(fact).toBeUndefined();
   });
 });

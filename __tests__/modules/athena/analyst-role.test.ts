@@ -71,6 +71,31 @@ describe("AnalystRole", () => {
     });
   });
 
+  it("opens Athena's catalog: the default database and the list of databases (names only), and the drivers' listings", () => {
+    // Act
+    const { json } = synthConstruct((scope) => analyst(scope));
+    // Assess
+    const permissions = Object.values(json.data?.aws_iam_policy_document ?? {}).find((d) => JSON.stringify(d).includes("athena:"));
+    const statements = permissions?.statement as { sid: string }[];
+    expect(statements.find((s) => s.sid === "OpenCatalog")).toEqual({
+      sid: "OpenCatalog",
+      effect: "Allow",
+      actions: ["glue:GetDatabase", "glue:GetDatabases"],
+      resources: [
+        "arn:aws:glue:eu-west-1:123456789012:catalog",
+        "arn:aws:glue:eu-west-1:123456789012:database/default",
+        "arn:aws:glue:eu-west-1:123456789012:database/*",
+      ],
+    });
+    expect(statements.find((s) => s.sid === "ListWithDrivers")).toEqual({
+      sid: "ListWithDrivers",
+      effect: "Allow",
+      actions: ["athena:ListDataCatalogs", "athena:ListWorkGroups", "athena:ListEngineVersions"],
+      resources: ["*"],
+    });
+    expect(statements.find((s) => s.sid === "ResultUploads")).toMatchObject({ actions: ["s3:ListBucketMultipartUploads"] });
+  });
+
   it("uses the key only through S3 and Glue in the environment's region", () => {
     // Act
     const { json } = synthConstruct((scope) => analyst(scope));

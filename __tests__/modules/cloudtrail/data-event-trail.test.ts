@@ -8,19 +8,29 @@ import { MetricCareValidationError } from "../../../modules/shared/errors";
 import { testBucket } from "../../support/construct-fixtures";
 import { synthConstruct } from "../../support/construct-synth";
 import { policyStatements } from "../../support/terraform-json";
+import { AuditLogKey } from "../../../modules/kms/audit-log-key";
 import { TEST_AWS, testKey } from "../../support/test-context";
+
+const AUDITOR = "arn:aws:iam::123456789012:role/auditor";
 
 /** A trail over the raw and lakehouse buckets, its bucket logging to an SSE-S3 log bucket. */
 function trail(props: Partial<DataEventTrailProps> = {}) {
   return synthConstruct((scope) => {
     const key = testKey(scope);
+    const auditKey = new AuditLogKey(scope, "audit_key", {
+      aws: TEST_AWS,
+      aliasName: "alias/audit",
+      description: "audit",
+      readerArns: [AUDITOR],
+    });
     const logs = new SecureBucket(scope, "logs", { aws: TEST_AWS, bucketName: "metriccare-access-logs-dev", encryption: "S3_MANAGED" });
     return new DataEventTrail(scope, "cloudtrail", {
       aws: TEST_AWS,
       trailName: "metriccare_data_events_dev",
       bucketName: "metriccare-cloudtrail-dev",
       accessLogs: { bucket: logs, prefix: "cloudtrail/" },
-      kmsKey: key,
+      kmsKey: auditKey,
+      readerArns: [AUDITOR],
       dataBuckets: [testBucket(scope, key, "raw", "metriccare-raw-dev"), testBucket(scope, key, "lakehouse", "metriccare-lakehouse-dev")],
       ...props,
     });
@@ -39,7 +49,7 @@ describe("DataEventTrail", () => {
     expect(synth).toHaveResourceWithProperties(Cloudtrail, {
       name: "metriccare_data_events_dev",
       s3_bucket_name: ref("aws_s3_bucket", "cloudtrail/bucket/bucket", "bucket"),
-      kms_key_id: ref("aws_kms_key", "key/key", "arn"),
+      kms_key_id: ref("aws_kms_key", "audit_key/key", "arn"),
       enable_log_file_validation: true,
       include_global_service_events: false,
       is_multi_region_trail: false,
@@ -62,9 +72,9 @@ describe("DataEventTrail", () => {
     ]);
   });
 
-  it("delivers to its own KMS-encrypted bucket, which logs access to the log bucket", () => {
+  it("delivers to its own bucket, encrypted with the audit key without S3 Bucket Keys, which logs access to the log bucket", () => {
     // Act
-    const { synth, ref } = trail();
+    const { synth, ref, resource } = trail();
     // Assess
     expect(synth).toHaveResourceWithProperties(S3Bucket, { bucket: "metriccare-cloudtrail-dev" });
     expect(synth).toHaveResourceWithProperties(S3BucketLoggingA, {
@@ -72,6 +82,16 @@ describe("DataEventTrail", () => {
       target_bucket: ref("aws_s3_bucket", "logs/bucket", "bucket"),
       target_prefix: "cloudtrail/",
     });
+    // With Bucket Keys, creating or updating the trail would need kms:Decrypt (CloudTrail User Guide).
+    expect(resource("aws_s3_bucket_server_side_encryption_configuration", "cloudtrail/bucket/encryption").rule).toEqual([
+      expect.objectContaining({
+        apply_server_side_encryption_by_default: {
+          sse_algorithm: "aws:kms",
+          kms_master_key_id: ref("aws_kms_key", "audit_key/key", "arn"),
+        },
+        bucket_key_enabled: false,
+      }),
+    ]);
   });
 
   it("keeps log files 2557 days (7 years) by default", () => {
@@ -104,7 +124,7 @@ describe("DataEventTrail", () => {
     // Assess
     const bucketArn = ref("aws_s3_bucket", "cloudtrail/bucket/bucket", "arn");
     const statements = policyStatements(json, resource("aws_s3_bucket_policy", "cloudtrail/bucket/policy").policy);
-    expect(statements.slice(-2)).toEqual([
+    expect(statements.slice(-3)).toEqual([
       {
         sid: "CloudTrailChecksBucketAcl",
         effect: "Allow",
@@ -121,25 +141,44 @@ describe("DataEventTrail", () => {
         resources: [`${bucketArn}/AWSLogs/123456789012/*`],
         condition: [FROM_THIS_TRAIL, { test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] }],
       },
+      {
+        sid: "AuditorsReadLogFiles",
+        effect: "Allow",
+        principals: [{ type: "AWS", identifiers: [AUDITOR] }],
+        actions: ["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"],
+        resources: [bucketArn, `${bucketArn}/*`],
+      },
     ]);
   });
 
-  it("lets only this trail encrypt log files with the key", () => {
+  it("lets only this trail encrypt log files with the audit key, and only the auditors decrypt them", () => {
     // Act
     const { json, resource } = trail();
     // Assess
-    const statements = policyStatements(json, resource("aws_kms_key", "key/key").policy);
-    expect(statements.find((s) => s.sid === "CloudTrailEncryptsLogs")).toEqual({
+    const statements = policyStatements(json, resource("aws_kms_key", "audit_key/key").policy);
+    const bySid = (sid: string) => statements.find((s) => s.sid === sid);
+    expect(bySid("CloudTrailEncryptsLogs")).toEqual({
       sid: "CloudTrailEncryptsLogs",
       effect: "Allow",
       principals: CLOUDTRAIL,
-      actions: ["kms:GenerateDataKey*", "kms:DescribeKey"],
+      actions: ["kms:GenerateDataKey*"],
       resources: ["*"],
-      condition: [
-        FROM_THIS_TRAIL,
-        { test: "StringLike", variable: "kms:EncryptionContext:aws:cloudtrail:arn", values: ["arn:aws:cloudtrail:*:123456789012:trail/*"] },
-      ],
+      condition: [FROM_THIS_TRAIL, { test: "StringLike", variable: "kms:EncryptionContext:aws:cloudtrail:arn", values: [TRAIL_ARN] }],
     });
+    expect(bySid("CloudTrailDescribesKey")).toEqual({
+      sid: "CloudTrailDescribesKey",
+      effect: "Allow",
+      principals: CLOUDTRAIL,
+      actions: ["kms:DescribeKey"],
+      resources: ["*"],
+      condition: [FROM_THIS_TRAIL],
+    });
+    expect(bySid("DecryptOnlyForAuditors")?.condition).toEqual([
+      { test: "ArnNotLike", variable: "aws:PrincipalArn", values: [AUDITOR] },
+      { test: "Bool", variable: "aws:PrincipalIsAWSService", values: ["false"] },
+    ]);
+    // The PHI key gets no CloudTrail statement.
+    expect(policyStatements(json, resource("aws_kms_key", "key/key").policy).map((s) => s.sid)).not.toContain("CloudTrailEncryptsLogs");
   });
 
   it("exposes the trail and its bucket", () => {

@@ -128,8 +128,12 @@ describe("EventBridge", () => {
 
   it("keeps undeliverable events of both rules in an encrypted dead-letter queue", () => {
     // Act
-    const { synth, json, ref, dataRef } = events();
+    const { synth, json, ref, dataRef, resourcesByPath } = events();
     // Assess
+    const RULE_ARNS = [
+      "arn:aws:events:eu-west-1:123456789012:rule/metriccare_schedule_dev",
+      "arn:aws:events:eu-west-1:123456789012:rule/metriccare_glue_job_state_dev",
+    ];
     expect(synth).toHaveResourceWithProperties(SqsQueue, {
       name: "metriccare_event_dlq_dev",
       kms_master_key_id: ref("aws_kms_key", "key/key", "arn"),
@@ -142,11 +146,14 @@ describe("EventBridge", () => {
       {
         test: "ArnEquals",
         variable: "aws:SourceArn",
-        values: [
-          ref("aws_cloudwatch_event_rule", "event_bridge/schedule", "arn"),
-          ref("aws_cloudwatch_event_rule", "event_bridge/job_state", "arn"),
-        ],
+        values: RULE_ARNS,
       },
+    ]);
+    // The key lets EventBridge encrypt for the same rules, named by ARN: its policy may not refer to the
+    // job state rule, whose pattern names the jobs that use the key (a cycle Terraform refuses).
+    const keyStatements = policyStatements(json, resourcesByPath("aws_kms_key")["key/key"]?.policy);
+    expect(keyStatements.find((s) => s.sid === "EventBridgeSendsToThisEnvironmentsDeadLetterQueues")?.condition).toEqual([
+      { test: "ArnEquals", variable: "aws:SourceArn", values: RULE_ARNS },
     ]);
   });
 

@@ -69,7 +69,7 @@ describe("DataLakeKey", () => {
         condition: [{ test: "Bool", variable: "kms:GrantIsForAWSResource", values: ["false"] }],
       },
       {
-        sid: "DecryptOnlyForPipelineAndDataAccessRoles",
+        sid: "DecryptOnlyForPipelineDataAccessAndUploaderRoles",
         effect: "Deny",
         principals: [{ type: "*", identifiers: ["*"] }],
         actions: ["kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
@@ -77,7 +77,7 @@ describe("DataLakeKey", () => {
         condition: [notService],
       },
       {
-        sid: "EncryptOnlyForPipelineDataAccessAndDeployerRoles",
+        sid: "EncryptOnlyForPipelineDataAccessAndUploaderRoles",
         effect: "Deny",
         principals: [{ type: "*", identifiers: ["*"] }],
         actions: ENCRYPT,
@@ -87,30 +87,62 @@ describe("DataLakeKey", () => {
     ]);
   });
 
-  it("names the data-access and deployer roles in the Deny statements (ArnNotLike aws:PrincipalArn)", () => {
+  it("names the data-access roles and the uploaders in the Deny statements (ArnNotLike aws:PrincipalArn)", () => {
     // Act
     const { json, resource } = synthConstruct((scope) => {
       const key = new DataLakeKey(scope, "key", PROPS);
       key.allowDataAccess("arn:aws:iam::123456789012:role/bronze");
-      key.allowEncryptionList(["arn:aws:iam::123456789012:role/deployer"]);
+      key.allowUploadsThroughS3({
+        principalArns: ["arn:aws:iam::123456789012:role/feed"],
+        bucketArn: "arn:aws:s3:::raw",
+        prefix: "fhir/",
+      });
     });
     // Assess
     const statements = policyStatements(json, resource("aws_kms_key", "key/key").policy);
     const principalsOf = (sid: string) => (statements.find((s) => s.sid === sid)?.condition as { values: unknown }[])[0]?.values;
-    expect(principalsOf("DecryptOnlyForPipelineAndDataAccessRoles")).toEqual(["arn:aws:iam::123456789012:role/bronze"]);
-    expect(principalsOf("EncryptOnlyForPipelineDataAccessAndDeployerRoles")).toBe(
-      '${concat(["arn:aws:iam::123456789012:role/bronze"], ["arn:aws:iam::123456789012:role/deployer"])}',
-    );
+    const both = '${concat(["arn:aws:iam::123456789012:role/bronze"], ["arn:aws:iam::123456789012:role/feed"])}';
+    expect(principalsOf("DecryptOnlyForPipelineDataAccessAndUploaderRoles")).toBe(both);
+    expect(principalsOf("EncryptOnlyForPipelineDataAccessAndUploaderRoles")).toBe(both);
   });
 
-  it("lets CloudWatch Logs use the key for the named log groups, EventBridge and alarms for the named topic, EventBridge for the named queue", () => {
+  it("lets uploaders encrypt (single and multipart) through S3 into their bucket's prefix, and nothing else", () => {
+    // Act
+    const { json, resource } = synthConstruct((scope) =>
+      new DataLakeKey(scope, "key", PROPS).allowUploadsThroughS3({
+        principalArns: ["arn:aws:iam::123456789012:role/feed"],
+        bucketArn: "arn:aws:s3:::raw",
+        prefix: "fhir/",
+      }),
+    );
+    // Assess
+    const statements = policyStatements(json, resource("aws_kms_key", "key/key").policy);
+    const bySid = (sid: string) => statements.find((s) => s.sid === sid);
+    const feed = { test: "ArnLike", variable: "aws:PrincipalArn", values: ["arn:aws:iam::123456789012:role/feed"] };
+    const viaS3 = { test: "StringEquals", variable: "kms:ViaService", values: ["s3.eu-west-1.amazonaws.com"] };
+    expect(bySid("UploadersEncryptThroughS3")).toEqual({
+      sid: "UploadersEncryptThroughS3",
+      effect: "Allow",
+      principals: [{ type: "AWS", identifiers: ["arn:aws:iam::123456789012:role/feed"] }],
+      actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+      resources: ["*"],
+      condition: [viaS3],
+    });
+    expect(bySid("UploadersOnlyThroughS3")?.condition).toEqual([feed, { ...viaS3, test: "StringNotEquals" }]);
+    expect(bySid("UploadersOnlyIntoTheirBucket")?.condition).toEqual([
+      feed,
+      { test: "ArnNotLike", variable: "kms:EncryptionContext:aws:s3:arn", values: ["arn:aws:s3:::raw", "arn:aws:s3:::raw/fhir/*"] },
+    ]);
+  });
+
+  it("lets CloudWatch Logs use the key for the named log groups, EventBridge and alarms for the named topic, EventBridge for the named rules' dead letters", () => {
     // Act
     const { json, resource } = synthConstruct((scope) => {
       const key = new DataLakeKey(scope, "key", PROPS);
       key.allowLogGroup("/aws/lambda/fn_dev");
       key.allowLogGroup("/aws-glue/jobs/output");
       key.allowPublishingTo("alerts_dev");
-      key.allowDeadLetterQueue("dlq_dev");
+      key.allowEventBridgeDeadLetters("arn:aws:events:eu-west-1:123456789012:rule/schedule_dev");
     });
     // Assess
     const statements = policyStatements(json, resource("aws_kms_key", "key/key").policy);
@@ -136,7 +168,7 @@ describe("DataLakeKey", () => {
       { test: "ArnLike", variable: "kms:EncryptionContext:aws:sns:topicArn", values: ["arn:aws:sns:eu-west-1:123456789012:alerts_dev"] },
     ]);
     expect(bySid("EventBridgeSendsToThisEnvironmentsDeadLetterQueues")?.condition).toEqual([
-      { test: "ArnLike", variable: "kms:EncryptionContext:aws:sqs:arn", values: ["arn:aws:sqs:eu-west-1:123456789012:dlq_dev"] },
+      { test: "ArnEquals", variable: "aws:SourceArn", values: ["arn:aws:events:eu-west-1:123456789012:rule/schedule_dev"] },
     ]);
   });
 
@@ -200,8 +232,8 @@ describe("DataLakeKey", () => {
       expect(statements.map((s) => s.sid)).toEqual([
         "AccountAdministersKeyThroughIam",
         "GrantsOnlyForAwsResources",
-        "DecryptOnlyForPipelineAndDataAccessRoles",
-        "EncryptOnlyForPipelineDataAccessAndDeployerRoles",
+        "DecryptOnlyForPipelineDataAccessAndUploaderRoles",
+        "EncryptOnlyForPipelineDataAccessAndUploaderRoles",
         "CloudTrailEncryptsLogs",
       ]);
       expect(statements[4]).toEqual(trail);

@@ -179,7 +179,6 @@ describe("LambdaFunction", () => {
           effect: "Allow",
           actions: ["sts:AssumeRole"],
           principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: ["123456789012"] }],
         },
       ]);
     });

@@ -21,23 +21,6 @@ describe("ServiceRole", () => {
     ]);
   });
 
-  it("binds the trust to the account and source ARN pattern given (aws:SourceAccount, aws:SourceArn)", () => {
-    // Act
-    const { json, resource } = synthConstruct(
-      (scope) =>
-        new ServiceRole(scope, "role", {
-          ...PROPS,
-          sourceAccount: "123456789012",
-          sourceArnPattern: "arn:aws:glue:eu-west-1:123456789012:*",
-        }),
-    );
-    // Assess
-    expect(policyStatements(json, resource("aws_iam_role", "role/role").assume_role_policy)[0]?.condition).toEqual([
-      { test: "StringEquals", variable: "aws:SourceAccount", values: ["123456789012"] },
-      { test: "ArnLike", variable: "aws:SourceArn", values: ["arn:aws:glue:eu-west-1:123456789012:*"] },
-    ]);
-  });
-
   it("names and describes the role, without a permissions boundary by default", () => {
     // Act
     const { synth, resource } = synthConstruct((scope) => new ServiceRole(scope, "role", PROPS));

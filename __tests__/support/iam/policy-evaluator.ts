@@ -1,4 +1,4 @@
-// An evaluator of IAM JSON policies, written for the access-matrix test: an AWS IAM simulator that
+// An evaluator of IAM JSON policies, written for the access journeys and intended denials: an AWS IAM simulator that
 // runs offline under a permissive licence was not to be had (@cloud-copilot/iam-simulate, the
 // maintained one on npm, is AGPL-3.0). It models these documented behaviours, and no others:
 // - Policy evaluation logic (IAM User Guide, "Policy evaluation logic" and "Cross-account policy
@@ -59,6 +59,18 @@ export interface ResourcePolicy {
   readonly ownerAccount: string;
   /** `kms`: a key policy (required); `trust`: a role's trust policy; `other`: bucket, topic, queue, function policies. */
   readonly kind: "kms" | "trust" | "other";
+  /**
+   * Grants on a KMS key: each allows its grantee the operations named, like a key policy statement
+   * naming the principal; an explicit Deny still wins (AWS KMS Developer Guide, "Grants in AWS KMS").
+   * @default - none
+   */
+  readonly grants?: readonly KmsGrant[];
+}
+
+/** A KMS grant, e.g. the one Lambda creates for a function's execution role. */
+export interface KmsGrant {
+  readonly granteeArn: string;
+  readonly operations: readonly string[];
 }
 
 export interface AccessRequest {
@@ -207,16 +219,27 @@ function principalContext(principal: Principal): Record<string, string> {
   return {};
 }
 
+/** Which statements of one policy apply to a request. */
+interface Applicable {
+  readonly deny: boolean;
+  readonly allow: PrincipalMatch;
+  /** Sids (or positions) of the Deny statements that apply. */
+  readonly denies: readonly string[];
+}
+
 /** Statements of `document` that apply to the request, by effect (identity policies: no Principal element). */
 function applicable(
   document: PolicyDocument | undefined,
   request: AccessRequest,
   context: RequestContext,
   resourcePolicy: boolean,
-): { deny: boolean; allow: PrincipalMatch } {
+): Applicable {
   let deny = false;
+  const denies: string[] = [];
   let allow: PrincipalMatch = "none";
+  let position = 0;
   for (const statement of statements(document)) {
+    position += 1;
     if (!actionMatches(statement, request.action) || !resourceMatches(statement, request.resource)) continue;
     let match: PrincipalMatch = "direct";
     if (resourcePolicy) {
@@ -229,14 +252,28 @@ function applicable(
       if (match === "none") continue;
     }
     if (!conditionsHold(statement, context)) continue;
-    if (statement.Effect === "Deny") deny = true;
-    else if (match === "direct" || allow === "none") allow = match;
+    if (statement.Effect === "Deny") {
+      deny = true;
+      denies.push(statement.Sid ?? `statement ${position}`);
+    } else if (match === "direct" || allow === "none") allow = match;
   }
-  return { deny, allow };
+  return { deny, allow, denies };
+}
+
+/** A decision and, for an explicit Deny, the statements that denied. */
+export interface Explanation {
+  readonly decision: Decision;
+  /** `<policy>: <sid>` of every Deny statement that applied, e.g. `resource policy: DenyInsecureTransport`. */
+  readonly deniedBy: readonly string[];
 }
 
 /** Decides a request as IAM does, for the principal's identity policies and the resource's policy. */
 export function evaluate(request: AccessRequest, resourcePolicy: ResourcePolicy): Decision {
+  return explain(request, resourcePolicy).decision;
+}
+
+/** {@link evaluate}, with the Deny statements that decided. */
+export function explain(request: AccessRequest, resourcePolicy: ResourcePolicy): Explanation {
   const context: RequestContext = { "aws:SecureTransport": "true", ...principalContext(request.principal), ...request.context };
   const principal = request.principal;
   const identityDocuments = principal.kind === "role" ? principal.policies : [];
@@ -245,18 +282,30 @@ export function evaluate(request: AccessRequest, resourcePolicy: ResourcePolicy)
     principal.kind === "role" && principal.permissionsBoundary
       ? applicable(principal.permissionsBoundary, request, context, false)
       : undefined;
-  const resource = applicable(resourcePolicy.document, request, context, true);
+  const policyResult = applicable(resourcePolicy.document, request, context, true);
+  const granted =
+    principal.kind === "role" &&
+    (resourcePolicy.grants ?? []).some(
+      (g) => g.granteeArn === principal.arn && g.operations.some((o) => wildcardMatch(o, request.action, true)),
+    );
+  const resource: Applicable = granted ? { ...policyResult, allow: "direct" } : policyResult;
 
-  if (resource.deny || identity.some((i) => i.deny) || boundary?.deny) return "ExplicitDeny";
+  const deniedBy = [
+    ...resource.denies.map((sid) => `${resourcePolicy.kind === "kms" ? "key" : resourcePolicy.kind} policy: ${sid}`),
+    ...identity.flatMap((i) => i.denies.map((sid) => `identity policy: ${sid}`)),
+    ...(boundary?.denies ?? []).map((sid) => `permissions boundary: ${sid}`),
+  ];
+  const decide = (decision: Decision): Explanation => ({ decision, deniedBy: decision === "ExplicitDeny" ? deniedBy : [] });
+  if (deniedBy.length > 0) return decide("ExplicitDeny");
   const identityAllows = identity.some((i) => i.allow !== "none") && (boundary === undefined || boundary.allow !== "none");
 
-  if (principal.kind !== "role") return resource.allow === "direct" ? "Allow" : "ImplicitDeny";
+  if (principal.kind !== "role") return decide(resource.allow === "direct" ? "Allow" : "ImplicitDeny");
   const sameAccount = principal.account === resourcePolicy.ownerAccount;
   if (resourcePolicy.kind === "kms" || resourcePolicy.kind === "trust") {
     // The key policy (trust policy) must allow: the principal itself, or the account (then IAM policies decide).
-    if (resource.allow === "direct" && (sameAccount || identityAllows)) return "Allow";
-    return resource.allow === "account" && identityAllows ? "Allow" : "ImplicitDeny";
+    if (resource.allow === "direct" && (sameAccount || identityAllows)) return decide("Allow");
+    return decide(resource.allow === "account" && identityAllows ? "Allow" : "ImplicitDeny");
   }
-  if (!sameAccount) return resource.allow !== "none" && identityAllows ? "Allow" : "ImplicitDeny";
-  return identityAllows || resource.allow === "direct" ? "Allow" : "ImplicitDeny";
+  if (!sameAccount) return decide(resource.allow !== "none" && identityAllows ? "Allow" : "ImplicitDeny");
+  return decide(identityAllows || resource.allow === "direct" ? "Allow" : "ImplicitDeny");
 }

@@ -1,5 +1,5 @@
 // A small evaluator of the Terraform expressions cdktf writes into this stack's JSON, so that the
-// access matrix sees the policy documents a workspace really gets. It models the HCL expression
+// journeys see the policy documents a workspace really gets. It models the HCL expression
 // syntax (https://developer.hashicorp.com/terraform/language/expressions) only as far as the
 // synthesized JSON uses it: templates "${...}", traversals with attribute and index steps, string,
 // number and boolean literals, tuples, the conditional operator, ==, !=, !, && and ||, and the

@@ -1,4 +1,5 @@
-import type { TerraformJson } from "../terraform-json";
+import { createHash } from "node:crypto";
+import { metadataPath, type TerraformJson } from "../terraform-json";
 import type { PolicyDocument, PolicyStatementJson, Principal, ResourcePolicy } from "./policy-evaluator";
 import { descend, evaluateString, type Value } from "./terraform-expressions";
 
@@ -99,6 +100,62 @@ export class WorkspacePolicies {
       .map((id) => this.resource(type, id));
   }
 
+  /** The resolved resource of `type` whose construct path ends with `pathSuffix` (`/kms/key`), or undefined. */
+  public resourceAt(type: string, pathSuffix: string): Record<string, Value> | undefined {
+    const [id] = Object.entries(this.json.resource?.[type] ?? {}).find(([, block]) => metadataPath(block).endsWith(pathSuffix)) ?? [];
+    return id === undefined || !this.exists(type, id) ? undefined : this.resource(type, id);
+  }
+
+  /** One argument of every resource of `type` that exists, resolved (the rest of each resource is left alone). */
+  public argumentOf(type: string, argument: string): Value[] {
+    return Object.entries(this.json.resource?.[type] ?? {})
+      .filter(([id]) => this.exists(type, id))
+      .map(([id, block]) => this.resolve(block[argument], `${type}.${id}.${argument}`));
+  }
+
+  /** The first resolved resource of `type` for which `test` holds. */
+  public find(type: string, test: (resource: Record<string, Value>) => boolean): Record<string, Value> | undefined {
+    return this.resources(type).find(test);
+  }
+
+  /** A bucket's default encryption: its KMS key and whether S3 Bucket Keys are on (undefined for SSE-S3). */
+  public bucketEncryption(bucketName: string): { keyArn: string; bucketKey: boolean } | undefined {
+    const configuration = this.find("aws_s3_bucket_server_side_encryption_configuration", (c) => c.bucket === bucketName);
+    const [rule] = (configuration?.rule ?? []) as Record<string, Value>[];
+    const byDefault = rule?.apply_server_side_encryption_by_default as Record<string, Value> | undefined;
+    if (byDefault?.sse_algorithm !== "aws:kms") return undefined;
+    return { keyArn: String(byDefault.kms_master_key_id), bucketKey: rule?.bucket_key_enabled === true };
+  }
+
+  /**
+   * Every name and ARN of the stack's resources as this workspace resolves them, keyed by the same
+   * resource's value in `other`: recorded calls of one workspace, renamed for another.
+   */
+  public renamesFrom(other: WorkspacePolicies): Map<string, string> {
+    const renames = new Map<string, string>();
+    const attributes = ["arn", "id", "name", "bucket", "function_name", "url", "key_id", "role", "description", "alarm_name"];
+    const resolved = (policies: WorkspacePolicies, type: string, id: string): Record<string, Value> | undefined => {
+      try {
+        return policies.exists(type, id) ? policies.resource(type, id) : undefined;
+      } catch {
+        // Arguments this resolver does not model (arithmetic, functions) belong to resources that name nothing.
+        return undefined;
+      }
+    };
+    for (const [type, blocks] of Object.entries(this.json.resource ?? {})) {
+      for (const id of Object.keys(blocks)) {
+        const mine = resolved(this, type, id);
+        const theirs = resolved(other, type, id);
+        if (mine === undefined || theirs === undefined) continue;
+        for (const attribute of attributes) {
+          const [from, to] = [theirs[attribute], mine[attribute]];
+          if (typeof from === "string" && typeof to === "string" && from !== to && !from.includes("${")) renames.set(from, to);
+        }
+      }
+    }
+    return renames;
+  }
+
   /** A principal for a role of the stack, with its inline policies (boundaries are not configured in the tests). */
   public rolePrincipal(name: string): Principal {
     const role = this.roles.get(name);
@@ -107,7 +164,7 @@ export class WorkspacePolicies {
   }
 
   /** The resource policy (and owner) that applies to `resourceArn`: bucket, key, topic, queue, function, role trust. */
-  public resourcePolicyFor(resourceArn: string): ResourcePolicy {
+  public resourcePolicyFor(resourceArn: string, action = ""): ResourcePolicy {
     const owner = this.target.accountId;
     for (const policy of this.resources("aws_s3_bucket_policy")) {
       const bucketArn = `arn:aws:s3:::${String(policy.bucket)}`;
@@ -125,8 +182,10 @@ export class WorkspacePolicies {
       const match = this.resources("aws_sqs_queue").find((q) => q.url === queue.queue_url);
       if (match?.arn === resourceArn) return { document: parseDocument(queue.policy, "queue policy"), ownerAccount: owner, kind: "other" };
     }
+    // A role's trust policy decides who assumes it, nothing else (iam:GetRole has no resource policy).
     for (const role of this.roles.values())
-      if (role.arn === resourceArn) return { document: role.trust, ownerAccount: owner, kind: "trust" };
+      if (role.arn === resourceArn && (action === "" || action.startsWith("sts:")))
+        return { document: role.trust, ownerAccount: owner, kind: "trust" };
     const fn = this.resources("aws_lambda_function").find((f) => f.arn === resourceArn);
     if (fn !== undefined)
       return { document: this.functionPolicy(String(fn.function_name), resourceArn), ownerAccount: owner, kind: "other" };
@@ -165,8 +224,10 @@ export class WorkspacePolicies {
     switch (type) {
       case "aws_s3_bucket":
         return { arn: `arn:aws:s3:::${String(args.bucket)}`, id: args.bucket ?? null };
-      case "aws_kms_key":
-        return { arn: a("kms", `key/${STAND_IN_KEY_ID}`), key_id: STAND_IN_KEY_ID, id: STAND_IN_KEY_ID };
+      case "aws_kms_key": {
+        const keyId = standInKeyId(String(args.description ?? ""));
+        return { arn: a("kms", `key/${keyId}`), key_id: keyId, id: keyId };
+      }
       case "aws_sns_topic":
         return { arn: a("sns", name), id: a("sns", name) };
       case "aws_sqs_queue":
@@ -189,6 +250,8 @@ export class WorkspacePolicies {
         return { arn: a("lambda", `function:${String(args.function_name)}`) };
       case "aws_cloudtrail":
         return { arn: a("cloudtrail", `trail/${name}`) };
+      case "aws_athena_workgroup":
+        return { arn: a("athena", `workgroup/${name}`) };
       case "aws_s3_object":
         return { id: args.key ?? null };
       default:
@@ -244,8 +307,11 @@ export class WorkspacePolicies {
   }
 }
 
-/** KMS generates key ids; any fixed UUID stands in for it. */
-export const STAND_IN_KEY_ID = "0b7a3c2e-5d1f-4e8a-9c6b-2f4d8e1a7b3c";
+/** KMS generates key ids; a UUID made from the key's description stands in for it, one per key. */
+export function standInKeyId(description: string): string {
+  const hex = createHash("sha256").update(description).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
 
 function missing(type: string, attribute: string): never {
   throw new Error(`data.${type}.${attribute} is not modelled.`);

@@ -5,6 +5,7 @@ import { prefixStatements, type S3Prefix } from "../../s3/s3_bucket/prefix-state
 import type { ContentAddressedObject } from "../../s3/s3_object/content-addressed-object";
 import { arn, type AwsContext } from "../../shared/aws-context";
 import { MetricCareValidationError } from "../../shared/errors";
+import { GLUE_TABLE_READ_ACTIONS } from "../../shared/glue-catalog-actions";
 import type { PolicyStatement } from "../../shared/policy-document";
 import { ServiceRole } from "../../shared/service-role";
 import type { GlueCatalogDatabase } from "../glue_catalog_database/glue-catalog-database";
@@ -123,15 +124,7 @@ export function sparkConf(region: string, kmsKeyArn: string): string {
 
 // Spark's Glue catalog client reads the "default" database at start-up and creates it if missing.
 const DEFAULT_DATABASE = ["glue:GetDatabase", "glue:CreateDatabase"];
-const CATALOG_READ = [
-  "glue:GetDatabase",
-  "glue:GetTable",
-  "glue:GetTables",
-  "glue:GetPartition",
-  "glue:GetPartitions",
-  "glue:BatchGetPartition",
-  "glue:GetUserDefinedFunctions",
-];
+const CATALOG_READ = [...GLUE_TABLE_READ_ACTIONS, "glue:GetUserDefinedFunctions"];
 // Hudi 1.0 HiveSyncTool in hms mode, through the Glue Data Catalog client for Hive metastore
 // (awslabs/aws-glue-data-catalog-client-for-apache-hive-metastore, GlueMetastoreClientDelegate):
 // getAllDatabases → GetDatabases, getFunctions → GetUserDefinedFunctions; then per table
@@ -194,13 +187,20 @@ export class GlueJob extends Construct {
     const aws = props.aws;
     const key = props.securityConfiguration.kmsKey;
     const libraries = props.pythonLibraries ?? [];
+    const code = [props.script, ...libraries, ...(props.readsObjects ?? [])];
+    const codeKeys = [...new Set(code.flatMap((o) => (o.bucket.encryptionKey ? [o.bucket.encryptionKey] : [])))];
     const statements: PolicyStatement[] = [
       {
         sid: "ReadCode",
         effect: "Allow",
         actions: ["s3:GetObject"],
-        resources: [props.script, ...libraries, ...(props.readsObjects ?? [])].map((o) => o.objectArn),
+        resources: code.map((o) => o.objectArn),
       },
+      // Glue reads the script and libraries with the job's role (https://docs.aws.amazon.com/glue/latest/dg/create-an-iam-role.html),
+      // so S3 decrypts them with the role's rights.
+      ...codeKeys.map((codeKey, index) =>
+        codeKey.useThroughServicesStatement(`DecryptCodeThroughS3${index > 0 ? index : ""}`, ["kms:Decrypt"], ["s3"]),
+      ),
       ...prefixStatements("Read", props.access.reads, ["s3:GetObject", "s3:GetObjectVersion"]),
       ...prefixStatements(
         "Write",
@@ -216,10 +216,12 @@ export class GlueJob extends Construct {
       ),
       key.encryptDecryptStatement(),
       {
-        sid: "EncryptJobBookmarks",
+        sid: "EncryptJobBookmarksAndLogs",
         effect: "Allow",
-        // CSE-KMS job bookmarks are encrypted by the job itself, a direct call without kms:ViaService.
-        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+        // CSE-KMS job bookmarks are encrypted by the job itself, a direct call without kms:ViaService;
+        // Glue's encryption setup lists these for encrypted bookmarks and CloudWatch logs
+        // (https://docs.aws.amazon.com/glue/latest/dg/set-up-encryption.html).
+        actions: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
         resources: [key.keyArn],
       },
       {
@@ -277,8 +279,6 @@ export class GlueJob extends Construct {
     this.role = new ServiceRole(this, "role", {
       roleName: props.jobName,
       servicePrincipal: "glue.amazonaws.com",
-      sourceAccount: aws.accountId,
-      sourceArnPattern: arn(aws, "glue", "*"),
       description: `Role of the ${props.jobName} Glue job`,
       statements,
       permissionsBoundaryArn: props.permissionsBoundaryArn,

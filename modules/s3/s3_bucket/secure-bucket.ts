@@ -12,7 +12,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import type { IResolvable } from "cdktf";
 import { Construct } from "constructs";
-import type { DataLakeKey } from "../../kms/kms-key";
+import type { CustomerManagedKey } from "../../kms/customer-managed-key";
 import { sourceAccountCondition, servicePrincipal, type AwsContext } from "../../shared/aws-context";
 import { denyInsecureTransport, ResourcePolicyDocument, type PolicyStatement } from "../../shared/policy-document";
 import { MetricCareValidationError } from "../../shared/errors";
@@ -91,6 +91,19 @@ export interface BucketLifecycleRule {
   readonly noncurrentVersionExpirationDays?: number;
 }
 
+/** The S3 actions of single and multipart uploads (S3 User Guide, "Multipart upload API and permissions"). */
+export const UPLOAD_ACTIONS = ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"];
+
+/** Who may upload into a bucket, see {@link SecureBucket.acceptUploads}. */
+export interface BucketUploaders {
+  /** Principal ARNs (a list token; never empty). */
+  readonly principalArns: string[];
+  /** Key prefix they upload under, ending in `/`. */
+  readonly prefix: string;
+  /** The role that manages the bucket (runs Terraform): never restricted to uploading. */
+  readonly managerArn: string;
+}
+
 /** Where the bucket's server access logs go. */
 export interface BucketAccessLogs {
   /** The log bucket (SSE-S3: S3 log delivery cannot write to SSE-KMS buckets). */
@@ -109,7 +122,14 @@ export interface SecureBucketProps {
    * Default encryption: SSE-KMS with this key and S3 Bucket Keys, or `"S3_MANAGED"` (SSE-S3) for
    * the server-access-log bucket only.
    */
-  readonly encryption: DataLakeKey | "S3_MANAGED";
+  readonly encryption: CustomerManagedKey | "S3_MANAGED";
+  /**
+   * S3 Bucket Keys for SSE-KMS: one data key per requester and period instead of one KMS request per
+   * object. Off for a CloudTrail bucket: with Bucket Keys whoever creates or updates the trail needs
+   * kms:Decrypt (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html).
+   * @default true
+   */
+  readonly bucketKeyEnabled?: boolean;
   /**
    * Server access logging.
    * @default - no access logs (only for the log bucket itself)
@@ -172,7 +192,7 @@ export class SecureBucket extends Construct {
   /** The default encryption: uploads depend on it, so none is stored before the bucket's key applies. */
   public readonly encryptionConfiguration: S3BucketServerSideEncryptionConfigurationA;
   /** The key objects are encrypted with, if SSE-KMS. */
-  public readonly encryptionKey?: DataLakeKey;
+  public readonly encryptionKey?: CustomerManagedKey;
   private readonly aws: AwsContext;
   private readonly policy: ResourcePolicyDocument;
 
@@ -244,7 +264,7 @@ export class SecureBucket extends Construct {
         this.encryptionKey
           ? {
               applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.encryptionKey.keyArn },
-              bucketKeyEnabled: true,
+              bucketKeyEnabled: props.bucketKeyEnabled ?? true,
               blockedEncryptionTypes: ["SSE-C"],
             }
           : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] },
@@ -329,6 +349,50 @@ export class SecureBucket extends Construct {
   /** Adds a statement to the bucket policy (e.g. a service that writes into the bucket). */
   public addToResourcePolicy(statement: PolicyStatement): void {
     this.policy.upsert(statement);
+  }
+
+  /**
+   * Lets `uploaders` put objects under `prefix`, single and multipart, and nothing else: no read, no
+   * delete, no write elsewhere. `uploaders.principalArns` may fall back to `managerArn` (the role
+   * that runs Terraform) when none is configured; the manager keeps managing the bucket but may not
+   * read its objects either.
+   */
+  public acceptUploads(uploaders: BucketUploaders): void {
+    const who = { test: "ArnLike", variable: "aws:PrincipalArn", values: uploaders.principalArns };
+    const notManager = { test: "ArnNotLike", variable: "aws:PrincipalArn", values: [uploaders.managerArn] };
+    const objects = `${this.bucketArn}/${uploaders.prefix}*`;
+    const everyone = [{ type: "*", identifiers: ["*"] }];
+    this.policy.upsert({
+      sid: "UploadersPutObjects",
+      effect: "Allow",
+      principals: [{ type: "AWS", identifiers: uploaders.principalArns }],
+      actions: UPLOAD_ACTIONS,
+      resources: [objects],
+    });
+    this.policy.upsert({
+      sid: "UploadersDoNothingElse",
+      effect: "Deny",
+      principals: everyone,
+      notActions: UPLOAD_ACTIONS,
+      resources: [this.bucketArn, `${this.bucketArn}/*`],
+      condition: [who, notManager],
+    });
+    this.policy.upsert({
+      sid: "UploadersOnlyUnderTheirPrefix",
+      effect: "Deny",
+      principals: everyone,
+      actions: UPLOAD_ACTIONS,
+      notResources: [objects],
+      condition: [who, notManager],
+    });
+    this.policy.upsert({
+      sid: "UploadersNeverRead",
+      effect: "Deny",
+      principals: everyone,
+      actions: ["s3:GetObject", "s3:GetObjectVersion"],
+      resources: [`${this.bucketArn}/*`],
+      condition: [who],
+    });
   }
 
   /** Lets S3 server access logging deliver logs of `sourceBucketArn` into this bucket. */

@@ -241,10 +241,6 @@ describe("GlueJob", () => {
           effect: "Allow",
           actions: ["sts:AssumeRole"],
           principals: [{ type: "Service", identifiers: ["glue.amazonaws.com"] }],
-          condition: [
-            { test: "StringEquals", variable: "aws:SourceAccount", values: ["123456789012"] },
-            { test: "ArnLike", variable: "aws:SourceArn", values: ["arn:aws:glue:eu-west-1:123456789012:*"] },
-          ],
         },
       ]);
     });
@@ -267,6 +263,14 @@ describe("GlueJob", () => {
       );
       expect(statements).toEqual([
         { sid: "ReadCode", effect: "Allow", actions: ["s3:GetObject"], resources: [object("script"), object("library"), object("config")] },
+        // The scripts bucket's key, through S3: Glue reads the code with the job's role.
+        {
+          sid: "DecryptCodeThroughS3",
+          effect: "Allow",
+          actions: ["kms:Decrypt"],
+          resources: [key],
+          condition: [{ test: "StringEquals", variable: "kms:ViaService", values: ["s3.eu-west-1.amazonaws.com"] }],
+        },
         {
           sid: "ReadObjects0",
           effect: "Allow",
@@ -314,7 +318,12 @@ describe("GlueJob", () => {
             },
           ],
         },
-        { sid: "EncryptJobBookmarks", effect: "Allow", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [key] },
+        {
+          sid: "EncryptJobBookmarksAndLogs",
+          effect: "Allow",
+          actions: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+          resources: [key],
+        },
         {
           sid: "ReadCatalog",
           effect: "Allow",
@@ -364,10 +373,11 @@ describe("GlueJob", () => {
       );
       expect(statements.map((s) => s.sid)).toEqual([
         "ReadCode",
+        "DecryptCodeThroughS3",
         "WriteObjects0",
         "WriteList0",
         "UseEnvironmentKeyThroughServices",
-        "EncryptJobBookmarks",
+        "EncryptJobBookmarksAndLogs",
         "ReadCatalog",
         "HiveSyncListsCatalog",
         "DefaultDatabase",

@@ -66,6 +66,15 @@ describe("SecureBucket", () => {
     });
   });
 
+  it("leaves S3 Bucket Keys off when asked (a CloudTrail bucket)", () => {
+    // Act
+    const { resource } = synthConstruct((scope) => rawBucket(scope, { bucketKeyEnabled: false }));
+    // Assess
+    expect(resource("aws_s3_bucket_server_side_encryption_configuration", "raw/encryption").rule).toEqual([
+      expect.objectContaining({ bucket_key_enabled: false }),
+    ]);
+  });
+
   it("encrypts with SSE-S3 (and still blocks SSE-C) when S3_MANAGED", () => {
     // Act
     const { synth, built } = synthConstruct((scope) => logBucket(scope));
@@ -224,7 +233,7 @@ describe("SecureBucket", () => {
           resources: [arn, `${arn}/*`],
           condition: [{ test: "NumericLessThan", variable: "s3:TlsVersion", values: ["1.2"] }],
         },
-        // What these three mean for uploads is evaluated in __tests__/stacks/access-matrix.test.ts.
+        // What these three mean for uploads is evaluated in __tests__/stacks/intended-denials.test.ts and the journeys.
         ...["DenyUploadsNamingAnotherEncryption", "DenyKmsUploadsWithoutThisKey", "DenyUploadsWithAnotherKey"].map((sid) =>
           expect.objectContaining({ sid, effect: "Deny", actions: ["s3:PutObject"], resources: [`${arn}/*`] }),
         ),
@@ -480,6 +489,53 @@ describe("SecureBucket", () => {
           "s3:RestoreObject",
         ],
         condition: [{ test: "ArnNotLike", variable: "aws:PrincipalArn", values: ["arn:aws:iam::123456789012:role/deployer"] }],
+      });
+    });
+  });
+  describe("acceptUploads", () => {
+    const FEED = "arn:aws:iam::123456789012:role/fhir-feed";
+    const MANAGER = "arn:aws:iam::123456789012:role/terraform";
+    const uploads = () =>
+      synthConstruct((scope) => rawBucket(scope).acceptUploads({ principalArns: [FEED], prefix: "fhir/", managerArn: MANAGER }));
+
+    it("lets the uploaders put objects under the prefix, single and multipart", () => {
+      // Act
+      const { json, resource, ref } = uploads();
+      // Assess
+      const statements = policyStatements(json, resource("aws_s3_bucket_policy", "raw/policy").policy);
+      expect(statements.find((s) => s.sid === "UploadersPutObjects")).toEqual({
+        sid: "UploadersPutObjects",
+        effect: "Allow",
+        principals: [{ type: "AWS", identifiers: [FEED] }],
+        actions: ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+        resources: [`${ref("aws_s3_bucket", "raw/bucket", "arn")}/fhir/*`],
+      });
+    });
+
+    it("denies the uploaders everything else (read, delete, list, other prefixes), but never the manager", () => {
+      // Act
+      const { json, resource, ref } = uploads();
+      // Assess
+      const bucketArn = ref("aws_s3_bucket", "raw/bucket", "arn");
+      const statements = policyStatements(json, resource("aws_s3_bucket_policy", "raw/policy").policy);
+      const uploader = { test: "ArnLike", variable: "aws:PrincipalArn", values: [FEED] };
+      const notManager = { test: "ArnNotLike", variable: "aws:PrincipalArn", values: [MANAGER] };
+      expect(statements.find((s) => s.sid === "UploadersDoNothingElse")).toEqual({
+        sid: "UploadersDoNothingElse",
+        effect: "Deny",
+        principals: everyone,
+        not_actions: ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+        resources: [bucketArn, `${bucketArn}/*`],
+        condition: [uploader, notManager],
+      });
+      expect(statements.find((s) => s.sid === "UploadersOnlyUnderTheirPrefix")).toMatchObject({
+        not_resources: [`${bucketArn}/fhir/*`],
+        condition: [uploader, notManager],
+      });
+      // The manager falls back to uploading when no feed is configured, and reads nothing either.
+      expect(statements.find((s) => s.sid === "UploadersNeverRead")).toMatchObject({
+        actions: ["s3:GetObject", "s3:GetObjectVersion"],
+        condition: [uploader],
       });
     });
   });
