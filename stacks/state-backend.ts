@@ -1,6 +1,6 @@
 import { LocalBackend, S3Backend } from "cdktf";
 import type { Construct } from "constructs";
-import { existsSync, lstatSync, symlinkSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, symlinkSync } from "node:fs";
 import { join, relative } from "node:path";
 import { MetricCareValidationError } from "../modules/shared/errors";
 import { validatePattern } from "../modules/shared/validation";
@@ -88,8 +88,9 @@ export function useLocalBackend(stack: Construct, directory: string): LocalBacke
 export function linkStateCommandBackups(stackDirectory: string, localStateDirectory: string): boolean {
   const link = join(stackDirectory, STATE_COMMAND_BACKUP_DIRECTORY);
   if (existsSync(link) || isDanglingLink(link)) return false;
-  // The target may not exist yet: Terraform makes it with the first named workspace, before any state command can run there.
+  // Made now (Terraform would make it with the first named workspace): a dangling link trips tools that walk the folder.
   const target = join(localStateDirectory, LOCAL_WORKSPACE_DIRECTORY);
+  mkdirSync(target, { recursive: true });
   // Relative, so the link survives a moved checkout; a junction on Windows needs no privilege (elsewhere the type is ignored).
   symlinkSync(relative(stackDirectory, target), link, "junction");
   return true;

@@ -10,9 +10,8 @@ describe("linkStateCommandBackups", () => {
     const stack = join(root, "cdktf.out", "stacks", "metriccare");
     mkdirSync(stack, { recursive: true });
 
-    // Act: before Terraform made any workspace, and again after it did.
+    // Act
     const made = linkStateCommandBackups(stack, root);
-    mkdirSync(join(root, "terraform.metriccare.tfstate.d", "dev"), { recursive: true });
     const again = linkStateCommandBackups(stack, root);
 
     // Assess
