@@ -3,25 +3,20 @@ import { traversalsInTemplate } from "./terraform-references";
 /** The parts of synthesized Terraform JSON the diagram reads. */
 export interface SynthesizedStack {
   readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly data?: Record<string, Record<string, Record<string, unknown>>>;
 }
 
-// Settings of another resource, drawn as a "+N settings" count on the resource they configure.
-const SETTINGS = new Set([
-  "aws_s3_bucket_versioning",
-  "aws_s3_bucket_server_side_encryption_configuration",
-  "aws_s3_bucket_public_access_block",
-  "aws_s3_bucket_ownership_controls",
-  "aws_s3_bucket_lifecycle_configuration",
-  "aws_s3_bucket_policy",
-  "aws_s3_bucket_logging",
-  "aws_sqs_queue_policy",
-  "aws_sns_topic_policy",
-  "aws_kms_alias",
-  "aws_lambda_permission",
-  "aws_iam_role",
-  "aws_iam_role_policy",
-  "aws_cloudwatch_log_group",
+// Drawn as the edges they make (see below), not as nodes. Every other resource without a label is a
+// setting of the resource it configures (versioning, encryption, object lock, policies, roles, log
+// groups, permissions) and is counted as "+N settings" on its box, so each resource shows somewhere.
+const CONNECTORS = new Set([
+  "aws_s3_bucket_notification",
+  "aws_cloudwatch_event_target",
+  "aws_lambda_function_event_invoke_config",
+  "aws_glue_trigger",
 ]);
+// A role is a setting of the function or job that runs as it, but the node of a construct that is only a role (the analyst's).
+const ROLE = "aws_iam_role";
 // Used by nearly everything: edges to them would hide the flows, so their node says so instead.
 const EVERYWHERE = new Set(["aws_kms_key", "aws_glue_security_configuration"]);
 // Only display what others do: their references are not flows.
@@ -47,6 +42,7 @@ const LABELS: Readonly<Record<string, string>> = {
   aws_cloudtrail: "CloudTrail trail",
   aws_athena_workgroup: "Athena workgroup",
   aws_athena_named_query: "Athena named query",
+  [ROLE]: "IAM role",
 };
 
 interface Node {
@@ -84,21 +80,24 @@ export function architectureDiagram(stack: SynthesizedStack): string {
   const nodes = new Map<string, Node>();
   const settings = new Map<string, number>(); // group → settings resources in it
   const byGroupAndType = new Map<string, { address: string; path: string[] }[]>();
+  const withNodes = new Set<string>(); // groups with a labelled resource other than a role
   for (const [type, blocks] of Object.entries(stack.resource ?? {})) {
     for (const [name, block] of Object.entries(blocks)) {
       const path = constructPath(block);
       const group = path[0] ?? "stack";
-      if (SETTINGS.has(type)) settings.set(group, (settings.get(group) ?? 0) + 1);
+      if (LABELS[type] !== undefined && type !== ROLE) withNodes.add(group);
       const key = `${group}|${type}`;
       byGroupAndType.set(key, [...(byGroupAndType.get(key) ?? []), { address: `${type}.${name}`, path }]);
     }
   }
   for (const [key, members] of [...byGroupAndType.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const [group = "", type = ""] = key.split("|");
-    const generic = LABELS[type];
-    // Types without a label are drawn as edges (connectors) or folded away (settings).
-    if (generic === undefined) continue;
-    const label = type === "aws_kms_key" ? keyLabel(stack, members[0]?.address ?? "") : generic;
+    const drawn = LABELS[type] !== undefined && (type !== ROLE || !withNodes.has(group));
+    if (!drawn) {
+      if (!CONNECTORS.has(type)) settings.set(group, (settings.get(group) ?? 0) + members.length);
+      continue;
+    }
+    const label = type === "aws_kms_key" ? keyLabel(stack, members[0]?.address ?? "") : (LABELS[type] ?? type);
     // Three or more of a kind in one construct are one node: "8 × CloudWatch alarm".
     const shown =
       members.length >= 3
@@ -161,6 +160,12 @@ export function architectureDiagram(stack: SynthesizedStack): string {
       } else if (type === "aws_lambda_function_event_invoke_config") {
         const onFailure = (block.destination_config as { on_failure?: { destination?: unknown } } | undefined)?.on_failure?.destination;
         addEdge(target(block.function_name), target(onFailure), "failed async events");
+      } else if (type === "aws_iam_role_policy" && target(block.role) !== undefined) {
+        // A drawn role's permissions: an edge, labelled with the policy's name, to each resource its statements name.
+        for (const statement of policyStatements(stack, block.policy)) {
+          for (const resource of [statement.resources ?? []].flat())
+            addEdge(target(block.role), target(resource), String(block.name ?? "policy"));
+        }
       } else if (type === "aws_glue_trigger") {
         const actions = (block.actions as Record<string, unknown>[] | undefined) ?? [];
         const conditions = (block.predicate as { conditions?: Record<string, unknown>[] } | undefined)?.conditions ?? [];
@@ -177,7 +182,8 @@ export function architectureDiagram(stack: SynthesizedStack): string {
   const lines = ["flowchart LR"];
   for (const group of groups) {
     const count = settings.get(group);
-    lines.push(`  subgraph ${mermaidId(`group_${group}`)}[${quote(count ? `${group} (+${count} settings)` : group)}]`);
+    const title = count ? `${group} (+${count} ${count === 1 ? "setting" : "settings"})` : group;
+    lines.push(`  subgraph ${mermaidId(`group_${group}`)}[${quote(title)}]`);
     for (const node of [...nodes.values()].filter((n) => n.group === group).sort((a, b) => a.id.localeCompare(b.id))) {
       lines.push(`    ${node.id}[${quote(node.label)}]`);
     }
@@ -190,6 +196,14 @@ export function architectureDiagram(stack: SynthesizedStack): string {
   return lines.join("\n");
 }
 
+/** The statements of the `aws_iam_policy_document` data source a policy argument (`${data....json}`) names. */
+function policyStatements(stack: SynthesizedStack, policy: unknown): { resources?: unknown }[] {
+  const document = traversalsInTemplate(String(policy ?? "")).find((t) => t.startsWith("data.aws_iam_policy_document."));
+  const name = document?.split(".")[2] ?? "";
+  const statements = stack.data?.aws_iam_policy_document?.[name]?.statement;
+  return Array.isArray(statements) ? (statements as { resources?: unknown }[]) : [];
+}
+
 /** docs/architecture.md: the diagram with a short legend. */
 export function architectureDocument(stack: SynthesizedStack): string {
   return [
@@ -198,7 +212,8 @@ export function architectureDocument(stack: SynthesizedStack): string {
     "Generated from the synthesized Terraform JSON by `npm run diagram`; `npm test` fails when it is stale. Do not edit by hand.",
     "",
     "Boxes are the constructs of `stacks/metriccare-stack.ts` (one per module instance); nodes are their resources, with settings",
-    "resources (bucket versioning, encryption, policies, IAM roles, log groups, permissions) folded into the box's count. Arrows",
+    "resources (bucket versioning, encryption, object lock, policies, IAM roles, log groups, permissions) folded into the box's",
+    "count; a construct that is only a role (the analyst's) shows the role, with arrows to what its policy grants. Other arrows",
     "point from a resource to what it uses or sends events to, labelled with the argument or event. The KMS key and the Glue",
     "security configuration are used by nearly everything and have no arrows; the dashboard only shows the others' metrics.",
     "",

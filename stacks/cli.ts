@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { delimiter, dirname, isAbsolute, join } from "node:path";
 import { MetricCareValidationError } from "../modules/shared/errors";
+import { DeployRefusedError } from "./errors";
 
 /** The folder holding cdktf.json, searched from `start` upwards. */
 export function findProjectRoot(start: string): string {
@@ -21,6 +22,8 @@ export function reportFailure(error: unknown): never {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof MetricCareValidationError) {
     console.error(`Synth failed: invalid configuration. ${message}`);
+  } else if (error instanceof DeployRefusedError) {
+    console.error(`${error.step} refused: ${message}`);
   } else {
     console.error(`Synth failed: ${message}`);
     if (process.env.METRICCARE_DEBUG && error instanceof Error && error.stack) console.error(error.stack);

@@ -1,5 +1,7 @@
 import { LocalBackend, S3Backend } from "cdktf";
 import type { Construct } from "constructs";
+import { existsSync, lstatSync, mkdirSync, symlinkSync } from "node:fs";
+import { join, relative } from "node:path";
 import { MetricCareValidationError } from "../modules/shared/errors";
 import { validatePattern } from "../modules/shared/validation";
 
@@ -54,6 +56,15 @@ export function useS3Backend(stack: Construct, settings: S3StateSettings): S3Bac
   return backend;
 }
 
+/** The local state file, in the project root. */
+export const LOCAL_STATE_FILE = "terraform.metriccare.tfstate";
+
+/** The folder of the local state's workspaces (`<folder>/<workspace>/terraform.tfstate`), in the project root. */
+export const LOCAL_WORKSPACE_DIRECTORY = "terraform.metriccare.tfstate.d";
+
+/** Where Terraform's state commands write their backups of a named workspace, relative to the stack folder. */
+const STATE_COMMAND_BACKUP_DIRECTORY = "terraform.tfstate.d";
+
 /**
  * Local state outside cdktf.out/ (which is build output): `terraform.metriccare.tfstate` and, per
  * workspace, `terraform.metriccare.tfstate.d/<workspace>/`, in `directory`, given relative to the
@@ -61,7 +72,34 @@ export function useS3Backend(stack: Construct, settings: S3StateSettings): S3Bac
  */
 export function useLocalBackend(stack: Construct, directory: string): LocalBackend {
   return new LocalBackend(stack, {
-    path: `${directory}/terraform.metriccare.tfstate`,
-    workspaceDir: `${directory}/terraform.metriccare.tfstate.d`,
+    path: `${directory}/${LOCAL_STATE_FILE}`,
+    workspaceDir: `${directory}/${LOCAL_WORKSPACE_DIRECTORY}`,
   });
+}
+
+/**
+ * Makes `terraform state rm`/`mv` work in named workspaces of the local backend: they write their
+ * backup to `terraform.tfstate.d/<workspace>/` under the stack folder whatever the backend's
+ * `workspace_dir` (hashicorp/terraform#33426) and fail where that folder is missing. A link there to
+ * the workspace folder puts each backup beside the state it copies. Returns whether it made the link.
+ * @param stackDirectory the synthesized stack folder
+ * @param localStateDirectory the folder holding the local state (the project root)
+ */
+export function linkStateCommandBackups(stackDirectory: string, localStateDirectory: string): boolean {
+  const link = join(stackDirectory, STATE_COMMAND_BACKUP_DIRECTORY);
+  if (existsSync(link) || isDanglingLink(link)) return false;
+  // Made now (Terraform would make it with the first named workspace): a dangling link trips tools that walk the folder.
+  const target = join(localStateDirectory, LOCAL_WORKSPACE_DIRECTORY);
+  mkdirSync(target, { recursive: true });
+  // Relative, so the link survives a moved checkout; a junction on Windows needs no privilege (elsewhere the type is ignored).
+  symlinkSync(relative(stackDirectory, target), link, "junction");
+  return true;
+}
+
+function isDanglingLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }

@@ -11,6 +11,11 @@ export interface SummaryInput {
   readonly stack: MetricCareStack;
   readonly config: MetricCareConfig;
   readonly glueTrigger: FunctionBundle;
+  /**
+   * What a following cdktf command will act on, and what the synth prepared for it (printed instead of "Next:").
+   * @default - none: the summary ends with the commands to run next
+   */
+  readonly deployPath?: readonly string[];
 }
 
 function countResources(scope: IConstruct): { resources: number; dataSources: number } {
@@ -72,10 +77,12 @@ export function printSummary(input: SummaryInput): void {
     lines.push(
       `Note: no alert e-mail for ${silent.join(", ")}; add alertEmails in config/metriccare.config.ts or subscribe to the alerts topic yourself.`,
     );
-  lines.push(
-    "Next:",
-    `  TF_WORKSPACE=${first} npx cdktf deploy ${stack.node.id}`,
-    `  terraform -chdir=${stackDir} init && terraform -chdir=${stackDir} workspace select -or-create ${first} && terraform -chdir=${stackDir} plan`,
-  );
+  if (input.deployPath !== undefined && input.deployPath.length > 0) lines.push(...input.deployPath);
+  else
+    lines.push(
+      "Next:",
+      `  TF_WORKSPACE=${first} npx cdktf deploy ${stack.node.id}`,
+      `  terraform -chdir=${stackDir} init && terraform -chdir=${stackDir} workspace select -or-create ${first} && terraform -chdir=${stackDir} plan`,
+    );
   console.log(lines.join("\n"));
 }

@@ -81,14 +81,6 @@ export function run(command: string, args: readonly string[], options: SpawnSync
   if (result.status !== 0) throw new ToolchainError(`${command} ${args.join(" ")} exited with ${result.status ?? result.signal}.`);
 }
 
-/** The standard output of a command, trimmed; throws when it fails. */
-export function output(command: string, args: readonly string[]): string {
-  const result = spawnSync(command, args, { encoding: "utf8" });
-  if (result.error) throw new ToolchainError(`${command} could not start: ${result.error.message}`);
-  if (result.status !== 0) throw new ToolchainError(`${command} ${args.join(" ")} exited with ${result.status}: ${result.stderr.trim()}`);
-  return result.stdout.trim();
-}
-
 function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }

@@ -32,8 +32,39 @@ describe("architecture diagram", () => {
   });
 
   it("groups resources by construct and folds settings into a count", () => {
-    expect(diagram).toContain('  subgraph group_raw_bucket["raw_bucket (+7 settings)"]\n    raw_bucket_bucket["S3 bucket"]\n  end');
+    expect(diagram).toContain('  subgraph group_raw_bucket["raw_bucket (+8 settings)"]\n    raw_bucket_bucket["S3 bucket"]\n  end');
+    expect(diagram).toContain('  subgraph group_kms["kms (+1 setting)"]');
     expect(diagram).toContain('cloudwatch_aws_cloudwatch_metric_alarm["8 × CloudWatch alarm"]');
+  });
+
+  it("shows every resource once: as a node, in a box's settings count, or as the edge it makes", () => {
+    // Prepare
+    const resources = Object.values(json.resource ?? {}).reduce((sum, blocks) => sum + Object.keys(blocks).length, 0);
+    const edgeMakers = [
+      "aws_s3_bucket_notification",
+      "aws_cloudwatch_event_target",
+      "aws_lambda_function_event_invoke_config",
+      "aws_glue_trigger",
+    ];
+    const connectors = edgeMakers.reduce((sum, type) => sum + Object.keys(json.resource?.[type] ?? {}).length, 0);
+
+    // Act
+    const nodes = [...diagram.matchAll(/^ {4}\w+\["(?:(\d+) × )?[^"]+"\]$/gm)].reduce((sum, m) => sum + Number(m[1] ?? 1), 0);
+    const settings = [...diagram.matchAll(/\(\+(\d+) settings?\)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+
+    // Assess
+    expect(nodes + settings + connectors).toBe(resources);
+  });
+
+  it("draws the analyst role, a construct of a role alone, with what its policy grants", () => {
+    expect(diagram).toContain('  subgraph group_analyst["analyst (+1 setting)"]\n    analyst_role["IAM role"]\n  end');
+    expect(diagram.split("\n")).toEqual(
+      expect.arrayContaining([
+        '  analyst_role -->|"read-gold"| athena_workgroup',
+        '  analyst_role -->|"read-gold"| gold_database_database',
+        '  analyst_role -->|"read-gold"| lakehouse_bucket_bucket',
+      ]),
+    );
   });
 
   it("does not change with build hashes: the same stack with another Lambda package draws the same diagram", () => {

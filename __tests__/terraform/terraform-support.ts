@@ -6,6 +6,8 @@ import { validateConfig } from "../../config/validate-config";
 import type { FunctionBundle } from "../../packaging/bundle-function";
 import { MetricCareStack, projectSources } from "../../stacks/metriccare-stack";
 import { ToolchainError } from "../../toolchain/cache";
+import { EMULATOR_CREDENTIALS } from "../../toolchain/terraform/emulator-override";
+import { MOTO_GAPS } from "../../toolchain/terraform/moto-gaps";
 import { terraformOk, terraformToolchain, type TerraformToolchain } from "../../toolchain/terraform/terraform";
 import { PROJECT_ROOT } from "../support/metriccare-stack";
 import { tempDirectory } from "../support/test-context";
@@ -130,4 +132,85 @@ export function onlyPlanned(plan: PlanJson, type: string): PlannedResource {
 /** The synthesized cdk.tf.json of a stack folder. */
 export function readStackJson(stackDir: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as Record<string, unknown>;
+}
+
+/** Top-level attributes whose planned value differs from the state's (tags_all follows tags). */
+function changedAttributes(change: PlannedChange): string[] {
+  const before = (change.change.before ?? {}) as Record<string, unknown>;
+  const after = (change.change.after ?? {}) as Record<string, unknown>;
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])]
+    .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+    .sort();
+}
+
+/** A change of a plan that is not a no-op, with the top-level attributes it changes. */
+export interface ResourceChange {
+  readonly address: string;
+  readonly type: string;
+  readonly actions: readonly string[];
+  readonly attributes: string[];
+  readonly knownAfterApply: string[];
+}
+
+/** Every managed change of a plan that is not a no-op. */
+export function changes(plan: PlanJson): ResourceChange[] {
+  return (plan.resource_changes ?? [])
+    .filter((c) => c.mode === "managed" && !(c.change.actions.length === 1 && c.change.actions[0] === "no-op"))
+    .map((c) => ({
+      address: c.address,
+      type: c.type,
+      actions: c.change.actions,
+      attributes: changedAttributes(c),
+      knownAfterApply: Object.entries(c.change.after_unknown ?? {})
+        .filter(([, unknown]) => unknown === true)
+        .map(([key]) => key)
+        .sort(),
+    }));
+}
+
+/** Whether `<type>.<attribute>` is a committed moto gap (toolchain/terraform/moto-gaps.ts). */
+export const isMotoGap = (type: string, attribute: string): boolean =>
+  MOTO_GAPS.some((g) => g.resourceType === type && g.attribute === attribute);
+
+/**
+ * How a plan made right after a complete apply to moto differs from "nothing but the committed moto
+ * gaps": changes that are not in-place updates, changed attributes that are no gap, and gaps that no
+ * longer show (an entry moto has fixed is removed from the list). All three are empty when it holds.
+ */
+export function secondPlanDeviations(found: readonly ResourceChange[]): { notUpdates: string[]; notGaps: string[]; gapsNotSeen: string[] } {
+  const seen = new Set(found.flatMap((c) => c.attributes.map((a) => `${c.type}.${a}`)));
+  return {
+    notUpdates: found.filter((c) => c.actions.join() !== "update").map((c) => `${c.address}: ${c.actions.join("+")}`),
+    // A change with no attribute read from it is a deviation too: it would otherwise pass unseen.
+    notGaps: found.flatMap((c) =>
+      c.attributes.length === 0
+        ? [`${c.address}: (no attribute)`]
+        : c.attributes.filter((a) => !isMotoGap(c.type, a)).map((a) => `${c.address}.${a}`),
+    ),
+    gapsNotSeen: MOTO_GAPS.map((g) => `${g.resourceType}.${g.attribute}`).filter((gap) => !seen.has(gap)),
+  };
+}
+
+/**
+ * A call to the emulator without an SDK: moto routes by the credential scope's service. A GET of
+ * `path`, or with `jsonTarget` a POST of `body` to a JSON-protocol API (`X-Amz-Target`).
+ */
+export async function emulatorRequest(
+  endpoint: string,
+  region: string,
+  service: string,
+  path: string,
+  json?: { readonly target: string; readonly body: unknown },
+): Promise<string> {
+  const response = await fetch(`${endpoint}${path}`, {
+    method: json ? "POST" : "GET",
+    headers: {
+      Authorization: `AWS4-HMAC-SHA256 Credential=${EMULATOR_CREDENTIALS.AWS_ACCESS_KEY_ID}/20260101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+      ...(json ? { "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": json.target } : {}),
+    },
+    ...(json ? { body: JSON.stringify(json.body) } : {}),
+  });
+  const body = await response.text();
+  if (!response.ok) throw new Error(`${json ? `POST ${json.target}` : `GET ${path}`} (${service}) answered ${response.status}: ${body}`);
+  return body;
 }

@@ -3,18 +3,23 @@ files of a folder, locally (Spark 3.5.6 + Hudi 1.0.2 in local mode, moto for S3 
 the Gold tables on stdout.
 
 The lake lives in a folder (default `.etl-local/lake` in the repository, `--lake` to choose): the
-lakehouse bucket's objects, the processed-files items and the files already uploaded. moto keeps
-nothing between processes, so each call loads the folder into a fresh moto and saves it back; a
-second call on the same folder with more files uploads only the new ones and behaves like the next
-workflow run. `--fresh` starts over. Job output goes to stderr, so `--json` output stays one JSON
-object per Gold row (with its table in `table`).
+lakehouse bucket's objects, the processed-files items, the files already uploaded and the last Gold
+tables. moto keeps nothing between processes, so each call loads the folder into a fresh moto and saves
+it back; a second call on the same folder with more files uploads only the new ones and behaves like the
+next workflow run, and a call with nothing new (and unchanged job code) prints the saved Gold tables
+without starting Spark. `--fresh` starts over. Progress, one line per step with the time since the start,
+and the closing summary (failed files and why) go to stderr, so `--json` output stays one JSON object per
+Gold row (with its table in `table`). Exit status 1 when a file's latest version failed, 2 when the
+runtime cannot start (Java 17 and Python 3.11 are checked first).
 """
 
 import argparse
 import datetime as dt
+import decimal
 import hashlib
 import json
 import os
+import platform
 import shutil
 import sys
 import tempfile
@@ -23,12 +28,15 @@ from pathlib import Path
 ETL = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ETL)]  # metriccare_etl and local_runtime, as pytest's pythonpath gives them
 
-from local_runtime.synthesized_stack import PROJECT_ROOT, synthesize  # noqa: E402
-from local_runtime.workflow import provision, run_workflow, upload  # noqa: E402
+from local_runtime.preflight import PreflightError, check_java, check_python  # noqa: E402
+from local_runtime.progress import Progress  # noqa: E402
+from local_runtime.synthesized_stack import PROJECT_ROOT  # noqa: E402
 
 REGION = "us-east-1"
 DEFAULT_LAKE = PROJECT_ROOT / ".etl-local" / "lake"
 FHIR_SUFFIXES = (".json", ".ndjson")
+# Under the raw prefix, where etl:local uploads a folder's files (`<raw_prefix>local/<path in the folder>`).
+UPLOAD_FOLDER = "local/"
 GOLD_TABLES = (
     "encounters_by_class_month",
     "average_length_of_stay",
@@ -36,6 +44,8 @@ GOLD_TABLES = (
     "condition_prevalence",
     "patients_by_age_band_gender",
 )
+# What the Gold tables depend on besides the files: a change here runs the workflow even with nothing new.
+CODE_FOLDERS = (ETL / "jobs", ETL / "metriccare_etl", ETL / "config")
 
 
 def main(argv: list[str]) -> int:
@@ -45,6 +55,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--fresh", action="store_true", help="delete the lake folder first")
     parser.add_argument("--lake", default=str(DEFAULT_LAKE), help=f"the lake folder (default {DEFAULT_LAKE})")
     options = parser.parse_args(argv)
+    progress = Progress()
     base = Path(os.environ.get("INIT_CWD", os.getcwd()))  # npm runs scripts from the project root
     folder, lake_dir = (base / options.folder).resolve(), (base / options.lake).resolve()
     if not folder.is_dir():
@@ -52,33 +63,63 @@ def main(argv: list[str]) -> int:
     files = sorted(path for path in folder.rglob("*") if path.is_file() and path.suffix in FHIR_SUFFIXES)
     if not files:
         parser.error(f'folder "{options.folder}" holds no {" or ".join(FHIR_SUFFIXES)} file.')
+    try:
+        check_python()
+        java = check_java()
+    except PreflightError as error:
+        print(f"etl:local: {error}", file=sys.stderr, flush=True)
+        return 2
+    progress.line("start", f"Python {platform.python_version()}, {java}; lake {lake_dir}")
     if options.fresh and lake_dir.exists():
         shutil.rmtree(lake_dir)
-    log(f"lake: {lake_dir}")
-    # Everything but the Gold tables goes to stderr, also what the JVM prints to its stdout (Hudi's
-    # object-size estimator warns there): fd 1 points at stderr until the tables are written.
-    sys.stdout.flush()
-    stdout = os.fdopen(os.dup(1), "w")
-    os.dup2(2, 1)
-    rows = run(folder, files, lake_dir)
+    state = _load_state(lake_dir)
+    new = [path for path in files if state["uploaded"].get(_relative(path, folder)) != file_digest(path)]
+    code, today = code_version(), dt.datetime.now(dt.UTC).date().isoformat()
+    saved = _load_results(lake_dir)
+    why = reason_to_run(len(new), len(files), saved is not None, state, code, today)
+    if why is None:
+        progress.line("lake", f"nothing new: the {len(files)} files of {folder} are in the lake since workflow run {state['runs']}")
+        progress.line("lake", "Gold tables as that run left them (Spark not started)")
+        rows, items = saved, _load_items(lake_dir)
+    else:
+        progress.line("lake", f"{why} in {folder}; workflow run {state['runs'] + 1}")
+        state["run_date"] = today
+        rows, items = run(folder, new, lake_dir, state, code, progress)
+    # Everything else went to stderr, also what the JVM printed to its stdout: the tables alone on stdout.
     for table, table_rows in rows.items():
         if options.json:
             for row in table_rows:
-                print(json.dumps({"table": table, **row}, default=str), file=stdout)
+                print(json.dumps({"table": table, **row}, default=_jsonable))
         else:
-            print(f"\n{table} ({len(table_rows)} rows)", file=stdout)
-            print(format_table(table_rows), file=stdout)
-    stdout.flush()
-    return 0
+            print(f"\n{table} ({len(table_rows)} rows)")
+            print(format_table(table_rows))
+    sys.stdout.flush()
+    failed = summarize(items, state, progress)
+    return 1 if failed else 0
 
 
-def run(folder: Path, files: list[Path], lake_dir: Path) -> dict[str, list[dict]]:
-    """Starts moto and Spark, restores the lake, uploads the new files, runs the workflow once,
-    saves the lake and returns the Gold rows by table."""
+def reason_to_run(new: int, files: int, saved: bool, state: dict, code: str, today: str) -> str | None:
+    """Why this call runs the workflow, or None when the lake already holds its answer."""
+    if new > 0:
+        return f"{new} new file(s) of {files}"
+    if not saved:
+        return f"no saved Gold tables for the {files} files"
+    if state.get("code") != code:
+        return f"nothing new, but the jobs, their package or the lakehouse config changed since workflow run {state['runs']}"
+    if state.get("run_date") != today:
+        return f"nothing new, but the dated measures' reference date is now {today}"
+    return None
+
+
+def run(folder: Path, new: list[Path], lake_dir: Path, state: dict, code: str, progress: Progress) -> tuple[dict[str, list[dict]], list]:
+    """Starts moto and Spark, restores the lake, uploads the new files, runs the workflow once, saves the
+    lake; the Gold rows by table and the processed-files items."""
     sys.path.insert(0, str(PROJECT_ROOT / "toolchain" / "moto"))
     import moto_server
 
     from local_runtime.spark_session import LocalS3, local_spark_session
+    from local_runtime.synthesized_stack import synthesize
+    from local_runtime.workflow import provision, run_workflow, upload
 
     tls = tempfile.mkdtemp(prefix="metriccare-etl-local-")
     server = moto_server.start_moto_server(tls)
@@ -92,29 +133,64 @@ def run(folder: Path, files: list[Path], lake_dir: Path) -> dict[str, list[dict]
         AWS_REGION=REGION,
     )
     spark = None
+    # The JVM's own stdout (Hudi's warnings) would mix with the Gold tables: it points at stderr until the run ends.
+    sys.stdout.flush()
+    stdout = os.dup(1)
+    os.dup2(2, 1)
     try:
+        progress.line("moto", f"started on {server.endpoint}")
         truststore = moto_server.java_truststore(server.ca_file, os.path.join(tls, "truststore.p12"))
         lake = provision(synthesize(), "dev")
-        state = _restore(lake, lake_dir)
-        new = [path for path in files if state["uploaded"].get(str(path.relative_to(folder))) != _digest(path)]
+        progress.line("stack", "synthesized into a temporary folder (cdktf.out/ untouched); dev's buckets, key and table created")
+        restored = _restore(lake, lake_dir)
+        progress.line("lake", f"restored {restored} objects and items from {lake_dir}")
         for path in new:
-            relative = str(path.relative_to(folder))
-            upload(lake, f"local/{relative}", path.read_bytes())
-            state["uploaded"][relative] = _digest(path)
-        log(f"{len(new)} new file(s) of {len(files)} in {folder}; workflow run {state['runs'] + 1}")
+            relative = _relative(path, folder)
+            upload(lake, f"{UPLOAD_FOLDER}{relative}", path.read_bytes())
+            state["uploaded"][relative] = file_digest(path)
+        progress.line("upload", f"{len(new)} file(s) uploaded and recorded as PENDING")
         spark = local_spark_session("metriccare-etl-local", s3=LocalS3(server.endpoint, REGION, truststore=truststore))
+        progress.line("spark", "local Spark started")
         lake.runs = state["runs"]
-        for layer, output in run_workflow(lake).items():
-            log(f"--- {layer}\n{output.rstrip()}")
-        state["runs"] = lake.runs
+        run_workflow(lake, progress=progress)
+        state.update(runs=lake.runs, code=code, raw_prefix=lake.raw_prefix)
         rows = {table: _gold_rows(spark, f"s3://{lake.lakehouse_bucket}/gold/{table}/") for table in GOLD_TABLES}
-        _save(lake, lake_dir, state)
-        return rows
+        items = _save(lake, lake_dir, state, rows)
+        progress.line("lake", f"Gold read, lake saved to {lake_dir}")
+        return rows, items
     finally:
         if spark is not None:
             spark.stop()
         server.stop()
         shutil.rmtree(tls, ignore_errors=True)
+        sys.stdout.flush()
+        os.dup2(stdout, 1)
+        os.close(stdout)
+
+
+def summarize(items: list, state: dict, progress: Progress) -> bool:
+    """Prints how the latest version of every file ended, each failed file with its reason; whether any failed."""
+    latest: dict[str, dict] = {}
+    for item in items:
+        key = item["object_key"]["S"]
+        if key not in latest or item["received_at"]["S"] > latest[key]["received_at"]["S"]:
+            latest[key] = item
+    by_status: dict[str, int] = {}
+    for item in latest.values():
+        by_status[item["status"]["S"]] = by_status.get(item["status"]["S"], 0) + 1
+    counts = ", ".join(f"{count} {status}" for status, count in sorted(by_status.items())) or "no files"
+    progress.line("summary", f"workflow run {state['runs']}: {len(latest)} files, {counts}")
+    prefix = f"{state.get('raw_prefix', '')}{UPLOAD_FOLDER}"
+    failed = sorted(
+        (key.removeprefix(prefix), item.get("error", {}).get("S", "(no reason recorded)"))
+        for key, item in latest.items()
+        if item["status"]["S"] == "FAILED"
+    )
+    for name, reason in failed:
+        progress.line("summary", f"FAILED {name}: {reason}")
+    if failed:
+        progress.line("summary", "fix the file and run again (a changed file is uploaded as a new version); exit status 1")
+    return bool(failed)
 
 
 def _gold_rows(spark, uri: str) -> list[dict]:
@@ -125,7 +201,7 @@ def _gold_rows(spark, uri: str) -> list[dict]:
     frame = spark.read.format("hudi").load(uri)
     columns = [name for name in frame.columns if not name.startswith("_hoodie_")]
     rows = [row.asDict() for row in frame.select(*columns).collect()]
-    return sorted(rows, key=lambda row: json.dumps(row, default=str))
+    return sorted(rows, key=lambda row: json.dumps(row, default=_jsonable))
 
 
 def format_table(rows: list[dict]) -> str:
@@ -140,34 +216,68 @@ def format_table(rows: list[dict]) -> str:
 
 
 def _cell(value) -> str:
-    return value.isoformat() if isinstance(value, dt.datetime) else str(value)
+    return _jsonable(value) if isinstance(value, dt.date | decimal.Decimal) else str(value)
 
 
-def _digest(path: Path) -> str:
+def _jsonable(value) -> str:
+    """Dates as ISO 8601, decimals as their digits: the same in --json output, the saved tables and the text table."""
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _relative(path: Path, folder: Path) -> str:
+    return path.relative_to(folder).as_posix()
+
+
+def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _restore(lake, lake_dir: Path) -> dict:
-    """Loads the saved lakehouse objects and processed-files items into moto; the saved state."""
+def code_version() -> str:
+    digest = hashlib.sha256()
+    for folder in CODE_FOLDERS:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(str(path.relative_to(ETL)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _load_state(lake_dir: Path) -> dict:
+    state_file = lake_dir / "state.json"
+    return json.loads(state_file.read_text()) if state_file.exists() else {"runs": 0, "uploaded": {}}
+
+
+def _load_items(lake_dir: Path) -> list:
+    items = lake_dir / "processed_files.json"
+    return json.loads(items.read_text()) if items.exists() else []
+
+
+def _load_results(lake_dir: Path) -> dict[str, list[dict]] | None:
+    saved = lake_dir / "gold.json"
+    return json.loads(saved.read_text()) if saved.exists() else None
+
+
+def _restore(lake, lake_dir: Path) -> int:
+    """Loads the saved lakehouse objects and processed-files items into moto; how many."""
     import boto3
 
-    state_file = lake_dir / "state.json"
-    state = json.loads(state_file.read_text()) if state_file.exists() else {"runs": 0, "uploaded": {}}
     objects = lake_dir / "lakehouse"
     s3 = boto3.client("s3")
+    count = 0
     for path in sorted(objects.rglob("*")) if objects.exists() else []:
         if path.is_file():
             s3.put_object(Bucket=lake.lakehouse_bucket, Key=str(path.relative_to(objects)), Body=path.read_bytes())
-    items = lake_dir / "processed_files.json"
+            count += 1
     dynamodb = boto3.client("dynamodb")
-    for item in json.loads(items.read_text()) if items.exists() else []:
+    for item in _load_items(lake_dir):
         dynamodb.put_item(TableName=lake.processed_files_table, Item=item)
-    return state
+        count += 1
+    return count
 
 
-def _save(lake, lake_dir: Path, state: dict) -> None:
+def _save(lake, lake_dir: Path, state: dict, rows: dict[str, list[dict]]) -> list:
+    """Writes the lakehouse objects, the processed-files items, the state and the Gold rows to the lake folder; the items."""
     import boto3
 
+    lake_dir.mkdir(parents=True, exist_ok=True)
     objects = lake_dir / "lakehouse"
     if objects.exists():
         shutil.rmtree(objects)
@@ -181,11 +291,9 @@ def _save(lake, lake_dir: Path, state: dict) -> None:
             target.write_bytes(s3.get_object(Bucket=lake.lakehouse_bucket, Key=item["Key"])["Body"].read())
     items = boto3.client("dynamodb").scan(TableName=lake.processed_files_table)["Items"]
     (lake_dir / "processed_files.json").write_text(json.dumps(items, indent=1))
+    (lake_dir / "gold.json").write_text(json.dumps(rows, indent=1, default=_jsonable))
     (lake_dir / "state.json").write_text(json.dumps(state, indent=1))
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    return items
 
 
 if __name__ == "__main__":

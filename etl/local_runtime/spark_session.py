@@ -4,6 +4,7 @@ UTC, and optionally S3A against a local S3 endpoint with SSE-KMS."""
 from dataclasses import dataclass
 from pathlib import Path
 
+from .preflight import check_java
 from .toolchain import spark_jars
 
 # What Hudi 1.0 needs from Spark (https://hudi.apache.org/docs/quick-start-guide): Kryo with Hudi's
@@ -48,6 +49,7 @@ def local_spark_session(
 
     from pyspark.sql import SparkSession
 
+    check_java()  # another Java than 17 would die in a JVM stack trace that never names the one it needs
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # bind to loopback only, never an outside interface
     os.environ["HUDI_CONF_DIR"] = _hudi_conf_dir(LOCAL_HUDI_DEFAULTS)  # read by the JVM started below
     builder = (

@@ -1,15 +1,18 @@
-"""The Glue jobs' arguments as the stack synthesizes them (`npm run synth` →
-cdktf.out/stacks/metriccare/cdk.tf.json), resolved for one Terraform workspace, and the argv Glue
+"""The Glue jobs' arguments as the stack synthesizes them (`main.ts --outdir <temporary folder>`, the
+same JSON as cdktf.out/stacks/metriccare/cdk.tf.json), resolved for one Terraform workspace, and the argv Glue
 builds from them (https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-glue-arguments.html)."""
 
+import atexit
 import json
+import os
 import re
+import shutil
 import subprocess
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SYNTH_JSON = PROJECT_ROOT / "cdktf.out" / "stacks" / "metriccare" / "cdk.tf.json"
 LAYERS = ("bronze", "silver", "gold")
 # moto's default account: the account id that bucket names carry.
 ACCOUNT_ID = "123456789012"
@@ -61,10 +64,25 @@ GLUE_ARGUMENTS = (
 )
 
 
+# The key under which `synthesize` notes the folder it synthesized into (a `//` key is a comment to Terraform).
+SYNTH_DIRECTORY = "//synthesized_in"
+
+
 def synthesize() -> dict:
-    """Runs `npm run synth` and returns the Terraform JSON it wrote."""
-    subprocess.run(["npm", "run", "synth", "--silent"], cwd=PROJECT_ROOT, check=True, capture_output=True, text=True)
-    return json.loads(SYNTH_JSON.read_text())
+    """Synthesizes the stack into a temporary folder (`main.ts --outdir`) and returns its Terraform JSON,
+    with the stack folder (its staged assets) under SYNTH_DIRECTORY; the folder is removed when the
+    process ends. cdktf.out/ is left alone: it may be a teardown's unprotected output, or the one a deploy
+    is about to use. TF_WORKSPACE is dropped: the JSON is the same for every workspace, and synth refuses
+    some (prod without alertEmails)."""
+    env = {name: value for name, value in os.environ.items() if name not in ("TF_WORKSPACE", "CDKTF_OUTDIR", "METRICCARE_ALLOW_DESTROY")}
+    outdir = tempfile.mkdtemp(prefix="metriccare-synth-")
+    atexit.register(shutil.rmtree, outdir, ignore_errors=True)
+    command = ["node", "scripts/run-ts.cjs", "--preload", "cdktf,constructs", "main.ts", "--outdir", outdir]
+    result = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"Synthesizing the stack (`{' '.join(command)}`) failed: {(result.stderr or result.stdout).strip()}")
+    stack_directory = Path(outdir) / "stacks" / "metriccare"
+    return {**json.loads((stack_directory / "cdk.tf.json").read_text()), SYNTH_DIRECTORY: str(stack_directory)}
 
 
 def job_resources(terraform: dict) -> dict[str, dict]:
@@ -121,7 +139,7 @@ def python_package_zip(terraform: dict) -> Path:
     """The ETL package ZIP synth staged for upload: the object the jobs' `--extra-py-files` names."""
     objects = terraform["resource"]["aws_s3_object"]
     (package,) = [item for item in objects.values() if re.fullmatch(r"glue/libs/metriccare_etl-[0-9a-f]{64}\.zip", item["key"])]
-    return SYNTH_JSON.parent / package["source"]
+    return Path(terraform[SYNTH_DIRECTORY]) / package["source"]
 
 
 def job_name(terraform: dict, layer: str, workspace: str) -> str:

@@ -11,9 +11,12 @@ import runpy
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .synthesized_stack import LAYERS, PROJECT_ROOT, default_arguments, glue_argv, job_name
+
+if TYPE_CHECKING:
+    from .progress import Progress
 
 JOBS = PROJECT_ROOT / "etl" / "jobs"
 # Told the actor whose AWS calls follow ("bronze_job", ...), then None.
@@ -125,28 +128,61 @@ def upload(lake: LocalLake, relative_key: str, body: bytes, now: dt.datetime | N
     return file_key
 
 
-def run_job(lake: LocalLake, layer: str, workflow_run_id: str, job_run_id: str, acting: ActorLabel | None = None) -> str:
-    """Runs `etl/jobs/<layer>_job.py` as `__main__` with Glue's argv; returns what it printed. `acting`
-    is told which job runs (then None), so that a recording of the AWS calls can tell the jobs apart."""
+class _Tee(io.StringIO):
+    """Keeps what a job prints and passes it on to `echo` as it comes."""
+
+    def __init__(self, echo: io.TextIOBase | None) -> None:
+        super().__init__()
+        self._echo = echo
+
+    def write(self, text: str) -> int:
+        if self._echo is not None:
+            self._echo.write(text)
+        return super().write(text)
+
+
+def run_job(
+    lake: LocalLake,
+    layer: str,
+    workflow_run_id: str,
+    job_run_id: str,
+    acting: ActorLabel | None = None,
+    echo: io.TextIOBase | None = None,
+) -> str:
+    """Runs `etl/jobs/<layer>_job.py` as `__main__` with Glue's argv; returns what it printed (also
+    written to `echo` as it prints). `acting` is told which job runs (then None), so that a recording of
+    the AWS calls can tell the jobs apart."""
     previous = sys.argv
     sys.argv = lake.argv(layer, workflow_run_id, job_run_id)
     if acting is not None:
         acting(f"{layer}_job")
     try:
-        with contextlib.redirect_stdout(io.StringIO()) as printed:
+        with contextlib.redirect_stdout(_Tee(echo)) as printed:
             runpy.run_path(str(JOBS / f"{layer}_job.py"), run_name="__main__")
     finally:
         sys.argv = previous
+        if echo is not None:
+            echo.flush()
         if acting is not None:
             acting(None)
     return printed.getvalue()
 
 
-def run_workflow(lake: LocalLake, acting: ActorLabel | None = None) -> dict[str, str]:
-    """One workflow run: Bronze, Silver, Gold in order, each a first attempt; the jobs' output by layer."""
+def run_workflow(lake: LocalLake, acting: ActorLabel | None = None, progress: "Progress | None" = None) -> dict[str, str]:
+    """One workflow run: Bronze, Silver, Gold in order, each a first attempt; the jobs' output by layer.
+    With `progress`, a line when each job starts and ends and one per line it prints."""
     lake.runs += 1
     run_id = f"wr_local_{lake.runs:04d}"
-    return {layer: run_job(lake, layer, run_id, f"jr_{layer}_{lake.runs:04d}", acting) for layer in LAYERS}
+    outputs = {}
+    for layer in LAYERS:
+        started = progress.elapsed() if progress else 0.0
+        if progress:
+            progress.line(layer, f"job started (workflow run {run_id})")
+        echo = progress.job_output(layer) if progress else None
+        outputs[layer] = run_job(lake, layer, run_id, f"jr_{layer}_{lake.runs:04d}", acting, echo)
+        if progress:
+            progress.line(layer, f"job done in {progress.elapsed() - started:.1f} s")
+    return outputs
 
 
 def hadoop_settings(spark: Any, keys: list[str]) -> Mapping[str, str | None]:

@@ -8,11 +8,13 @@ import pytest
 from local_runtime.synthesized_stack import (
     GLUE_ARGUMENTS,
     LAYERS,
+    PROJECT_ROOT,
     default_arguments,
     glue_argv,
     job_name,
     kms_key_arn,
     provider_region,
+    synthesize,
     workspaces,
 )
 from metriccare_etl.glue_session import glue_conf
@@ -87,3 +89,18 @@ def test_the_spark_confs_of_each_job_set_hudi_and_s3a_in_the_stack_region_with_s
             "spark.hadoop.fs.s3a.encryption.algorithm": "SSE-KMS",
             "spark.hadoop.fs.s3a.encryption.key": kms_key_arn(synthesized_stack),
         }
+
+
+def test_the_job_arguments_come_from_a_synth_that_leaves_cdktf_out_alone():
+    """`npm run etl:local` and these tests synthesize into a temporary folder: cdktf.out/ may hold a
+    teardown's unprotected output, which a synth there would quietly protect again mid-teardown."""
+    # Prepare
+    shipped = PROJECT_ROOT / "cdktf.out" / "stacks" / "metriccare" / "cdk.tf.json"
+    before = shipped.stat().st_mtime_ns if shipped.exists() else None
+
+    # Act
+    terraform = synthesize()
+
+    # Assess
+    assert sorted(name.split("_job")[0] for name in terraform["resource"]["aws_glue_job"]) == ["bronze", "gold", "silver"]
+    assert (shipped.stat().st_mtime_ns if shipped.exists() else None) == before

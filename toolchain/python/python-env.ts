@@ -1,5 +1,6 @@
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { cacheRoot, fileBytes, isProvisioned, output, PROVISION_COMMAND, provisionOnce, run, ToolchainError, versionKey } from "../cache";
+import { cacheRoot, fileBytes, isProvisioned, PROVISION_COMMAND, provisionOnce, run, ToolchainError, versionKey } from "../cache";
 
 /**
  * The project's Python environments, each installed from a lock file with hashes
@@ -23,9 +24,27 @@ function lockFile(root: string, name: PythonEnvName): string {
   return join(root, "toolchain", "python", `requirements-${name}.txt`);
 }
 
+/** The full `sys.version` of the base interpreter; throws, naming the fix, when it cannot run. */
+function basePythonVersion(): string {
+  const python = basePython();
+  const result = spawnSync(python, ["-c", "import sys; print(sys.version)"], { encoding: "utf8" });
+  if (result.error || result.status !== 0) {
+    const notFound = result.error !== undefined && "code" in result.error && result.error.code === "ENOENT";
+    const problem = notFound
+      ? process.env.METRICCARE_PYTHON
+        ? `METRICCARE_PYTHON is "${python}", which does not exist`
+        : "there is no `python3` on PATH"
+      : `"${python}" does not run (${result.error?.message ?? result.stderr.trim()})`;
+    throw new ToolchainError(
+      `The test toolchain needs Python ${PYTHON_MINOR} (the Python of Glue 5.1), but ${problem}. Install Python ${PYTHON_MINOR} (apt-get install python${PYTHON_MINOR} python${PYTHON_MINOR}-venv, brew install python@${PYTHON_MINOR}, or pyenv install ${PYTHON_MINOR}) and put it on PATH as python3, or set METRICCARE_PYTHON to its path; then run \`${PROVISION_COMMAND}\` (npm test does).`,
+    );
+  }
+  return result.stdout.trim();
+}
+
 /** Where environment `name` lives: keyed by its lock file and the interpreter's exact version. */
 export function pythonEnvDir(root: string, name: PythonEnvName): string {
-  const version = output(basePython(), ["-c", "import sys; print(sys.version)"]);
+  const version = basePythonVersion();
   if (!version.startsWith(`${PYTHON_MINOR}.`)) {
     throw new ToolchainError(
       `The Python environments need Python ${PYTHON_MINOR} (the Python of Glue 5.1); ${basePython()} is ${version.split(" ")[0]}. Set METRICCARE_PYTHON to a Python ${PYTHON_MINOR} interpreter.`,

@@ -44,3 +44,15 @@ export const MOTO_UNDELETABLE: readonly { readonly resourceType: string; readonl
       "GetWorkGroup of a deleted workgroup answers 200 without a WorkGroup instead of InvalidRequestException, so the provider's wait for the deletion never ends.",
   },
 ];
+
+/**
+ * What one moto 5.2.5 server cannot hold for two environments of the stack at once, so the cdktf CLI
+ * suite gives each environment its own server; the suite shows each entry with a direct call.
+ */
+export const MOTO_ONE_ENVIRONMENT_PER_SERVER: readonly { readonly resourceType: string; readonly reason: string }[] = [
+  {
+    resourceType: "aws_cloudtrail",
+    reason:
+      "DescribeTrails ignores trailNameList: moto/cloudtrail/responses.py describe_trails() reads only includeShadowTrails and answers every trail of the region, so once a second environment's trail exists the provider's read of either fails with \"reading CloudTrail Trail (...): too many results: wanted 1, got 2\".",
+  },
+];

@@ -82,7 +82,7 @@ function unknownPaths(block: Record<string, unknown>, schema: SchemaBlock, path:
 
 /**
  * A Terraform override file (`*_override.tf.json`) that runs the stack on `providerVersion`: the
- * version constraint, and each resource's nested block that holds an unsupported argument written
+ * version constraint (`versionConstraint`, which must admit it; the version itself unless given), and each resource's nested block that holds an unsupported argument written
  * again without it (an override's nested block replaces every block of that type). An argument at
  * the top of a resource cannot be removed by an override file, so it is refused.
  */
@@ -90,6 +90,7 @@ export function providerOverride(
   json: TerraformJsonObject,
   unsupported: readonly UnsupportedArgument[],
   providerVersion: string,
+  versionConstraint: string = providerVersion,
 ): TerraformJsonObject {
   const override: Record<string, Record<string, Record<string, Record<string, unknown>>>> = {};
   for (const argument of unsupported) {
@@ -107,7 +108,7 @@ export function providerOverride(
     resource[blockName] = removePath(original, rest);
   }
   return {
-    terraform: { required_providers: { aws: { source: "hashicorp/aws", version: providerVersion } } },
+    terraform: { required_providers: { aws: { source: "hashicorp/aws", version: versionConstraint } } },
     ...override,
   };
 }

@@ -1,4 +1,5 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cacheRoot } from "../cache";
 import { emulatorOverride } from "./emulator-override";
@@ -67,6 +68,23 @@ export async function prepareStack(
   const override = mergeOverrides(base, providerOverride(json, unsupported, tool.providerVersion));
   writeFileSync(join(dir, OVERRIDE_FILE), JSON.stringify(override, null, 2));
   return { dir, unsupported, override };
+}
+
+/**
+ * The test-only override for a stack folder the cdktf CLI itself runs Terraform in
+ * (`cdktf.out/stacks/<stack>`), which it never initializes: the emulator's endpoints and the arguments
+ * the mirror's provider lacks, as {@link prepareStack} finds them on an initialized copy, with the
+ * local backend as synthesized. The version constraint admits the bindings' version too
+ * (`>= <mirror's version>`): cdktf compares the lock file's constraints with the JSON's pinned
+ * version and, finding them apart, would run `terraform providers lock` on every command, which no
+ * user with the bindings' provider in a mirror sees.
+ */
+export async function cdktfCliOverride(tool: TerraformToolchain, stackDir: string, emulatorEndpoint: string): Promise<TerraformJsonObject> {
+  const json = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as TerraformJsonObject;
+  const scratch = mkdtempSync(join(tmpdir(), "metriccare-schema-"));
+  const { unsupported } = await prepareStack(tool, stackDir, join(scratch, "stack"), { stateDirectory: join(scratch, "state") });
+  const constraint = tool.providerVersion === BINDINGS_PROVIDER_VERSION ? tool.providerVersion : `>= ${tool.providerVersion}`;
+  return mergeOverrides(emulatorOverride(json, emulatorEndpoint), providerOverride(json, unsupported, tool.providerVersion, constraint));
 }
 
 /** `terraform providers schema -json` of an initialized `dir`, cached per provider version (13 MB, ~4 s). */
