@@ -7,8 +7,8 @@ import { LAMBDA_LOG_LEVELS } from "../modules/lambda_function/validate";
  * and the one source of the configuration's TypeScript types (`config/types.ts`). Objects are strict:
  * an unknown key is a typo, never silently ignored. Ranges, patterns and rules across fields are
  * checked afterwards by `validateConfig`, on the typed value.
- * valibot, not zod: loading it costs a synth ~11 ms against ~80 ms for zod 4 (measured on this
- * project's machine), and both report every issue with its path.
+ * valibot, not zod: a fraction of zod's load time on every synth, the same issue paths
+ * (docs/decisions/synth-build.md).
  */
 
 const text = (description: string) => v.pipe(v.string(), v.description(description));

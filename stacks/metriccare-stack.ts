@@ -183,7 +183,7 @@ export class MetricCareStack extends TerraformStack {
    * cdktf's preparation resolves every element once before the real synthesis, only to find
    * references to other stacks (it adds outputs and remote-state data sources for them). When
    * this is the app's only stack there are none, so only the backend check is kept: same JSON,
-   * ~16 ms less per synth (a test compares both).
+   * a measurable part of every synth (docs/decisions/synth-build.md; a test compares both).
    */
   public override prepareStack(): void {
     const stacks = this.node.root.node.findAll().filter((construct) => TerraformStack.isStack(construct));
