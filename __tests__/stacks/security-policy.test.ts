@@ -1,4 +1,4 @@
-import { allowDestroyFromEnvironment } from "../../stacks/synthesize";
+import { allowDestroyFromEnvironment } from "../../app/synthesize";
 import { threeEnvironmentConfig } from "../support/config-fixtures";
 import { WorkspacePolicies } from "../support/iam/workspace-policies";
 import { buildMetricCareStack } from "../support/metriccare-stack";

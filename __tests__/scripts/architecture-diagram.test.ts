@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { metricCareConfig } from "../../config/metriccare.config";
-import { architectureDiagram, architectureDocument } from "../../stacks/architecture-diagram";
+import { architectureDiagram, architectureDocument } from "../../scripts/diagram/architecture-diagram";
 import { buildMetricCareStack, PROJECT_ROOT } from "../support/metriccare-stack";
 import { fixtureFunctionBundle } from "../support/test-context";
 
