@@ -59,7 +59,7 @@ export async function synthesize(
   const allowDestroy = allowDestroyFromEnvironment(process.env);
   const command = options.outdir === undefined ? cdktfCommand() : undefined;
 
-  // Stack traces of every construct cost ~30 ms per synth and are only needed to debug cdktf itself.
+  // Stack traces of every construct cost every synth time and only help to debug cdktf itself (docs/decisions/synth-build.md).
   const app = new App({ stackTraces: false, ...(options.outdir === undefined ? {} : { outdir: options.outdir }) });
   const stackDirectory = resolve(app.outdir, "stacks", STACK_NAME);
   const stackFile = relative(process.cwd(), join(stackDirectory, "cdk.tf.json"));
