@@ -1,6 +1,6 @@
 import { bundleFunction } from "./packaging/bundle-function";
 import { functionPackage } from "./packaging/project-functions";
-import { findProjectRoot, reportFailure } from "./stacks/cli";
+import { findProjectRoot, reportFailure } from "./app/cli";
 
 /**
  * `npm run synth` / `cdktf synth`: bundle the Lambda and synthesize the MetricCare stack.
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const glueTrigger = bundleFunction(functionPackage(root, "glue_trigger"));
   glueTrigger.catch(() => undefined); // handled where it is awaited; this only avoids an early unhandled rejection
   try {
-    const { synthesize } = await import("./stacks/synthesize");
+    const { synthesize } = await import("./app/synthesize");
     await synthesize(root, glueTrigger, { outdir });
   } catch (error) {
     // Exiting while esbuild still answers a build makes its process print a Go deadlock trace

@@ -1,11 +1,11 @@
-import type { MetricCareConfig } from "./types";
+import type { MetricCareConfigInput } from "./types";
 
 /**
  * MetricCare's configuration: the one file to edit for a new environment, a new schedule or
  * more Glue workers. It is validated at synth (`config/validate-config.ts`), and every
  * environment becomes an entry of the Terraform locals map that the workspace selects.
  */
-export const metricCareConfig: MetricCareConfig = {
+export const metricCareConfig: MetricCareConfigInput = {
   projectName: "metriccare",
   bucketNamePrefix: "metriccare",
   awsRegion: "us-east-1",

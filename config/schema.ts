@@ -7,14 +7,16 @@ import { LAMBDA_LOG_LEVELS } from "../modules/lambda_function/validate";
  * and the one source of the configuration's TypeScript types (`config/types.ts`). Objects are strict:
  * an unknown key is a typo, never silently ignored. Ranges, patterns and rules across fields are
  * checked afterwards by `validateConfig`, on the typed value.
- * valibot, not zod: loading it costs a synth ~11 ms against ~80 ms for zod 4 (measured on this
- * project's machine), and both report every issue with its path.
+ * valibot, not zod: a fraction of zod's load time on every synth, the same issue paths
+ * (docs/decisions/synth-build.md).
  */
 
 const text = (description: string) => v.pipe(v.string(), v.description(description));
 const count = (description: string) => v.pipe(v.number(), v.description(description));
 const flag = (description: string) => v.pipe(v.boolean(), v.description(description));
 const list = (description: string) => v.pipe(v.array(v.string()), v.readonly(), v.description(description));
+/** A list that may be left out: absent is empty, the one place that says so. */
+const optionalList = (description: string) => v.optional(list(description), () => []);
 const oneOf = <const T extends readonly string[]>(options: T, description: string) =>
   v.pipe(v.picklist(options), v.description(description));
 const section = <const T extends v.ObjectEntries>(entries: T, description: string) =>
@@ -28,9 +30,11 @@ export const LAMBDA_ENVIRONMENT_SCHEMA = section(
       count(
         "concurrent executions reserved for (and capped at) the function; absent or 0: unreserved. Lambda keeps 100 of the account's concurrency unreserved, so a new account (quota 10) rejects any reservation: set it once the quota is raised",
       ),
+      0,
     ),
     maxConsecutiveFailedRuns: v.optional(
       count("runs in a row that may fail without processing any file before the trigger starts no follow-up and alerts once (default 3)"),
+      3,
     ),
     logLevel: oneOf(LAMBDA_LOG_LEVELS, "application log level (LOG_LEVEL)"),
   },
@@ -68,10 +72,8 @@ export const ATHENA_ENVIRONMENT_SCHEMA = section(
       "most data one Athena query may scan, in MB of 10^6 bytes (10 or more); Athena cancels a query that scans more",
     ),
     resultsExpirationDays: count("days Athena query results are kept under athena-results/ in the lakehouse bucket"),
-    analystPrincipalArns: v.optional(
-      list(
-        "IAM role or user ARNs that may assume the analyst role (e.g. the Power BI gateway's); absent or empty: only the role that runs Terraform",
-      ),
+    analystPrincipalArns: optionalList(
+      "IAM role or user ARNs that may assume the analyst role (e.g. the Power BI gateway's); absent or empty: only the role that runs Terraform",
     ),
   },
   "Athena workgroup and analyst role",
@@ -80,30 +82,24 @@ export const ATHENA_ENVIRONMENT_SCHEMA = section(
 export const ENVIRONMENT_SCHEMA = section(
   {
     name: text("environment and Terraform workspace name"),
-    allowedAccountIds: v.optional(list("AWS account ids this environment may be deployed to")),
+    allowedAccountIds: optionalList("AWS account ids this environment may be deployed to"),
     scheduleExpression: text("cron(...) or rate(...) expression of scheduled ETL runs"),
     logRetentionDays: count("days CloudWatch keeps Lambda and Glue logs"),
     alertEmails: list("addresses subscribed to the alerts topic"),
     requireAlertSubscription: flag(
       "refuse to synthesize (TF_WORKSPACE) and to plan this workspace while alertEmails is empty: alerts nobody receives hide failed runs",
     ),
-    deployerRoleArns: v.optional(
-      list("IAM role ARNs, besides the one running Terraform, that may write and delete the scripts bucket (CI, break-glass)"),
+    deployerRoleArns: optionalList(
+      "IAM role ARNs, besides the one running Terraform, that may write and delete the scripts bucket (CI, break-glass)",
     ),
-    fhirUploaderArns: v.optional(
-      list(
-        "IAM role or user ARNs that deliver FHIR files into the raw bucket: they may upload under the FHIR prefix (single and multipart) and nothing else, no read, no delete; absent or empty: only the role that runs Terraform",
-      ),
+    fhirUploaderArns: optionalList(
+      "IAM role or user ARNs that deliver FHIR files into the raw bucket: they may upload under the FHIR prefix (single and multipart) and nothing else, no read, no delete; absent or empty: only the role that runs Terraform",
     ),
-    auditorRoleArns: v.optional(
-      list(
-        "IAM role or user ARNs that may read the data-event trail's log files (who read or wrote patient files), with no right to patient data; absent or empty: only the role that runs Terraform",
-      ),
+    auditorRoleArns: optionalList(
+      "IAM role or user ARNs that may read the data-event trail's log files (who read or wrote patient files), with no right to patient data; absent or empty: only the role that runs Terraform",
     ),
-    keyDataAccessRoleArns: v.optional(
-      list(
-        "IAM role ARNs, besides the pipeline roles, that may decrypt this environment's data with its key (a named analyst or break-glass role)",
-      ),
+    keyDataAccessRoleArns: optionalList(
+      "IAM role ARNs, besides the pipeline roles, that may decrypt this environment's patient data with its key (a break-glass role)",
     ),
     forceDestroy: flag("whether Terraform may delete non-empty buckets (a deliberate teardown, e.g. dev); false keeps patient data"),
     rawObjectLockDays: count(

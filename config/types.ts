@@ -8,7 +8,10 @@ import type {
   METRICCARE_CONFIG_SCHEMA,
 } from "./schema";
 
-// The configuration's types come from its schema (config/schema.ts), the one place that says what each setting is.
+// The configuration's types come from its schema (config/schema.ts), the one place that says what
+// each setting is and what an absent optional setting means. `...Input` is what a configuration file
+// holds (optional settings may be left out); the others are what `validateConfig` returns, every
+// default applied.
 
 /** Trigger Lambda settings of one environment. */
 export type LambdaEnvironmentConfig = v.InferOutput<typeof LAMBDA_ENVIRONMENT_SCHEMA>;
@@ -18,7 +21,11 @@ export type GlueEnvironmentConfig = v.InferOutput<typeof GLUE_ENVIRONMENT_SCHEMA
 export type LifecycleEnvironmentConfig = v.InferOutput<typeof LIFECYCLE_ENVIRONMENT_SCHEMA>;
 /** Athena workgroup and analyst role of one environment. */
 export type AthenaEnvironmentConfig = v.InferOutput<typeof ATHENA_ENVIRONMENT_SCHEMA>;
-/** Everything that differs between environments. Synthesized as `local.environments[<name>]`. */
+/** Everything that differs between environments, defaults applied. Synthesized as `local.environments[<name>]`. */
 export type EnvironmentConfig = v.InferOutput<typeof ENVIRONMENT_SCHEMA>;
-/** The whole application's configuration: shared settings and one entry per environment. */
+/** One environment as a configuration file writes it. */
+export type EnvironmentConfigInput = v.InferInput<typeof ENVIRONMENT_SCHEMA>;
+/** The whole application's configuration, validated: shared settings and one entry per environment. */
 export type MetricCareConfig = v.InferOutput<typeof METRICCARE_CONFIG_SCHEMA>;
+/** The whole configuration as `config/metriccare.config.ts` writes it. */
+export type MetricCareConfigInput = v.InferInput<typeof METRICCARE_CONFIG_SCHEMA>;

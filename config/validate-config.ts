@@ -9,7 +9,7 @@ import { validateBucketNamePrefix } from "../modules/s3/s3_bucket/bucket-name";
 import { validateLifecycleTransitions } from "../modules/s3/s3_bucket/lifecycle";
 import { MetricCareValidationError } from "../modules/shared/errors";
 import { validateIntegerRange, validateOneOf, validatePattern } from "../modules/shared/validation";
-import { BUCKET_PURPOSES, catalogDatabaseName, LAKEHOUSE_LAYERS } from "../stacks/names";
+import { BUCKET_PURPOSES, catalogDatabaseName, LAKEHOUSE_LAYERS } from "../modules/shared/names";
 import * as v from "valibot";
 import { METRICCARE_CONFIG_SCHEMA } from "./schema";
 import { describeIssues } from "./schema-issues";
@@ -35,12 +35,8 @@ export function validateConfig(input: unknown): MetricCareConfig {
       sentences.length === 1 ? (sentences[0] ?? "") : `Configuration: ${sentences.length} settings are wrong. ${sentences.join(" ")}`,
     );
   }
-  // The checked input itself, not valibot's copy: callers may compare it by identity. Only a
-  // configuration naming no Glue version gets a copy, with the schema's default.
-  const config =
-    (input as Partial<MetricCareConfig>).glueVersion === undefined
-      ? { ...(input as MetricCareConfig), glueVersion: parsed.output.glueVersion }
-      : (input as MetricCareConfig);
+  // valibot's copy: every optional setting the file leaves out has the schema's default.
+  const config = parsed.output;
   validatePattern(
     OWNER,
     "projectName",
@@ -193,7 +189,16 @@ function validateCatalogEncryption(config: MetricCareConfig): void {
  * `TF_WORKSPACE` selects the environment for `cdktf deploy`: fail early, with the list, when it
  * names none of them (Terraform's own precondition catches `terraform workspace select` too).
  */
-export function validateSelectedWorkspace(config: MetricCareConfig, workspace: string | undefined): void {
+export function validateSelectedWorkspace(
+  config: {
+    readonly environments: readonly {
+      readonly name: string;
+      readonly requireAlertSubscription: boolean;
+      readonly alertEmails: readonly string[];
+    }[];
+  },
+  workspace: string | undefined,
+): void {
   if (workspace === undefined || workspace === "") return;
   const names = config.environments.map((e) => e.name);
   if (!names.includes(workspace)) {

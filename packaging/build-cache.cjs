@@ -4,7 +4,7 @@
 // unchanged; any difference rebuilds. An input whose size and modification time (nanoseconds)
 // are as recorded is not read again: that check runs on every synth, before anything else.
 // Plain CommonJS so run-ts.cjs can use it before TypeScript runs, without starting Node's ES module
-// loader (~25 ms) or loading esbuild's API (~7 ms) when every build is reused.
+// loader or loading esbuild's API when every build is reused (docs/decisions/synth-build.md).
 "use strict";
 const { createHash } = require("node:crypto");
 const { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } = require("node:fs");

@@ -124,7 +124,7 @@ async function runDependencies(plan: DependenciesBuild): Promise<BundledDependen
  * names are kept (the `module` entry points tree-shake to about half the CommonJS size). Code
  * the SDK imports dynamically (the SSO, INI and web-identity credential providers Lambda never
  * needs: it reads its credentials from the environment) goes into `chunks/`, loaded only if used.
- * This is the slow part of packaging (~1,200 input files, 200-300 ms); with `cache` it is kept
+ * This is the slow part of packaging (~1,200 input files; docs/decisions/synth-build.md); with `cache` it is kept
  * beside the function's ZIP, and `npm ci` prepares it (scripts/prepare-functions.ts).
  */
 export function bundleDependencies(options: BundleFunctionOptions): Promise<BundledDependencies> {
@@ -181,7 +181,7 @@ export async function bundleFunction(options: BundleFunctionOptions): Promise<Fu
 }
 
 async function esbuild(options: BuildOptions): Promise<BuildResult> {
-  // Loaded only now: a synth whose ZIP is reused never needs esbuild (~7 ms).
+  // Loaded only now: a synth whose ZIP is reused never needs esbuild.
   const { build } = await import("esbuild");
   return build(options);
 }

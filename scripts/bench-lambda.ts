@@ -8,7 +8,7 @@ import { bundleFunction } from "../packaging/bundle-function";
 import { extractZip } from "../packaging/extract-zip";
 import { functionPackage } from "../packaging/project-functions";
 import { kb, ms, readRuns, summarise, timeInChild, verdict } from "./bench-support";
-import { findProjectRoot } from "../stacks/cli";
+import { findProjectRoot } from "../app/cli";
 
 const ROOT = findProjectRoot(process.cwd());
 const ENTRY = functionPackage(ROOT, "glue_trigger").entry;

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { dependenciesZipPath } from "../packaging/bundle-function";
 import { functionPackage } from "../packaging/project-functions";
 import { measureNode, ms, readRuns, summarise, verdict } from "./bench-support";
-import { findProjectRoot } from "../stacks/cli";
+import { findProjectRoot } from "../app/cli";
 
 const ROOT = findProjectRoot(process.cwd());
 const RATIO_TARGET = 3;

@@ -5,7 +5,7 @@
 // Usage: node scripts/run-ts.cjs scripts/prepare-functions.ts
 import { bundleDependencies } from "../packaging/bundle-function";
 import { functionPackage, PROJECT_FUNCTIONS } from "../packaging/project-functions";
-import { findProjectRoot } from "../stacks/cli";
+import { findProjectRoot } from "../app/cli";
 
 async function main(): Promise<void> {
   const root = findProjectRoot(process.cwd());

@@ -3,9 +3,10 @@
 // node_modules) into .build/run/ and Node requires the result. `tsc --noEmit` checks types.
 // The compiled file is reused while none of its sources changed (packaging/build-cache.cjs);
 // esbuild itself is loaded only when something has to be compiled.
-// CommonJS on purpose: an .mjs entry starts Node's ES module loader, ~25 ms of every synth.
+// CommonJS on purpose: an .mjs entry starts Node's ES module loader on every synth.
 // --preload requires the listed packages while esbuild compiles (a fresh clone's synth loads cdktf
-// during the ~40 ms compile instead of after it); when the compiled file is reused it does nothing.
+// during the compile instead of after it); when the compiled file is reused it does nothing.
+// Figures: docs/decisions/synth-build.md.
 // Usage: node scripts/run-ts.cjs [--preload <package>,...] <file.ts> [args...]
 "use strict";
 const { basename, join, resolve } = require("node:path");

@@ -7,7 +7,7 @@
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { findProjectRoot } from "../stacks/cli";
+import { findProjectRoot } from "../app/cli";
 
 interface Outcome {
   readonly name: string;

@@ -4,7 +4,7 @@
 // Usage: node scripts/run-ts.cjs toolchain/provision.ts [--print <tool>]
 //   <tool>: python:test|python:checkov (the interpreter), spark-jars|hudi-reader-jars (jar paths, comma-separated),
 //   hive-metastore|trino (one JSON line: {"home": <server folder>, "java": <the java to run it with>})
-import { findProjectRoot } from "../stacks/cli";
+import { findProjectRoot } from "../app/cli";
 import { HIVE_METASTORE } from "./hive_metastore/hive-metastore";
 import { ensureJavaServer, type JavaServerDefinition } from "./maven/java-server";
 import { ensureJars, JAR_SETS, type JarSet } from "./maven/spark-jars";

@@ -13,7 +13,7 @@ const READS_SHIPPED_CONFIG = [
   // Its messages name the shipped environments, as `npm run synth` prints them.
   "__tests__/config/validate-config.test.ts",
   // docs/architecture.md is drawn from the shipped configuration: the one check a user's edit makes stale (README).
-  "__tests__/stacks/architecture-diagram.test.ts",
+  "__tests__/scripts/architecture-diagram.test.ts",
 ];
 
 /** The Python tests that synthesize the stack and read their expectations from it, run on the clone. */

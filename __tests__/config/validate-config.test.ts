@@ -1,7 +1,7 @@
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { metricCareConfig } from "../../config/metriccare.config";
-import type { EnvironmentConfig, MetricCareConfig } from "../../config/types";
+import type { EnvironmentConfigInput, MetricCareConfigInput } from "../../config/types";
 import { validateConfig, validateSelectedWorkspace } from "../../config/validate-config";
 import { MetricCareValidationError } from "../../modules/shared/errors";
 import { threeEnvironmentConfig } from "../support/config-fixtures";
@@ -9,16 +9,33 @@ import { PROJECT_ROOT } from "../support/metriccare-stack";
 import { cleanClone, runSynth } from "../support/project-clone";
 
 const config = threeEnvironmentConfig();
-const [dev, staging, prod] = config.environments as [EnvironmentConfig, EnvironmentConfig, EnvironmentConfig];
+const [dev, staging, prod] = config.environments as [EnvironmentConfigInput, EnvironmentConfigInput, EnvironmentConfigInput];
 
 /** The configuration with the dev environment changed by `change`. */
-function withDev(change: (env: EnvironmentConfig) => EnvironmentConfig): MetricCareConfig {
+function withDev(change: (env: EnvironmentConfigInput) => EnvironmentConfigInput): MetricCareConfigInput {
   return { ...config, environments: [change(dev), staging, prod] };
 }
 
 describe("validateConfig", () => {
-  it("accepts a valid configuration and returns it unchanged", () => {
-    expect(validateConfig(config)).toBe(config);
+  it("accepts a valid configuration and returns it with the schema's default for every optional setting left out", () => {
+    // Prepare: the test configuration leaves out the optional lists, dev's and prod's Lambda leave out reservedConcurrency
+    // and dev's maxConsecutiveFailedRuns; staging and prod set both.
+    const lists = { allowedAccountIds: [], deployerRoleArns: [], fhirUploaderArns: [], auditorRoleArns: [], keyDataAccessRoleArns: [] };
+    // Act
+    const validated = validateConfig(config);
+    // Assess
+    expect(validated.environments.map((e) => [e.name, e.lambda.reservedConcurrency, e.lambda.maxConsecutiveFailedRuns])).toEqual([
+      ["dev", 0, 3],
+      ["staging", 3, 4],
+      ["prod", 5, 2],
+    ]);
+    expect(validated.environments[0]).toEqual({
+      ...dev,
+      ...lists,
+      lambda: { ...dev.lambda, reservedConcurrency: 0, maxConsecutiveFailedRuns: 3 },
+      athena: { ...dev.athena, analystPrincipalArns: [] },
+    });
+    expect(validated.environments[2]?.athena.analystPrincipalArns).toEqual(prod.athena.analystPrincipalArns);
   });
 
   it("runs the jobs on Glue 5.1 when the configuration names no Glue version", () => {
@@ -27,10 +44,11 @@ describe("validateConfig", () => {
     // Act
     const validated = validateConfig(withoutVersion);
     // Assess
-    expect(validated).toEqual({ ...config, glueVersion: "5.1" });
+    expect(validated.glueVersion).toBe("5.1");
+    expect(validated.environments).toEqual(validateConfig(config).environments);
   });
 
-  it.each<[string, MetricCareConfig, string]>([
+  it.each<[string, MetricCareConfigInput, string]>([
     [
       "a duplicate environment name",
       { ...config, environments: [dev, staging, { ...prod, name: "dev" }] },
@@ -243,7 +261,7 @@ describe("validateConfig on the configuration's shape (schema)", () => {
 });
 
 describe("validateConfig on the security settings", () => {
-  const accounts = (ids: Record<string, string[]>): MetricCareConfig => ({
+  const accounts = (ids: Record<string, string[]>): MetricCareConfigInput => ({
     ...config,
     environments: config.environments.map((e) => ({
       ...e,
@@ -274,7 +292,11 @@ describe("validateConfig on the security settings", () => {
     // Prepare
     const distinct = accounts({ dev: ["111111111111"], staging: ["222222222222"], prod: ["333333333333"] });
     // Act / Assess
-    expect(validateConfig(distinct)).toBe(distinct);
+    expect(validateConfig(distinct).environments.map((e) => e.allowedAccountIds)).toEqual([
+      ["111111111111"],
+      ["222222222222"],
+      ["333333333333"],
+    ]);
   });
 
   it("requires raw noncurrent versions to outlive their Object Lock", () => {

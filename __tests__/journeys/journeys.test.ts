@@ -36,9 +36,9 @@ function principalsOf(policies: WorkspacePolicies, accountId: string): (actor: s
       case "deployer":
         return deployer;
       case "uploader":
-        return configured("fhir_uploader_arns");
+        return configured("fhirUploaderArns");
       case "auditor":
-        return configured("auditor_role_arns");
+        return configured("auditorRoleArns");
       case "analyst":
         return role("analyst/role");
       case "trigger":

@@ -3,8 +3,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Testing, TerraformStack } from "cdktf";
 import { validateConfig } from "../../config/validate-config";
-import { HUDI_TABLE_PREFIXES, MetricCareStack, projectSources } from "../../stacks/metriccare-stack";
-import { toWorkspaceValues } from "../../stacks/workspace-settings";
+import { HUDI_TABLE_PREFIXES } from "../../stacks/domains/storage";
+import { MetricCareStack, projectSources } from "../../stacks/metriccare-stack";
+import { workspaceValues } from "../../stacks/workspace-settings";
 import { otherEnvironmentConfig, threeEnvironmentConfig } from "../support/config-fixtures";
 import { buildMetricCareStack, PROJECT_ROOT } from "../support/metriccare-stack";
 import { addressByPath, metadataPath, onlyResource, policyStatements, resourceAt, type Block } from "../support/terraform-json";
@@ -24,19 +25,17 @@ describe("MetricCareStack", () => {
       // Assess
       const environments = json.locals?.environments as Record<string, Record<string, unknown>>;
       expect(Object.keys(environments).sort()).toEqual(["dev", "prod", "staging"]);
-      for (const env of config.environments) expect(environments[env.name]).toEqual(toWorkspaceValues(env));
+      for (const env of validateConfig(config).environments) expect(environments[env.name]).toEqual(workspaceValues(env));
       expect(environments.prod).toMatchObject({
-        lambda_memory_size_mb: 512,
-        lambda_timeout_seconds: 120,
-        glue_worker_type: "G.2X",
-        glue_number_of_workers: 10,
-        deletion_protection: true,
+        lambda: expect.objectContaining({ memorySizeMb: 512, timeoutSeconds: 120 }),
+        glue: expect.objectContaining({ workerType: "G.2X", numberOfWorkers: 10 }),
+        deletionProtection: true,
       });
       expect(environments.dev).toMatchObject({
-        lambda_memory_size_mb: 256,
-        schedule_expression: "cron(0 6 * * ? *)",
-        log_retention_days: 14,
-        deletion_protection: false,
+        lambda: expect.objectContaining({ memorySizeMb: 256 }),
+        scheduleExpression: "cron(0 6 * * ? *)",
+        logRetentionDays: 14,
+        deletionProtection: false,
       });
     });
 
@@ -71,18 +70,18 @@ describe("MetricCareStack", () => {
 
     it("reads per-environment values from the selected entry", () => {
       const fn = onlyResource(json, "aws_lambda_function");
-      expect(fn.memory_size).toBe("${local.environment.lambda_memory_size_mb}");
-      expect(fn.timeout).toBe("${local.environment.lambda_timeout_seconds}");
+      expect(fn.memory_size).toBe("${local.environment.lambda.memorySizeMb}");
+      expect(fn.timeout).toBe("${local.environment.lambda.timeoutSeconds}");
       expect(byPath("aws_cloudwatch_event_rule", "event_bridge/schedule").schedule_expression).toBe(
-        "${local.environment.schedule_expression}",
+        "${local.environment.scheduleExpression}",
       );
-      expect(onlyResource(json, "aws_dynamodb_table").deletion_protection_enabled).toBe("${local.environment.deletion_protection}");
+      expect(onlyResource(json, "aws_dynamodb_table").deletion_protection_enabled).toBe("${local.environment.deletionProtection}");
       expect(byPath("aws_glue_job", "bronze_job/job")).toMatchObject({
-        worker_type: "${local.environment.glue_worker_type}",
-        number_of_workers: "${local.environment.glue_number_of_workers}",
+        worker_type: "${local.environment.glue.workerType}",
+        number_of_workers: "${local.environment.glue.numberOfWorkers}",
       });
       expect(onlyResource(json, "aws_glue_data_catalog_encryption_settings").count).toBe(
-        "${local.environment.manage_data_catalog_encryption ? 1 : 0}",
+        "${local.environment.manageDataCatalogEncryption ? 1 : 0}",
       );
     });
 
@@ -120,7 +119,7 @@ describe("MetricCareStack", () => {
           id: `expire-replaced-${name}`,
           status: "Enabled",
           filter: [{ prefix: HUDI_TABLE_PREFIXES[index] }],
-          noncurrent_version_expiration: [{ noncurrent_days: "${local.environment.hudi_noncurrent_version_expiration_days}" }],
+          noncurrent_version_expiration: [{ noncurrent_days: "${local.environment.lifecycle.hudiNoncurrentVersionExpirationDays}" }],
         })),
       );
     });
@@ -191,11 +190,11 @@ describe("MetricCareStack", () => {
         PROCESSED_FILES_TABLE: ref(addressByPath(json, "aws_dynamodb_table", "processed_files/table"), "name"),
         PROCESSED_FILES_STATUS_INDEX: "status_index",
         ENVIRONMENT: "${local.workspace}",
-        LOG_LEVEL: "${local.environment.log_level}",
+        LOG_LEVEL: "${local.environment.lambda.logLevel}",
         POWERTOOLS_SERVICE_NAME: "metriccare-glue-trigger",
-        MAX_CONSECUTIVE_FAILED_RUNS: "${local.environment.lambda_max_consecutive_failed_runs}",
-        GLUE_MAX_RETRIES: "${local.environment.glue_max_retries}",
-        RUN_END_WAIT_SECONDS: "${local.environment.lambda_run_end_wait_seconds}",
+        MAX_CONSECUTIVE_FAILED_RUNS: "${local.environment.lambda.maxConsecutiveFailedRuns}",
+        GLUE_MAX_RETRIES: "${local.environment.glue.maxRetries}",
+        RUN_END_WAIT_SECONDS: "${local.environment.derived.lambdaRunEndWaitSeconds}",
       });
     });
 
@@ -267,7 +266,7 @@ describe("MetricCareStack", () => {
       expect(workgroup.name).toBe("metriccare_analytics_${local.workspace}");
       expect(workgroup.configuration).toMatchObject({
         enforce_workgroup_configuration: true,
-        bytes_scanned_cutoff_per_query: "${local.environment.athena_bytes_scanned_cutoff_per_query}",
+        bytes_scanned_cutoff_per_query: "${local.environment.derived.athenaBytesScannedCutoffPerQuery}",
         result_configuration: { output_location: `s3://${ref(lakehouse, "bucket")}/athena-results/` },
       });
     });
@@ -277,7 +276,7 @@ describe("MetricCareStack", () => {
       const rules = byPath("aws_s3_bucket_lifecycle_configuration", "lakehouse_bucket/lifecycle").rule as Block[];
       expect(rules.find((r) => r.id === "expire-athena-results")).toMatchObject({
         filter: [{ prefix: "athena-results/" }],
-        expiration: [{ days: "${local.environment.athena_results_expiration_days}" }],
+        expiration: [{ days: "${local.environment.athena.resultsExpirationDays}" }],
       });
     });
 
@@ -306,7 +305,8 @@ describe("MetricCareStack", () => {
           principals: [
             {
               type: "AWS",
-              identifiers: "${coalescelist(local.environment.analyst_principal_arns, [data.aws_iam_session_context.deployer.issuer_arn])}",
+              identifiers:
+                "${coalescelist(local.environment.athena.analystPrincipalArns, [data.aws_iam_session_context.deployer.issuer_arn])}",
             },
           ],
         }),

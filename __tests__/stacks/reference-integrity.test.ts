@@ -1,7 +1,7 @@
 import { otherEnvironmentConfig, threeEnvironmentConfig } from "../support/config-fixtures";
 import { checkReferenceIntegrity } from "../support/reference-integrity";
 import { buildMetricCareStack } from "../support/metriccare-stack";
-import { findReferences, traversalsInTemplate } from "../../stacks/terraform-references";
+import { findReferences, traversalsInTemplate } from "../../scripts/diagram/terraform-references";
 import type { TerraformJson } from "../support/terraform-json";
 
 describe("reference integrity (a stand-in for terraform validate)", () => {

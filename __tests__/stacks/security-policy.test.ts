@@ -1,4 +1,4 @@
-import { allowDestroyFromEnvironment } from "../../stacks/synthesize";
+import { allowDestroyFromEnvironment } from "../../app/synthesize";
 import { threeEnvironmentConfig } from "../support/config-fixtures";
 import { WorkspacePolicies } from "../support/iam/workspace-policies";
 import { buildMetricCareStack } from "../support/metriccare-stack";
@@ -112,8 +112,10 @@ describe("security policy of the synthesized stack", () => {
         expect(rules[0]).toMatchObject({
           id: "all-objects",
           status: "Enabled",
-          abort_incomplete_multipart_upload: [{ days_after_initiation: "${local.environment.abort_incomplete_multipart_upload_days}" }],
-          noncurrent_version_expiration: [{ noncurrent_days: "${local.environment.noncurrent_version_expiration_days}" }],
+          abort_incomplete_multipart_upload: [
+            { days_after_initiation: "${local.environment.lifecycle.abortIncompleteMultipartUploadDays}" },
+          ],
+          noncurrent_version_expiration: [{ noncurrent_days: "${local.environment.lifecycle.noncurrentVersionExpirationDays}" }],
         });
       }
     });
@@ -154,13 +156,13 @@ describe("security policy of the synthesized stack", () => {
 
   it("CKV_AWS_158 and CKV_AWS_66: every log group is encrypted with the KMS key and has a retention", () => {
     for (const [, group] of all("aws_cloudwatch_log_group")) {
-      expect(group).toMatchObject({ kms_key_id: kmsKeyArn, retention_in_days: "${local.environment.log_retention_days}" });
+      expect(group).toMatchObject({ kms_key_id: kmsKeyArn, retention_in_days: "${local.environment.logRetentionDays}" });
     }
   });
 
   it("CKV_AWS_338: prod keeps logs at least a year", () => {
-    const prod = (json.locals?.environments as Record<string, { log_retention_days: number }>).prod;
-    expect(prod?.log_retention_days).toBeGreaterThanOrEqual(365);
+    const prod = (json.locals?.environments as Record<string, { logRetentionDays: number }>).prod;
+    expect(prod?.logRetentionDays).toBeGreaterThanOrEqual(365);
   });
 
   describe("Lambda", () => {
@@ -179,7 +181,7 @@ describe("security policy of the synthesized stack", () => {
     });
 
     it("CKV_AWS_115: concurrency is reserved (and capped)", () => {
-      expect(fn.reserved_concurrent_executions).toBe("${local.environment.lambda_reserved_concurrency}");
+      expect(fn.reserved_concurrent_executions).toBe("${local.environment.derived.lambdaReservedConcurrency}");
     });
 
     it("CKV_AWS_173: environment variables are encrypted with the artifacts key (names and ARNs; deployers decrypt them to read the function)", () => {
@@ -218,7 +220,7 @@ describe("security policy of the synthesized stack", () => {
       const [[, settings]] = all("aws_glue_data_catalog_encryption_settings") as [[string, Block]];
       expect(settings).toEqual(
         expect.objectContaining({
-          count: "${local.environment.manage_data_catalog_encryption ? 1 : 0}",
+          count: "${local.environment.manageDataCatalogEncryption ? 1 : 0}",
           data_catalog_encryption_settings: {
             encryption_at_rest: { catalog_encryption_mode: "SSE-KMS", sse_aws_kms_key_id: kmsKeyArn },
             connection_password_encryption: { return_connection_password_encrypted: true, aws_kms_key_id: kmsKeyArn },
@@ -318,7 +320,7 @@ describe("security policy of the synthesized stack", () => {
     expect(trail).toMatchObject({
       kms_key_id: auditKeyArn,
       enable_log_file_validation: true,
-      enable_logging: "${local.environment.data_event_logging}",
+      enable_logging: "${local.environment.dataEventLogging}",
     });
   });
 
@@ -344,17 +346,17 @@ describe("security policy of the synthesized stack", () => {
     });
 
     it("takes every bucket's force_destroy from the environment's settings", () => {
-      for (const [, bucket] of all("aws_s3_bucket")) expect(bucket.force_destroy).toBe("${local.environment.force_destroy}");
+      for (const [, bucket] of all("aws_s3_bucket")) expect(bucket.force_destroy).toBe("${local.environment.forceDestroy}");
     });
 
     it("protects raw FHIR files with Object Lock (governance) for the environment's days, and the trail's log files for their retention", () => {
       const locks = Object.fromEntries(all("aws_s3_bucket_object_lock_configuration").map(([, lock]) => [lock.bucket, lock.rule]));
       expect(locks).toEqual({
         [ref(addressByPath(json, "aws_s3_bucket", "raw_bucket/bucket"), "id")]: {
-          default_retention: { mode: "GOVERNANCE", days: "${local.environment.raw_object_lock_days}" },
+          default_retention: { mode: "GOVERNANCE", days: "${local.environment.rawObjectLockDays}" },
         },
         [ref(addressByPath(json, "aws_s3_bucket", "cloudtrail/bucket/bucket"), "id")]: {
-          default_retention: { mode: "GOVERNANCE", days: "${local.environment.audit_log_retention_days}" },
+          default_retention: { mode: "GOVERNANCE", days: "${local.environment.auditLogRetentionDays}" },
         },
       });
     });

@@ -1,10 +1,10 @@
-import type { EnvironmentConfig, MetricCareConfig } from "../../config/types";
+import type { EnvironmentConfigInput, MetricCareConfigInput } from "../../config/types";
 
 // Tests build their own configurations: a user's edits to config/metriccare.config.ts (another region,
 // an added environment) must not change what a test expects.
 
 /** A test environment `name` with the settings of a small deployment; `change` adjusts it. */
-export function testEnvironment(name: string, change: Partial<EnvironmentConfig> = {}): EnvironmentConfig {
+export function testEnvironment(name: string, change: Partial<EnvironmentConfigInput> = {}): EnvironmentConfigInput {
   return {
     name,
     scheduleExpression: "cron(0 6 * * ? *)",
@@ -36,7 +36,7 @@ export function testEnvironment(name: string, change: Partial<EnvironmentConfig>
 }
 
 /** dev, staging and prod in eu-central-1, each with settings of its own (so a test can tell them apart). */
-export function threeEnvironmentConfig(change: Partial<MetricCareConfig> = {}): MetricCareConfig {
+export function threeEnvironmentConfig(change: Partial<MetricCareConfigInput> = {}): MetricCareConfigInput {
   return {
     projectName: "metriccare",
     bucketNamePrefix: "metriccare",
@@ -90,7 +90,7 @@ export function threeEnvironmentConfig(change: Partial<MetricCareConfig> = {}): 
  * What another organisation's configuration may look like: other project and environment names, another
  * region, the data-event trail on and a permissions boundary on every role.
  */
-export function otherEnvironmentConfig(): MetricCareConfig {
+export function otherEnvironmentConfig(): MetricCareConfigInput {
   return threeEnvironmentConfig({
     projectName: "carelake",
     bucketNamePrefix: "carelake-phi",

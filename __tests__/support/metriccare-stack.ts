@@ -1,6 +1,6 @@
 import { Testing } from "cdktf";
 import { resolve } from "node:path";
-import type { MetricCareConfig } from "../../config/types";
+import type { MetricCareConfigInput } from "../../config/types";
 import { validateConfig } from "../../config/validate-config";
 import type { FunctionBundle } from "../../packaging/bundle-function";
 import { MetricCareStack, projectSources } from "../../stacks/metriccare-stack";
@@ -14,7 +14,7 @@ export const PROJECT_ROOT = resolve(__dirname, "..", "..");
 
 /** Builds the whole MetricCare stack from a test configuration (`threeEnvironmentConfig()` unless given), never from the shipped one. */
 export function buildMetricCareStack(
-  options: { config?: MetricCareConfig; bundle?: FunctionBundle; state?: S3StateSettings; allowDestroy?: boolean } = {},
+  options: { config?: MetricCareConfigInput; bundle?: FunctionBundle; state?: S3StateSettings; allowDestroy?: boolean } = {},
 ): {
   stack: MetricCareStack;
   json: TerraformJson;

@@ -1,4 +1,4 @@
-import { findReferences } from "../../stacks/terraform-references";
+import { findReferences } from "../../scripts/diagram/terraform-references";
 import type { TerraformJson } from "./terraform-json";
 
 const BUILT_IN_ROOTS: Record<string, (parts: string[]) => boolean> = {

@@ -1,7 +1,7 @@
 import { App } from "cdktf";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { MetricCareConfig } from "../../config/types";
+import type { MetricCareConfigInput } from "../../config/types";
 import { validateConfig } from "../../config/validate-config";
 import type { FunctionBundle } from "../../packaging/bundle-function";
 import { MetricCareStack, projectSources } from "../../stacks/metriccare-stack";
@@ -43,7 +43,7 @@ export function terraformForTests(): TerraformToolchain | undefined {
  * and assets) and returns the stack folder.
  */
 export function synthStackDirectory(
-  config: MetricCareConfig,
+  config: MetricCareConfigInput,
   bundle: FunctionBundle,
   projectRoot = PROJECT_ROOT,
   options: { allowDestroy?: boolean } = {},

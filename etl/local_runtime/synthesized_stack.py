@@ -103,7 +103,10 @@ def resolve(terraform: dict, value: str, workspace: str, known: Mapping[str, str
         if reference == "data.aws_caller_identity.current.account_id":
             return ACCOUNT_ID
         if reference.startswith("local.environment."):
-            return str(terraform["locals"]["environments"][workspace][reference.split(".", 2)[2]])
+            value = terraform["locals"]["environments"][workspace]
+            for step in reference.split(".")[2:]:
+                value = value[step]
+            return str(value)
         resource_type, logical_id, attribute = reference.split(".")
         if f"{resource_type}.{attribute}" in known:
             return known[f"{resource_type}.{attribute}"]

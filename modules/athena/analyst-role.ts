@@ -5,7 +5,7 @@ import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { GlueCatalogDatabase } from "../glue/glue_catalog_database/glue-catalog-database";
 import type { DataLakeKey } from "../kms/kms-key";
-import { prefixStatements, type S3Prefix } from "../s3/s3_bucket/prefix-statements";
+import { prefixStatements, type S3Prefix } from "../shared/prefix-statements";
 import { arn, servicePrincipal, type AwsContext } from "../shared/aws-context";
 import { GLUE_TABLE_READ_ACTIONS } from "../shared/glue-catalog-actions";
 import type { PolicyStatement } from "../shared/policy-document";

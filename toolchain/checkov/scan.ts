@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findProjectRoot } from "../../stacks/cli";
+import { findProjectRoot } from "../../app/cli";
 import { checkovReadableJson, runCheckov, skippedChecks, type CheckovFramework } from "./checkov";
 
 const root = findProjectRoot(process.cwd());

@@ -1,7 +1,7 @@
 // Runs a command with one of the project's Python environments, creating it first if it is missing.
 // Usage: node scripts/run-ts.cjs toolchain/python/run.ts <test|checkov> <python args...>
 import { spawnSync } from "node:child_process";
-import { findProjectRoot } from "../../stacks/cli";
+import { findProjectRoot } from "../../app/cli";
 import { ToolchainError } from "../cache";
 import { ensurePythonEnv, PYTHON_ENVS, type PythonEnvName } from "./python-env";
 

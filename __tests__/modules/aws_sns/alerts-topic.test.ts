@@ -81,9 +81,9 @@ describe("AlertsTopic", () => {
 
   it("subscribes a per-workspace list of addresses without checking it (the configuration loader does)", () => {
     // Act
-    const { synth } = synthConstruct((scope) => topic(scope, { emailAddresses: Token.asList(ref("local.environment.alert_emails")) }));
+    const { synth } = synthConstruct((scope) => topic(scope, { emailAddresses: Token.asList(ref("local.environment.alertEmails")) }));
     // Assess
-    expect(synth).toHaveResourceWithProperties(SnsTopicSubscription, { for_each: "${toset(toset(local.environment.alert_emails))}" });
+    expect(synth).toHaveResourceWithProperties(SnsTopicSubscription, { for_each: "${toset(toset(local.environment.alertEmails))}" });
   });
 
   it("rejects an address that is not an e-mail address, naming its position", () => {

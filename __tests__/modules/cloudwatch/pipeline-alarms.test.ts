@@ -103,12 +103,12 @@ describe("PipelineAlarms", () => {
     // Act
     const { resource } = alarms(
       { durationAlarmShareOfTimeout: 0.5 },
-      { timeoutSeconds: Token.asNumber(ref("local.environment.lambda_timeout_seconds")) },
+      { timeoutSeconds: Token.asNumber(ref("local.environment.lambda.timeoutSeconds")) },
     );
     // Assess
     expect(resource("aws_cloudwatch_metric_alarm", "cloudwatch/trigger_duration")).toMatchObject({
       alarm_description: "The Glue trigger Lambda ran longer than 50% of its timeout.",
-      threshold: "${(local.environment.lambda_timeout_seconds * 500)}",
+      threshold: "${(local.environment.lambda.timeoutSeconds * 500)}",
     });
   });
 

@@ -60,11 +60,11 @@ describe("ProcessedFilesTable", () => {
         new ProcessedFilesTable(scope, "processed_files", {
           tableName: "t",
           kmsKey: testKey(scope),
-          deletionProtection: ref("local.environment.deletion_protection"),
+          deletionProtection: ref("local.environment.deletionProtection"),
         }),
     );
     // Assess
-    expect(synth).toHaveResourceWithProperties(DynamodbTable, { deletion_protection_enabled: "${local.environment.deletion_protection}" });
+    expect(synth).toHaveResourceWithProperties(DynamodbTable, { deletion_protection_enabled: "${local.environment.deletionProtection}" });
   });
 
   it("exposes the table, its name and ARN, and the status index's name and ARN", () => {

@@ -210,12 +210,12 @@ describe("EventBridge", () => {
     it("skips unresolved tokens (a per-workspace schedule)", () => {
       // Act
       const { synth } = events({
-        scheduleExpression: Token.asString(ref("local.environment.schedule_expression")),
+        scheduleExpression: Token.asString(ref("local.environment.scheduleExpression")),
         maximumRetryAttempts: Token.asNumber(ref("local.retries")),
         maximumEventAgeSeconds: Token.asNumber(ref("local.age")),
       });
       // Assess
-      expect(synth).toHaveResourceWithProperties(CloudwatchEventRule, { schedule_expression: "${local.environment.schedule_expression}" });
+      expect(synth).toHaveResourceWithProperties(CloudwatchEventRule, { schedule_expression: "${local.environment.scheduleExpression}" });
       expect(synth).toHaveResourceWithProperties(CloudwatchEventTarget, {
         retry_policy: { maximum_retry_attempts: "${local.retries}", maximum_event_age_in_seconds: "${local.age}" },
       });

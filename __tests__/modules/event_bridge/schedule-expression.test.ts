@@ -76,11 +76,7 @@ describe("validateScheduleExpression", () => {
     // Act
     const act = () => {
       validateScheduleExpression('EventBridge "events"', "scheduleExpression", undefined);
-      validateScheduleExpression(
-        'EventBridge "events"',
-        "scheduleExpression",
-        Token.asString(ref("local.environment.schedule_expression")),
-      );
+      validateScheduleExpression('EventBridge "events"', "scheduleExpression", Token.asString(ref("local.environment.scheduleExpression")));
     };
     // Assess
     expect(act).not.toThrow();

@@ -5,6 +5,7 @@
 // number and boolean literals, tuples, the conditional operator, ==, !=, !, && and ||, and the
 // functions in FUNCTIONS. Anything else throws, naming the expression, so a new construct cannot be
 // evaluated wrongly in silence.
+import { stringEnd, templateEnd } from "../../../scripts/diagram/terraform-references";
 
 /** A Terraform value as the evaluator sees it. */
 export type Value = string | number | boolean | null | readonly Value[] | { readonly [key: string]: Value };
@@ -69,29 +70,6 @@ export function evaluateString(text: string, resolve: Resolve): Value {
     } else out += text[i];
   }
   return out;
-}
-
-function templateEnd(text: string, start: number): number {
-  let depth = 0;
-  for (let i = start + 2; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') i = stringEnd(text, i);
-    else if (c === "{") depth++;
-    else if (c === "}") {
-      if (depth === 0) return i;
-      depth--;
-    }
-  }
-  throw new Error(`Unterminated "\${" in: ${text}`);
-}
-
-function stringEnd(text: string, start: number): number {
-  for (let i = start + 1; i < text.length; i++) {
-    if (text[i] === "\\") i++;
-    else if (text.startsWith("${", i)) i = templateEnd(text, i);
-    else if (text[i] === '"') return i;
-  }
-  throw new Error(`Unterminated string in: ${text}`);
 }
 
 function tokenize(expression: string): Token[] {

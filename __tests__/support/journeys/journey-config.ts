@@ -1,4 +1,4 @@
-import type { MetricCareConfig } from "../../../config/types";
+import type { MetricCareConfigInput } from "../../../config/types";
 import { threeEnvironmentConfig } from "../config-fixtures";
 
 // The configuration the journeys are recorded and evaluated with: the test configuration with the
@@ -16,7 +16,7 @@ export const uploaderOf = (environment: string): string => `arn:aws:iam::${JOURN
 export const auditorOf = (environment: string): string => `arn:aws:iam::${JOURNEY_ACCOUNT}:role/auditor-${environment}`;
 
 /** {@link threeEnvironmentConfig} with the trail, and a FHIR feed and an auditor in every environment but dev. */
-export function journeyConfig(): MetricCareConfig {
+export function journeyConfig(): MetricCareConfigInput {
   const config = threeEnvironmentConfig({ createDataEventTrail: true });
   return {
     ...config,

@@ -1,7 +1,7 @@
 import { GlueJob as GlueJobResource } from "@cdktf/provider-aws/lib/glue-job";
 import { Construct } from "constructs";
 import type { ProcessedFilesTable } from "../../dynamoDB/processed-files-table";
-import { prefixStatements, type S3Prefix } from "../../s3/s3_bucket/prefix-statements";
+import { prefixStatements, type S3Prefix } from "../../shared/prefix-statements";
 import type { ContentAddressedObject } from "../../s3/s3_object/content-addressed-object";
 import { arn, type AwsContext } from "../../shared/aws-context";
 import { MetricCareValidationError } from "../../shared/errors";

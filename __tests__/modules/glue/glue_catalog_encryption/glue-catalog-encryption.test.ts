@@ -38,12 +38,12 @@ describe("GlueCatalogEncryption", () => {
       (scope) =>
         new GlueCatalogEncryption(scope, "catalog_encryption", {
           kmsKey: testKey(scope),
-          enabled: ref("local.environment.manage_data_catalog_encryption"),
+          enabled: ref("local.environment.manageDataCatalogEncryption"),
         }),
     );
     // Assess
     expect(synth).toHaveResourceWithProperties(GlueDataCatalogEncryptionSettings, {
-      count: "${local.environment.manage_data_catalog_encryption ? 1 : 0}",
+      count: "${local.environment.manageDataCatalogEncryption ? 1 : 0}",
     });
   });
 });

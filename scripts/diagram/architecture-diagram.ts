@@ -47,6 +47,8 @@ const LABELS: Readonly<Record<string, string>> = {
 
 interface Node {
   readonly id: string;
+  /** The domain (storage, pipeline, ...) the node's construct belongs to. */
+  readonly domain: string;
   readonly group: string;
   readonly label: string;
 }
@@ -83,8 +85,9 @@ export function architectureDiagram(stack: SynthesizedStack): string {
   const withNodes = new Set<string>(); // groups with a labelled resource other than a role
   for (const [type, blocks] of Object.entries(stack.resource ?? {})) {
     for (const [name, block] of Object.entries(blocks)) {
-      const path = constructPath(block);
-      const group = path[0] ?? "stack";
+      // <domain>/<construct>/...: the domain is drawn around its constructs, node ids leave it out.
+      const [domain = "stack", ...path] = constructPath(block);
+      const group = `${domain}/${path[0] ?? domain}`;
       if (LABELS[type] !== undefined && type !== ROLE) withNodes.add(group);
       const key = `${group}|${type}`;
       byGroupAndType.set(key, [...(byGroupAndType.get(key) ?? []), { address: `${type}.${name}`, path }]);
@@ -92,6 +95,7 @@ export function architectureDiagram(stack: SynthesizedStack): string {
   }
   for (const [key, members] of [...byGroupAndType.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const [group = "", type = ""] = key.split("|");
+    const [domain = "", construct = ""] = group.split("/");
     const drawn = LABELS[type] !== undefined && (type !== ROLE || !withNodes.has(group));
     if (!drawn) {
       if (!CONNECTORS.has(type)) settings.set(group, (settings.get(group) ?? 0) + members.length);
@@ -101,10 +105,10 @@ export function architectureDiagram(stack: SynthesizedStack): string {
     // Three or more of a kind in one construct are one node: "8 × CloudWatch alarm".
     const shown =
       members.length >= 3
-        ? [{ id: mermaidId(`${group}_${type}`), label: `${members.length} × ${label}`, members }]
+        ? [{ id: mermaidId(`${construct}_${type}`), label: `${members.length} × ${label}`, members }]
         : members.map((member) => ({ id: mermaidId(member.path.join("_")), label, members: [member] }));
     for (const node of shown) {
-      const entry = { id: node.id, group, label: node.label };
+      const entry = { id: node.id, domain, group, label: node.label };
       nodes.set(node.id, entry);
       for (const member of node.members) addresses.set(member.address, entry);
     }
@@ -178,14 +182,18 @@ export function architectureDiagram(stack: SynthesizedStack): string {
     }
   }
 
-  const groups = [...new Set([...nodes.values()].map((n) => n.group))].sort();
   const lines = ["flowchart LR"];
-  for (const group of groups) {
-    const count = settings.get(group);
-    const title = count ? `${group} (+${count} ${count === 1 ? "setting" : "settings"})` : group;
-    lines.push(`  subgraph ${mermaidId(`group_${group}`)}[${quote(title)}]`);
-    for (const node of [...nodes.values()].filter((n) => n.group === group).sort((a, b) => a.id.localeCompare(b.id))) {
-      lines.push(`    ${node.id}[${quote(node.label)}]`);
+  for (const domain of [...new Set([...nodes.values()].map((n) => n.domain))].sort()) {
+    lines.push(`  subgraph ${mermaidId(`domain_${domain}`)}[${quote(domain)}]`);
+    for (const group of [...new Set([...nodes.values()].filter((n) => n.domain === domain).map((n) => n.group))].sort()) {
+      const name = group.split("/")[1] ?? group;
+      const count = settings.get(group);
+      const title = count ? `${name} (+${count} ${count === 1 ? "setting" : "settings"})` : name;
+      lines.push(`    subgraph ${mermaidId(`group_${name}`)}[${quote(title)}]`);
+      for (const node of [...nodes.values()].filter((n) => n.group === group).sort((a, b) => a.id.localeCompare(b.id))) {
+        lines.push(`      ${node.id}[${quote(node.label)}]`);
+      }
+      lines.push("    end");
     }
     lines.push("  end");
   }
@@ -211,11 +219,12 @@ export function architectureDocument(stack: SynthesizedStack): string {
     "",
     "Generated from the synthesized Terraform JSON by `npm run diagram`; `npm test` fails when it is stale. Do not edit by hand.",
     "",
-    "Boxes are the constructs of `stacks/metriccare-stack.ts` (one per module instance); nodes are their resources, with settings",
-    "resources (bucket versioning, encryption, object lock, policies, IAM roles, log groups, permissions) folded into the box's",
-    "count; a construct that is only a role (the analyst's) shows the role, with arrows to what its policy grants. Other arrows",
-    "point from a resource to what it uses or sends events to, labelled with the argument or event. The KMS key and the Glue",
-    "security configuration are used by nearly everything and have no arrows; the dashboard only shows the others' metrics.",
+    "Outer boxes are the domains of `stacks/metriccare-stack.ts` (`stacks/domains/`), inner boxes their constructs (one per module",
+    "instance); nodes are their resources, with settings resources (bucket versioning, encryption, object lock, policies, IAM",
+    "roles, log groups, permissions) folded into the box's count; a construct that is only a role (the analyst's) shows the",
+    "role, with arrows to what its policy grants. Other arrows point from a resource to what it uses or sends events to,",
+    "labelled with the argument or event. The keys and the Glue security configuration are used by nearly everything and",
+    "have no arrows; the dashboard only shows the others' metrics.",
     "",
     "```mermaid",
     architectureDiagram(stack),

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { runsTerraform, UNKNOWN_COMMAND } from "./cdktf-command";
 import { DeployRefusedError } from "./errors";
-import { LOCAL_WORKSPACE_DIRECTORY } from "./state-backend";
+import { LOCAL_WORKSPACE_DIRECTORY } from "../stacks/state-backend";
 
 /** What {@link prepareDeployTarget} checks. */
 export interface DeployTargetInput {

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { UNKNOWN_COMMAND } from "../../stacks/cdktf-command";
-import { prepareDeployTarget, selectedWorkspace, type DeployTargetInput } from "../../stacks/deploy-target";
-import { DeployRefusedError } from "../../stacks/errors";
+import { UNKNOWN_COMMAND } from "../../app/cdktf-command";
+import { prepareDeployTarget, selectedWorkspace, type DeployTargetInput } from "../../app/deploy-target";
+import { DeployRefusedError } from "../../app/errors";
 import { tempDirectory, writeFile } from "../support/test-context";
 
 /** A project folder with its synthesized stack folder, as cdktf leaves them. */

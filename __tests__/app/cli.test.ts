@@ -1,5 +1,5 @@
 import { chmodSync } from "node:fs";
-import { missingTerraformNote } from "../../stacks/cli";
+import { missingTerraformNote } from "../../app/cli";
 import { tempDirectory, writeFile } from "../support/test-context";
 
 describe("missingTerraformNote", () => {

@@ -2,8 +2,8 @@
 // `npm run diagram` does both).
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { architectureDocument, type SynthesizedStack } from "../stacks/architecture-diagram";
-import { findProjectRoot } from "../stacks/cli";
+import { architectureDocument, type SynthesizedStack } from "./architecture-diagram";
+import { findProjectRoot } from "../../app/cli";
 
 const ROOT = findProjectRoot(process.cwd());
 const synthesized = join(ROOT, "cdktf.out", "stacks", "metriccare", "cdk.tf.json");

@@ -1,4 +1,4 @@
-import { cdktfCommand, commandOfCdktf, runsTerraform, UNKNOWN_COMMAND, type ProcessInfo } from "../../stacks/cdktf-command";
+import { cdktfCommand, commandOfCdktf, runsTerraform, UNKNOWN_COMMAND, type ProcessInfo } from "../../app/cdktf-command";
 
 /** A process table as `readProcess` reads it: pid → parent and arguments. */
 const table =

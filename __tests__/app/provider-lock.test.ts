@@ -9,8 +9,8 @@ import {
   mirrorWithAwsProvider,
   terraformPlatform,
   versionSatisfies,
-} from "../../stacks/provider-lock";
-import { DeployRefusedError } from "../../stacks/errors";
+} from "../../app/provider-lock";
+import { DeployRefusedError } from "../../app/errors";
 import { terraformForTests } from "../terraform/terraform-support";
 import { tempDirectory, writeFile } from "../support/test-context";
 

@@ -3,7 +3,7 @@ import type { IConstruct } from "constructs";
 import { relative } from "node:path";
 import type { MetricCareConfig } from "../config/types";
 import type { FunctionBundle } from "../packaging/bundle-function";
-import type { MetricCareStack } from "./metriccare-stack";
+import type { MetricCareStack } from "../stacks/metriccare-stack";
 
 /** What {@link printSummary} reports on. */
 export interface SummaryInput {

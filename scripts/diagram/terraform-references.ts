@@ -11,7 +11,7 @@ const KEYWORDS = new Set(["true", "false", "null", "for", "in", "if", "endif", "
 const TRAVERSAL = /[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_*][A-Za-z0-9_-]*)*/y;
 
 /** Returns the end index of the `${...}` that starts at `start` (at the `$`). */
-function templateEnd(text: string, start: number): number {
+export function templateEnd(text: string, start: number): number {
   let depth = 0;
   for (let i = start + 2; i < text.length; i++) {
     const c = text[i];
@@ -28,7 +28,7 @@ function templateEnd(text: string, start: number): number {
 }
 
 /** Returns the index of the closing quote of the string literal opening at `start`. */
-function stringEnd(text: string, start: number): number {
+export function stringEnd(text: string, start: number): number {
   for (let i = start + 1; i < text.length; i++) {
     if (text[i] === "\\") i++;
     else if (text[i] === "$" && text[i + 1] === "{") i = templateEnd(text, i);

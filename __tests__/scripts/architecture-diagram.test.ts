@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { metricCareConfig } from "../../config/metriccare.config";
-import { architectureDiagram, architectureDocument } from "../../stacks/architecture-diagram";
+import { architectureDiagram, architectureDocument } from "../../scripts/diagram/architecture-diagram";
 import { buildMetricCareStack, PROJECT_ROOT } from "../support/metriccare-stack";
 import { fixtureFunctionBundle } from "../support/test-context";
 
@@ -31,9 +31,10 @@ describe("architecture diagram", () => {
     expect(diagram.split("\n")).toContain(`  ${edge}`);
   });
 
-  it("groups resources by construct and folds settings into a count", () => {
-    expect(diagram).toContain('  subgraph group_raw_bucket["raw_bucket (+8 settings)"]\n    raw_bucket_bucket["S3 bucket"]\n  end');
-    expect(diagram).toContain('  subgraph group_kms["kms (+1 setting)"]');
+  it("groups resources by construct within their domain and folds settings into a count", () => {
+    expect(diagram).toContain('  subgraph domain_storage["storage"]');
+    expect(diagram).toContain('    subgraph group_raw_bucket["raw_bucket (+8 settings)"]\n      raw_bucket_bucket["S3 bucket"]\n    end');
+    expect(diagram).toContain('    subgraph group_kms["kms (+1 setting)"]');
     expect(diagram).toContain('cloudwatch_aws_cloudwatch_metric_alarm["8 × CloudWatch alarm"]');
   });
 
@@ -49,7 +50,7 @@ describe("architecture diagram", () => {
     const connectors = edgeMakers.reduce((sum, type) => sum + Object.keys(json.resource?.[type] ?? {}).length, 0);
 
     // Act
-    const nodes = [...diagram.matchAll(/^ {4}\w+\["(?:(\d+) × )?[^"]+"\]$/gm)].reduce((sum, m) => sum + Number(m[1] ?? 1), 0);
+    const nodes = [...diagram.matchAll(/^ {6}\w+\["(?:(\d+) × )?[^"]+"\]$/gm)].reduce((sum, m) => sum + Number(m[1] ?? 1), 0);
     const settings = [...diagram.matchAll(/\(\+(\d+) settings?\)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
 
     // Assess
@@ -57,7 +58,7 @@ describe("architecture diagram", () => {
   });
 
   it("draws the analyst role, a construct of a role alone, with what its policy grants", () => {
-    expect(diagram).toContain('  subgraph group_analyst["analyst (+1 setting)"]\n    analyst_role["IAM role"]\n  end');
+    expect(diagram).toContain('    subgraph group_analyst["analyst (+1 setting)"]\n      analyst_role["IAM role"]\n    end');
     expect(diagram.split("\n")).toEqual(
       expect.arrayContaining([
         '  analyst_role -->|"read-gold"| athena_workgroup',

@@ -1,5 +1,5 @@
-import type { PolicyStatement } from "../../shared/policy-document";
-import type { SecureBucket } from "./secure-bucket";
+import type { PolicyStatement } from "./policy-document";
+import type { SecureBucket } from "../s3/s3_bucket/secure-bucket";
 
 /** A key prefix of a bucket, the unit roles are granted access to. */
 export interface S3Prefix {

@@ -4,8 +4,8 @@ import { join, relative, resolve, sep } from "node:path";
 import { metricCareConfig } from "../config/metriccare.config";
 import { validateConfig, validateSelectedWorkspace } from "../config/validate-config";
 import type { FunctionBundle } from "../packaging/bundle-function";
-import { MetricCareStack, projectSources } from "./metriccare-stack";
-import { linkStateCommandBackups, stateSettingsFromEnvironment } from "./state-backend";
+import { MetricCareStack, projectSources } from "../stacks/metriccare-stack";
+import { linkStateCommandBackups, stateSettingsFromEnvironment } from "../stacks/state-backend";
 import { missingTerraformNote } from "./cli";
 import { printSummary } from "./summary";
 import { MetricCareValidationError } from "../modules/shared/errors";
@@ -59,7 +59,7 @@ export async function synthesize(
   const allowDestroy = allowDestroyFromEnvironment(process.env);
   const command = options.outdir === undefined ? cdktfCommand() : undefined;
 
-  // Stack traces of every construct cost ~30 ms per synth and are only needed to debug cdktf itself.
+  // Stack traces of every construct cost every synth time and only help to debug cdktf itself (docs/decisions/synth-build.md).
   const app = new App({ stackTraces: false, ...(options.outdir === undefined ? {} : { outdir: options.outdir }) });
   const stackDirectory = resolve(app.outdir, "stacks", STACK_NAME);
   const stackFile = relative(process.cwd(), join(stackDirectory, "cdk.tf.json"));
