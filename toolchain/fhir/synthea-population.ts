@@ -6,7 +6,7 @@ import { ensurePythonEnv, pythonEnvDir } from "../python/python-env";
 
 /** What is generated: changing any of these is a new population (a new cache folder and new digests). */
 export const SYNTHEA_POPULATION = {
-  /** Living patients asked for (`-p`); Synthea adds the ones who die on the way. */
+  /** Patients generated (`-p`), one file each; 40 of these 50 are alive at the simulation's end. */
   patients: 50,
   /** `-s` and `--clinician-seed`. */
   seed: 20270101,
