@@ -2,10 +2,12 @@
 
 import hashlib
 import json
+import zipfile
 from collections import Counter
 
 from local_runtime.fhir_datasets import fhir_dataset
 from local_runtime.toolchain import PROJECT_ROOT
+from metriccare_etl.fhir.resource_types import R4_RESOURCE_TYPES
 
 from .oracle.gold_oracle import load_resources
 
@@ -27,6 +29,22 @@ def test_the_specification_examples_are_the_patient_encounter_and_condition_exam
     selection = (folder.parent / "selection.tsv").read_text().splitlines()
     assert selection[0].split("\t") == ["file", "resourceType", "ibm_parser", "Patient", "Encounter", "Condition"]
     assert sorted(line.split("\t")[0] for line in selection[1:]) == files
+
+
+def test_bronze_knows_the_resource_types_of_r4_as_the_specification_lists_them():
+    # Prepare: R4's CodeSystem resource-types, from the specification's files in the examples jar.
+    (jar,) = fhir_dataset("fhir-spec-examples").parent.glob("fhir-examples-*.jar")
+    with zipfile.ZipFile(jar) as archive:
+        code_system = json.loads(archive.read("json/spec/codesystem-resource-types.json"))
+
+    # Act
+    listed = {concept["code"] for concept in code_system["concept"]}
+
+    # Assess: every concrete type, as spelled; Resource and DomainResource are abstract.
+    assert (code_system["url"], code_system["version"]) == ("http://hl7.org/fhir/resource-types", "4.0.1")
+    assert listed - R4_RESOURCE_TYPES == {"Resource", "DomainResource"}
+    assert R4_RESOURCE_TYPES <= listed
+    assert len(R4_RESOURCE_TYPES) == 146
 
 
 def test_the_synthea_population_is_one_us_core_transaction_bundle_per_patient_as_pinned():
