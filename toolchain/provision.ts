@@ -4,9 +4,11 @@
 // Usage: node scripts/run-ts.cjs toolchain/provision.ts [--print <tool>]
 //   <tool>: python:test|python:checkov|python:synthea (the interpreter), spark-jars|hudi-reader-jars (jar paths,
 //   comma-separated), hive-metastore|trino (one JSON line: {"home": <server folder>, "java": <the java to run it with>}),
-//   fhir-spec-examples|fhir-synthea (the data set's folder of .json files)
+//   fhir-spec-examples|fhir-synthea (the data set's folder of .json files; fhir-synthea is the suite's population,
+//   fhir-synthea:<patients> one of another size, e.g. fhir-synthea:50)
 import { findProjectRoot } from "../app/cli";
 import { ensureFhirDataset, FHIR_DATASETS, type FhirDataset } from "./fhir/datasets";
+import { ensureSyntheaPopulation, syntheaSize } from "./fhir/synthea-population";
 import { HIVE_METASTORE } from "./hive_metastore/hive-metastore";
 import { ensureJavaServer, type JavaServerDefinition } from "./maven/java-server";
 import { ensureJars, JAR_SETS, type JarSet } from "./maven/spark-jars";
@@ -14,6 +16,8 @@ import { ensurePythonEnv, PYTHON_ENVS, type PythonEnvName } from "./python/pytho
 import { TRINO } from "./trino/trino";
 
 const JAVA_SERVERS: readonly JavaServerDefinition[] = [HIVE_METASTORE, TRINO];
+/** `--print fhir-synthea:<patients>`: a Synthea population of another size than the suite's (only on demand). */
+const SYNTHEA_SIZED = "fhir-synthea:";
 
 function main(): void {
   const root = findProjectRoot(process.cwd());
@@ -23,10 +27,16 @@ function main(): void {
     if (server !== undefined) console.log(JSON.stringify(ensureJavaServer(root, server)));
     else if (what !== undefined && what in JAR_SETS) console.log(ensureJars(root, what as JarSet).join(","));
     else if (what !== undefined && what in FHIR_DATASETS) console.log(ensureFhirDataset(root, what as FhirDataset));
+    else if (what?.startsWith(SYNTHEA_SIZED)) console.log(ensureSyntheaPopulation(root, syntheaSize(what.slice(SYNTHEA_SIZED.length))));
     else if (what?.startsWith("python:") && PYTHON_ENVS.includes(what.slice(7) as PythonEnvName))
       console.log(ensurePythonEnv(root, what.slice(7) as PythonEnvName));
     else {
-      const tools = [...Object.keys(JAR_SETS), ...JAVA_SERVERS.map((candidate) => candidate.name), ...Object.keys(FHIR_DATASETS)];
+      const tools = [
+        ...Object.keys(JAR_SETS),
+        ...JAVA_SERVERS.map((candidate) => candidate.name),
+        ...Object.keys(FHIR_DATASETS),
+        `${SYNTHEA_SIZED}<patients>`,
+      ];
       throw new Error(`--print takes ${tools.join(", ")} or python:<${PYTHON_ENVS.join("|")}>, got "${what ?? ""}".`);
     }
     return;

