@@ -17,6 +17,15 @@ class FhirFileError(MetricCareEtlError):
     """A raw file cannot be read as FHIR JSON; the Bronze job quarantines the file with this message."""
 
 
+class FhirEntryError(MetricCareEtlError):
+    """One resource of a file cannot become a Bronze record (no R4 resource type, no usable id or
+    lastUpdated); the Bronze job quarantines that entry with `reason_code` and lands the file's others."""
+
+    def __init__(self, reason_code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason_code = reason_code
+
+
 class RawObjectError(FhirFileError):
     """S3 would not hand over the recorded raw object (gone, overwritten, archived or not readable).
 
