@@ -18,7 +18,7 @@ export interface RecordOutcome {
 type Item = Record<string, AttributeValue>;
 
 /** Every `status` a file item has (docs/processed-files-table.md). */
-export const FILE_STATUSES = ["PENDING", "WAITING", "IN_PROGRESS", "PROCESSED", "FAILED"] as const;
+export const FILE_STATUSES = ["PENDING", "WAITING", "IN_PROGRESS", "PROCESSED", "PARTIAL", "FAILED"] as const;
 export type FileStatus = (typeof FILE_STATUSES)[number];
 /** The statuses of a file no run has claimed yet. */
 const WAITING_STATUSES: readonly FileStatus[] = ["PENDING", "WAITING"];

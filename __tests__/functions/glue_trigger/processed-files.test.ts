@@ -295,11 +295,12 @@ describe("ProcessedFilesStore freshness queries", () => {
     expect(oldest).toBeUndefined();
   });
 
-  it("finds the newest file of any status: one item from the newest end of each of the five statuses", async () => {
-    // Prepare
+  it("finds the newest file of any status: one item from the newest end of each of the six statuses", async () => {
+    // Prepare: the newest file is one Bronze finished as PARTIAL (some entries quarantined).
     const newest: Record<string, string> = {
       PENDING: "2026-11-22T09:00:00.000Z",
       IN_PROGRESS: "2026-11-22T09:40:00.000Z",
+      PARTIAL: "2026-11-22T09:41:00.000Z",
       PROCESSED: "2026-11-22T09:10:00.000Z",
       FAILED: "2026-11-21T23:00:00.000Z",
     };
@@ -312,9 +313,9 @@ describe("ProcessedFilesStore freshness queries", () => {
     const latest = await store.newestReceivedAt();
 
     // Assess
-    expect(latest).toEqual(new Date("2026-11-22T09:40:00.000Z"));
-    expect(dynamoMock).toHaveReceivedCommandTimes(QueryCommand, 5);
-    for (const status of ["PENDING", "WAITING", "IN_PROGRESS", "PROCESSED", "FAILED"]) {
+    expect(latest).toEqual(new Date("2026-11-22T09:41:00.000Z"));
+    expect(dynamoMock).toHaveReceivedCommandTimes(QueryCommand, 6);
+    for (const status of ["PENDING", "WAITING", "IN_PROGRESS", "PROCESSED", "PARTIAL", "FAILED"]) {
       expect(dynamoMock).toHaveReceivedCommandWith(QueryCommand, {
         ExpressionAttributeValues: { ":status": { S: status } },
         ScanIndexForward: false,
