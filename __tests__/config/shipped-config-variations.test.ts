@@ -17,7 +17,11 @@ const READS_SHIPPED_CONFIG = [
 ];
 
 /** The Python tests that synthesize the stack and read their expectations from it, run on the clone. */
-const PYTHON_READS_SYNTHESIZED_STACK = ["etl/tests/test_job_args_synthesized.py", "etl/tests/test_shipped_package.py"];
+const PYTHON_READS_SYNTHESIZED_STACK = [
+  "etl/tests/test_job_args_synthesized.py",
+  "etl/tests/test_quality_metrics.py",
+  "etl/tests/test_shipped_package.py",
+];
 /** Python tests that synthesize the stack but stay out of the clone's run, each for a reason. */
 const PYTHON_NOT_RUN_ON_THE_VARIATION = [
   // Spark, Hudi and moto for minutes; the workflow runs in the local runtime's own region and workspace `dev`.

@@ -63,9 +63,10 @@ def describe_job_line(line: str) -> str:
             return line
         if result.get("skipped"):
             return f"{silver.group(1)}: nothing new in Bronze, skipped"
+        reasons = ", ".join(f"{code} {count}" for code, count in (result.get("quarantine_reasons") or {}).items())
         return (
             f"{silver.group(1)}: {result.get('bronze_rows')} Bronze rows read, {result.get('silver_rows')} written, "
-            f"{result.get('quarantined_rows')} quarantined"
+            f"{result.get('quarantined_rows')} quarantined" + (f" ({reasons})" if reasons else "")
         )
     if not line.startswith("{"):
         return line

@@ -13,6 +13,10 @@ class JobArgumentError(MetricCareEtlError):
     """A Glue job argument is missing or does not match what the stack is meant to pass."""
 
 
+class MetricsPublishError(MetricCareEtlError):
+    """CloudWatch refused a run's data-quality metrics: the data is written, the alarms are blind."""
+
+
 class FhirFileError(MetricCareEtlError):
     """A raw file cannot be read as FHIR JSON; the Bronze job quarantines the file with this message."""
 

@@ -111,11 +111,13 @@ def test_progress_prints_one_line_per_step_with_the_time_since_the_start():
     ("printed", "described"),
     [
         (
-            "silver patient: {'table': 'patient', 'bronze_rows': 3, 'bronze_json_bytes': 598, 'silver_rows': 2, 'quarantined_rows': 1, 'skipped': False}",
-            "patient: 3 Bronze rows read, 2 written, 1 quarantined",
+            "silver patient: {'table': 'patient', 'bronze_rows': 3, 'bronze_json_bytes': 598, 'silver_rows': 2, 'quarantined_rows': 1, "
+            "'skipped': False, 'accepted_rows': 2, 'quarantine_reasons': {'invalid_gender': 1}}",
+            "patient: 3 Bronze rows read, 2 written, 1 quarantined (invalid_gender 1)",
         ),
         (
-            "silver encounter: {'table': 'encounter', 'bronze_rows': 0, 'bronze_json_bytes': 0, 'silver_rows': 0, 'quarantined_rows': 0, 'skipped': True}",
+            "silver encounter: {'table': 'encounter', 'bronze_rows': 0, 'bronze_json_bytes': 0, 'silver_rows': 0, 'quarantined_rows': 0, "
+            "'skipped': True, 'accepted_rows': 0, 'quarantine_reasons': {}}",
             "encounter: nothing new in Bronze, skipped",
         ),
         (

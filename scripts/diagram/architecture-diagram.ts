@@ -102,9 +102,10 @@ export function architectureDiagram(stack: SynthesizedStack): string {
       continue;
     }
     const label = type === "aws_kms_key" ? keyLabel(stack, members[0]?.address ?? "") : (LABELS[type] ?? type);
-    // Three or more of a kind in one construct are one node: "8 × CloudWatch alarm".
+    // Three or more of a kind in one construct are one node: "8 × CloudWatch alarm"; EventBridge rules stay
+    // apart, since each is a flow of its own (schedule, job states, freshness check).
     const shown =
-      members.length >= 3
+      members.length >= 3 && type !== "aws_cloudwatch_event_rule"
         ? [{ id: mermaidId(`${construct}_${type}`), label: `${members.length} × ${label}`, members }]
         : members.map((member) => ({ id: mermaidId(member.path.join("_")), label, members: [member] }));
     for (const node of shown) {
