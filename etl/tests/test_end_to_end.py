@@ -337,24 +337,29 @@ def test_a_run_with_nothing_new_adds_no_hudi_commit(workflow):
     assert json.loads(logs["bronze"].strip().splitlines()[-1])["files_claimed"] == 0
 
 
-def test_the_tables_are_hudi_1_0_tables_merging_by_event_time_on_the_precombine_field(workflow):
+def test_bronze_is_table_version_8_and_silver_version_6_both_merging_by_event_time_on_the_precombine_field(workflow):
     # Prepare
     lake, reader, _ = workflow
-    properties = (
-        reader.s3.get_object(Bucket=lake.lakehouse_bucket, Key="silver/encounter/.hoodie/hoodie.properties")["Body"].read().decode()
-    )
+
+    def table_config(key):
+        properties = reader.s3.get_object(Bucket=lake.lakehouse_bucket, Key=f"{key}/.hoodie/hoodie.properties")["Body"].read().decode()
+        return dict(line.split("=", 1) for line in properties.splitlines() if "=" in line and not line.startswith("#"))
+
     # Act
-    table_config = dict(line.split("=", 1) for line in properties.splitlines() if "=" in line and not line.startswith("#"))
-    # Assess: the table is Hudi 1.0's (table version 8) with event-time merging on last_updated
-    assert (
-        table_config["hoodie.table.version"],
-        table_config["hoodie.record.merge.mode"],
-        table_config["hoodie.table.precombine.field"],
-    ) == (
+    bronze, silver = table_config("bronze/encounter"), table_config("silver/encounter")
+    # Assess: Bronze is Hudi 1.0's table version 8 with its merge mode; Silver the version 6 Athena reads, whose
+    # table config names event-time merging by its payload class and merge strategy (Hudi's event-time strategy id)
+    assert (bronze["hoodie.table.version"], bronze["hoodie.record.merge.mode"], bronze["hoodie.table.precombine.field"]) == (
         "8",
         "EVENT_TIME_ORDERING",
-        "last_updated",
+        "meta.lastUpdated",
     )
+    assert (
+        silver["hoodie.table.version"],
+        silver["hoodie.compaction.payload.class"],
+        silver["hoodie.record.merge.strategy.id"],
+        silver["hoodie.table.precombine.field"],
+    ) == ("6", "org.apache.hudi.common.model.DefaultHoodieRecordPayload", "eeb8d96f-b1e4-49fd-bbf8-28ac514178e5", "last_updated")
 
 
 def test_the_athena_named_queries_return_the_measures_on_the_gold_tables(workflow):
