@@ -3,8 +3,8 @@
 Option names are those Hudi 1.0 reads (https://hudi.apache.org/docs/1.0.2/configurations): the merge
 mode replaces payload classes, `hive_sync.mode` replaces the deprecated `use_jdbc`. With
 `--enable-glue-datacatalog true` Glue's Hive metastore client is the Data Catalog, so HMS-mode sync
-creates and updates the catalog table and its partitions without a JDBC endpoint. Sync is off where
-there is no metastore (the local runtime).
+creates and updates the catalog table and its partitions without a JDBC endpoint. The local runtime syncs
+with the same options to a Hive Metastore (`local_runtime/query_engine.py`).
 
 The Spark confs Hudi needs (Kryo with `HoodieSparkKryoRegistrar`, the session extension and catalog)
 are session confs: the jobs' `--conf` (modules/glue/glue_job) and `local_runtime.HUDI_SPARK_CONF`.
