@@ -13,11 +13,17 @@ export interface S3Prefix {
  * Identity-policy statements for `objectActions` on the objects under each prefix (and the prefix's
  * folder marker), and `s3:ListBucket` restricted to those prefixes; sids are `<sidPrefix>Objects<i>`
  * and `<sidPrefix>List<i>`. The prefix without its slash is included: Hadoop's S3 client looks up
- * each path as an object before listing it.
+ * each path as an object before listing it. A nested prefix's ancestors (`quarantine/` of
+ * `quarantine/silver/`) may be listed too, themselves only: S3A's `mkdirs` lists each missing
+ * ancestor of a new folder until it finds one that exists (Hadoop's `MkdirOperation`).
  */
 export function prefixStatements(sidPrefix: string, locations: readonly S3Prefix[], objectActions: string[]): PolicyStatement[] {
   return locations.flatMap((location, index): PolicyStatement[] => {
     const bare = location.prefix.slice(0, -1);
+    const ancestors = bare
+      .split("/")
+      .slice(0, -1)
+      .map((_, depth, parts) => `${parts.slice(0, depth + 1).join("/")}/`);
     return [
       {
         sid: `${sidPrefix}Objects${index}`,
@@ -30,7 +36,7 @@ export function prefixStatements(sidPrefix: string, locations: readonly S3Prefix
         effect: "Allow",
         actions: ["s3:ListBucket"],
         resources: [location.bucket.bucketArn],
-        condition: [{ test: "StringLike", variable: "s3:prefix", values: [bare, `${location.prefix}*`] }],
+        condition: [{ test: "StringLike", variable: "s3:prefix", values: [...ancestors, bare, `${location.prefix}*`] }],
       },
     ];
   });

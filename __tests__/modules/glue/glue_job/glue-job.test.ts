@@ -303,7 +303,7 @@ describe("GlueJob", () => {
           effect: "Allow",
           actions: ["s3:ListBucket"],
           resources: [lakehouse],
-          condition: [{ test: "StringLike", variable: "s3:prefix", values: ["glue-temp/silver", "glue-temp/silver/*"] }],
+          condition: [{ test: "StringLike", variable: "s3:prefix", values: ["glue-temp/", "glue-temp/silver", "glue-temp/silver/*"] }],
         },
         {
           sid: "UseEnvironmentKeyThroughServices",
