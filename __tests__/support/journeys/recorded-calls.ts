@@ -39,6 +39,12 @@ export interface Recording {
    * @default - none
    */
   readonly renames?: Readonly<Record<string, string>>;
+  /**
+   * IAM context keys AWS adds to every call of the recording: an engine that stands in for an AWS service
+   * calling with the caller's credentials (Trino for Athena: `aws:CalledVia`).
+   * @default - none
+   */
+  readonly context?: RequestContext;
   readonly stack: TerraformJson;
   readonly calls: readonly RecordedCall[];
 }
