@@ -40,6 +40,8 @@ export const metricCareConfig: MetricCareConfigInput = {
         glueTempExpirationDays: 7,
       },
       athena: { bytesScannedCutoffPerQueryMb: 1_000, resultsExpirationDays: 7 },
+      // Test feeds are often malformed on purpose and no feed runs every day: looser limits, no silence alarm.
+      quality: { maxQuarantinePercent: 20, maxFileWaitMinutes: 240, maxGoldLagMinutes: 480 },
     },
     {
       name: "staging",
@@ -66,6 +68,7 @@ export const metricCareConfig: MetricCareConfigInput = {
         glueTempExpirationDays: 7,
       },
       athena: { bytesScannedCutoffPerQueryMb: 10_000, resultsExpirationDays: 30 },
+      quality: { maxQuarantinePercent: 10, maxFileWaitMinutes: 120, maxGoldLagMinutes: 240 },
     },
     {
       name: "prod",
@@ -93,6 +96,8 @@ export const metricCareConfig: MetricCareConfigInput = {
         glueTempExpirationDays: 7,
       },
       athena: { bytesScannedCutoffPerQueryMb: 100_000, resultsExpirationDays: 90 },
+      // A production feed sends every day: 24 hours without a file is an outage, not a quiet day.
+      quality: { maxQuarantinePercent: 5, maxFileWaitMinutes: 90, maxGoldLagMinutes: 180, maxHoursWithoutNewFiles: 24 },
     },
   ],
 };

@@ -79,6 +79,26 @@ export const ATHENA_ENVIRONMENT_SCHEMA = section(
   "Athena workgroup and analyst role",
 );
 
+export const QUALITY_ENVIRONMENT_SCHEMA = v.optional(
+  section(
+    {
+      maxQuarantinePercent: count(
+        "alarm when one job run quarantines more than this percent of one resource type's records (Silver) or of a file's entries (Bronze), above 0 and at most 100",
+      ),
+      maxFileWaitMinutes: count("alarm when a file has been PENDING or WAITING for longer than this many minutes, 30 to 10080 (7 days)"),
+      maxGoldLagMinutes: count(
+        "alarm when Bronze has taken in data that Gold has not refreshed for longer than this many minutes, 30 to 10080 (7 days)",
+      ),
+      maxHoursWithoutNewFiles: v.optional(
+        count("alarm when no new FHIR file has arrived for this many hours, 1 to 168 (7 days); 0 or absent: off (a feed that may pause)"),
+        0,
+      ),
+    },
+    "data-quality and freshness alarms (README, Operations)",
+  ),
+  { maxQuarantinePercent: 5, maxFileWaitMinutes: 120, maxGoldLagMinutes: 240, maxHoursWithoutNewFiles: 0 },
+);
+
 export const ENVIRONMENT_SCHEMA = section(
   {
     name: text("environment and Terraform workspace name"),
@@ -116,6 +136,7 @@ export const ENVIRONMENT_SCHEMA = section(
     glue: GLUE_ENVIRONMENT_SCHEMA,
     lifecycle: LIFECYCLE_ENVIRONMENT_SCHEMA,
     athena: ATHENA_ENVIRONMENT_SCHEMA,
+    quality: QUALITY_ENVIRONMENT_SCHEMA,
   },
   "one environment",
 );

@@ -6,6 +6,7 @@ import type {
   LAMBDA_ENVIRONMENT_SCHEMA,
   LIFECYCLE_ENVIRONMENT_SCHEMA,
   METRICCARE_CONFIG_SCHEMA,
+  QUALITY_ENVIRONMENT_SCHEMA,
 } from "./schema";
 
 // The configuration's types come from its schema (config/schema.ts), the one place that says what
@@ -21,6 +22,8 @@ export type GlueEnvironmentConfig = v.InferOutput<typeof GLUE_ENVIRONMENT_SCHEMA
 export type LifecycleEnvironmentConfig = v.InferOutput<typeof LIFECYCLE_ENVIRONMENT_SCHEMA>;
 /** Athena workgroup and analyst role of one environment. */
 export type AthenaEnvironmentConfig = v.InferOutput<typeof ATHENA_ENVIRONMENT_SCHEMA>;
+/** Data-quality and freshness alarm thresholds of one environment. */
+export type QualityEnvironmentConfig = v.InferOutput<typeof QUALITY_ENVIRONMENT_SCHEMA>;
 /** Everything that differs between environments, defaults applied. Synthesized as `local.environments[<name>]`. */
 export type EnvironmentConfig = v.InferOutput<typeof ENVIRONMENT_SCHEMA>;
 /** One environment as a configuration file writes it. */

@@ -1,6 +1,7 @@
 import { IAM_PRINCIPAL_ARN_PATTERN, validateAthenaSettings } from "../modules/athena/validate";
 import { EMAIL_PATTERN } from "../modules/aws_sns/alerts-topic";
 import { LOG_RETENTION_DAYS } from "../modules/cloudwatch/log-group";
+import { validateQualitySettings } from "../modules/cloudwatch/data-quality-alarms";
 import { validateScheduleExpression } from "../modules/event_bridge/schedule-expression";
 import { CATALOG_NAME_PATTERN, CATALOG_NAME_RULE } from "../modules/glue/glue_catalog_database/glue-catalog-database";
 import { validateGlueJobSettings } from "../modules/glue/glue_job/validate";
@@ -142,6 +143,13 @@ function validateEnvironment(config: MetricCareConfig, env: EnvironmentConfig, i
   validateIntegerRange(owner, "lambda.maxConsecutiveFailedRuns", env.lambda.maxConsecutiveFailedRuns, 1, 100);
   validateGlueJobSettings(owner, env.glue, "glue.");
   validateAthenaSettings(owner, env.athena, "athena.");
+  validateQualitySettings(owner, env.quality, "quality.");
+  if (env.quality.maxHoursWithoutNewFiles > env.processedFilesTtlDays * 24) {
+    throw new MetricCareValidationError(
+      owner,
+      `\`quality.maxHoursWithoutNewFiles\` (${env.quality.maxHoursWithoutNewFiles}) must be at most \`processedFilesTtlDays\` × 24 (${env.processedFilesTtlDays * 24}): the freshness check finds the newest file in the processed-files table, whose items expire after that many days.`,
+    );
+  }
 
   const lifecycle = env.lifecycle;
   validateIntegerRange(owner, "lifecycle.noncurrentVersionExpirationDays", lifecycle.noncurrentVersionExpirationDays, 1, 3650, "days");

@@ -105,6 +105,7 @@ export class MetricCareStack extends TerraformStack {
         event_delivery: this.trigger.events.deadLetterQueue,
       },
       glueJobs: this.pipeline.jobs,
+      validatedTables: this.pipeline.validatedTables,
     });
     this.analytics = new Analytics(this, "analytics", {
       context,
@@ -136,6 +137,7 @@ export class MetricCareStack extends TerraformStack {
       environmentName,
       deployerArn: session.issuerArn,
       preventDestroy: !allowDestroy,
+      metricsNamespace: `${config.projectName}/${environmentName}`,
       name: (service) => resourceName(config.projectName, service, environmentName),
       orDeployer: (principalArns) => Token.asList(Fn.coalescelist([principalArns, [session.issuerArn]])),
     };

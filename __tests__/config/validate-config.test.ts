@@ -34,6 +34,8 @@ describe("validateConfig", () => {
       ...lists,
       lambda: { ...dev.lambda, reservedConcurrency: 0, maxConsecutiveFailedRuns: 3 },
       athena: { ...dev.athena, analystPrincipalArns: [] },
+      // The schema's defaults (config/schema.ts): the test configuration's dev has no quality section.
+      quality: { maxQuarantinePercent: 5, maxFileWaitMinutes: 120, maxGoldLagMinutes: 240, maxHoursWithoutNewFiles: 0 },
     });
     expect(validated.environments[2]?.athena.analystPrincipalArns).toEqual(prod.athena.analystPrincipalArns);
   });
@@ -297,6 +299,60 @@ describe("validateConfig on the security settings", () => {
       ["222222222222"],
       ["333333333333"],
     ]);
+  });
+
+  const quality = (change: Record<string, number>) =>
+    withDev((e) => ({ ...e, quality: { maxQuarantinePercent: 5, maxFileWaitMinutes: 120, maxGoldLagMinutes: 240, ...change } }));
+  it.each<[string, Record<string, number>, string]>([
+    ["a quarantine share of 0", { maxQuarantinePercent: 0 }, "`quality.maxQuarantinePercent` must be above 0 and at most 100, got 0."],
+    [
+      "a quarantine share above 100",
+      { maxQuarantinePercent: 150 },
+      "`quality.maxQuarantinePercent` must be above 0 and at most 100, got 150.",
+    ],
+    [
+      "a file wait shorter than two freshness checks",
+      { maxFileWaitMinutes: 20 },
+      "`quality.maxFileWaitMinutes` must be an integer between 30 and 10080 minutes, got 20.",
+    ],
+    [
+      "a Gold lag above 7 days",
+      { maxGoldLagMinutes: 20000 },
+      "`quality.maxGoldLagMinutes` must be an integer between 30 and 10080 minutes, got 20000.",
+    ],
+    [
+      "a feed silence above 7 days",
+      { maxHoursWithoutNewFiles: 200 },
+      "`quality.maxHoursWithoutNewFiles` must be an integer between 0 and 168 hours, got 200.",
+    ],
+  ])("rejects %s", (_, change, message) => {
+    // Act / Assess
+    expect(() => validateConfig(quality(change))).toThrow(`Configuration environments[0] (dev): ${message}`);
+  });
+
+  it("rejects a feed silence longer than the processed-files table keeps a file's item", () => {
+    // Prepare: items expire 2 days (48 h) after processing, so a 72-hour silence would find no newest file.
+    const shortLived = withDev((e) => ({
+      ...e,
+      processedFilesTtlDays: 2,
+      quality: { maxQuarantinePercent: 5, maxFileWaitMinutes: 120, maxGoldLagMinutes: 240, maxHoursWithoutNewFiles: 72 },
+    }));
+    // Act / Assess
+    expect(() => validateConfig(shortLived)).toThrow(
+      "Configuration environments[0] (dev): `quality.maxHoursWithoutNewFiles` (72) must be at most `processedFilesTtlDays` × 24 (48): the freshness check finds the newest file in the processed-files table, whose items expire after that many days.",
+    );
+  });
+
+  it("accepts a quarantine share with decimals and a feed silence alarm within the table's item lifetime", () => {
+    // Act
+    const validated = validateConfig(quality({ maxQuarantinePercent: 2.5, maxHoursWithoutNewFiles: 72 }));
+    // Assess
+    expect(validated.environments[0]?.quality).toEqual({
+      maxQuarantinePercent: 2.5,
+      maxFileWaitMinutes: 120,
+      maxGoldLagMinutes: 240,
+      maxHoursWithoutNewFiles: 72,
+    });
   });
 
   it("requires raw noncurrent versions to outlive their Object Lock", () => {

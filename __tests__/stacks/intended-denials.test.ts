@@ -167,6 +167,11 @@ const ROWS: readonly Row[] = [
   ["another rule dead-letters an event", "events", "sqs:SendMessage", "arn:aws:sqs:{region}:{account}:metriccare_event_dlq_{w}", { "aws:SourceArn": "arn:aws:events:{region}:{account}:rule/other" }, "ImplicitDeny"],
   ["a same-named bucket in another account invokes the trigger", "s3", "lambda:InvokeFunction", "arn:aws:lambda:{region}:{account}:function:metriccare_trigger_glue_{w}", { "aws:SourceArn": "{raw}", "aws:SourceAccount": OTHER_ACCOUNT }, "ImplicitDeny"],
   ["the Lambda reads runs of a job outside the pipeline", "lambda", "glue:GetJobRun", "arn:aws:glue:{region}:{account}:job/other_job", {}, "ImplicitDeny"],
+  // Metrics: each role publishes into its environment's namespace (and a job into Glue's), nowhere else.
+  ["dev's Silver publishes quality metrics into prod's namespace", "silver", "cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": "metriccare/prod" }, "ImplicitDeny"],
+  ["Bronze publishes as an AWS service's namespace", "bronze", "cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": "AWS/Lambda" }, "ImplicitDeny"],
+  ["the Lambda publishes into Glue's namespace", "lambda", "cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": "Glue" }, "ImplicitDeny"],
+  ["the analyst publishes metrics", "analyst", "cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": "metriccare/{w}" }, "ImplicitDeny"],
   // Roles: each is assumed by its one service; catalogs stay per layer.
   ["Lambda assumes a Glue job role", "lambdaService", "sts:AssumeRole", "arn:aws:iam::{account}:role/metriccare_bronze_job_{w}", {}, "ImplicitDeny"],
   ["Glue assumes the trigger's role", "glue", "sts:AssumeRole", "arn:aws:iam::{account}:role/metriccare_trigger_glue_{w}", {}, "ImplicitDeny"],

@@ -182,9 +182,11 @@ describe("MetricCareStack", () => {
       });
     });
 
-    it("gets the workflow, final job, topic and table through its environment", () => {
+    it("gets the workflow, first and final job, topic, table and metrics namespace through its environment", () => {
       expect((onlyResource(json, "aws_lambda_function").environment as Block).variables).toEqual({
         GLUE_WORKFLOW_NAME: ref(addressByPath(json, "aws_glue_workflow", "etl_workflow/workflow"), "name"),
+        GLUE_FIRST_JOB_NAME: ref(addressByPath(json, "aws_glue_job", "bronze_job/job"), "name"),
+        METRICS_NAMESPACE: "metriccare/${local.workspace}",
         GLUE_FINAL_JOB_NAME: ref(addressByPath(json, "aws_glue_job", "gold_job/job"), "name"),
         ALERTS_TOPIC_ARN: ref(addressByPath(json, "aws_sns_topic", "alerts/topic"), "arn"),
         PROCESSED_FILES_TABLE: ref(addressByPath(json, "aws_dynamodb_table", "processed_files/table"), "name"),

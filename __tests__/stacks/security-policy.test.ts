@@ -190,7 +190,8 @@ describe("security policy of the synthesized stack", () => {
 
     it("AWS FSBP Lambda.1 / tfsec aws-lambda-restrict-source-arn: every invoke permission names its source, and S3's its account", () => {
       const permissions = all("aws_lambda_permission");
-      expect(permissions).toHaveLength(3);
+      // S3, the schedule, the job state changes and the freshness check.
+      expect(permissions).toHaveLength(4);
       for (const [, permission] of permissions) {
         expect(String(permission.source_arn)).toMatch(/^\$\{aws_(s3_bucket|cloudwatch_event_rule)\.[A-Za-z0-9_]+\.arn\}$/);
         if (String(permission.principal).startsWith("s3."))
@@ -306,7 +307,8 @@ describe("security policy of the synthesized stack", () => {
   it("EventBridge: every target retries and has a dead-letter queue", () => {
     const dlq = ref(addressByPath(json, "aws_sqs_queue", "event_bridge/dead_letter_queue/queue"), "arn");
     const targets = all("aws_cloudwatch_event_target");
-    expect(targets).toHaveLength(3);
+    // Schedule and freshness check to the Lambda, job state changes to the Lambda and the topic.
+    expect(targets).toHaveLength(4);
     for (const [, target] of targets) {
       expect(target).toMatchObject({
         retry_policy: { maximum_retry_attempts: 8, maximum_event_age_in_seconds: 3600 },

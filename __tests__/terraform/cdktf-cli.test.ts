@@ -42,14 +42,22 @@ interface Environment {
 /** The resources the synthesized JSON creates in `workspace`: every block, those with count/for_each as the workspace's settings say. */
 function expectedResources(stackJson: Record<string, unknown>, workspace: string): number {
   const resources = stackJson.resource as Record<string, Record<string, Record<string, unknown>>>;
-  const settings = (stackJson.locals as { environments: Record<string, { alertEmails: string[]; manageDataCatalogEncryption: boolean }> })
-    .environments[workspace];
+  const settings = (
+    stackJson.locals as {
+      environments: Record<
+        string,
+        { alertEmails: string[]; manageDataCatalogEncryption: boolean; quality: { maxHoursWithoutNewFiles: number } }
+      >;
+    }
+  ).environments[workspace];
   let count = 0;
   for (const [type, blocks] of Object.entries(resources)) {
     for (const block of Object.values(blocks)) {
       if (!("count" in block) && !("for_each" in block)) count += 1;
       else if (type === "aws_sns_topic_subscription") count += settings.alertEmails.length;
       else if (type === "aws_glue_data_catalog_encryption_settings") count += settings.manageDataCatalogEncryption ? 1 : 0;
+      // The silent-feed alarm, only where its window is set.
+      else if (type === "aws_cloudwatch_metric_alarm") count += settings.quality.maxHoursWithoutNewFiles >= 1 ? 1 : 0;
       else throw new Error(`${type} has count or for_each: say here how many it makes`);
     }
   }

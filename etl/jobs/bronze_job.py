@@ -1,7 +1,8 @@
 """Glue job, Bronze: raw FHIR files recorded by the trigger Lambda into one Hudi table per resource type.
 
 Claims files in the processed-files table, reads them on the executors, quarantines and fails the
-malformed ones, upserts the rest and marks them PROCESSED. The logic lives in `metriccare_etl.bronze`.
+malformed ones, upserts the rest and marks them PROCESSED, then publishes the run's data-quality
+metrics. The logic lives in `metriccare_etl.bronze` and `metriccare_etl.quality_metrics`.
 """
 
 import json
@@ -10,6 +11,7 @@ import boto3
 from metriccare_etl.bronze.run import run_bronze
 from metriccare_etl.fhir.time import utc_now
 from metriccare_etl.glue_session import start_job
+from metriccare_etl.quality_metrics import bronze_metrics, publish_metrics
 
 
 def main() -> None:
@@ -26,6 +28,7 @@ def main() -> None:
         sync_catalog=session.catalog_sync,
     )
     print(json.dumps({key: value for key, value in report.items() if key != "files"}))
+    publish_metrics(boto3.client("cloudwatch"), session.args.metrics_namespace, bronze_metrics(report, utc_now()))
 
     session.job.commit()
 

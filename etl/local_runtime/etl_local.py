@@ -9,8 +9,9 @@ it back; a second call on the same folder with more files uploads only the new o
 next workflow run, and a call with nothing new (and unchanged job code) prints the saved Gold tables
 without starting Spark. `--fresh` starts over. Progress, one line per step with the time since the start,
 and the closing summary (failed files and why) go to stderr, so `--json` output stays one JSON object per
-Gold row (with its table in `table`). Exit status 1 when a file's latest version failed (or a `--sql`
-statement did), 2 when the runtime cannot start (Java 17 and Python 3.11 are checked first).
+Gold row (with its table in `table`). Exit status 1 when a file's latest version failed or was partial
+(some of its entries quarantined), or a `--sql` statement failed; 2 when the runtime cannot start (Java 17
+and Python 3.11 are checked first).
 
 The jobs' Hive sync is on, with the options they use on Glue, against a Hive Metastore 3.1.3 whose Derby
 database the lake folder keeps (`catalog/`); `--sql <named query | SELECT>` ends the call with that SQL run
@@ -233,7 +234,8 @@ def run(
 
 
 def summarize(items: list, state: dict, progress: Progress) -> bool:
-    """Prints how the latest version of every file ended, each failed file with its reason; whether any failed."""
+    """Prints how the latest version of every file ended, each failed or partial file with its reason;
+    whether any failed or was partial."""
     latest: dict[str, dict] = {}
     for item in items:
         key = item["object_key"]["S"]
@@ -246,12 +248,12 @@ def summarize(items: list, state: dict, progress: Progress) -> bool:
     progress.line("summary", f"workflow run {state['runs']}: {len(latest)} files, {counts}")
     prefix = f"{state.get('raw_prefix', '')}{UPLOAD_FOLDER}"
     failed = sorted(
-        (key.removeprefix(prefix), item.get("error", {}).get("S", "(no reason recorded)"))
+        (item["status"]["S"], key.removeprefix(prefix), item.get("error", {}).get("S", "(no reason recorded)"))
         for key, item in latest.items()
-        if item["status"]["S"] == "FAILED"
+        if item["status"]["S"] in ("FAILED", "PARTIAL")
     )
-    for name, reason in failed:
-        progress.line("summary", f"FAILED {name}: {reason}")
+    for status, name, reason in failed:
+        progress.line("summary", f"{status} {name}: {reason}")
     if failed:
         progress.line("summary", "fix the file and run again (a changed file is uploaded as a new version); exit status 1")
     return bool(failed)

@@ -63,9 +63,10 @@ def describe_job_line(line: str) -> str:
             return line
         if result.get("skipped"):
             return f"{silver.group(1)}: nothing new in Bronze, skipped"
+        reasons = ", ".join(f"{code} {count}" for code, count in (result.get("quarantine_reasons") or {}).items())
         return (
             f"{silver.group(1)}: {result.get('bronze_rows')} Bronze rows read, {result.get('silver_rows')} written, "
-            f"{result.get('quarantined_rows')} quarantined"
+            f"{result.get('quarantined_rows')} quarantined" + (f" ({reasons})" if reasons else "")
         )
     if not line.startswith("{"):
         return line
@@ -76,7 +77,9 @@ def describe_job_line(line: str) -> str:
     if "files_claimed" not in report:
         return line
     records = ", ".join(f"{table} {count}" for table, count in report.get("records_by_table", {}).items()) or "none"
+    partial = f"{report['files_partial']} partial, " if report.get("files_partial") else ""
+    quarantined = ", ".join(f"{code} {count}" for code, count in report.get("entries_quarantined_by_reason", {}).items())
     return (
-        f"{report['files_claimed']} files claimed: {report['files_processed']} processed, {report['files_failed']} failed; "
-        f"records {records}"
+        f"{report['files_claimed']} files claimed: {report['files_processed']} processed, {partial}{report['files_failed']} failed; "
+        f"records {records}" + (f"; entries quarantined: {quarantined}" if quarantined else "")
     )

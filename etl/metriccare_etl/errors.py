@@ -13,8 +13,21 @@ class JobArgumentError(MetricCareEtlError):
     """A Glue job argument is missing or does not match what the stack is meant to pass."""
 
 
+class MetricsPublishError(MetricCareEtlError):
+    """CloudWatch refused a run's data-quality metrics: the data is written, the alarms are blind."""
+
+
 class FhirFileError(MetricCareEtlError):
     """A raw file cannot be read as FHIR JSON; the Bronze job quarantines the file with this message."""
+
+
+class FhirEntryError(MetricCareEtlError):
+    """One resource of a file cannot become a Bronze record (no R4 resource type, no usable id or
+    lastUpdated); the Bronze job quarantines that entry with `reason_code` and lands the file's others."""
+
+    def __init__(self, reason_code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason_code = reason_code
 
 
 class RawObjectError(FhirFileError):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .errors import JobArgumentError
 
-COMMON_ARGUMENTS = ("JOB_NAME", "env", "lakehouse_bucket", "lakehouse_config_uri")
+COMMON_ARGUMENTS = ("JOB_NAME", "env", "lakehouse_bucket", "lakehouse_config_uri", "metrics_namespace")
 LAYER_ARGUMENTS: dict[str, Sequence[str]] = {
     "bronze": COMMON_ARGUMENTS
     + (
@@ -37,6 +37,8 @@ LAYER_OPTIONAL_ARGUMENTS: dict[str, Sequence[str]] = {"bronze": (), "silver": ()
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$")
 MAX_TTL_DAYS = 3650
+# CloudWatch's namespace rule (PutMetricData): 1-255 printable ASCII characters, not starting with ":", "AWS/" reserved.
+_NAMESPACE = re.compile(r"^(?!:|AWS/)[\x20-\x7E]{1,255}$")
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,11 @@ class JobArguments:
     job_run_id: str | None = None
     # Gold's `--reference_date`: the date its measures are taken at; None means the run date.
     reference_date: dt.date | None = None
+
+    @property
+    def metrics_namespace(self) -> str:
+        """CloudWatch namespace of the run's data-quality metrics (`<project>/<env>`)."""
+        return self.raw["metrics_namespace"]
 
     @property
     def processed_files_ttl_days(self) -> int:
@@ -91,12 +98,19 @@ def parse_job_arguments(layer: str, argv: Sequence[str]) -> JobArguments:
 
 def check_environment(arguments: JobArguments) -> None:
     """The database must be the one of the job's layer and workspace (`<project>_<layer>_<env>`, as
-    the stack names it): a prod job writing into the dev catalog fails here, not in a dashboard. The
+    the stack names it), and the metrics namespace the workspace's (`<project>/<env>`): a prod job
+    writing into the dev catalog, or reporting into dev's alarms, fails here, not in a dashboard. The
     environments themselves are configured once, in config/metriccare.config.ts."""
     suffix = f"_{arguments.layer}_{arguments.env}"
     if not arguments.database.endswith(suffix) or arguments.database == suffix:
         raise JobArgumentError(
             f'{arguments.layer} job: `--{arguments.layer}_database` must be "<project>{suffix}" for env "{arguments.env}", got "{arguments.database}".'
+        )
+    namespace = arguments.metrics_namespace
+    if not _NAMESPACE.match(namespace) or not namespace.endswith(f"/{arguments.env}") or namespace == f"/{arguments.env}":
+        raise JobArgumentError(
+            f'{arguments.layer} job: `--metrics_namespace` must be "<project>/{arguments.env}" for env "{arguments.env}" '
+            f'(printable ASCII, at most 255 characters, not starting with ":" or "AWS/"), got "{namespace}".'
         )
 
 

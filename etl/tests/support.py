@@ -44,7 +44,7 @@ def tracked_file(
 
 def bronze_row(resource: dict[str, Any]) -> dict[str, Any]:
     """The Bronze row the Bronze job would store for `resource`."""
-    return bronze_record(resource, "", tracked_file(), INGESTED_AT, RUN_ID)
+    return bronze_record(resource, tracked_file(), INGESTED_AT, RUN_ID)
 
 
 def bronze_rows_of_fixture(name: str) -> dict[str, list[dict[str, Any]]]:

@@ -12,7 +12,7 @@ from metriccare_etl.bronze.records import (
     split_file,
 )
 from metriccare_etl.bronze.run import run_report
-from metriccare_etl.errors import FhirFileError
+from metriccare_etl.errors import FhirEntryError
 
 from .fakes import FakeClientError, FakeS3
 from .support import INGESTED_AT, RAW_BUCKET, RAW_PREFIX, RUN_ID, bronze_row, fixture_bytes, tracked_file
@@ -68,19 +68,89 @@ class SplitFileTest(unittest.TestCase):
         for name, error in {
             "malformed_truncated.json": "not valid JSON: Expecting value at line 6 column 1",
             "malformed_line.ndjson": "NDJSON line 2 is not valid JSON",
-            "bundle_patient_without_id.json": "entry[1]: Patient has no valid id (1-64 of A-Z a-z 0-9 - .), got null",
         }.items():
             with self.subTest(name=name):
                 outcome = split(name)
                 self.assertIn(error, outcome.error)
-                self.assertEqual(outcome.records, {})
-                self.assertEqual(outcome.records_written, 0)
+                self.assertEqual((outcome.records, outcome.records_written, outcome.status), ({}, 0, "FAILED"))
 
-    def test_an_unparseable_last_updated_fails_the_file(self):
-        with self.assertRaisesRegex(FhirFileError, r'^line 2: Patient/p has meta.lastUpdated "last week", not a FHIR instant$'):
-            bronze_record(
-                {"resourceType": "Patient", "id": "p", "meta": {"lastUpdated": "last week"}}, "line 2", tracked_file(), INGESTED_AT, RUN_ID
-            )
+    def test_an_entry_that_cannot_be_keyed_is_rejected_and_the_others_land(self):
+        # Prepare: entry[0] Patient has-id, entry[1] a Patient without id whose fullUrl is no urn:uuid.
+        # Act
+        outcome = split("bundle_patient_without_id.json")
+        # Assess
+        self.assertIsNone(outcome.error)
+        self.assertEqual([record["id"] for record in outcome.records["patient"]], ["has-id"])
+        self.assertEqual(
+            outcome.rejected,
+            [
+                {
+                    "location": "entry[1]",
+                    "reason_code": "invalid_id",
+                    "detail": "Patient has no valid id (1-64 of A-Z a-z 0-9 - .), got null",
+                    "resource": {"resourceType": "Patient", "gender": "male"},
+                }
+            ],
+        )
+        summary = outcome.summary()
+        self.assertEqual(
+            (summary["status"], summary["records_written"], summary["entries_quarantined"], summary["quarantine_reasons"]),
+            ("PARTIAL", 1, 1, {"invalid_id": 1}),
+        )
+        self.assertEqual(summary["first_quarantined"], "entry[1]: invalid_id: Patient has no valid id (1-64 of A-Z a-z 0-9 - .), got null")
+
+    def test_every_entry_that_cannot_be_keyed_gets_its_reason(self):
+        # Prepare: (resource, reason code, detail) for each way an entry cannot become a Bronze record.
+        cases = [
+            (
+                {"resourceType": "Encounter", "id": "bad_id"},
+                "invalid_id",
+                'Encounter has no valid id (1-64 of A-Z a-z 0-9 - .), got "bad_id"',
+            ),
+            (
+                {"resourceType": "Patient", "id": "x" * 65},
+                "invalid_id",
+                f'Patient has no valid id (1-64 of A-Z a-z 0-9 - .), got "{"x" * 65}"',
+            ),
+            (
+                {"resourceType": "Patient", "id": "p", "meta": {"lastUpdated": "last week"}},
+                "invalid_last_updated",
+                'Patient/p has meta.lastUpdated "last week", not a FHIR instant',
+            ),
+            (
+                {"resourceType": "patient", "id": "p"},
+                "unknown_resource_type",
+                'resourceType "patient" is not an R4 resource type; R4 spells it "Patient"',
+            ),
+            (
+                {"resourceType": "Patiënt", "id": "p"},
+                "unknown_resource_type",
+                'resourceType "Patiënt" is not an R4 resource type; R4\'s resource types are listed at https://hl7.org/fhir/R4/resourcelist.html',
+            ),
+        ]
+        bundle = {"resourceType": "Bundle", "entry": [{"resource": {"resourceType": "Patient", "id": "ok"}}]}
+        bundle["entry"] += [{"resource": resource} for resource, _, _ in cases]
+        # Act
+        outcome = split_file(json.dumps(bundle).encode(), tracked_file("fhir/b.json"), INGESTED_AT, RUN_ID)
+        # Assess
+        self.assertEqual([record["id"] for record in outcome.records["patient"]], ["ok"])
+        self.assertEqual(
+            [(entry["location"], entry["reason_code"], entry["detail"]) for entry in outcome.rejected],
+            [(f"entry[{index}]", code, detail) for index, (_, code, detail) in enumerate(cases, start=1)],
+        )
+        self.assertEqual(outcome.unsupported, {})
+
+    def test_a_leap_second_last_updated_is_a_valid_instant(self):
+        record = bronze_row({"resourceType": "Patient", "id": "p", "meta": {"lastUpdated": "2016-12-31T23:59:60Z"}})
+        self.assertEqual(record["meta"]["lastUpdated"], "2016-12-31T23:59:59.999999Z")
+
+    def test_an_unparseable_last_updated_is_an_entry_error(self):
+        with self.assertRaises(FhirEntryError) as raised:
+            bronze_record({"resourceType": "Patient", "id": "p", "meta": {"lastUpdated": "last week"}}, tracked_file(), INGESTED_AT, RUN_ID)
+        self.assertEqual(
+            (raised.exception.reason_code, str(raised.exception)),
+            ("invalid_last_updated", 'Patient/p has meta.lastUpdated "last week", not a FHIR instant'),
+        )
 
     def test_the_same_resource_always_gets_the_same_hash(self):
         first = bronze_row({"resourceType": "Patient", "id": "p", "gender": "male", "birthDate": "1990"})
@@ -186,23 +256,24 @@ def test_latest_records_keeps_one_record_per_id_across_files(spark):
 
 
 class RunReportTest(unittest.TestCase):
-    def test_totals_records_unsupported_types_and_failures(self):
+    def test_totals_records_unsupported_types_partial_files_and_failures(self):
         # Prepare
         good = split("transaction_bundle.json").summary()
         ndjson = split("patients.ndjson").summary()
         bad = split("malformed_truncated.json").summary()
+        partial = split("bundle_patient_without_id.json").summary()
         # Act
-        report = run_report(RUN_ID, [good, ndjson, bad], unfinished=["k9"])
-        # Assess: patient 1 + 2, encounter 1 + 1, condition 1.
-        self.assertEqual(report["files_claimed"], 3)
-        self.assertEqual(report["files_processed"], 2)
-        self.assertEqual(report["files_failed"], 1)
-        self.assertEqual(report["records_by_table"], {"condition": 1, "encounter": 2, "patient": 3})
+        report = run_report(RUN_ID, [good, ndjson, bad, partial], unfinished=["k9"])
+        # Assess: patient 1 + 2 + 1, encounter 1 + 1, condition 1; one Patient quarantined for its id.
+        self.assertEqual(report["files_claimed"], 4)
+        self.assertEqual((report["files_processed"], report["files_partial"], report["files_failed"]), (2, 1, 1))
+        self.assertEqual(report["records_by_table"], {"condition": 1, "encounter": 2, "patient": 4})
+        self.assertEqual(report["entries_quarantined_by_reason"], {"invalid_id": 1})
         self.assertEqual(report["unsupported_resource_types"], {"Observation": 1})
         self.assertEqual(report["entries_without_resource"], 1)
         self.assertEqual(report["files_taken_over_by_another_run"], ["k9"])
         self.assertEqual(report["files_unreadable"], {})
-        self.assertEqual(len(report["files"]), 3)
+        self.assertEqual(len(report["files"]), 4)
         json.dumps(report)  # the job writes it as JSON
 
     def test_lists_the_files_whose_object_could_not_be_read(self):

@@ -115,12 +115,19 @@ def test_progress_prints_one_line_per_step_with_the_time_since_the_start():
     ("printed", "described"),
     [
         (
-            "silver patient: {'table': 'patient', 'bronze_rows': 3, 'bronze_json_bytes': 598, 'silver_rows': 2, 'quarantined_rows': 1, 'skipped': False}",
-            "patient: 3 Bronze rows read, 2 written, 1 quarantined",
+            "silver patient: {'table': 'patient', 'bronze_rows': 3, 'bronze_json_bytes': 598, 'silver_rows': 2, 'quarantined_rows': 1, "
+            "'skipped': False, 'accepted_rows': 2, 'quarantine_reasons': {'invalid_gender': 1}}",
+            "patient: 3 Bronze rows read, 2 written, 1 quarantined (invalid_gender 1)",
         ),
         (
-            "silver encounter: {'table': 'encounter', 'bronze_rows': 0, 'bronze_json_bytes': 0, 'silver_rows': 0, 'quarantined_rows': 0, 'skipped': True}",
+            "silver encounter: {'table': 'encounter', 'bronze_rows': 0, 'bronze_json_bytes': 0, 'silver_rows': 0, 'quarantined_rows': 0, "
+            "'skipped': True, 'accepted_rows': 0, 'quarantine_reasons': {}}",
             "encounter: nothing new in Bronze, skipped",
+        ),
+        (
+            '{"files_claimed": 11, "files_processed": 7, "files_partial": 2, "files_failed": 2, "records_by_table": {"patient": 3}, '
+            '"entries_quarantined_by_reason": {"invalid_id": 1, "unknown_resource_type": 1}}',
+            "11 files claimed: 7 processed, 2 partial, 2 failed; records patient 3; entries quarantined: invalid_id 1, unknown_resource_type 1",
         ),
         ("gold: every measure is current", "gold: every measure is current"),
         ('{"table": "x"}', '{"table": "x"}'),
@@ -131,16 +138,17 @@ def test_job_lines_become_progress_messages(printed, described):
 
 
 def lake_with_nothing_new(tmp_path: Path) -> tuple[Path, Path, dict]:
-    """A folder of two files and a lake folder as a run that took both left it (state, items, Gold)."""
+    """A folder of three files and a lake folder as a run that took them left it (state, items, Gold)."""
     files = tmp_path / "files"
     (files / "sub").mkdir(parents=True)
     (files / "a.json").write_text('{"resourceType": "Patient", "id": "p1"}')
     (files / "sub" / "b.ndjson").write_text('{"resourceType": "Patient", "id": "p2"}\nnot json\n')
+    (files / "c.json").write_text('{"resourceType": "Bundle", "entry": [{"resource": {"resourceType": "Patient", "id": "p_3"}}]}')
     lake = tmp_path / "lake"
     lake.mkdir()
     state = {
         "runs": 2,
-        "uploaded": {"a.json": file_digest(files / "a.json"), "sub/b.ndjson": file_digest(files / "sub" / "b.ndjson")},
+        "uploaded": {name: file_digest(files / name) for name in ("a.json", "sub/b.ndjson", "c.json")},
         "code": code_version(),
         "raw_prefix": "fhir/",
         "run_date": dt.datetime.now(dt.UTC).date().isoformat(),
@@ -155,6 +163,7 @@ def lake_with_nothing_new(tmp_path: Path) -> tuple[Path, Path, dict]:
         item("a.json", "FAILED", "2026-01-01T10:00:00.000Z", error="an earlier version of a.json"),
         item("a.json", "PROCESSED", "2026-01-02T10:00:00.000Z"),
         item("sub/b.ndjson", "FAILED", "2026-01-02T10:00:00.000Z", error="sub/b.ndjson line 2: not JSON"),
+        item("c.json", "PARTIAL", "2026-01-02T10:00:00.000Z", error="entries quarantined: 1 (invalid_id 1); records written: 0"),
     ]
     gold = {"encounters_by_class_month": [{"month": "2024-01-01", "class": "AMB", "encounters": 3}], "condition_prevalence": []}
     (lake / "state.json").write_text(json.dumps(state))
@@ -163,7 +172,7 @@ def lake_with_nothing_new(tmp_path: Path) -> tuple[Path, Path, dict]:
     return files, lake, gold
 
 
-def test_a_run_with_nothing_new_answers_from_the_lake_without_spark_and_names_the_failed_file(tmp_path):
+def test_a_run_with_nothing_new_answers_from_the_lake_without_spark_and_names_the_failed_and_partial_files(tmp_path):
     # Prepare
     files, lake, gold = lake_with_nothing_new(tmp_path)
 
@@ -175,10 +184,11 @@ def test_a_run_with_nothing_new_answers_from_the_lake_without_spark_and_names_th
     assert result.returncode == 1, result.stderr
     assert progress[0].startswith("start    Python 3.11.")
     assert progress[1:] == [
-        f"lake     nothing new: the 2 files of {files} are in the lake since workflow run 2",
+        f"lake     nothing new: the 3 files of {files} are in the lake since workflow run 2",
         "lake     Gold tables as that run left them (Spark not started)",
-        "summary  workflow run 2: 2 files, 1 FAILED, 1 PROCESSED",
+        "summary  workflow run 2: 3 files, 1 FAILED, 1 PARTIAL, 1 PROCESSED",
         "summary  FAILED sub/b.ndjson: sub/b.ndjson line 2: not JSON",
+        "summary  PARTIAL c.json: entries quarantined: 1 (invalid_id 1); records written: 0",
         "summary  fix the file and run again (a changed file is uploaded as a new version); exit status 1",
     ]
     assert result.stdout == (

@@ -74,10 +74,8 @@ class MalformedFileTest(unittest.TestCase):
 
     def test_json_that_is_not_a_fhir_resource(self):
         self.assertRefused(b"[1, 2]", "document: expected a FHIR resource (JSON object), got list")
-        self.assertRefused(b'{"id": "x"}', "document: has no resourceType")
+        self.assertRefused(b'{"id": "x"}', "document: has no resourceType (a string naming an R4 resource type), got null")
         self.assertRefused(b'{"resourceType": "Bundle", "entry": {}}', "document: Bundle.entry must be a list, got dict")
-        self.assertRefused(b'{"resourceType": "Bundle", "entry": ["x"]}', "entry[0]: expected an object, got str")
-        self.assertRefused(b'{"resourceType": "Bundle", "entry": [{"resource": {"id": "p"}}]}', "entry[0]: has no resourceType")
 
     def test_refuses_json_nested_too_deeply_for_the_parser(self):
         self.assertRefused(b"[" * 100_000, "JSON nested too deeply to read")
@@ -88,3 +86,37 @@ class MalformedFileTest(unittest.TestCase):
             document = {"resourceType": "Bundle", "entry": [{"resource": document}]}
         with self.assertRaisesRegex(FhirFileError, f"Bundles nested deeper than {MAX_BUNDLE_DEPTH} levels"):
             read_fhir_file(json.dumps(document).encode())
+
+
+class RejectedEntryTest(unittest.TestCase):
+    def test_an_entry_that_is_no_resource_is_rejected_and_the_others_are_read(self):
+        # Prepare: a Bundle with a good Patient, an entry that is a string, a resource without resourceType,
+        # and a resource whose resourceType is a number; an NDJSON file whose second line is a list.
+        bundle = {
+            "resourceType": "Bundle",
+            "entry": [
+                {"resource": {"resourceType": "Patient", "id": "p1"}},
+                "x",
+                {"fullUrl": "urn:uuid:p2", "resource": {"id": "p2"}},
+                {"resource": {"resourceType": 7, "id": "p3"}},
+            ],
+        }
+        ndjson = b'{"resourceType": "Patient", "id": "p4"}\n[1, 2]\n'
+        # Act
+        from_bundle, from_ndjson = read_fhir_file(json.dumps(bundle).encode()), read_fhir_file(ndjson)
+        # Assess
+        self.assertEqual(types_and_ids(from_bundle), [("Patient", "p1")])
+        self.assertEqual(
+            [entry[:3] for entry in from_bundle.rejected],
+            [
+                ("entry[1]", "not_a_resource", "expected a Bundle entry (JSON object), got str"),
+                ("entry[2]", "missing_resource_type", "has no resourceType (a string naming an R4 resource type), got null"),
+                ("entry[3]", "missing_resource_type", "has no resourceType (a string naming an R4 resource type), got 7"),
+            ],
+        )
+        self.assertEqual(from_bundle.rejected[1].content, {"id": "p2"})
+        self.assertEqual(types_and_ids(from_ndjson), [("Patient", "p4")])
+        self.assertEqual(
+            [entry[:3] for entry in from_ndjson.rejected],
+            [("line 2", "not_a_resource", "expected a FHIR resource (JSON object), got list")],
+        )

@@ -191,3 +191,71 @@ def test_every_measure_has_its_gold_table_columns(silver):
     computed_at = dt.datetime(2024, 6, 15, 7, tzinfo=dt.UTC)
     columns = {measure.table: gold_rows(measure, silver, R, computed_at).columns for measure in MEASURES}
     assert columns == {table: [column.name for column in spec] for table, spec in GOLD_COLUMNS.items()}
+
+
+def test_encounters_without_a_patient_count_where_no_patient_is_needed_and_uncoded_conditions_nowhere(spark):
+    # Prepare: e2 has no subject (a same-day stay with a date-only end), e3 a logical subject, e4 a Group;
+    # had e2 or e3 been p1's, one would be a readmission of e1. c1 is text only, c2 a bare code, c4 logical.
+    # p2 states no gender, p3 states `unknown`.
+    no_patient = {"subject": None}
+    logical = {"subject": {"identifier": {"system": "urn:oid:1.2.36.146.595.217.0.1", "value": "12345"}}}
+    tables = silver_tables(
+        spark,
+        [
+            patient("p1", "female", "1980-01-01"),
+            {"resourceType": "Patient", "id": "p2", "birthDate": "1990-01-01"},
+            patient("p3", "unknown", "1990-02-01"),
+        ],
+        [
+            encounter("e1", "p1", "2024-01-10T10:00:00Z", "2024-01-12T10:00:00Z"),
+            {k: v for k, v in {**encounter("e2", "p1", "2024-01-20T10:00:00+01:00", "2024-01-20"), **no_patient}.items() if v is not None},
+            {**encounter("e3", "p1", "2024-01-25", "2024-01-26"), **logical},
+            {**encounter("e4", "p1", "2024-01-05T09:00:00Z", class_code="AMB"), "subject": {"reference": "Group/g1"}},
+        ],
+        [
+            {**condition("c1", "p1", DIABETES), "code": {"text": "Diabetes"}},
+            {**condition("c2", "p1", DIABETES), "code": {"coding": [{"code": DIABETES}]}},
+            condition("c3", "p2", DIABETES, "Diabetes"),
+            {**condition("c4", "p1", DIABETES, "Diabetes"), **logical},
+        ],
+    )
+    encounters, patients, conditions = tables["encounter"], tables["patient"], tables["condition"]
+    # Act, Assess: IMP January e1 e2 e3 (2 + 0 + 1 days); only e1 is a stay of a known patient: an index, not readmitted.
+    assertDataFrameEqual(
+        encounters_by_class_month(encounters),
+        [
+            Row(encounter_class="IMP", period_month="2024-01", encounter_count=3),
+            Row(encounter_class="AMB", period_month="2024-01", encounter_count=1),
+        ],
+    )
+    assertDataFrameEqual(
+        average_length_of_stay(encounters),
+        [Row(encounter_class="IMP", discharge_month="2024-01", discharges=3, total_length_of_stay_days=3, average_length_of_stay_days=1.0)],
+    )
+    assertDataFrameEqual(
+        readmission_rate_30d(encounters, patients, R),
+        [Row(discharge_month="2024-01", index_admissions=1, readmissions_30d=0, readmission_rate=0.0, reference_date=R)],
+    )
+    # Living: p1 p2 p3. Diabetes: p2 only (c1 and c2 name no code system and code, c4 no patient).
+    assertDataFrameEqual(
+        condition_prevalence(patients, conditions, R),
+        [
+            Row(
+                code_system="http://snomed.info/sct",
+                code=DIABETES,
+                code_display="Diabetes",
+                patient_count=1,
+                total_patients=3,
+                prevalence=0.3333,
+                reference_date=R,
+            )
+        ],
+    )
+    # p2 (no statement) and p3 (`unknown`) are both 34 and counted under `unknown`.
+    assertDataFrameEqual(
+        patients_by_age_band_gender(patients, R),
+        [
+            Row(age_band="18-34", gender="unknown", patient_count=2, reference_date=R),
+            Row(age_band="35-49", gender="female", patient_count=1, reference_date=R),
+        ],
+    )

@@ -23,6 +23,7 @@ def argv(**overrides):
         "processed_files_status_index": "status_index",
         "processed_files_ttl_days": "90",
         "lakehouse_config_uri": "s3://metriccare-scripts-dev/config/lakehouse-1a2b.json",
+        "metrics_namespace": "metriccare/dev",
     }
     arguments.update(overrides)
     tokens = ["script.py"]
@@ -164,7 +165,7 @@ class CheckEnvironmentTest(unittest.TestCase):
         check_environment(parse_job_arguments("silver", argv()))
 
     def test_accepts_any_workspace_and_project_prefix_the_stack_configures(self):
-        check_environment(parse_job_arguments("silver", argv(env="qa", silver_database="acme_silver_qa")))
+        check_environment(parse_job_arguments("silver", argv(env="qa", silver_database="acme_silver_qa", metrics_namespace="acme/qa")))
 
     def test_refuses_another_workspace_database(self):
         arguments = parse_job_arguments("gold", argv(env="prod"))
@@ -172,6 +173,23 @@ class CheckEnvironmentTest(unittest.TestCase):
             JobArgumentError, r'^gold job: `--gold_database` must be "<project>_gold_prod" for env "prod", got "metriccare_gold_dev".$'
         ):
             check_environment(arguments)
+
+    def test_refuses_another_workspace_metrics_namespace(self):
+        # A staging job publishing into dev's namespace would leave staging's alarms blind and dev's wrong.
+        arguments = parse_job_arguments("bronze", argv(env="staging", bronze_database="metriccare_bronze_staging"))
+        with self.assertRaisesRegex(
+            JobArgumentError,
+            r'^bronze job: `--metrics_namespace` must be "<project>/staging" for env "staging" \(printable ASCII, at most 255 characters, '
+            r'not starting with ":" or "AWS/"\), got "metriccare/dev".$',
+        ):
+            check_environment(arguments)
+
+    def test_refuses_a_namespace_cloudwatch_refuses(self):
+        # PutMetricData's rules: "AWS/" is reserved, ":" may not lead, printable ASCII, 1-255 characters.
+        for namespace in ("AWS/dev", ":metriccare/dev", "m\u00e9triccare/dev", "/dev", "x" * 252 + "/dev"):
+            with self.subTest(namespace=namespace), self.assertRaisesRegex(JobArgumentError, "`--metrics_namespace` must be"):
+                check_environment(parse_job_arguments("silver", argv(metrics_namespace=namespace)))
+        check_environment(parse_job_arguments("silver", argv(metrics_namespace="x" * 251 + "/dev")))
 
     def test_refuses_another_layer_database(self):
         arguments = parse_job_arguments("gold", argv(gold_database="metriccare_silver_dev"))

@@ -3,6 +3,7 @@ import unittest
 from metriccare_etl.bronze.processed_files import (
     FAILED,
     IN_PROGRESS,
+    PARTIAL,
     PENDING,
     PROCESSED,
     WAITING,
@@ -270,6 +271,40 @@ class FinishTest(unittest.TestCase):
         self.assertEqual(stored["error"], {"S": "not valid JSON: Expecting value at line 6 column 1"})
         self.assertNotIn("expires_at", stored)
 
+    def test_mark_partial_keeps_the_counts_and_the_note_and_sets_no_expiry(self):
+        # Act
+        finished = self.table.mark_partial(
+            key("a"),
+            THIS_ATTEMPT,
+            utc(2025, 1, 15, 6, 30),
+            records_written=2,
+            entries_quarantined=1,
+            note="entries quarantined: 1 (invalid_id 1)",
+        )
+        # Assess
+        stored = self.dynamodb.items[key("a")]
+        self.assertTrue(finished)
+        self.assertEqual(
+            (stored["status"], stored["records_written"], stored["entries_quarantined"], stored["error"]),
+            ({"S": PARTIAL}, {"N": "2"}, {"N": "1"}, {"S": "entries quarantined: 1 (invalid_id 1)"}),
+        )
+        self.assertNotIn("expires_at", stored)
+
+    def test_a_requeued_partial_file_that_lands_whole_loses_its_partial_attributes(self):
+        # Prepare: "a" ended PARTIAL, an operator re-queued it (README), the next run claimed it.
+        self.table.mark_partial(
+            key("a"), THIS_ATTEMPT, INGESTED_AT, records_written=2, entries_quarantined=1, note="entries quarantined: 1"
+        )
+        self.dynamodb.items[key("a")] = {**self.dynamodb.items[key("a")], "status": {"S": PENDING}}
+        claim_files(self.table, "wr_next", "jr_next", INGESTED_AT, 100)
+        # Act
+        self.table.mark_processed(key("a"), "jr_next", INGESTED_AT, records_written=3, ttl_days=90)
+        # Assess
+        stored = self.dynamodb.items[key("a")]
+        self.assertEqual((stored["status"], stored["records_written"]), ({"S": PROCESSED}, {"N": "3"}))
+        self.assertNotIn("entries_quarantined", stored)
+        self.assertNotIn("error", stored)
+
     def test_a_long_error_is_cut_to_fit_the_item(self):
         self.table.mark_failed(key("b"), THIS_ATTEMPT, INGESTED_AT, "x" * 10_000)
         self.assertEqual(len(self.dynamodb.items[key("b")]["error"]["S"]), 2000)
@@ -308,7 +343,9 @@ class FinishTest(unittest.TestCase):
         self.assertEqual(self.dynamodb.status_of(key("a")), PROCESSED)
 
     def test_a_finished_file_is_never_claimed_again(self):
-        self.table.mark_processed(key("a"), THIS_ATTEMPT, INGESTED_AT, records_written=1, ttl_days=90)
+        self.table.mark_partial(
+            key("a"), THIS_ATTEMPT, INGESTED_AT, records_written=1, entries_quarantined=1, note="entries quarantined: 1"
+        )
         self.table.mark_failed(key("b"), THIS_ATTEMPT, INGESTED_AT, "bad")
         self.assertEqual(claim_files(ProcessedFilesTable(self.dynamodb, TABLE, INDEX), "wr_next", "jr_next", INGESTED_AT, 100), [])
 

@@ -54,7 +54,7 @@ def test_keeps_and_validates_only_the_latest_version_of_each_id(spark):
     assert {key: (row["gender"], row["last_updated"]) for key, row in flattened.rows.items()} == {
         "p1": ("female", naive_utc(2024, 3, 1)),
         "p2": ("female", naive_utc(2024, 2, 1)),
-        "p5": ("unknown", naive_utc(2025, 1, 15, 6)),
+        "p5": (None, naive_utc(2025, 1, 15, 6)),  # no gender stated
     }
     assert {key: flattened.rejections(key) for key in flattened.quarantine} == {
         "p3": [("wrong_resource_type", 'resourceType "Encounter" in the patient table')],

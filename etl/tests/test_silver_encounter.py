@@ -94,15 +94,13 @@ def test_reads_r5_class_lists_actual_period_absolute_references_and_disposition(
     assert (flattened.row("r4")["period_start_month"], flattened.row("r4")["discharge_disposition"]) == ("unknown", "exp")
 
 
-def test_rejects_missing_or_unknown_status_class_patient_and_periods(spark):
+def test_rejects_missing_or_unknown_status_class_subject_and_periods(spark):
     # Prepare
     resources = [
         encounter("no-status", status=None),
         encounter("bad-status", status="done"),
         encounter("no-class", **{"class": {"display": "ambulatory"}}),
-        encounter("no-subject", subject=None),
-        encounter("group", subject={"reference": "Group/g1"}),
-        encounter("contained", subject={"reference": "#p1"}),
+        encounter("practitioner", subject={"reference": "Practitioner/dr-1"}),
         encounter("yesterday", period={"start": "yesterday"}),
         encounter("backwards", period={"start": "2024-01-02T00:00:00Z", "end": "2024-01-01T00:00:00Z"}),
     ]
@@ -115,9 +113,18 @@ def test_rejects_missing_or_unknown_status_class_patient_and_periods(spark):
         "no-status": [("missing_status", "status is missing")],
         "bad-status": [("invalid_status", f'status "done" is not one of {statuses}')],
         "no-class": [("missing_class", "class has no code")],
-        "no-subject": [("missing_patient_reference", "subject.reference is missing")],
-        "group": [("invalid_patient_reference", 'subject.reference "Group/g1" is not a Patient reference')],
-        "contained": [("invalid_patient_reference", 'subject.reference "#p1" is not a Patient reference')],
+        "practitioner": [
+            (
+                "invalid_subject_reference",
+                'subject.reference "Practitioner/dr-1" is not a Patient or Group reference '
+                "(Patient/<id> or Group/<id>, either also as an absolute URL, urn:uuid:<id>, urn:oid:<oid> or #<contained id>)",
+            )
+        ],
         "yesterday": [("invalid_period", 'period.start "yesterday" is not a FHIR date/dateTime')],
-        "backwards": [("period_end_before_start", "period.end 2024-01-01T00:00:00Z is before period.start 2024-01-02T00:00:00Z")],
+        "backwards": [
+            (
+                "period_end_before_start",
+                "period.end 2024-01-01T00:00:00Z is before period.start 2024-01-02T00:00:00Z (the two periods cannot overlap)",
+            )
+        ],
     }

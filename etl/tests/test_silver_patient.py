@@ -50,7 +50,7 @@ def test_flattens_demographics_and_ages(spark):
     assert (flattened.row("flag")["deceased"], flattened.row("flag")["deceased_date"]) == (True, None)
     odd = flattened.row("odd")
     assert (odd["family_name"], odd["given_name"], odd["city"], odd["marital_status"]) == ("Lee", None, None, None)
-    assert (flattened.row("bare")["gender"], flattened.row("bare")["birth_date"]) == ("unknown", None)
+    assert (flattened.row("bare")["gender"], flattened.row("bare")["birth_date"]) == (None, None)  # no gender stated
 
 
 def test_rejects_values_outside_fhir_and_impossible_dates_with_every_reason(spark):
@@ -72,7 +72,9 @@ def test_rejects_values_outside_fhir_and_impossible_dates_with_every_reason(spar
         "birth": [("invalid_birth_date", 'birthDate "14/07/1958" is not a FHIR date/dateTime')],
         "death": [("invalid_deceased_date", 'deceasedDateTime "soon" is not a FHIR date/dateTime')],
         "future": [("birth_date_in_future", f"birthDate 2030-01-01 is after {PROCESSED_AT.date().isoformat()}")],
-        "before": [("deceased_before_birth", "deceasedDateTime 1980-01-01 is before birthDate 1990-01-01")],
+        "before": [
+            ("deceased_before_birth", "deceasedDateTime 1980-01-01 is before birthDate 1990-01-01 (the two periods cannot overlap)")
+        ],
         "both": [
             ("invalid_gender", 'gender "x" is not one of male, female, other, unknown'),
             ("invalid_birth_date", 'birthDate "never" is not a FHIR date/dateTime'),

@@ -7,7 +7,9 @@ import { ConfigurationError } from "./errors";
 export interface GlueTriggerConfig {
   /** Glue workflow to start (`GLUE_WORKFLOW_NAME`). */
   readonly workflowName: string;
-  /** Last job of the workflow (`GLUE_FINAL_JOB_NAME`): its `SUCCEEDED` state change ends a run. */
+  /** First job of the workflow (`GLUE_FIRST_JOB_NAME`, Bronze): its `SUCCEEDED` state change means Gold is behind until the final job's. */
+  readonly firstJobName: string;
+  /** Last job of the workflow (`GLUE_FINAL_JOB_NAME`): its `SUCCEEDED` state change ends a run and refreshes Gold. */
   readonly finalJobName: string;
   /** SNS topic of the failure and pipeline-stuck alerts (`ALERTS_TOPIC_ARN`). */
   readonly alertsTopicArn: string;
@@ -17,6 +19,8 @@ export interface GlueTriggerConfig {
   readonly processedFilesStatusIndex: string;
   /** Environment named in logs and alerts (`ENVIRONMENT`). */
   readonly environment: string;
+  /** CloudWatch namespace of the freshness metrics (`METRICS_NAMESPACE`), the one the function may publish to. */
+  readonly metricsNamespace: string;
   /**
    * Runs in a row that may fail without processing any file before no follow-up is started and the
    * pipeline is reported stuck (`MAX_CONSECUTIVE_FAILED_RUNS`, 1 to 100).
@@ -81,11 +85,18 @@ const pattern = (name: string, regex: RegExp, allowed: string): Variable<string>
 // Each field of the configuration and the variable it is read from: the compiler holds the two to one another.
 const VARIABLES = {
   workflowName: text("GLUE_WORKFLOW_NAME", "the name of the Glue workflow to start"),
+  firstJobName: text("GLUE_FIRST_JOB_NAME", "the name of the workflow's first job"),
   finalJobName: text("GLUE_FINAL_JOB_NAME", "the name of the workflow's last job"),
   alertsTopicArn: pattern("ALERTS_TOPIC_ARN", /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/, "an SNS topic ARN"),
   processedFilesTable: text("PROCESSED_FILES_TABLE", "the name of the processed-files table (docs/processed-files-table.md)"),
   processedFilesStatusIndex: text("PROCESSED_FILES_STATUS_INDEX", "the name of the processed-files table's index on (status, received_at)"),
   environment: text("ENVIRONMENT", "the name of the environment, e.g. dev"),
+  // 1 to 255 printable ASCII characters, not starting with ":" or "AWS/" (CloudWatch API reference, PutMetricData and Metric).
+  metricsNamespace: pattern(
+    "METRICS_NAMESPACE",
+    /^(?!:|AWS\/)[\x20-\x7E]{1,255}$/,
+    'a CloudWatch namespace such as "metriccare/dev" (1 to 255 printable ASCII characters, not starting with ":" or "AWS/")',
+  ),
   maxConsecutiveFailedRuns: integer("MAX_CONSECUTIVE_FAILED_RUNS", 1, 100),
   glueMaxRetries: integer("GLUE_MAX_RETRIES", 0, 10),
   runEndWaitSeconds: integer("RUN_END_WAIT_SECONDS", 0, 60),
@@ -101,11 +112,13 @@ export function readConfig(env: Environment): GlueTriggerConfig {
   const read = <T>(variable: Variable<T>): T => readVariable(env, variable);
   return {
     workflowName: read(VARIABLES.workflowName),
+    firstJobName: read(VARIABLES.firstJobName),
     finalJobName: read(VARIABLES.finalJobName),
     alertsTopicArn: read(VARIABLES.alertsTopicArn),
     processedFilesTable: read(VARIABLES.processedFilesTable),
     processedFilesStatusIndex: read(VARIABLES.processedFilesStatusIndex),
     environment: read(VARIABLES.environment),
+    metricsNamespace: read(VARIABLES.metricsNamespace),
     maxConsecutiveFailedRuns: read(VARIABLES.maxConsecutiveFailedRuns),
     glueMaxRetries: read(VARIABLES.glueMaxRetries),
     runEndWaitSeconds: read(VARIABLES.runEndWaitSeconds),

@@ -26,8 +26,8 @@ export interface ActiveRunFact {
 
 /** Everything a decision depends on. */
 export interface DecisionState {
-  /** What asked for the decision. */
-  readonly trigger: TriggerSource;
+  /** What asked for the decision (never the freshness check, which starts nothing). */
+  readonly trigger: Exclude<TriggerSource, "freshness_check">;
   /** Manual invocation with `{"force": true}`: start even when no file is pending. */
   readonly force: boolean;
   /** S3 events: files this notification recorded (new or resumed); 0 means duplicates only. */

@@ -18,13 +18,18 @@ export interface ErrorClassification {
 }
 
 // Errors a retry cannot fix: the workflow or table does not exist, the role lacks a permission, or the
-// request itself is wrong. The same names are used by Glue, DynamoDB and SNS.
+// request itself is wrong. The same names are used by Glue, DynamoDB and SNS; CloudWatch, a Query API,
+// names them as its common errors do (CloudWatch API reference, Common Errors).
 const PERMANENT_ERROR_NAMES: ReadonlySet<string> = new Set([
   "EntityNotFoundException",
   "AccessDeniedException",
   "InvalidInputException",
   "ValidationException",
   "ResourceNotFoundException",
+  "AccessDenied",
+  "InvalidParameterValue",
+  "InvalidParameterCombination",
+  "MissingParameter",
 ]);
 
 const THROTTLING_ERROR_NAMES: ReadonlySet<string> = new Set([

@@ -1,9 +1,10 @@
 import type { Context } from "aws-lambda";
 import { publishAlert } from "./alerts";
-import { dynamoDbClient, glueClient, snsClient } from "./clients";
+import { cloudWatchClient, dynamoDbClient, glueClient, snsClient } from "./clients";
 import { readAlertingConfig, readConfig, type AlertingConfig } from "./config";
 import { classifyError } from "./error-classification";
 import { InvalidEventError } from "./errors";
+import { onFreshnessCheck } from "./freshness-check";
 import { logger } from "./logger";
 import type { GlueTriggerResult } from "./result";
 import { onRunEndTrigger } from "./run-end-trigger";
@@ -14,7 +15,7 @@ import { detectTrigger, type Trigger, type TriggerSource } from "./trigger-sourc
 
 /**
  * Starts the Glue workflow for an S3 upload, a schedule, the end of a run with files waiting, or a manual
- * invocation, unless a run is active. Permanent failures are alerted and returned as `failed`; transient
+ * invocation, unless a run is active; measures and publishes the pipeline's freshness when its rule asks. Permanent failures are alerted and returned as `failed`; transient
  * ones are thrown so that Lambda retries the event.
  */
 export async function handler(event: unknown, context?: Context): Promise<GlueTriggerResult> {
@@ -35,6 +36,7 @@ export async function handler(event: unknown, context?: Context): Promise<GlueTr
       glue: glueClient(),
       dynamodb: dynamoDbClient(),
       sns: snsClient(),
+      cloudwatch: cloudWatchClient(),
       region: alerting.region,
       now: new Date(),
       requestId: context?.awsRequestId,
@@ -65,6 +67,8 @@ async function runTrigger(trigger: Trigger, context: TriggerContext): Promise<Gl
     case "schedule":
     case "manual":
       return onStartRequest(trigger, context);
+    case "freshness_check":
+      return onFreshnessCheck(trigger, context);
   }
 }
 

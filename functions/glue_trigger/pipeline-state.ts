@@ -1,9 +1,9 @@
-import type { AttributeValue, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { AttributeValue, DynamoDBClient, UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
 import { GetItemCommand, UpdateItemCommand } from "./dependencies";
 
 /**
  * The trigger's own item in the processed-files table: how many runs in a row failed without processing
- * any file, so that a failing pipeline is not restarted forever. Its `file_key` is not an S3 URI and it
+ * any file, so that a failing pipeline is not restarted forever, and since when Gold is behind Bronze. Its `file_key` is not an S3 URI and it
  * has no `status`, so the status index (and with it the Bronze job) never sees it.
  */
 export interface PipelineState {
@@ -13,6 +13,8 @@ export interface PipelineState {
   readonly lastFailedRunId: string | undefined;
   /** The run for which "pipeline stuck" was alerted; cleared with the count. @default - none */
   readonly stuckAlertedRunId: string | undefined;
+  /** Since when Bronze holds data that Gold has not refreshed (the first job's success after the last refresh). @default - Gold is current */
+  readonly goldBehindSince: Date | undefined;
 }
 
 /** `file_key` of the state item of a workflow. */
@@ -70,6 +72,37 @@ export class PipelineStateStore {
     );
   }
 
+  /**
+   * The first job (Bronze) succeeded at `at`: Gold is behind from then, unless it already was or a final
+   * job's success at or after `at` is recorded (an event delivered late changes nothing).
+   */
+  public async recordBronzeUpdated(at: Date): Promise<void> {
+    await this.updateIf({
+      UpdateExpression: "SET gold_behind_since = :at",
+      ConditionExpression:
+        "attribute_not_exists(gold_behind_since) AND (attribute_not_exists(gold_refreshed_at) OR gold_refreshed_at < :at)",
+      ExpressionAttributeValues: { ":at": { S: at.toISOString() } },
+    });
+  }
+
+  /**
+   * The final job (Gold) succeeded at `at`: the refresh time moves forward only, and Gold is current again
+   * unless Bronze took in more after `at` (two conditional updates, so a late event clears nothing newer).
+   */
+  public async recordGoldRefreshed(at: Date): Promise<void> {
+    const values = { ":at": { S: at.toISOString() } };
+    await this.updateIf({
+      UpdateExpression: "SET gold_refreshed_at = :at",
+      ConditionExpression: "attribute_not_exists(gold_refreshed_at) OR gold_refreshed_at < :at",
+      ExpressionAttributeValues: values,
+    });
+    await this.updateIf({
+      UpdateExpression: "REMOVE gold_behind_since",
+      ConditionExpression: "gold_behind_since <= :at",
+      ExpressionAttributeValues: values,
+    });
+  }
+
   /** Claims the one "stuck" alert of this failure streak; `false` when it was claimed already. */
   public async claimStuckAlert(runId: string): Promise<boolean> {
     try {
@@ -91,16 +124,19 @@ export class PipelineStateStore {
 
   /** Gives the claim back when the alert could not be sent, so that the retried event sends it. */
   public async releaseStuckAlert(runId: string): Promise<void> {
+    await this.updateIf({
+      UpdateExpression: "REMOVE stuck_alerted_run_id",
+      ConditionExpression: "stuck_alerted_run_id = :run",
+      ExpressionAttributeValues: { ":run": { S: runId } },
+    });
+  }
+
+  // One conditional update of the state item; a condition that no longer holds leaves it as it is.
+  private async updateIf(
+    update: Pick<UpdateItemCommandInput, "UpdateExpression" | "ConditionExpression" | "ExpressionAttributeValues">,
+  ): Promise<void> {
     try {
-      await this.dynamodb.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: this.key,
-          UpdateExpression: "REMOVE stuck_alerted_run_id",
-          ConditionExpression: "stuck_alerted_run_id = :run",
-          ExpressionAttributeValues: { ":run": { S: runId } },
-        }),
-      );
+      await this.dynamodb.send(new UpdateItemCommand({ TableName: this.tableName, Key: this.key, ...update }));
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
@@ -112,6 +148,7 @@ function toState(item: Record<string, AttributeValue> | undefined): PipelineStat
     consecutiveFailedRuns: Number(item?.consecutive_failed_runs?.N ?? "0"),
     lastFailedRunId: item?.last_failed_run_id?.S,
     stuckAlertedRunId: item?.stuck_alerted_run_id?.S,
+    goldBehindSince: item?.gold_behind_since?.S === undefined ? undefined : new Date(item.gold_behind_since.S),
   };
 }
 

@@ -17,6 +17,12 @@ export interface RecordOutcome {
 
 type Item = Record<string, AttributeValue>;
 
+/** Every `status` a file item has (docs/processed-files-table.md). */
+export const FILE_STATUSES = ["PENDING", "WAITING", "IN_PROGRESS", "PROCESSED", "PARTIAL", "FAILED"] as const;
+export type FileStatus = (typeof FILE_STATUSES)[number];
+/** The statuses of a file no run has claimed yet. */
+const WAITING_STATUSES: readonly FileStatus[] = ["PENDING", "WAITING"];
+
 // `status` is a DynamoDB reserved word.
 const STATUS_NAME = { "#status": "status" };
 
@@ -78,27 +84,52 @@ export class ProcessedFilesStore {
    * `undefined` when none waits for a run. At most two queries of one item each, however large the table.
    */
   public async findWaitingFile(receivedBefore?: Date): Promise<string | undefined> {
-    for (const status of ["PENDING", "WAITING"]) {
-      const response = await this.dynamodb.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: this.statusIndexName,
-          KeyConditionExpression: receivedBefore === undefined ? "#status = :status" : "#status = :status AND received_at < :before",
-          ExpressionAttributeNames: STATUS_NAME,
-          ExpressionAttributeValues: {
-            ":status": { S: status },
-            ...(receivedBefore === undefined ? {} : { ":before": { S: receivedBefore.toISOString() } }),
-          },
-          ProjectionExpression: "file_key",
-          Limit: 1,
-        }),
-      );
-      const fileKey = response.Items?.[0]?.file_key?.S;
-      if (fileKey !== undefined) {
-        return fileKey;
-      }
+    for (const status of WAITING_STATUSES) {
+      const item = await this.firstOf(status, { receivedBefore, oldestFirst: true });
+      if (item !== undefined) return item.fileKey;
     }
     return undefined;
+  }
+
+  /** When the oldest `PENDING` or `WAITING` file was received; `undefined` when none waits. Two queries of one item. */
+  public async oldestWaitingReceivedAt(): Promise<Date | undefined> {
+    const firsts = await Promise.all(WAITING_STATUSES.map(async (status) => this.firstOf(status, { oldestFirst: true })));
+    return extreme(firsts, Math.min);
+  }
+
+  /** When the newest file, whatever its status, was received; `undefined` when the table holds no file. One query of one item per status. */
+  public async newestReceivedAt(): Promise<Date | undefined> {
+    const firsts = await Promise.all(FILE_STATUSES.map(async (status) => this.firstOf(status, { oldestFirst: false })));
+    return extreme(firsts, Math.max);
+  }
+
+  // The status index is sorted by `received_at`: one item from either end of a status.
+  private async firstOf(
+    status: FileStatus,
+    options: { readonly oldestFirst: boolean; readonly receivedBefore?: Date },
+  ): Promise<{ readonly fileKey: string; readonly receivedAt?: Date } | undefined> {
+    const before = options.receivedBefore;
+    const response = await this.dynamodb.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: this.statusIndexName,
+        KeyConditionExpression: before === undefined ? "#status = :status" : "#status = :status AND received_at < :before",
+        ExpressionAttributeNames: STATUS_NAME,
+        ExpressionAttributeValues: {
+          ":status": { S: status },
+          ...(before === undefined ? {} : { ":before": { S: before.toISOString() } }),
+        },
+        ProjectionExpression: "file_key, received_at",
+        ScanIndexForward: options.oldestFirst,
+        Limit: 1,
+      }),
+    );
+    const item = response.Items?.[0];
+    const fileKey = item?.file_key?.S;
+    if (fileKey === undefined) return undefined;
+    // The Lambda writes received_at on every file; an item without a readable one still waits, of unknown age.
+    const receivedAt = new Date(item?.received_at?.S ?? Number.NaN);
+    return Number.isNaN(receivedAt.getTime()) ? { fileKey } : { fileKey, receivedAt };
   }
 
   private async recordOne(object: S3ObjectNotice, receivedAt: string): Promise<"recorded" | "resumed" | "duplicate"> {
@@ -145,6 +176,12 @@ function toItem(object: S3ObjectNotice, receivedAt: string): Item {
   if (object.sequencer !== undefined) item.sequencer = { S: object.sequencer };
   if (object.eventTime !== undefined) item.event_time = { S: object.eventTime };
   return item;
+}
+
+/** The earliest or latest `receivedAt` of the items found; `undefined` when none was. */
+function extreme(items: readonly ({ readonly receivedAt?: Date } | undefined)[], pick: (...values: number[]) => number): Date | undefined {
+  const times = items.flatMap((item) => (item?.receivedAt === undefined ? [] : [item.receivedAt.getTime()]));
+  return times.length === 0 ? undefined : new Date(pick(...times));
 }
 
 function isConditionFailure(error: unknown): boolean {

@@ -1,7 +1,8 @@
+import type { Freshness } from "./freshness-check";
 import type { TriggerSource } from "./trigger-source";
 
 /** What one invocation did. */
-export type TriggerStatus = "started" | "skipped" | "failed";
+export type TriggerStatus = "started" | "skipped" | "checked" | "failed";
 
 /** The handler's return value (JSON), as the seed promises: workflow, run id, trigger source and status. */
 export interface GlueTriggerResult {
@@ -23,6 +24,8 @@ export interface GlueTriggerResult {
   readonly duplicateFiles?: number;
   /** S3 events: records that are not ObjectCreated or are malformed, logged and left out. */
   readonly ignoredRecords?: number;
+  /** Freshness checks: what was measured and published. */
+  readonly freshness?: Freshness;
   /** `failed` only: the error's name, e.g. `EntityNotFoundException`. */
   readonly errorName?: string;
 }

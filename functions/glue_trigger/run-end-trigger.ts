@@ -14,10 +14,11 @@ export const RUN_END_POLL_MILLISECONDS = 2000;
 /**
  * On a job state change: when it ends a workflow run and files are PENDING or WAITING, starts one
  * follow-up run, unless the last runs all failed without processing any file (then the pipeline is
- * stuck: one alert, no run). A failed attempt that Glue retries is not a run end.
+ * stuck: one alert, no run). A failed attempt that Glue retries is not a run end. The first and the
+ * final job's successes also tell the state item since when Gold is behind Bronze.
  */
 export async function onRunEndTrigger(trigger: GlueJobStateTrigger, context: TriggerContext): Promise<GlueTriggerResult> {
-  const { workflowName, finalJobName, glueMaxRetries, maxConsecutiveFailedRuns } = context.config;
+  const { workflowName, firstJobName, finalJobName, glueMaxRetries, maxConsecutiveFailedRuns } = context.config;
   const files = processedFilesStore(context);
   const jobState = describeJobState(trigger);
   const result = (
@@ -39,6 +40,12 @@ export async function onRunEndTrigger(trigger: GlueJobStateTrigger, context: Tri
     attempt = await jobRunAttempt(context.glue, trigger.jobName, trigger.jobRunId);
     if (attempt !== undefined && attempt < glueMaxRetries) runEnd = "retrying";
   }
+
+  // Whatever the run does next, the freshness check's "Gold behind" follows the first and the final job's successes.
+  if (trigger.state === "SUCCEEDED" && trigger.jobName === firstJobName)
+    await pipelineStateStore(context).recordBronzeUpdated(trigger.time);
+  if (trigger.state === "SUCCEEDED" && trigger.jobName === finalJobName)
+    await pipelineStateStore(context).recordGoldRefreshed(trigger.time);
 
   let runs = await findRuns(context.glue, workflowName);
   if (runEnd === "ends_run") runs = await waitForRunOver(runs, trigger, context);

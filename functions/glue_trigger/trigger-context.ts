@@ -1,3 +1,4 @@
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { GlueClient } from "@aws-sdk/client-glue";
 import type { SNSClient } from "@aws-sdk/client-sns";
@@ -12,6 +13,8 @@ export interface TriggerContext {
   readonly glue: GlueClient;
   readonly dynamodb: DynamoDBClient;
   readonly sns: SNSClient;
+  /** Freshness checks publish their metrics with it. */
+  readonly cloudwatch: CloudWatchClient;
   /** Region of the console links in alerts (`AWS_REGION`, set by Lambda). @default - alerts carry no console link */
   readonly region: string | undefined;
   /** When the invocation began: `triggered_at` and `received_at`. */

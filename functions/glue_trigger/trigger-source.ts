@@ -1,9 +1,10 @@
 import { InvalidEventError } from "./errors";
+import { FRESHNESS_CHECK_EVENT } from "./freshness-metrics";
 import { isRecord, stringField } from "./guards";
 import { parseS3Records, type IgnoredRecord, type S3ObjectNotice } from "./s3-records";
 
 /** What invoked the function, as reported in results, logs and run properties. */
-export type TriggerSource = "s3" | "schedule" | "glue_run_end" | "manual";
+export type TriggerSource = "s3" | "schedule" | "glue_run_end" | "manual" | "freshness_check";
 
 /** An S3 notification: the objects it created and the records left out. */
 export interface S3Trigger {
@@ -37,7 +38,12 @@ export interface ManualTrigger {
   readonly force: boolean;
 }
 
-export type Trigger = S3Trigger | ScheduleTrigger | GlueJobStateTrigger | ManualTrigger;
+/** The freshness check's rule: `{"check": "freshness"}` (freshness-metrics.ts). */
+export interface FreshnessCheckTrigger {
+  readonly source: "freshness_check";
+}
+
+export type Trigger = S3Trigger | ScheduleTrigger | GlueJobStateTrigger | ManualTrigger | FreshnessCheckTrigger;
 
 /** Recognises the trigger of an event; throws {@link InvalidEventError} for a recognised but malformed event. */
 export function detectTrigger(event: unknown): Trigger {
@@ -59,6 +65,15 @@ export function detectTrigger(event: unknown): Trigger {
   }
   if (source === "aws.glue" && detailType === "Glue Job State Change") {
     return parseGlueJobStateChange(event);
+  }
+  if ("check" in event) {
+    if (event.check !== FRESHNESS_CHECK_EVENT.check) {
+      throw new InvalidEventError(
+        "freshness_check",
+        `Invocation has "check": ${JSON.stringify(event.check)}; the only check is ${JSON.stringify(FRESHNESS_CHECK_EVENT.check)}.`,
+      );
+    }
+    return { source: "freshness_check" };
   }
   const force = event.force ?? false;
   if (typeof force !== "boolean") {

@@ -42,6 +42,7 @@ export class AlertsTopic extends Construct {
   public readonly topicName: string;
   private readonly aws: AwsContext;
   private readonly policy: ResourcePolicyDocument;
+  private readonly alarmNamePatterns = new Set<string>();
 
   public constructor(scope: Construct, id: string, props: AlertsTopicProps) {
     super(scope, id);
@@ -113,6 +114,9 @@ export class AlertsTopic extends Construct {
 
   /** Lets this account's CloudWatch alarms whose names match `alarmNamePattern` (`*` wildcards) publish. */
   public allowCloudWatchAlarms(alarmNamePattern: string): void {
+    // Every construct with alarms asks; one statement covers one name pattern.
+    if (this.alarmNamePatterns.has(alarmNamePattern)) return;
+    this.alarmNamePatterns.add(alarmNamePattern);
     this.policy.allowServiceFrom({
       sid: "CloudWatchAlarmsPublish",
       servicePrincipal: servicePrincipal(this.aws, "cloudwatch"),

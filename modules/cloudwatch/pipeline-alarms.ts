@@ -6,6 +6,7 @@ import type { AlertsTopic } from "../aws_sns/alerts-topic";
 import type { LambdaFunction } from "../lambda_function/lambda-function";
 import { MetricCareValidationError } from "../shared/errors";
 import type { DeadLetterQueue } from "../sqs/dead-letter-queue";
+import { dashboardBody, metricWidget, type DashboardWidget } from "./dashboard-widget";
 
 /** Props for {@link PipelineAlarms}. */
 export interface PipelineAlarmsProps {
@@ -33,6 +34,11 @@ export interface PipelineAlarmsProps {
    * @default true
    */
   readonly createDashboard?: boolean;
+  /**
+   * Rows the dashboard shows below its own, e.g. the data-quality row.
+   * @default - none
+   */
+  readonly moreWidgets?: readonly DashboardWidget[];
 }
 
 /** What a message in a dead-letter queue means, unless the queue is the trigger's on-failure queue. */
@@ -156,61 +162,47 @@ export class PipelineAlarms extends Construct {
     props.alertsTopic.allowCloudWatchAlarms(name("*"));
 
     if (props.createDashboard ?? true) {
-      const widget = (title: string, metrics: unknown[][], x: number, y: number): object => ({
-        type: "metric",
-        x,
-        y,
-        width: 12,
-        height: 6,
-        properties: { title, region: props.region, view: "timeSeries", stacked: false, period: 300, metrics },
-      });
+      const region = props.region;
+      const lambda = (metricName: string, stat: string): unknown[] => ["AWS/Lambda", metricName, "FunctionName", fn.lambdaName, { stat }];
       this.dashboard = new CloudwatchDashboard(this, "dashboard", {
         dashboardName: name("pipeline"),
-        dashboardBody: JSON.stringify({
-          widgets: [
-            widget(
-              "Trigger Lambda invocations and errors",
-              [
-                ["AWS/Lambda", "Invocations", "FunctionName", fn.lambdaName, { stat: "Sum" }],
-                ["AWS/Lambda", "Errors", "FunctionName", fn.lambdaName, { stat: "Sum" }],
-                ["AWS/Lambda", "Throttles", "FunctionName", fn.lambdaName, { stat: "Sum" }],
-              ],
-              0,
-              0,
-            ),
-            widget("Trigger Lambda duration (ms)", [["AWS/Lambda", "Duration", "FunctionName", fn.lambdaName, { stat: "Maximum" }]], 12, 0),
-            widget(
-              "Dead-letter queue depth",
-              Object.values(props.deadLetterQueues).map((q) => [
-                "AWS/SQS",
-                "ApproximateNumberOfMessagesVisible",
-                "QueueName",
-                q.queueName,
-                { stat: "Maximum" },
-              ]),
-              0,
-              6,
-            ),
-            widget(
-              "Glue job errors",
-              Object.values(props.glueJobs).map((j) => [
-                "Glue",
-                "glue.error.ALL",
-                "JobName",
-                j.jobName,
-                "JobRunId",
-                "ALL",
-                "Type",
-                "count",
-                "ObservabilityGroup",
-                "error",
-                { stat: "Sum" },
-              ]),
-              12,
-              6,
-            ),
-          ],
-        }),
+        dashboardBody: dashboardBody([
+          metricWidget(region, "Trigger Lambda invocations and errors", [
+            lambda("Invocations", "Sum"),
+            lambda("Errors", "Sum"),
+            lambda("Throttles", "Sum"),
+          ]),
+          metricWidget(region, "Trigger Lambda duration (ms)", [lambda("Duration", "Maximum")]),
+          metricWidget(
+            region,
+            "Dead-letter queue depth",
+            Object.values(props.deadLetterQueues).map((q) => [
+              "AWS/SQS",
+              "ApproximateNumberOfMessagesVisible",
+              "QueueName",
+              q.queueName,
+              { stat: "Maximum" },
+            ]),
+          ),
+          metricWidget(
+            region,
+            "Glue job errors",
+            Object.values(props.glueJobs).map((j) => [
+              "Glue",
+              "glue.error.ALL",
+              "JobName",
+              j.jobName,
+              "JobRunId",
+              "ALL",
+              "Type",
+              "count",
+              "ObservabilityGroup",
+              "error",
+              { stat: "Sum" },
+            ]),
+          ),
+          ...(props.moreWidgets ?? []),
+        ]),
       });
     }
   }

@@ -22,6 +22,16 @@ export function alertTemplate(environment: string, region: string): string {
   return `MetricCare ${environment}: Glue job <job> ended <state> at <time> (run <run>). Details and logs: ${console}`;
 }
 
+/** A rule that invokes the trigger Lambda with a constant event on a schedule. */
+export interface FreshnessCheckRule {
+  /** Rule name, e.g. `metriccare_freshness_check_dev`. */
+  readonly ruleName: string;
+  /** `rate(...)` or `cron(...)` expression (UTC). */
+  readonly scheduleExpression: string;
+  /** The event the function receives instead of EventBridge's (the target's constant input). */
+  readonly input: Readonly<Record<string, unknown>>;
+}
+
 /** Props for {@link EventBridge}. */
 export interface EventBridgeProps {
   /** Where the rules live. */
@@ -45,6 +55,11 @@ export interface EventBridgeProps {
   /** Name of the dead-letter queue of undeliverable events. */
   readonly deadLetterQueueName: string;
   /**
+   * A rule that invokes the trigger Lambda on its own schedule with a constant event, e.g. the freshness check.
+   * @default - no such rule
+   */
+  readonly freshnessCheck?: FreshnessCheckRule;
+  /**
    * Retries of a failed delivery to a target.
    * @default 8
    */
@@ -60,13 +75,16 @@ export interface EventBridgeProps {
  * The seed's `event_bridge` module: a schedule rule that starts the pipeline, and a rule on this
  * environment's Glue job state changes that (1) tells the alerts topic, with a readable message,
  * and (2) invokes the trigger Lambda, which starts a follow-up run for files that arrived during
- * the run. Every target retries and has a dead-letter queue.
+ * the run; optionally a rule that has the Lambda check freshness. Every target retries and has a
+ * dead-letter queue.
  */
 export class EventBridge extends Construct {
   /** The schedule rule. */
   public readonly scheduleRule: CloudwatchEventRule;
   /** The Glue job state change rule. */
   public readonly jobStateRule: CloudwatchEventRule;
+  /** The freshness check rule, if asked for. */
+  public readonly freshnessCheckRule?: CloudwatchEventRule;
   /** Queue of events no target could take. */
   public readonly deadLetterQueue: DeadLetterQueue;
 
@@ -138,9 +156,32 @@ export class EventBridge extends Construct {
       sourceArn: this.jobStateRule.arn,
     });
 
+    const check = props.freshnessCheck;
+    if (check !== undefined) {
+      validateScheduleExpression(owner, "freshnessCheck.scheduleExpression", check.scheduleExpression);
+      this.freshnessCheckRule = new CloudwatchEventRule(this, "freshness_check", {
+        name: check.ruleName,
+        description: "MetricCare freshness check: the trigger Lambda measures waiting files and Gold's lag and publishes them",
+        scheduleExpression: check.scheduleExpression,
+      });
+      new CloudwatchEventTarget(this, "freshness_check_to_lambda", {
+        rule: this.freshnessCheckRule.name,
+        targetId: "trigger-lambda",
+        arn: fn.lambdaArn,
+        input: JSON.stringify(check.input),
+        retryPolicy,
+        deadLetterConfig,
+      });
+      fn.allowInvocation({
+        statementId: "freshness_check",
+        principal: servicePrincipal(props.aws, "events"),
+        sourceArn: this.freshnessCheckRule.arn,
+      });
+    }
+
     props.alertsTopic.allowEventBridgeRule(this.jobStateRule.arn);
     // ARNs built from the names: the key policy may not refer to the job state rule, whose pattern names the jobs that use the key.
-    for (const ruleName of [props.scheduleRuleName, props.jobStateRuleName])
+    for (const ruleName of [props.scheduleRuleName, props.jobStateRuleName, ...(check === undefined ? [] : [check.ruleName])])
       this.deadLetterQueue.acceptFromEventBridgeRule(arn(props.aws, "events", `rule/${ruleName}`));
   }
 }

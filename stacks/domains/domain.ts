@@ -36,6 +36,8 @@ export interface EnvironmentContext {
   readonly deployerArn: string;
   /** Whether stateful resources carry `prevent_destroy` (all but a deliberate teardown synth). */
   readonly preventDestroy: boolean;
+  /** CloudWatch namespace of the pipeline's own metrics, `<project>/<environment>`: the jobs' data quality and the trigger's freshness check. */
+  readonly metricsNamespace: string;
   /** `<project>_<service>_<environment>`, the seed's naming standard. */
   name(service: string): string;
   /** A list of principals from the settings, or the role running Terraform when the list is empty (never nobody, never the account). */

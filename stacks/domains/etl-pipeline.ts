@@ -5,7 +5,9 @@ import { GlueCatalogEncryption } from "../../modules/glue/glue_catalog_encryptio
 import { GlueJob, type GlueJobAccess } from "../../modules/glue/glue_job/glue-job";
 import { GlueSecurityConfiguration } from "../../modules/glue/glue_security_configuration/glue-security-configuration";
 import { GlueWorkflow } from "../../modules/glue/glue_workflow/glue-workflow";
+import { MetricCareValidationError } from "../../modules/shared/errors";
 import { catalogDatabaseName, LAKEHOUSE_LAYERS, type LakehouseLayer } from "../../modules/shared/names";
+import { readFileSync } from "node:fs";
 import { Domain, type EnvironmentContext } from "./domain";
 import type { Storage } from "./storage";
 
@@ -34,6 +36,8 @@ export class EtlPipeline extends Domain {
   public readonly jobs: Readonly<Record<LakehouseLayer, GlueJob>>;
   /** The workflow the trigger starts. */
   public readonly workflow: GlueWorkflow;
+  /** The Silver tables (`layers.silver.tables` of etl/config/lakehouse.json), whose quarantine share Silver reports per table. */
+  public readonly validatedTables: readonly string[];
 
   public constructor(scope: Construct, id: string, props: EtlPipelineProps) {
     super(scope, id);
@@ -95,6 +99,7 @@ export class EtlPipeline extends Domain {
       },
     };
     const lakehouseConfig = storage.files.file("lakehouse.json");
+    this.validatedTables = silverTables(lakehouseConfig.sourcePath);
     this.jobs = Object.fromEntries(
       LAKEHOUSE_LAYERS.map((layer) => [
         layer,
@@ -118,11 +123,13 @@ export class EtlPipeline extends Domain {
             "--env": context.environmentName,
             "--lakehouse_bucket": storage.lakehouse.bucketName,
             "--lakehouse_config_uri": lakehouseConfig.s3Uri,
+            "--metrics_namespace": context.metricsNamespace,
             [`--${layer}_database`]: this.databases[layer].databaseName,
             ...layers[layer].arguments,
           },
           logRetentionDays: env.logRetentionDays,
           permissionsBoundaryArn: config.permissionsBoundaryArn,
+          metricsNamespace: context.metricsNamespace,
         }),
       ]),
     ) as Record<LakehouseLayer, GlueJob>;
@@ -132,4 +139,13 @@ export class EtlPipeline extends Domain {
       stages: LAKEHOUSE_LAYERS.map((layer) => ({ name: layer, job: this.jobs[layer] })),
     });
   }
+}
+
+/** The Silver table names of the lakehouse configuration at `path`. */
+function silverTables(path: string): string[] {
+  const layout = JSON.parse(readFileSync(path, "utf8")) as { layers?: { silver?: { tables?: Record<string, unknown> } } };
+  const tables = Object.keys(layout.layers?.silver?.tables ?? {});
+  if (tables.length === 0)
+    throw new MetricCareValidationError("EtlPipeline", `${path} has no \`layers.silver.tables\`: the jobs need at least one.`);
+  return tables;
 }

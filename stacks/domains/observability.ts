@@ -2,10 +2,11 @@ import type { Construct } from "constructs";
 import { alertSubscriptionMessage } from "../../config/validate-config";
 import { AlertsTopic } from "../../modules/aws_sns/alerts-topic";
 import { DataEventTrail } from "../../modules/cloudtrail/data-event-trail";
+import { DataQualityAlarms } from "../../modules/cloudwatch/data-quality-alarms";
 import { PipelineAlarms } from "../../modules/cloudwatch/pipeline-alarms";
 import type { LambdaFunction } from "../../modules/lambda_function/lambda-function";
 import { AuditLogKey } from "../../modules/kms/audit-log-key";
-import { BUCKET_PURPOSES } from "../../modules/shared/names";
+import { BUCKET_PURPOSES, type LakehouseLayer } from "../../modules/shared/names";
 import type { DeadLetterQueue } from "../../modules/sqs/dead-letter-queue";
 import { Domain, type EnvironmentContext } from "./domain";
 import type { Storage } from "./storage";
@@ -21,6 +22,8 @@ export interface WatchedPipeline {
   readonly triggerFunction: LambdaFunction;
   readonly deadLetterQueues: Readonly<Record<string, DeadLetterQueue>>;
   readonly glueJobs: Readonly<Record<string, { readonly jobName: string }>>;
+  /** Tables whose quarantine share Silver reports. */
+  readonly validatedTables: readonly string[];
 }
 
 /**
@@ -85,15 +88,22 @@ export class Observability extends Domain {
     }
   }
 
-  /** Alarms (to the alerts topic) and the dashboard for the running pipeline. */
+  /**
+   * Alarms (to the alerts topic) and the dashboard for the running pipeline: its parts (trigger, queues,
+   * jobs) and its data (quality per run, freshness).
+   */
   public watch(pipeline: WatchedPipeline): PipelineAlarms {
-    const { config, aws, environmentName } = this.context;
-    return new PipelineAlarms(this, "cloudwatch", {
-      region: aws.region,
-      namePrefix: config.projectName,
-      nameSuffix: environmentName,
-      alertsTopic: this.alerts,
-      ...pipeline,
+    const { config, aws, environmentName, environment: env, metricsNamespace } = this.context;
+    const { validatedTables, ...parts } = pipeline;
+    const names = { region: aws.region, namePrefix: config.projectName, nameSuffix: environmentName, alertsTopic: this.alerts };
+    const dataQuality = new DataQualityAlarms(this, "data_quality", {
+      ...names,
+      namespace: metricsNamespace,
+      intakeJob: "bronze" satisfies LakehouseLayer,
+      validatingJob: "silver" satisfies LakehouseLayer,
+      tables: validatedTables,
+      thresholds: env.quality,
     });
+    return new PipelineAlarms(this, "cloudwatch", { ...names, ...parts, moreWidgets: dataQuality.widgets });
   }
 }

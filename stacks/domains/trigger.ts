@@ -1,5 +1,7 @@
 import { Token } from "cdktf";
 import type { Construct } from "constructs";
+import { FRESHNESS_CHECK_EVENT, FRESHNESS_CHECK_MINUTES } from "../../functions/glue_trigger/freshness-metrics";
+import { publishMetricsStatement } from "../../modules/cloudwatch/publish-metrics";
 import { EventBridge } from "../../modules/event_bridge/event-bridge";
 import { LambdaFunction } from "../../modules/lambda_function/lambda-function";
 import { ObjectCreatedNotification } from "../../modules/s3/s3_bucket/object-created-notification";
@@ -22,7 +24,7 @@ export interface TriggerProps {
 /**
  * What starts the pipeline: the trigger Lambda (functions/glue_trigger/), invoked for every new
  * FHIR file in the raw bucket, on the schedule and when a job's run ends, with EventBridge's rules
- * (which also alert on every job end). The function's environment is its whole configuration.
+ * (which also alert on every job end); a rule of its own has it check the pipeline's freshness. The function's environment is its whole configuration.
  */
 export class Trigger extends Domain {
   /** The trigger Lambda. */
@@ -44,11 +46,13 @@ export class Trigger extends Domain {
       // Every variable the function reads (functions/glue_trigger/config.ts): it has no defaults of its own.
       environment: {
         GLUE_WORKFLOW_NAME: pipeline.workflow.workflowName,
+        GLUE_FIRST_JOB_NAME: pipeline.jobs.bronze.jobName,
         GLUE_FINAL_JOB_NAME: pipeline.workflow.finalJobName,
         ALERTS_TOPIC_ARN: alerts.topicArn,
         PROCESSED_FILES_TABLE: storage.processedFiles.tableName,
         PROCESSED_FILES_STATUS_INDEX: storage.processedFiles.statusIndexName,
         ENVIRONMENT: context.environmentName,
+        METRICS_NAMESPACE: context.metricsNamespace,
         MAX_CONSECUTIVE_FAILED_RUNS: Token.asString(env.lambda.maxConsecutiveFailedRuns),
         GLUE_MAX_RETRIES: Token.asString(env.glue.maxRetries),
         RUN_END_WAIT_SECONDS: Token.asString(env.derived.lambdaRunEndWaitSeconds),
@@ -73,6 +77,7 @@ export class Trigger extends Domain {
         },
         alerts.publishStatement(),
         ...storage.processedFiles.trackFilesStatements(),
+        publishMetricsStatement("PublishFreshnessMetrics", [context.metricsNamespace]),
       ],
       permissionsBoundaryArn: config.permissionsBoundaryArn,
     });
@@ -95,6 +100,11 @@ export class Trigger extends Domain {
       alertsTopic: alerts,
       kmsKey: storage.key,
       deadLetterQueueName: context.name("event_dlq"),
+      freshnessCheck: {
+        ruleName: context.name("freshness_check"),
+        scheduleExpression: `rate(${FRESHNESS_CHECK_MINUTES} minutes)`,
+        input: FRESHNESS_CHECK_EVENT,
+      },
     });
   }
 }

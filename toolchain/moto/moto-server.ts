@@ -31,7 +31,10 @@ export interface MotoServerOptions {
   readonly recordFile?: string;
 }
 
-/** Starts moto with the test environment's Python on a port the OS picks; stop it in `afterAll`. */
+/**
+ * Starts moto with the `emulator` environment's Python (a current botocore: the JavaScript SDK's and
+ * Terraform's protocols) on a port the OS picks; stop it in `afterAll`.
+ */
 export async function startMotoServer(root: string, options: MotoServerOptions = {}): Promise<MotoServer> {
   const args = [
     join(root, "toolchain", "moto", "moto_server.py"),
@@ -40,7 +43,7 @@ export async function startMotoServer(root: string, options: MotoServerOptions =
   ];
   const server = await startJsonLineServer<{ endpoint: string; ca_file: string | null }>(
     "moto server",
-    pythonExecutable(root, "test"),
+    pythonExecutable(root, "emulator"),
     args,
     {
       startTimeoutSeconds: options.startTimeoutSeconds ?? 60,

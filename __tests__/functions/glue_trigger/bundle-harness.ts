@@ -1,5 +1,6 @@
-// The built glue_trigger bundle, run in child Node processes as Lambda would, against moto (DynamoDB, SNS, SQS and
-// the Glue calls moto answers) and, for the workflow-run branches moto cannot reach, the fake Glue of fake-aws.ts.
+// The built glue_trigger bundle, run in child Node processes as Lambda would, against moto (DynamoDB, SNS, SQS,
+// CloudWatch and the Glue calls moto answers) and, for the workflow-run branches moto cannot reach, the fake Glue of fake-aws.ts.
+import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from "@aws-sdk/client-cloudwatch";
 import {
   CreateTableCommand,
   DeleteItemCommand,
@@ -62,6 +63,10 @@ export interface BundleHarness {
   fileItem(fileKey: string): Promise<Record<string, AttributeValue> | undefined>;
   /** What the Bronze job does when it finishes a file. */
   markProcessed(fileKey: string): Promise<void>;
+  /** Applies one update expression to a file's item (`#status` stands for `status`). */
+  update(fileKey: string, expression: string, values: Record<string, AttributeValue>): Promise<unknown>;
+  /** The values CloudWatch holds in `namespace` over the last two hours, per metric: each minute's `stat`, oldest first. */
+  metrics(namespace: string, stat?: "Maximum" | "Minimum"): Promise<Record<string, number[]>>;
   /** Sets an item's `received_at`, e.g. to before the run that failed to claim it. */
   setReceivedAt(fileKey: string, receivedAt: Date): Promise<void>;
   putItem(item: Record<string, AttributeValue>): Promise<void>;
@@ -86,6 +91,7 @@ export async function startBundleHarness(): Promise<BundleHarness> {
   const clientConfig = { endpoint: moto.endpoint, region: REGION, credentials: CREDENTIALS };
   const dynamodb = new DynamoDBClient(clientConfig);
   const sns = new SNSClient(clientConfig);
+  const cloudwatch = new CloudWatchClient(clientConfig);
   const sqs = (target: string, body: Record<string, unknown>) => sqsCall(moto.endpoint, target, body);
   await dynamodb.send(
     new CreateTableCommand({
@@ -156,6 +162,7 @@ export async function startBundleHarness(): Promise<BundleHarness> {
             AWS_ENDPOINT_URL_GLUE: options.glue === "moto" ? moto.endpoint : glue.endpoint,
             AWS_ENDPOINT_URL_SNS: moto.endpoint,
             AWS_ENDPOINT_URL_DYNAMODB: moto.endpoint,
+            AWS_ENDPOINT_URL_CLOUDWATCH: moto.endpoint,
             // One attempt: the SDK's own back-off would only slow the throttling case down.
             AWS_MAX_ATTEMPTS: "1",
             AWS_CONFIG_FILE: join(workDir, "no-config"),
@@ -204,6 +211,25 @@ export async function startBundleHarness(): Promise<BundleHarness> {
     async markProcessed(fileKey) {
       await update(fileKey, "SET #status = :processed", { ":processed": { S: "PROCESSED" } });
     },
+    update,
+    async metrics(namespace, stat = "Maximum") {
+      const { Metrics } = await cloudwatch.send(new ListMetricsCommand({ Namespace: namespace }));
+      const names = [...new Set((Metrics ?? []).map((metric) => String(metric.MetricName)))];
+      const end = new Date(Date.now() + 5 * 60_000);
+      const { MetricDataResults } = await cloudwatch.send(
+        new GetMetricDataCommand({
+          StartTime: new Date(end.getTime() - 2 * 3_600_000),
+          EndTime: end,
+          ScanBy: "TimestampAscending",
+          MetricDataQueries: names.map((name, index) => ({
+            Id: `m${index}`,
+            Label: name,
+            MetricStat: { Metric: { Namespace: namespace, MetricName: name }, Period: 60, Stat: stat },
+          })),
+        }),
+      );
+      return Object.fromEntries((MetricDataResults ?? []).map((result) => [String(result.Label), result.Values ?? []]));
+    },
     async setReceivedAt(fileKey, receivedAt) {
       await update(fileKey, "SET received_at = :at", { ":at": { S: receivedAt.toISOString() } });
     },
@@ -223,6 +249,7 @@ export async function startBundleHarness(): Promise<BundleHarness> {
     async close() {
       dynamodb.destroy();
       sns.destroy();
+      cloudwatch.destroy();
       await Promise.all([glue.close(), moto.stop()]);
       rmSync(workDir, { recursive: true, force: true });
     },

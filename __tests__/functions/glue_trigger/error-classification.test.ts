@@ -21,6 +21,14 @@ describe("classifyError", () => {
     ["Glue ValidationException", new ValidationException({ ...metadata, message: "bad value" })],
     ["DynamoDB ResourceNotFoundException", new ResourceNotFoundException({ ...metadata, message: "Requested resource not found" })],
     ["an unmodelled AccessDeniedException", serviceError("AccessDeniedException", "not authorized", "client", 400)],
+    [
+      "CloudWatch AccessDenied (a Query API's name)",
+      serviceError("AccessDenied", "not authorized to cloudwatch:PutMetricData", "client", 403),
+    ],
+    [
+      "CloudWatch InvalidParameterValue",
+      serviceError("InvalidParameterValue", "The value NaN for parameter Value is invalid", "client", 400),
+    ],
   ])("treats %s as permanent", (_, error) => {
     // Act
     const classification = classifyError(error);

@@ -3,7 +3,9 @@ import type { S3ObjectNotice } from "../../../functions/glue_trigger/s3-records"
 
 export const NOW = new Date("2026-11-22T10:15:00.000Z");
 export const WORKFLOW = "metriccare_etl_workflow_dev";
+export const FIRST_JOB = "metriccare_bronze_dev";
 export const FINAL_JOB = "metriccare_gold_dev";
+export const METRICS_NAMESPACE = "metriccare/dev";
 export const TABLE = "metriccare_processed_files_dev";
 export const TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:metriccare-alerts-dev";
 export const RULE_ARN = "arn:aws:events:eu-west-1:123456789012:rule/metriccare-nightly-dev";
@@ -16,11 +18,13 @@ export function testEnvironment(): Record<string, string> {
     AWS_ACCESS_KEY_ID: "AKIAFAKEFAKEFAKEFAKE",
     AWS_SECRET_ACCESS_KEY: "fake-secret",
     GLUE_WORKFLOW_NAME: WORKFLOW,
+    GLUE_FIRST_JOB_NAME: FIRST_JOB,
     GLUE_FINAL_JOB_NAME: FINAL_JOB,
     ALERTS_TOPIC_ARN: TOPIC_ARN,
     PROCESSED_FILES_TABLE: TABLE,
     PROCESSED_FILES_STATUS_INDEX: "status_index",
     ENVIRONMENT: "dev",
+    METRICS_NAMESPACE,
     MAX_CONSECUTIVE_FAILED_RUNS: "3",
     GLUE_MAX_RETRIES: "0",
     // No wait for a finishing run: a test says when Glue reports it over.
@@ -38,6 +42,7 @@ const VARIABLES = [
   "AWS_ENDPOINT_URL_GLUE",
   "AWS_ENDPOINT_URL_SNS",
   "AWS_ENDPOINT_URL_DYNAMODB",
+  "AWS_ENDPOINT_URL_CLOUDWATCH",
 ];
 
 /** Replaces the variables the function reads with {@link testEnvironment} plus `overrides` (`undefined` deletes). */

@@ -60,8 +60,22 @@ describe("handler on a Glue Job State Change", () => {
       KeyConditionExpression: "#status = :status",
       ExpressionAttributeNames: { "#status": "status" },
       ExpressionAttributeValues: { ":status": { S: "PENDING" } },
-      ProjectionExpression: "file_key",
+      ProjectionExpression: "file_key, received_at",
+      ScanIndexForward: true,
       Limit: 1,
+    });
+    // Gold is refreshed as of the event: the time moves forward only, and what Bronze took in before it is in Gold.
+    expect(mocks.dynamodb).toHaveReceivedCommandWith(UpdateItemCommand, {
+      Key: STATE_KEY,
+      UpdateExpression: "SET gold_refreshed_at = :at",
+      ConditionExpression: "attribute_not_exists(gold_refreshed_at) OR gold_refreshed_at < :at",
+      ExpressionAttributeValues: { ":at": { S: "2026-11-22T10:14:00.000Z" } },
+    });
+    expect(mocks.dynamodb).toHaveReceivedCommandWith(UpdateItemCommand, {
+      Key: STATE_KEY,
+      UpdateExpression: "REMOVE gold_behind_since",
+      ConditionExpression: "gold_behind_since <= :at",
+      ExpressionAttributeValues: { ":at": { S: "2026-11-22T10:14:00.000Z" } },
     });
     expect(mocks.glue).toHaveReceivedCommandTimes(GetWorkflowRunsCommand, 1);
     expect(mocks.glue).toHaveReceivedCommandTimes(StartWorkflowRunCommand, 1);
@@ -168,7 +182,7 @@ describe("handler on a Glue Job State Change", () => {
     expect(mocks.glue).not.toHaveReceivedCommand(StartWorkflowRunCommand);
   });
 
-  it("skips quietly a job that does not end the active run, without touching the state item", async () => {
+  it("skips quietly a job that does not end the active run; Bronze's success only marks Gold behind in the state item", async () => {
     // Prepare
     waiting(mocks.dynamodb, "PENDING");
     mocks.glue.on(GetWorkflowRunsCommand).resolves(ACTIVE_RUNS);
@@ -185,7 +199,14 @@ describe("handler on a Glue Job State Change", () => {
       message: `Job ${BRONZE} SUCCEEDED does not end run wr_active of workflow ${WORKFLOW}; nothing to do.`,
       activeRunId: "wr_active",
     });
-    expect(mocks.dynamodb).not.toHaveReceivedCommand(UpdateItemCommand);
+    expect(mocks.dynamodb).toHaveReceivedCommandTimes(UpdateItemCommand, 1);
+    expect(mocks.dynamodb).toHaveReceivedCommandWith(UpdateItemCommand, {
+      Key: STATE_KEY,
+      UpdateExpression: "SET gold_behind_since = :at",
+      ConditionExpression:
+        "attribute_not_exists(gold_behind_since) AND (attribute_not_exists(gold_refreshed_at) OR gold_refreshed_at < :at)",
+      ExpressionAttributeValues: { ":at": { S: "2026-11-22T10:14:00.000Z" } },
+    });
     expect(mocks.logs().filter((line) => line.level !== "DEBUG")).toEqual([]);
   });
 

@@ -1,4 +1,5 @@
 // Mocks, clock and log capture shared by the handler tests.
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { GetWorkflowRunsCommand, GlueClient, StartWorkflowRunCommand } from "@aws-sdk/client-glue";
 import { SNSClient } from "@aws-sdk/client-sns";
@@ -32,6 +33,7 @@ export interface Harness {
   readonly glue: AwsClientStub<GlueClient>;
   readonly sns: AwsClientStub<SNSClient>;
   readonly dynamodb: AwsClientStub<DynamoDBClient>;
+  readonly cloudwatch: AwsClientStub<CloudWatchClient>;
   /** Log lines written since the test began, parsed from JSON. */
   logs(): Record<string, unknown>[];
 }
@@ -41,12 +43,14 @@ export function useHandlerHarness(): Harness {
   const glue = mockClient(GlueClient);
   const sns = mockClient(SNSClient);
   const dynamodb = mockClient(DynamoDBClient);
+  const cloudwatch = mockClient(CloudWatchClient);
   let written: string[] = [];
 
   beforeEach(() => {
     glue.reset();
     sns.reset();
     dynamodb.reset();
+    cloudwatch.reset();
     setEnvironment();
     jest.useFakeTimers({
       now: NOW,
@@ -81,6 +85,7 @@ export function useHandlerHarness(): Harness {
     glue,
     sns,
     dynamodb,
+    cloudwatch,
     logs: () =>
       written
         .join("")

@@ -297,4 +297,63 @@ describe("the glue_trigger bundle", () => {
       });
     });
   });
+
+  // The freshness check as its rule invokes it: moto's DynamoDB holds the files and the state item, and moto's
+  // CloudWatch stores what the bundle's real SDK client published.
+  describe("freshness check against moto's DynamoDB and CloudWatch", () => {
+    const minutesAgo = (now: number, minutes: number) => new Date(now - minutes * 60_000).toISOString();
+    const file = (name: string, status: string, receivedAt: string) => ({
+      file_key: { S: `s3://${BUCKET}/fhir/${name}.json#v1` },
+      status: { S: status },
+      received_at: { S: receivedAt },
+    });
+
+    beforeAll(async () => {
+      await it_.reset();
+    });
+
+    it("publishes the waiting file's age, Gold's lag since Bronze's success and the newest file's age, as CloudWatch stores them", async () => {
+      // Prepare: a PENDING file from 40 min ago, a PROCESSED one from 10 min ago; Bronze succeeded 25 min ago.
+      const now = Date.now();
+      await it_.putItem(file("waiting", "PENDING", minutesAgo(now, 40)));
+      await it_.putItem(file("landed", "PROCESSED", minutesAgo(now, 10)));
+      const [bronze] = await it_.invoke([glueJobEvent("metriccare_bronze_dev", "SUCCEEDED", minutesAgo(now, 25))]);
+
+      // Act
+      const [outcome] = await it_.invoke([{ check: "freshness" }]);
+
+      // Assess
+      expect(bronze?.returned).toMatchObject({ triggerSource: "glue_run_end" });
+      const freshness = outcome?.returned?.freshness as Record<string, number>;
+      expect(outcome?.returned).toMatchObject({ triggerSource: "freshness_check", status: "checked" });
+      // The invocations take seconds: each age is its hand value plus at most a few tenths.
+      expect(freshness.oldestWaitingFile).toBeGreaterThanOrEqual(40);
+      expect(freshness.oldestWaitingFile).toBeLessThan(41);
+      expect(freshness.goldBehind).toBeGreaterThanOrEqual(25);
+      expect(freshness.goldBehind).toBeLessThan(26);
+      expect(freshness.sinceNewestFile).toBeGreaterThanOrEqual(10);
+      expect(freshness.sinceNewestFile).toBeLessThan(11);
+      expect(await it_.metrics("metriccare/dev")).toEqual({
+        OldestWaitingFileMinutes: [freshness.oldestWaitingFile],
+        GoldBehindMinutes: [freshness.goldBehind],
+        MinutesSinceNewestFile: [freshness.sinceNewestFile],
+      });
+    });
+
+    it("publishes Gold current once the final job succeeds after Bronze, and 0 minutes of waiting once the file is claimed", async () => {
+      // Prepare
+      await it_.update(`s3://${BUCKET}/fhir/waiting.json#v1`, "SET #status = :s", { ":s": { S: "IN_PROGRESS" } });
+      await it_.invoke([glueJobEvent(FINAL_JOB, "SUCCEEDED", new Date().toISOString())]);
+
+      // Act
+      const [outcome] = await it_.invoke([{ check: "freshness" }]);
+
+      // Assess
+      expect(outcome?.returned).toMatchObject({ status: "checked", freshness: { oldestWaitingFile: 0, goldBehind: 0 } });
+      // The two checks may share a minute: its Minimum is the later 0 either way.
+      const stored = await it_.metrics("metriccare/dev", "Minimum");
+      expect(stored.OldestWaitingFileMinutes?.at(-1)).toBe(0);
+      expect(stored.GoldBehindMinutes?.at(-1)).toBe(0);
+    });
+  });
 });

@@ -213,7 +213,8 @@ describe("ProcessedFilesStore.findWaitingFile", () => {
       KeyConditionExpression: "#status = :status",
       ExpressionAttributeNames: { "#status": "status" },
       ExpressionAttributeValues: { ":status": { S: "PENDING" } },
-      ProjectionExpression: "file_key",
+      ProjectionExpression: "file_key, received_at",
+      ScanIndexForward: true,
       Limit: 1,
     });
   });
@@ -247,5 +248,90 @@ describe("ProcessedFilesStore.findWaitingFile", () => {
     // Assess
     expect(fileKey).toBeUndefined();
     expect(dynamoMock).toHaveReceivedCommandTimes(QueryCommand, 2);
+  });
+});
+
+describe("ProcessedFilesStore freshness queries", () => {
+  const at = (status: string, receivedAt: string | undefined) => ({
+    Items: [{ file_key: { S: `s3://b/${status}.json#v` }, ...(receivedAt === undefined ? {} : { received_at: { S: receivedAt } }) }],
+  });
+
+  it("finds the oldest PENDING or WAITING file: one item from the oldest end of each status", async () => {
+    // Prepare
+    dynamoMock
+      .on(QueryCommand, { ExpressionAttributeValues: { ":status": { S: "PENDING" } } })
+      .resolves(at("PENDING", "2026-11-22T09:00:00.000Z"))
+      .on(QueryCommand, { ExpressionAttributeValues: { ":status": { S: "WAITING" } } })
+      .resolves(at("WAITING", "2026-11-22T08:30:00.000Z"));
+
+    // Act
+    const oldest = await store.oldestWaitingReceivedAt();
+
+    // Assess
+    expect(oldest).toEqual(new Date("2026-11-22T08:30:00.000Z"));
+    expect(dynamoMock).toHaveReceivedCommandTimes(QueryCommand, 2);
+    for (const status of ["PENDING", "WAITING"]) {
+      expect(dynamoMock).toHaveReceivedCommandWith(QueryCommand, {
+        IndexName: "status_index",
+        ExpressionAttributeValues: { ":status": { S: status } },
+        ScanIndexForward: true,
+        Limit: 1,
+      });
+    }
+  });
+
+  it("says no file waits when neither status has one, and leaves out a file without received_at", async () => {
+    // Prepare
+    dynamoMock
+      .on(QueryCommand, { ExpressionAttributeValues: { ":status": { S: "PENDING" } } })
+      .resolves({ Items: [] })
+      .on(QueryCommand, { ExpressionAttributeValues: { ":status": { S: "WAITING" } } })
+      .resolves(at("WAITING", undefined));
+
+    // Act
+    const oldest = await store.oldestWaitingReceivedAt();
+
+    // Assess
+    expect(oldest).toBeUndefined();
+  });
+
+  it("finds the newest file of any status: one item from the newest end of each of the six statuses", async () => {
+    // Prepare: the newest file is one Bronze finished as PARTIAL (some entries quarantined).
+    const newest: Record<string, string> = {
+      PENDING: "2026-11-22T09:00:00.000Z",
+      IN_PROGRESS: "2026-11-22T09:40:00.000Z",
+      PARTIAL: "2026-11-22T09:41:00.000Z",
+      PROCESSED: "2026-11-22T09:10:00.000Z",
+      FAILED: "2026-11-21T23:00:00.000Z",
+    };
+    dynamoMock.on(QueryCommand).resolves({ Items: [] });
+    for (const [status, receivedAt] of Object.entries(newest)) {
+      dynamoMock.on(QueryCommand, { ExpressionAttributeValues: { ":status": { S: status } } }).resolves(at(status, receivedAt));
+    }
+
+    // Act
+    const latest = await store.newestReceivedAt();
+
+    // Assess
+    expect(latest).toEqual(new Date("2026-11-22T09:41:00.000Z"));
+    expect(dynamoMock).toHaveReceivedCommandTimes(QueryCommand, 6);
+    for (const status of ["PENDING", "WAITING", "IN_PROGRESS", "PROCESSED", "PARTIAL", "FAILED"]) {
+      expect(dynamoMock).toHaveReceivedCommandWith(QueryCommand, {
+        ExpressionAttributeValues: { ":status": { S: status } },
+        ScanIndexForward: false,
+        Limit: 1,
+      });
+    }
+  });
+
+  it("has no newest file while the table holds none", async () => {
+    // Prepare
+    dynamoMock.on(QueryCommand).resolves({ Items: [] });
+
+    // Act
+    const latest = await store.newestReceivedAt();
+
+    // Assess
+    expect(latest).toBeUndefined();
   });
 });

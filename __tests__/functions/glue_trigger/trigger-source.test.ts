@@ -130,6 +130,24 @@ describe("detectTrigger", () => {
     // Assess
     expect(trigger).toEqual({ source: "manual", force: false });
   });
+
+  it("recognises the freshness check's rule input, the event EventBridge sends in place of its own", () => {
+    // Act
+    const trigger = detectTrigger({ check: "freshness" });
+
+    // Assess
+    expect(trigger).toEqual({ source: "freshness_check" });
+  });
+
+  it.each([["stale"], [true], [null]])("throws an InvalidEventError naming a check that is not freshness: %p", (check) => {
+    // Act
+    const detect = () => detectTrigger({ check });
+
+    // Assess
+    expect(detect).toThrow(
+      new InvalidEventError("freshness_check", `Invocation has "check": ${JSON.stringify(check)}; the only check is "freshness".`),
+    );
+  });
 });
 
 describe("decodeS3Key", () => {

@@ -91,8 +91,8 @@ function tokenize(expression: string): Token[] {
       i += m.length;
     } else {
       const two = expression.slice(i, i + 2);
-      const op = ["==", "!=", "&&", "||"].includes(two) ? two : c;
-      if (!["==", "!=", "&&", "||", "!", "?", ":", "(", ")", "[", "]", ",", "."].includes(op))
+      const op = ["==", "!=", "&&", "||", ">=", "<="].includes(two) ? two : c;
+      if (!["==", "!=", "&&", "||", ">=", "<=", ">", "<", "!", "?", ":", "(", ")", "[", "]", ",", "."].includes(op))
         throw new Error(`Unsupported token "${op}" in: ${expression}`);
       tokens.push({ kind: "op", text: op });
       i += op.length;
@@ -141,15 +141,24 @@ export function evaluateExpression(expression: string, resolve: Resolve): Value 
     return left;
   };
   const equality = (): Value => {
-    let left = unary();
+    let left = comparison();
     while (isOp("==") || isOp("!=")) {
       const op = peek()?.text;
       position++;
-      const right = unary();
+      const right = comparison();
       const same = JSON.stringify(left) === JSON.stringify(right);
       left = op === "==" ? same : !same;
     }
     return left;
+  };
+  const comparison = (): Value => {
+    const left = unary();
+    const op = [">=", "<=", ">", "<"].find((text) => isOp(text));
+    if (op === undefined) return left;
+    position++;
+    const right = unary();
+    if (typeof left !== "number" || typeof right !== "number") throw new Error(`"${op}" compares numbers only, in: ${expression}`);
+    return op === ">=" ? left >= right : op === "<=" ? left <= right : op === ">" ? left > right : left < right;
   };
   const unary = (): Value => {
     if (isOp("!")) {

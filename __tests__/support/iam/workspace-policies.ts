@@ -133,7 +133,7 @@ export class WorkspacePolicies {
    */
   public renamesFrom(other: WorkspacePolicies): Map<string, string> {
     const renames = new Map<string, string>();
-    const attributes = ["arn", "id", "name", "bucket", "function_name", "url", "key_id", "role", "description", "alarm_name"];
+    const attributes = ["arn", "id", "name", "bucket", "function_name", "url", "key_id", "role", "description", "alarm_name", "namespace"];
     const resolved = (policies: WorkspacePolicies, type: string, id: string): Record<string, Value> | undefined => {
       try {
         return policies.exists(type, id) ? policies.resource(type, id) : undefined;

@@ -252,14 +252,16 @@ export function lambdaRuntime(policies: WorkspacePolicies, scope: ArnScope): Jou
   ];
 }
 
-/** Deliveries by AWS services: S3 and EventBridge invoking the trigger, EventBridge and alarms alerting, dead letters, CloudTrail. */
+/** Deliveries by AWS services: S3 and EventBridge (schedule, job states, freshness check) invoking the trigger, EventBridge and alarms alerting, dead letters, CloudTrail. */
 export function serviceDeliveries(policies: WorkspacePolicies, scope: ArnScope): JourneyCall[] {
   const stack = new Stack(policies, scope);
   const fn = String(stack.at("aws_lambda_function", "trigger_glue/function").arn);
   const raw = String(stack.at("aws_s3_bucket", "raw_bucket/bucket").bucket);
   const topic = stack.at("aws_sns_topic", "alerts/topic");
   const dlq = stack.at("aws_sqs_queue", "event_bridge/dead_letter_queue/queue");
-  const rules = ["schedule", "job_state"].map((r) => String(stack.at("aws_cloudwatch_event_rule", `event_bridge/${r}`).arn));
+  const rules = ["schedule", "job_state", "freshness_check"].map((r) =>
+    String(stack.at("aws_cloudwatch_event_rule", `event_bridge/${r}`).arn),
+  );
   const [scheduleRule = "", jobStateRule = ""] = rules;
   const alarms = policies
     .argumentOf("aws_cloudwatch_metric_alarm", "alarm_name")

@@ -1,7 +1,10 @@
 """Turns the bytes of one raw file into FHIR resources: a single resource, a Bundle or NDJSON.
 
-Anything that is not FHIR JSON raises `FhirFileError` naming where in the file it went wrong, so the
-quarantine note is enough to fix the file without opening a Spark log.
+A file that is not FHIR JSON as a whole (not UTF-8, not JSON, a single document that is no resource, a
+Bundle whose `entry` is no list) raises `FhirFileError` naming where it went wrong, so the quarantine note
+is enough to fix the file without opening a Spark log. One entry that is no resource (a Bundle entry or
+NDJSON line that is not a JSON object or has no `resourceType`) is a `RejectedEntry` instead: the file's
+other entries still land (etl/README.md, Bronze).
 """
 
 import gzip
@@ -23,10 +26,21 @@ class LocatedResource(NamedTuple):
     resource: dict[str, Any]
 
 
+class RejectedEntry(NamedTuple):
+    """An entry that cannot become a Bronze record: where it sat, a reason code, a detail naming the
+    element, the value and what is allowed, and the entry as read (for the quarantine note)."""
+
+    location: str
+    reason_code: str
+    detail: str
+    content: Any
+
+
 class FhirFileContent(NamedTuple):
     resources: list[LocatedResource]
     # Bundle entries without a `resource` (e.g. DELETE requests of a transaction): counted, not applied.
     entries_without_resource: int
+    rejected: list[RejectedEntry]
 
 
 def read_fhir_file(content: bytes) -> FhirFileContent:
@@ -39,12 +53,14 @@ def read_fhir_file(content: bytes) -> FhirFileContent:
     except RecursionError:
         raise FhirFileError("JSON nested too deeply to read") from None
     resources: list[LocatedResource] = []
+    rejected: list[RejectedEntry] = []
     skipped = 0
+    whole_file = len(documents) == 1 and documents[0][0] == ""
     for location, document in documents:
-        found, without = _unwrap(document, location, depth=0)
-        resources.extend(found)
-        skipped += without
-    return FhirFileContent(resources, skipped)
+        if whole_file:
+            _check_resource(document, "document")  # a single document that is no resource: the file is not FHIR
+        skipped += _unwrap(document, location, 0, resources, rejected)
+    return FhirFileContent(resources, skipped, rejected)
 
 
 def _decode(content: bytes) -> str:
@@ -86,34 +102,55 @@ def _is_json(line: str) -> bool:
     return True
 
 
-def _unwrap(document: Any, location: str, depth: int) -> tuple[list[LocatedResource], int]:
-    where = location or "document"
+def _check_resource(document: Any, where: str) -> None:
+    problem = _not_a_resource(document)
+    if problem is not None:
+        raise FhirFileError(f"{where}: {problem[1]}")
+
+
+def _not_a_resource(document: Any) -> tuple[str, str] | None:
+    """(reason code, detail) when `document` is no FHIR resource, else None."""
     if not isinstance(document, dict):
-        raise FhirFileError(f"{where}: expected a FHIR resource (JSON object), got {type(document).__name__}")
+        return "not_a_resource", f"expected a FHIR resource (JSON object), got {type(document).__name__}"
     resource_type = document.get("resourceType")
     if not isinstance(resource_type, str) or not resource_type:
-        raise FhirFileError(f"{where}: has no resourceType")
-    if resource_type != "Bundle":
-        return [LocatedResource(location, document)], 0
+        return (
+            "missing_resource_type",
+            f"has no resourceType (a string naming an R4 resource type), got {json.dumps(resource_type, ensure_ascii=False)}",
+        )
+    return None
+
+
+def _unwrap(document: Any, location: str, depth: int, resources: list[LocatedResource], rejected: list[RejectedEntry]) -> int:
+    """Adds the resources of `document` (Bundles unwrapped) to `resources`, entries that are no resource to
+    `rejected`; returns the number of Bundle entries without a resource."""
+    where = location or "document"
+    problem = _not_a_resource(document)
+    if problem is not None:
+        rejected.append(RejectedEntry(location, problem[0], problem[1], document))
+        return 0
+    if document["resourceType"] != "Bundle":
+        resources.append(LocatedResource(location, document))
+        return 0
     if depth >= MAX_BUNDLE_DEPTH:
         raise FhirFileError(f"{where}: Bundles nested deeper than {MAX_BUNDLE_DEPTH} levels")
     entries = document.get("entry", [])
     if not isinstance(entries, list):
         raise FhirFileError(f"{where}: Bundle.entry must be a list, got {type(entries).__name__}")
-    resources: list[LocatedResource] = []
     skipped = 0
     for index, entry in enumerate(entries):
         entry_location = f"{location} entry[{index}]".strip()
         if not isinstance(entry, dict):
-            raise FhirFileError(f"{entry_location}: expected an object, got {type(entry).__name__}")
+            rejected.append(
+                RejectedEntry(entry_location, "not_a_resource", f"expected a Bundle entry (JSON object), got {type(entry).__name__}", entry)
+            )
+            continue
         resource = entry.get("resource")
         if resource is None:
             skipped += 1
             continue
-        found, without = _unwrap(_with_id_from_full_url(resource, entry.get("fullUrl")), entry_location, depth + 1)
-        resources.extend(found)
-        skipped += without
-    return resources, skipped
+        skipped += _unwrap(_with_id_from_full_url(resource, entry.get("fullUrl")), entry_location, depth + 1, resources, rejected)
+    return skipped
 
 
 def _with_id_from_full_url(resource: Any, full_url: Any) -> Any:

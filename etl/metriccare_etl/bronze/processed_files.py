@@ -1,7 +1,7 @@
 """The Bronze side of the processed-files table contract (`docs/processed-files-table.md`).
 
 Bronze finds files through the `status_index` GSI, claims each with a conditional update (status
-unchanged since the query) and finishes it as PROCESSED or FAILED, only while it still owns it.
+unchanged since the query) and finishes it as PROCESSED, PARTIAL or FAILED, only while it still owns it.
 A file is read only after its claim succeeded, and claimed at most once per run, so no file is read
 twice and an item left IN_PROGRESS by a dead run is taken over by the next one.
 
@@ -19,13 +19,24 @@ from typing import Any
 from ..errors import ProcessedFilesError, aws_error_code
 from ..fhir.time import as_utc
 
-PENDING, WAITING, IN_PROGRESS, PROCESSED, FAILED = "PENDING", "WAITING", "IN_PROGRESS", "PROCESSED", "FAILED"
+PENDING, WAITING, IN_PROGRESS, PROCESSED, PARTIAL, FAILED = "PENDING", "WAITING", "IN_PROGRESS", "PROCESSED", "PARTIAL", "FAILED"
 # DynamoDB items are capped at 400 KB; a stack trace does not need more than this to be useful.
 MAX_ERROR_CHARS = 2000
 # Every attribute goes through a placeholder: `status` is a DynamoDB reserved word, the others stay uniform.
 _NAMES = {
     f"#{name}": name
-    for name in ("file_key", "status", "run_id", "job_run_id", "claimed_at", "processed_at", "records_written", "expires_at", "error")
+    for name in (
+        "file_key",
+        "status",
+        "run_id",
+        "job_run_id",
+        "claimed_at",
+        "processed_at",
+        "records_written",
+        "entries_quarantined",
+        "expires_at",
+        "error",
+    )
 }
 
 
@@ -128,7 +139,8 @@ class ProcessedFilesTable:
         return self._finish(
             file_key,
             job_run_id,
-            "SET #status = :processed, #processed_at = :now, #records_written = :records, #expires_at = :expires REMOVE #error",
+            "SET #status = :processed, #processed_at = :now, #records_written = :records, #expires_at = :expires "
+            "REMOVE #error, #entries_quarantined",
             {
                 ":processed": {"S": PROCESSED},
                 ":now": {"S": iso_timestamp(now)},
@@ -137,12 +149,31 @@ class ProcessedFilesTable:
             },
         )
 
+    def mark_partial(
+        self, file_key: str, job_run_id: str, now: dt.datetime, records_written: int, entries_quarantined: int, note: str
+    ) -> bool:
+        """PARTIAL: `records_written` landed, `entries_quarantined` entries did not (`note` says which and
+        where they are). No `expires_at`: like a failure, it stays until someone looks at it."""
+        return self._finish(
+            file_key,
+            job_run_id,
+            "SET #status = :partial, #processed_at = :now, #records_written = :records, #entries_quarantined = :quarantined, "
+            "#error = :error",
+            {
+                ":partial": {"S": PARTIAL},
+                ":now": {"S": iso_timestamp(now)},
+                ":records": {"N": str(records_written)},
+                ":quarantined": {"N": str(entries_quarantined)},
+                ":error": {"S": note[:MAX_ERROR_CHARS] or "entries quarantined"},
+            },
+        )
+
     def mark_failed(self, file_key: str, job_run_id: str, now: dt.datetime, error: str) -> bool:
         """FAILED with the reason; no `expires_at`, so failures stay until someone looks at them."""
         return self._finish(
             file_key,
             job_run_id,
-            "SET #status = :failed, #processed_at = :now, #records_written = :records, #error = :error",
+            "SET #status = :failed, #processed_at = :now, #records_written = :records, #error = :error REMOVE #entries_quarantined",
             {
                 ":failed": {"S": FAILED},
                 ":now": {"S": iso_timestamp(now)},

@@ -1,4 +1,4 @@
-"""Reading a claimed raw object, and quarantining it when it cannot be ingested.
+"""Reading a claimed raw object, and quarantining it (or the entries of it) that cannot be ingested.
 
 Reads pin the exact object version the trigger recorded (VersionId, else If-Match on the ETag):
 a re-upload is its own item in the processed-files table, so reading "whatever is there now"
@@ -132,6 +132,43 @@ def quarantine_file(
         **encryption,
     )
     return note_key
+
+
+def quarantine_entries(
+    s3_client: Any,
+    tracked: TrackedFile,
+    entries: list[dict[str, Any]],
+    *,
+    records_written: int,
+    lakehouse_bucket: str,
+    quarantine_prefix: str,
+    run_id: str,
+    now: dt.datetime,
+    encryption: Mapping[str, str] = {},
+) -> str:
+    """Writes the entries of a PARTIAL file that could not be keyed to `<key>.rejected-entries.json`, each
+    with its location, reason code, detail and content as read; returns the note's URI. The file itself
+    is not copied: its other entries landed, and the raw object stays in the raw bucket, by version."""
+    key = f"{quarantine_key(quarantine_prefix, run_id, tracked.object_key or tracked.file_key)}.rejected-entries.json"
+    note = {
+        "file_key": tracked.file_key,
+        "source": tracked.s3_uri,
+        "version_id": tracked.version_id,
+        "etag": tracked.etag,
+        "run_id": run_id,
+        "quarantined_at": format_instant(now),
+        "records_written": records_written,
+        "entries_quarantined": len(entries),
+        "entries": entries,
+    }
+    s3_client.put_object(
+        Bucket=lakehouse_bucket,
+        Key=key,
+        Body=json.dumps(note, indent=2, ensure_ascii=False).encode("utf-8"),
+        ContentType="application/json",
+        **encryption,
+    )
+    return f"s3://{lakehouse_bucket}/{key}"
 
 
 def _quoted(etag: str) -> str:

@@ -1,8 +1,10 @@
 """Bronze: one raw file into one record per supported resource, with ingestion metadata.
 
-A file is all or nothing: if any part is not FHIR, no record of it is written and the whole file
-goes to quarantine, so a file is never half ingested. Resource types without a Bronze table are
-counted per file and reported, not silently dropped.
+A file that is not FHIR JSON as a whole fails and goes to quarantine whole. Within a FHIR file, each
+entry stands alone: one that cannot be keyed (no R4 resource type, no valid id, an unreadable
+`meta.lastUpdated`) is quarantined with its reason and the file's other entries land, so the file is
+PARTIAL (etl/README.md, Bronze). R4 resource types without a Bronze table are counted per file and
+reported, not silently dropped.
 """
 
 import dataclasses
@@ -12,12 +14,13 @@ import json
 from collections import Counter
 from typing import Any
 
-from ..errors import FhirFileError, RawObjectError
+from ..errors import FhirEntryError, FhirFileError, RawObjectError
 from ..fhir.references import FHIR_ID
+from ..fhir.resource_types import R4_RESOURCE_TYPES, spelled_as_r4
 from ..fhir.time import format_instant, normalize_instant
 from ..schemas import BRONZE_TABLES
 from .fhir_reader import read_fhir_file
-from .processed_files import TrackedFile
+from .processed_files import FAILED, PARTIAL, PROCESSED, TrackedFile
 from .raw_files import location_problem, read_raw_file
 
 
@@ -30,6 +33,8 @@ class FileOutcome:
     records: dict[str, list[dict[str, Any]]] = dataclasses.field(default_factory=dict)
     unsupported: dict[str, int] = dataclasses.field(default_factory=dict)
     entries_without_resource: int = 0
+    # Entries that could not be keyed, as quarantined: location, reason_code, detail, resource.
+    rejected: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     error: str | None = None
     # False when the job may not read the object at all, so quarantine can only write the error note.
     readable: bool = True
@@ -40,15 +45,26 @@ class FileOutcome:
     def records_written(self) -> int:
         return sum(len(records) for records in self.records.values())
 
+    @property
+    def status(self) -> str:
+        """How the file ends: FAILED (not FHIR, or not readable), PARTIAL (entries quarantined) or PROCESSED."""
+        if self.error is not None:
+            return FAILED
+        return PARTIAL if self.rejected else PROCESSED
+
     def summary(self) -> dict[str, Any]:
         """The outcome without its records: small enough to collect on the driver and report."""
         return {
             "file_key": self.file_key,
             "source_object": self.source_object,
+            "status": self.status,
             "records_by_table": {table: len(records) for table, records in sorted(self.records.items())},
             "records_written": self.records_written,
             "unsupported_resource_types": dict(sorted(self.unsupported.items())),
             "entries_without_resource": self.entries_without_resource,
+            "entries_quarantined": len(self.rejected),
+            "quarantine_reasons": dict(sorted(Counter(entry["reason_code"] for entry in self.rejected).items())),
+            "first_quarantined": _described(self.rejected[0]) if self.rejected else None,
             "error": self.error,
             "readable": self.readable,
             "s3_error_code": self.s3_error_code,
@@ -60,25 +76,27 @@ def canonical_json(resource: dict[str, Any]) -> str:
     return json.dumps(resource, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def bronze_record(
-    resource: dict[str, Any], location: str, tracked: TrackedFile, ingestion_time: dt.datetime, run_id: str
-) -> dict[str, Any]:
-    """The Bronze row of one resource; `FhirFileError` if it has no usable id or lastUpdated.
+def bronze_record(resource: dict[str, Any], tracked: TrackedFile, ingestion_time: dt.datetime, run_id: str) -> dict[str, Any]:
+    """The Bronze row of one resource; `FhirEntryError` if it has no usable id or lastUpdated.
 
     `meta.lastUpdated` is the precombine field, so it is normalised to fixed-width UTC text (string
     order is time order) and, when the resource has none, set to the ingestion time: the latest
     load of an undated resource wins.
     """
-    where = f"{location}: " if location else ""
     resource_type = resource["resourceType"]
     resource_id = resource.get("id")
     if not isinstance(resource_id, str) or not FHIR_ID.match(resource_id):
-        raise FhirFileError(f"{where}{resource_type} has no valid id (1-64 of A-Z a-z 0-9 - .), got {json.dumps(resource_id)}")
+        raise FhirEntryError(
+            "invalid_id", f"{resource_type} has no valid id (1-64 of A-Z a-z 0-9 - .), got {json.dumps(resource_id, ensure_ascii=False)}"
+        )
     meta = resource.get("meta") if isinstance(resource.get("meta"), dict) else {}
     last_updated = meta.get("lastUpdated")
     normalized = normalize_instant(last_updated) if last_updated is not None else format_instant(ingestion_time)
     if normalized is None:
-        raise FhirFileError(f"{where}{resource_type}/{resource_id} has meta.lastUpdated {json.dumps(last_updated)}, not a FHIR instant")
+        raise FhirEntryError(
+            "invalid_last_updated",
+            f"{resource_type}/{resource_id} has meta.lastUpdated {json.dumps(last_updated, ensure_ascii=False)}, not a FHIR instant",
+        )
     version_id = meta.get("versionId")
     text = canonical_json(resource)
     return {
@@ -95,25 +113,52 @@ def bronze_record(
 
 
 def split_file(content: bytes, tracked: TrackedFile, ingestion_time: dt.datetime, run_id: str) -> FileOutcome:
-    """Parses a file and splits its resources by Bronze table; a malformed file gives an outcome with `error`."""
+    """Parses a file and splits its resources by Bronze table; a file that is not FHIR gives an outcome
+    with `error`, an entry that cannot be keyed one in `rejected`."""
     outcome = FileOutcome(tracked.file_key, tracked.s3_uri)
     try:
         content_read = read_fhir_file(content)
-        records: dict[str, list[dict[str, Any]]] = {}
-        unsupported: Counter = Counter()
-        for location, resource in content_read.resources:
-            table = BRONZE_TABLES.get(resource["resourceType"])
-            if table is None:
-                unsupported[resource["resourceType"]] += 1
-                continue
-            records.setdefault(table, []).append(bronze_record(resource, location, tracked, ingestion_time, run_id))
     except FhirFileError as error:
         outcome.error = str(error)
         return outcome
-    outcome.records = records
+    unsupported: Counter = Counter()
+    rejected = [_rejected(entry.location, entry.reason_code, entry.detail, entry.content) for entry in content_read.rejected]
+    for location, resource in content_read.resources:
+        resource_type = resource["resourceType"]
+        try:
+            table = bronze_table(resource_type)
+            if table is None:
+                unsupported[resource_type] += 1
+                continue
+            record = bronze_record(resource, tracked, ingestion_time, run_id)
+        except FhirEntryError as error:
+            rejected.append(_rejected(location, error.reason_code, str(error), resource))
+            continue
+        outcome.records.setdefault(table, []).append(record)
     outcome.unsupported = dict(unsupported)
     outcome.entries_without_resource = content_read.entries_without_resource
+    outcome.rejected = rejected
     return outcome
+
+
+def bronze_table(resource_type: str) -> str | None:
+    """The Bronze table of an R4 resource type, None for one the pipeline does not load (counted as
+    unsupported); `FhirEntryError` for a name that is no R4 resource type as R4 spells them."""
+    if resource_type in R4_RESOURCE_TYPES:
+        return BRONZE_TABLES.get(resource_type)
+    spelled = spelled_as_r4(resource_type)
+    allowed = f'R4 spells it "{spelled}"' if spelled else "R4's resource types are listed at https://hl7.org/fhir/R4/resourcelist.html"
+    raise FhirEntryError(
+        "unknown_resource_type", f"resourceType {json.dumps(resource_type, ensure_ascii=False)} is not an R4 resource type; {allowed}"
+    )
+
+
+def _rejected(location: str, reason_code: str, detail: str, content: Any) -> dict[str, Any]:
+    return {"location": location or "document", "reason_code": reason_code, "detail": detail, "resource": content}
+
+
+def _described(entry: dict[str, Any]) -> str:
+    return f"{entry['location']}: {entry['reason_code']}: {entry['detail']}"
 
 
 def load_file(

@@ -8,7 +8,7 @@ import datetime as dt
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-from ..silver.common import age_band, age_on
+from ..silver.common import UNKNOWN, age_band, age_on
 
 ACTIVE_CLINICAL_STATUSES = ("active", "recurrence", "relapse")
 # Conditions that were ruled out or recorded by mistake do not make a patient a case.
@@ -27,7 +27,8 @@ def living_on(reference_date: dt.date) -> Column:
 def condition_prevalence(patients: DataFrame, conditions: DataFrame, reference_date: dt.date) -> DataFrame:
     """Point prevalence per (code system, code) on the reference date.
 
-    Cases: living patients with a condition whose clinicalStatus is active, recurrence or relapse, not
+    Cases: living patients with a condition that has a code system and a code, whose clinicalStatus is
+    active, recurrence or relapse, not
     refuted or entered-in-error, with onset (when known) on or before and abatement (when known) after
     the reference date. Denominator: living patients. Input: Silver patient and condition. Output:
     code_system, code, code_display, patient_count, total_patients, prevalence (4 decimals), reference_date.
@@ -36,7 +37,9 @@ def condition_prevalence(patients: DataFrame, conditions: DataFrame, reference_d
     living = patients.filter(living_on(reference_date)).select(F.col("id").alias("patient_id"))
     total = living.count()
     cases = conditions.filter(
-        F.col("clinical_status").isin(*ACTIVE_CLINICAL_STATUSES)
+        F.col("code_system").isNotNull()
+        & F.col("code").isNotNull()
+        & F.col("clinical_status").isin(*ACTIVE_CLINICAL_STATUSES)
         & ~F.coalesce(F.col("verification_status").isin(*NOT_A_CASE), F.lit(False))
         & (F.col("onset_date").isNull() | (F.col("onset_date") <= on))
         & (F.col("abatement_date").isNull() | (F.col("abatement_date") > on))
@@ -66,9 +69,11 @@ def condition_prevalence(patients: DataFrame, conditions: DataFrame, reference_d
 
 def patients_by_age_band_gender(patients: DataFrame, reference_date: dt.date) -> DataFrame:
     """Living patients per age band (completed years on the reference date) and gender (`unknown`
-    when either is not recorded). Input: Silver patient. Output: age_band, gender, patient_count, reference_date."""
+    when either is not recorded: Silver's null gender, no statement, counts with the stated `unknown`).
+    Input: Silver patient. Output: age_band, gender, patient_count, reference_date."""
     on = F.lit(reference_date)
     living = patients.filter(living_on(reference_date))
     band = age_band(F.when(F.col("birth_date").isNotNull(), age_on(F.col("birth_date"), on)))
-    counts = living.groupBy(band.alias("age_band"), F.col("gender")).agg(F.count(F.lit(1)).alias("patient_count"))
+    gender = F.coalesce(F.col("gender"), F.lit(UNKNOWN))
+    counts = living.groupBy(band.alias("age_band"), gender.alias("gender")).agg(F.count(F.lit(1)).alias("patient_count"))
     return counts.select("age_band", "gender", "patient_count", on.alias("reference_date"))

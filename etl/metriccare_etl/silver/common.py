@@ -5,7 +5,8 @@ import datetime as dt
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-from ..fhir.columns import fhir_instant, is_fhir_datetime, json_quoted
+from ..fhir.columns import ends_before, fhir_instant, is_fhir_datetime, json_quoted
+from ..fhir.references import SUBJECT_FORMS, is_empty_reference, refers_to_patient_or_group
 
 UNKNOWN = "unknown"
 # CMS reporting bands; 65+ is split because Medicare populations dominate it.
@@ -41,12 +42,27 @@ def invalid_datetime(text: Column, element: str, code: str) -> Column:
     )
 
 
-def patient_reference_rejections(subject_text: Column, patient_id: Column) -> list[Column]:
-    """`subject.reference` must be there and point at a Patient (`patient_id` is its id, null otherwise)."""
-    return [
-        rejection(subject_text.isNull(), "missing_patient_reference", F.lit("subject.reference is missing")),
-        invalid_reference(subject_text, patient_id, "subject.reference", "a Patient reference", "invalid_patient_reference"),
+def subject_rejections(raw_subject: Column, subject_text: Column, *, required: bool) -> list[Column]:
+    """R4's `subject` is Reference(Patient | Group), 1..1 on Condition and 0..1 on Encounter (`required`).
+    A present `subject.reference` must be a literal reference to a Patient or a Group (or contained, or an
+    OID); a subject by `identifier` or `display` alone, or a Group, is valid R4 and kept, its patient unknown."""
+    candidates = [
+        rejection(
+            subject_text.isNotNull() & ~refers_to_patient_or_group(raw_subject),
+            "invalid_subject_reference",
+            F.concat(
+                F.lit("subject.reference "), json_quoted(subject_text), F.lit(f" is not a Patient or Group reference ({SUBJECT_FORMS})")
+            ),
+        )
     ]
+    if required:
+        missing = rejection(
+            is_empty_reference(raw_subject),
+            "missing_subject",
+            F.lit("subject is missing: Condition.subject is required (1..1), a Patient or Group reference or an identifier"),
+        )
+        candidates.insert(0, missing)
+    return candidates
 
 
 def invalid_reference(text: Column, parsed_id: Column, element: str, expected: str, code: str) -> Column:
@@ -59,11 +75,18 @@ def invalid_reference(text: Column, parsed_id: Column, element: str, expected: s
 
 
 def ends_before_start(start_text: Column, end_text: Column, start_element: str, end_element: str, code: str) -> Column:
-    """A rejection when both dates/dateTimes are FHIR and the end's instant is before the start's."""
+    """A rejection when both dates/dateTimes are FHIR and the end's period lies wholly before the start's
+    (`fhir.columns.ends_before`: partial dates are periods, a date-only end includes its whole day)."""
     return rejection(
-        fhir_instant(end_text) < fhir_instant(start_text),
+        ends_before(end_text, start_text),
         code,
-        F.concat(F.lit(f"{end_element} "), end_text, F.lit(f" is before {start_element} "), start_text),
+        F.concat(
+            F.lit(f"{end_element} "),
+            end_text,
+            F.lit(f" is before {start_element} "),
+            start_text,
+            F.lit(" (the two periods cannot overlap)"),
+        ),
     )
 
 

@@ -13,6 +13,7 @@ from ..fhir.columns import (
     first_element,
     json_quoted,
     month_text,
+    not_before,
 )
 from ..fhir.references import reference_id, reference_text
 from .common import (
@@ -22,9 +23,9 @@ from .common import (
     invalid_reference,
     last_updated,
     lineage,
-    patient_reference_rejections,
     rejection,
     rejections,
+    subject_rejections,
 )
 
 CLINICAL_STATUSES = ("active", "recurrence", "relapse", "inactive", "remission", "resolved")
@@ -39,7 +40,9 @@ def flatten_conditions(bronze: DataFrame, processed_at: dt.datetime) -> DataFram
     """Bronze condition rows (one per id) → `schemas.SILVER_CONDITION_COLUMNS` + `rejections` + `resource_json` (for quarantine).
 
     Onset is `onsetDateTime` or `onsetPeriod.start`; `onsetAge` and `onsetString` carry no date and
-    leave it empty (abatement likewise). A code needs a system: a bare code cannot be compared across sources.
+    leave it empty (abatement likewise). An abatement never counts from before the onset (etl/README.md,
+    "Partial dates"). `Condition.code` is 0..1 and may be text alone: such a condition is kept without a
+    code (a bare code keeps its code without a system); Gold's prevalence counts only a system and code.
     """
     resource = F.from_json("resource_json", RESOURCE_SCHEMA)
     parsed = bronze.select(
@@ -59,6 +62,7 @@ def flatten_conditions(bronze: DataFrame, processed_at: dt.datetime) -> DataFram
     onset_text, abatement_text, recorded_text = F.col("_onset"), F.col("_abatement"), F.col("_recorded")
     onset, abatement = fhir_instant(onset_text), fhir_instant(abatement_text)
     onset_date = fhir_local_date(onset_text)
+    abatement_date = not_before(fhir_local_date(abatement_text), onset_date)
     patient_text, patient_id = reference_text(F.col("_subject")), reference_id(F.col("_subject"), "Patient")
     encounter_text, encounter_id = reference_text(F.col("_encounter")), reference_id(F.col("_encounter"), "Encounter")
     return parsed.select(
@@ -79,15 +83,10 @@ def flatten_conditions(bronze: DataFrame, processed_at: dt.datetime) -> DataFram
         abatement.alias("abatement_datetime"),
         fhir_local_date(recorded_text).alias("recorded_date"),
         onset_date.alias("onset_date"),
-        fhir_local_date(abatement_text).alias("abatement_date"),
+        abatement_date.alias("abatement_date"),
         *lineage(processed_at),
         F.col("resource_json"),
         rejections(
-            rejection(
-                F.col("_code.code").isNull() | F.col("_code.system").isNull(),
-                "missing_code",
-                F.lit("code has no coding with both system and code"),
-            ),
             _invalid_status(F.col("_clinical_raw"), F.col("_clinical"), "clinicalStatus", CLINICAL_STATUSES, "invalid_clinical_status"),
             _invalid_status(
                 F.col("_verification_raw"),
@@ -96,7 +95,7 @@ def flatten_conditions(bronze: DataFrame, processed_at: dt.datetime) -> DataFram
                 VERIFICATION_STATUSES,
                 "invalid_verification_status",
             ),
-            *patient_reference_rejections(patient_text, patient_id),
+            *subject_rejections(F.col("_subject"), patient_text, required=True),
             invalid_reference(encounter_text, encounter_id, "encounter.reference", "an Encounter reference", "invalid_encounter_reference"),
             invalid_datetime(onset_text, "onset", "invalid_onset"),
             invalid_datetime(abatement_text, "abatement", "invalid_abatement"),

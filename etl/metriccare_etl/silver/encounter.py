@@ -11,8 +11,12 @@ from ..fhir.columns import (
     fhir_instant,
     fhir_local_date,
     first_element,
+    has_time,
+    is_fhir_datetime,
     json_quoted,
+    known_to_the_day,
     month_text,
+    not_before,
 )
 from ..fhir.references import reference_id, reference_text
 from .common import (
@@ -21,9 +25,9 @@ from .common import (
     invalid_datetime,
     last_updated,
     lineage,
-    patient_reference_rejections,
     rejection,
     rejections,
+    subject_rejections,
 )
 
 STATUSES = ("planned", "arrived", "triaged", "in-progress", "onleave", "finished", "cancelled", "entered-in-error", "unknown")
@@ -41,7 +45,10 @@ def flatten_encounters(bronze: DataFrame, processed_at: dt.datetime) -> DataFram
 
     Input: the Bronze columns. Output: `schemas.SILVER_ENCOUNTER_COLUMNS` + `rejections` + `resource_json` (for quarantine)
     (array<struct<code, detail>>, empty for a valid row). Length of stay is counted two ways:
-    local calendar days between the start and end dates (a same-day stay is 0) and elapsed hours.
+    local calendar days between the start and end dates (a same-day stay is 0), when both name a day, and
+    elapsed hours, when both name a time. A date-only end includes its whole day, a partial one counts from
+    its first day but never before the start (etl/README.md, "Partial dates"). Without a literal Patient
+    reference (R4's subject is 0..1 and may be logical or a Group) `patient_id` is null: patient unknown.
     """
     resource = F.from_json("resource_json", RESOURCE_SCHEMA)
     parsed = bronze.select(
@@ -59,11 +66,13 @@ def flatten_encounters(bronze: DataFrame, processed_at: dt.datetime) -> DataFram
     )
     start_text, end_text = F.col("_period.start"), F.col("_period.end")
     start, end = fhir_instant(start_text), fhir_instant(end_text)
-    start_date, end_date = fhir_local_date(start_text), fhir_local_date(end_text)
+    start_date = fhir_local_date(start_text)
+    end_date = not_before(fhir_local_date(end_text), start_date)
     status, class_code = F.col("_status"), F.col("_class.code")
     patient_text = reference_text(F.col("_subject"))
     patient_id = reference_id(F.col("_subject"), "Patient")
-    finished_stay = start.isNotNull() & end.isNotNull()
+    days_known = is_fhir_datetime(start_text) & is_fhir_datetime(end_text) & known_to_the_day(start_text) & known_to_the_day(end_text)
+    hours_known = is_fhir_datetime(start_text) & is_fhir_datetime(end_text) & has_time(start_text) & has_time(end_text)
     return parsed.select(
         F.col("id"),
         last_updated(),
@@ -79,8 +88,8 @@ def flatten_encounters(bronze: DataFrame, processed_at: dt.datetime) -> DataFram
         start.alias("period_start"),
         end.alias("period_end"),
         F.coalesce(month_text(start_date), F.lit(UNKNOWN)).alias("period_start_month"),
-        F.when(finished_stay, F.datediff(end_date, start_date)).cast("int").alias("length_of_stay_days"),
-        F.when(finished_stay, F.round((end.cast("double") - start.cast("double")) / 3600, 2)).alias("length_of_stay_hours"),
+        F.when(days_known, F.datediff(end_date, start_date)).cast("int").alias("length_of_stay_days"),
+        F.when(hours_known, F.round((end.cast("double") - start.cast("double")) / 3600, 2)).alias("length_of_stay_hours"),
         F.coalesce(class_code.isin(*INPATIENT_CLASSES), F.lit(False)).alias("is_inpatient"),
         start_date.alias("period_start_date"),
         end_date.alias("period_end_date"),
@@ -95,7 +104,7 @@ def flatten_encounters(bronze: DataFrame, processed_at: dt.datetime) -> DataFram
                 F.concat(F.lit("status "), json_quoted(status), F.lit(f" is not one of {', '.join(STATUSES)}")),
             ),
             rejection(class_code.isNull(), "missing_class", F.lit("class has no code")),
-            *patient_reference_rejections(patient_text, patient_id),
+            *subject_rejections(F.col("_subject"), patient_text, required=False),
             invalid_datetime(start_text, "period.start", "invalid_period"),
             invalid_datetime(end_text, "period.end", "invalid_period"),
             ends_before_start(start_text, end_text, "period.start", "period.end", "period_end_before_start"),

@@ -5,8 +5,8 @@ import datetime as dt
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from ..fhir.columns import coding, fhir_local_date, json_quoted, non_empty
-from .common import UNKNOWN, age_band, age_on, invalid_datetime, last_updated, lineage, rejection, rejections
+from ..fhir.columns import coding, fhir_local_date, json_quoted, non_empty, not_before
+from .common import age_band, age_on, ends_before_start, invalid_datetime, last_updated, lineage, rejection, rejections
 
 GENDERS = ("male", "female", "other", "unknown")
 RESOURCE_SCHEMA = (
@@ -21,13 +21,15 @@ ADDRESS_SCHEMA = "use string, city string, state string, postalCode string, coun
 def flatten_patients(bronze: DataFrame, processed_at: dt.datetime) -> DataFrame:
     """Bronze patient rows (one per id) → `schemas.SILVER_PATIENT_COLUMNS` + `rejections` + `resource_json` (for quarantine).
 
-    Age is in completed years on the processing date, or on the date of death; partial birth dates
-    (`1980`, `1980-05`) count from the first day of their period. Dates are the local dates the text names.
+    Age is in completed years on the processing date, or on the date of death; partial dates (`1980`,
+    `1980-05`) count from the first day of their period, a death never before the birth (etl/README.md,
+    "Partial dates"). Dates are the local dates the text names. `gender` is null when the resource states
+    none: R4 reads an absent element as no statement, `unknown` is a statement.
     """
     resource = F.from_json("resource_json", RESOURCE_SCHEMA)
     parsed = bronze.select(
         "*",
-        F.coalesce(resource["gender"], F.lit(UNKNOWN)).alias("_gender"),
+        resource["gender"].alias("_gender"),
         resource["birthDate"].alias("_birth_text"),
         resource["deceasedDateTime"].alias("_death_text"),
         resource["deceasedBoolean"].alias("_deceased_flag"),
@@ -37,7 +39,8 @@ def flatten_patients(bronze: DataFrame, processed_at: dt.datetime) -> DataFrame:
         coding(resource["maritalStatus"]).alias("_marital"),
     )
     gender, birth_text, death_text = F.col("_gender"), F.col("_birth_text"), F.col("_death_text")
-    birth_date, death_date = fhir_local_date(birth_text), fhir_local_date(death_text)
+    birth_date = fhir_local_date(birth_text)
+    death_date = not_before(fhir_local_date(death_text), birth_date)
     today = F.lit(processed_at.date())
     age = F.when(birth_date.isNotNull(), age_on(birth_date, F.coalesce(death_date, today)))
     given = F.array_join(F.filter(F.from_json(F.col("_name.given"), "array<string>"), lambda item: item.isNotNull() & (item != "")), " ")
@@ -62,7 +65,7 @@ def flatten_patients(bronze: DataFrame, processed_at: dt.datetime) -> DataFrame:
         F.col("resource_json"),
         rejections(
             rejection(
-                ~gender.isin(*GENDERS),
+                gender.isNotNull() & ~gender.isin(*GENDERS),
                 "invalid_gender",
                 F.concat(F.lit("gender "), json_quoted(gender), F.lit(f" is not one of {', '.join(GENDERS)}")),
             ),
@@ -73,11 +76,7 @@ def flatten_patients(bronze: DataFrame, processed_at: dt.datetime) -> DataFrame:
                 F.concat(F.lit("birthDate "), birth_date.cast("string"), F.lit(f" is after {processed_at.date().isoformat()}")),
             ),
             invalid_datetime(death_text, "deceasedDateTime", "invalid_deceased_date"),
-            rejection(
-                death_date < birth_date,
-                "deceased_before_birth",
-                F.concat(F.lit("deceasedDateTime "), death_date.cast("string"), F.lit(" is before birthDate "), birth_date.cast("string")),
-            ),
+            ends_before_start(birth_text, death_text, "birthDate", "deceasedDateTime", "deceased_before_birth"),
         ),
     )
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import posixpath
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from pyspark import StorageLevel
@@ -32,6 +33,10 @@ class SilverResult(NamedTuple):
     silver_rows: int
     quarantined_rows: int
     skipped: bool
+    # Rows that passed validation, written or (unchanged since Silver holds them) not.
+    accepted_rows: int
+    # Quarantined rows by their first reason (`reason_code`).
+    quarantine_reasons: Mapping[str, int]
 
 
 def run_silver(
@@ -58,21 +63,26 @@ def run_silver(
         consumed = (read_checkpoint(spark, checkpoint_uri) or {}).get("bronze_completion_time")
         latest = latest_completion_time(spark, table_uri(bronze_table, lakehouse_bucket))
         if latest is None or latest == consumed:
-            results.append(SilverResult(name, 0, 0, 0, 0, True))
+            results.append(SilverResult(name, 0, 0, 0, 0, True, 0, {}))
             continue
         # Kept for the split and the input statistics, so Bronze's files are read once.
         bronze = read_incremental(spark, bronze_table, lakehouse_bucket, consumed, latest).persist(StorageLevel.MEMORY_AND_DISK)
         rows = split(name, bronze, processed_at)
         held = read_frame(spark, silver_table, lakehouse_bucket).select("id", "record_hash")
         changed = rows.silver.join(held, ["id", "record_hash"], "left_anti").persist(StorageLevel.MEMORY_AND_DISK)  # counted, then written
-        silver_count, quarantine_count = changed.count(), rows.quarantine.count()
+        # Both read the split's cached verdicts, not Bronze again.
+        accepted = rows.silver.count()
+        reasons = {row["reason_code"]: row["count"] for row in rows.quarantine.groupBy("reason_code").count().collect()}
+        silver_count, quarantine_count = changed.count(), sum(reasons.values())
         write_frame(changed, silver_table, database, lakehouse_bucket, sync_catalog=sync_catalog)
         write_frame(rows.quarantine, config.silver_quarantine_tables[name], database, lakehouse_bucket, sync_catalog=sync_catalog)
         write_checkpoint(spark, checkpoint_uri, {"bronze_completion_time": latest, "processed_at": processed_at.isoformat()})
         read = bronze.agg(F.count(F.lit(1)).alias("rows"), F.coalesce(F.sum(F.length("resource_json")), F.lit(0)).alias("size")).first()
         bronze.unpersist()
         changed.unpersist()
-        results.append(SilverResult(name, read["rows"], read["size"], silver_count, quarantine_count, False))
+        results.append(
+            SilverResult(name, read["rows"], read["size"], silver_count, quarantine_count, False, accepted, dict(sorted(reasons.items())))
+        )
     return results
 
 

@@ -1,5 +1,6 @@
 import { GlueJob as GlueJobResource } from "@cdktf/provider-aws/lib/glue-job";
 import { Construct } from "constructs";
+import { publishMetricsStatement } from "../../cloudwatch/publish-metrics";
 import type { ProcessedFilesTable } from "../../dynamoDB/processed-files-table";
 import { prefixStatements, type S3Prefix } from "../../shared/prefix-statements";
 import type { ContentAddressedObject } from "../../s3/s3_object/content-addressed-object";
@@ -84,6 +85,11 @@ export interface GlueJobProps {
    * @default - none
    */
   readonly permissionsBoundaryArn?: string;
+  /**
+   * CloudWatch namespace the job publishes its own metrics to (besides Glue's, which it always may).
+   * @default - Glue's namespace only
+   */
+  readonly metricsNamespace?: string;
 }
 
 /**
@@ -266,14 +272,8 @@ export class GlueJob extends Construct {
         actions: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"],
         resources: [arn(aws, "logs", "log-group:/aws-glue/jobs/*")],
       },
-      {
-        sid: "PublishJobMetrics",
-        effect: "Allow",
-        actions: ["cloudwatch:PutMetricData"],
-        // PutMetricData has no resource-level permissions: "*" is required; the namespace condition scopes it.
-        resources: ["*"],
-        condition: [{ test: "StringEquals", variable: "cloudwatch:namespace", values: ["Glue"] }],
-      },
+      // Glue's own job metrics, and the job's data-quality metrics where it has a namespace.
+      publishMetricsStatement("PublishJobMetrics", ["Glue", ...(props.metricsNamespace === undefined ? [] : [props.metricsNamespace])]),
       ...(props.access.processedFiles?.claimFilesStatements() ?? []),
     ];
     this.role = new ServiceRole(this, "role", {

@@ -52,6 +52,8 @@ export class ContentAddressedObject extends Construct {
   public readonly objectArn: string;
   /** SHA-256 of the content. */
   public readonly contentHash: ContentHash;
+  /** The local file uploaded, for synth-time readers of its content. */
+  public readonly sourcePath: string;
 
   public constructor(scope: Construct, id: string, props: ContentAddressedObjectProps) {
     super(scope, id);
@@ -64,6 +66,7 @@ export class ContentAddressedObject extends Construct {
         `\`keyPrefix\` must end with "/" and not start with "/", got "${props.keyPrefix}".`,
       );
     }
+    this.sourcePath = props.sourcePath;
     this.contentHash = hashContent(readFileSync(props.sourcePath));
     const extension = extname(props.sourcePath);
     const name = props.name ?? basename(props.sourcePath, extension);
