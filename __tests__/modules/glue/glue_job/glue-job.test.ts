@@ -303,7 +303,17 @@ describe("GlueJob", () => {
           effect: "Allow",
           actions: ["s3:ListBucket"],
           resources: [lakehouse],
-          condition: [{ test: "StringLike", variable: "s3:prefix", values: ["glue-temp/", "glue-temp/silver", "glue-temp/silver/*"] }],
+          condition: [{ test: "StringLike", variable: "s3:prefix", values: ["glue-temp/silver", "glue-temp/silver/*"] }],
+        },
+        {
+          sid: "WriteListAncestors1",
+          effect: "Allow",
+          actions: ["s3:ListBucket"],
+          resources: [lakehouse],
+          condition: [
+            { test: "StringEquals", variable: "s3:prefix", values: ["glue-temp/"] },
+            { test: "StringEquals", variable: "s3:delimiter", values: ["/"] },
+          ],
         },
         {
           sid: "UseEnvironmentKeyThroughServices",
@@ -376,6 +386,7 @@ describe("GlueJob", () => {
         "DecryptCodeThroughS3",
         "WriteObjects0",
         "WriteList0",
+        "WriteListAncestors0",
         "UseEnvironmentKeyThroughServices",
         "EncryptJobBookmarksAndLogs",
         "ReadCatalog",
