@@ -1,12 +1,16 @@
 """End to end on the Glue 5.1 runtime: what the three real job scripts left in the lake after the four
 workflow runs of `e2e_workflow.py` (the session's `workflow`, with Hive sync on): Bronze, Silver, Gold, the
-processed-files table, the quarantine, encryption and the Hudi commits. The catalog those runs synced is
-checked in test_catalog_sync.py, what Trino reads of it in test_trino_queries.py."""
+processed-files table, the quarantine, encryption, the Hudi commits and the data-quality metrics each run
+published. The catalog those runs synced is checked in test_catalog_sync.py, what Trino reads of it in
+test_trino_queries.py."""
 
 import json
 
+import boto3
 import pytest
+from local_runtime.synthesized_stack import ACCOUNT_ID
 from metriccare_etl.schemas import GOLD_COLUMNS
+from moto.cloudwatch.models import cloudwatch_backends
 
 from .e2e_workflow import COHORT
 from .support import named_query
@@ -225,3 +229,45 @@ def test_the_athena_named_queries_return_the_measures_on_the_gold_tables(workflo
             ("75-84", "female", 1, reference_date),
         ],
     }
+
+
+def _published(namespace, name, **dimensions):
+    """The values the jobs published for one metric, in the order they arrived: CloudWatch keeps each metric by its
+    exact set of dimensions, as moto stores them (moto's own GetMetricStatistics also sums wider dimension sets)."""
+    backend = cloudwatch_backends[ACCOUNT_ID][boto3.session.Session().region_name]
+    wanted = sorted(dimensions.items())
+    return [
+        datum.value
+        for datum in backend.metric_data
+        if datum.namespace == namespace and datum.name == name and sorted((d.name, d.value) for d in datum.dimensions) == wanted
+    ]
+
+
+def test_each_run_published_its_data_quality_metrics_as_its_report_says(workflow):
+    # Prepare
+    lake, reader, _ = workflow
+    namespace = lake.arguments["bronze"]["--metrics_namespace"]
+    reports = [reader.json_object(f"bronze/_run_reports/wr_local_{run:04d}.json") for run in range(1, 5)]
+    # Act
+    bronze = {
+        name: _published(namespace, name, Job="bronze") for name in ("FilesProcessed", "FilesFailed", "RecordsRead", "QuarantinedPercent")
+    }
+    encounter_share = _published(namespace, "QuarantinedPercent", Job="silver", Table="encounter")
+    e6 = _published(namespace, "RecordsQuarantined", Job="silver", Table="encounter", Reason="period_end_before_start")
+    silver_share = _published(namespace, "QuarantinedPercent", Job="silver")
+    # Assess: by hand from the cohort. Run 1: batch-1 and batch-2 land 3 patients, 4 encounters, 3 conditions;
+    # broken and gone fail. Run 2: p2's new version and e5, e6. Run 3: p2's old copy. Run 4: nothing (no share).
+    assert namespace == "metriccare/dev"
+    assert bronze == {
+        "FilesProcessed": [2, 2, 1, 0],
+        "FilesFailed": [2, 0, 0, 0],
+        "RecordsRead": [10, 3, 1, 0],
+        "QuarantinedPercent": [0, 0, 0],
+    }
+    assert bronze["FilesProcessed"] == [report["files_processed"] for report in reports]
+    assert bronze["FilesFailed"] == [report["files_failed"] for report in reports]
+    assert bronze["RecordsRead"] == [sum(report["records_by_table"].values()) for report in reports]
+    # Silver: encounters read 4 then 2 (e5 kept, e6 quarantined: 50 %); the run's share 0 of 10, then 1 of 3 (p2, e5, e6)
+    assert encounter_share[:2] == [0.0, 50.0]
+    assert e6 == [1]
+    assert silver_share[:2] == [0.0, pytest.approx(100 / 3)]
