@@ -84,7 +84,8 @@ recorded("deployer-change", TERRAFORM, asRecorded);
 recorded("deployer-destroy", TERRAFORM, asRecorded);
 recorded("uploader", TERRAFORM, asRecorded);
 recorded("trigger", "the trigger bundle's integration test (__tests__/functions/glue_trigger/integration.test.ts)", asRecorded);
-recorded("glue-jobs", "the end-to-end ETL test (etl/tests/test_end_to_end.py)", asRecorded);
+recorded("glue-jobs", "the end-to-end ETL test (etl/tests/e2e_workflow.py)", asRecorded);
+recorded("analyst-trino", "the Trino comparisons of the end-to-end lake (etl/tests/test_trino_queries.py)", asRecorded);
 
 describe("documented journeys", () => {
   const config = journeyConfig();

@@ -139,6 +139,10 @@ const ROWS: readonly Row[] = [
   ["Bronze writes with another key", "bronze", "s3:PutObject", "{lakehouse}/bronze/x.parquet", SSE("arn:aws:kms:{region}:{account}:key/other"), "ExplicitDeny"],
   ["Bronze writes Silver", "bronze", "s3:PutObject", "{lakehouse}/silver/x.parquet", {}, "ImplicitDeny"],
   ["Gold reads Bronze", "gold", "s3:GetObject", "{lakehouse}/bronze/patient/x.parquet", {}, "ImplicitDeny"],
+  // Silver may list `quarantine/` itself (S3A probes a new folder's ancestors), not Bronze's quarantine below it.
+  ["Silver lists Bronze's quarantine", "silver", "s3:ListBucket", "{lakehouse}", { "s3:prefix": "quarantine/bronze/" }, "ImplicitDeny"],
+  ["Silver lists every key below quarantine/", "silver", "s3:ListBucket", "{lakehouse}", { "s3:prefix": "quarantine/" }, "ImplicitDeny"],
+  ["Silver reads Bronze's quarantine", "silver", "s3:GetObject", "{lakehouse}/quarantine/bronze/r1/fhir/a.json", {}, "ImplicitDeny"],
   // The PHI key: data operations for the pipeline only; administration stays with the account.
   ["the Lambda decrypts directly, not through a service", "lambda", "kms:Decrypt", "{key}", {}, "ImplicitDeny"],
   ["an account administrator decrypts raw PHI through S3", "admin", "kms:Decrypt", "{key}", RAW_CONTEXT, "ExplicitDeny"],

@@ -28,7 +28,7 @@ from metriccare_etl.gold.measures import MEASURES  # noqa: E402
 from metriccare_etl.gold.run import run_gold  # noqa: E402
 from metriccare_etl.silver.run import run_silver  # noqa: E402
 from metriccare_etl.spark_tables import (  # noqa: E402
-    latest_completion_time,
+    latest_commit_time,
     read_frame,
     read_incremental,
     table_uri,
@@ -106,7 +106,7 @@ def layer(spark, lake_dir: Path, n: int, run: str, files: list[Path], run_id: st
     lines = []
     rows, wall = bronze(spark, files, lake, run_id)
     lines.append(report(n, run, "bronze", size_of(files), rows, wall))
-    before = {name: latest_completion_time(spark, table_uri(table, lake)) for name, table in CONFIG.silver_tables.items()}
+    before = {name: latest_commit_time(spark, table_uri(table, lake)) for name, table in CONFIG.silver_tables.items()}
     started = time.monotonic()
     results = run_silver(spark, CONFIG, lake, "bench_silver", RUN_AT, sync_catalog=False)
     wall = time.monotonic() - started
@@ -131,7 +131,7 @@ def reach(spark, n: int, run: str, lake: str, before: dict[str, str | None]) -> 
     names = ("encounter", "condition", "patient")
     every = {name: read_frame(spark, tables[name], lake) for name in names}
     started = time.monotonic()
-    latest = {name: latest_completion_time(spark, table_uri(tables[name], lake)) for name in names}
+    latest = {name: latest_commit_time(spark, table_uri(tables[name], lake)) for name in names}
     new = {
         name: every[name].limit(0)
         if latest[name] == before[name]

@@ -10,11 +10,17 @@ next workflow run, and a call with nothing new (and unchanged job code) prints t
 without starting Spark. `--fresh` starts over. Progress, one line per step with the time since the start,
 and the closing summary (failed files and why) go to stderr, so `--json` output stays one JSON object per
 Gold row (with its table in `table`). Exit status 1 when a file's latest version failed or was partial
-(some of its entries quarantined), 2 when the runtime cannot start (Java 17 and Python 3.11 are checked
-first).
+(some of its entries quarantined), or a `--sql` statement failed; 2 when the runtime cannot start (Java 17
+and Python 3.11 are checked first).
+
+The jobs' Hive sync is on, with the options they use on Glue, against a Hive Metastore 3.1.3 whose Derby
+database the lake folder keeps (`catalog/`); `--sql <named query | SELECT>` ends the call with that SQL run
+by Trino 483 on the synced tables, its rows printed instead of the Gold tables (`lake_sql.py`; `npm run
+etl:sql` runs SQL on the lake folder without a workflow run).
 """
 
 import argparse
+import contextlib
 import datetime as dt
 import decimal
 import hashlib
@@ -24,11 +30,13 @@ import platform
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 ETL = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ETL)]  # metriccare_etl and local_runtime, as pytest's pythonpath gives them
 
+from local_runtime import lake_sql  # noqa: E402
 from local_runtime.preflight import PreflightError, check_java, check_python  # noqa: E402
 from local_runtime.progress import Progress  # noqa: E402
 from local_runtime.synthesized_stack import PROJECT_ROOT  # noqa: E402
@@ -55,15 +63,26 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--json", action="store_true", help="one JSON object per Gold row, with its table in `table`")
     parser.add_argument("--fresh", action="store_true", help="delete the lake folder first")
     parser.add_argument("--lake", default=str(DEFAULT_LAKE), help=f"the lake folder (default {DEFAULT_LAKE})")
+    parser.add_argument(
+        "--sql",
+        action="append",
+        default=[],
+        metavar="QUERY",
+        help="end with this named query (etl/athena/<name>.sql) or SELECT run by Trino on the synced tables; repeatable",
+    )
     options = parser.parse_args(argv)
     progress = Progress()
-    base = Path(os.environ.get("INIT_CWD", os.getcwd()))  # npm runs scripts from the project root
+    base = working_folder()
     folder, lake_dir = (base / options.folder).resolve(), (base / options.lake).resolve()
     if not folder.is_dir():
         parser.error(f'folder "{options.folder}" is not a directory ({folder}).')
     files = sorted(path for path in folder.rglob("*") if path.is_file() and path.suffix in FHIR_SUFFIXES)
     if not files:
         parser.error(f'folder "{options.folder}" holds no {" or ".join(FHIR_SUFFIXES)} file.')
+    try:
+        statements = [lake_sql.statement(text) for text in options.sql]
+    except lake_sql.LakeSqlError as error:
+        parser.error(str(error))
     try:
         check_python()
         java = check_java()
@@ -78,15 +97,25 @@ def main(argv: list[str]) -> int:
     code, today = code_version(), dt.datetime.now(dt.UTC).date().isoformat()
     saved = _load_results(lake_dir)
     why = reason_to_run(len(new), len(files), saved is not None, state, code, today)
-    if why is None:
-        progress.line("lake", f"nothing new: the {len(files)} files of {folder} are in the lake since workflow run {state['runs']}")
-        progress.line("lake", "Gold tables as that run left them (Spark not started)")
-        rows, items = saved, _load_items(lake_dir)
-    else:
-        progress.line("lake", f"{why} in {folder}; workflow run {state['runs'] + 1}")
-        state["run_date"] = today
-        rows, items = run(folder, new, lake_dir, state, code, progress)
+    answers: list[lake_sql.Answer] = []
+    try:
+        if why is None:
+            progress.line("lake", f"nothing new: the {len(files)} files of {folder} are in the lake since workflow run {state['runs']}")
+            progress.line("lake", "Gold tables as that run left them (Spark not started)")
+            rows, items = saved, _load_items(lake_dir)
+            if statements:
+                answers = lake_sql.query_lake(lake_dir, statements, progress)
+        else:
+            progress.line("lake", f"{why} in {folder}; workflow run {state['runs'] + 1}")
+            state["run_date"] = today
+            rows, items, answers = run(folder, new, lake_dir, state, code, progress, statements)
+    except RuntimeError as error:  # a failed --sql statement (TrinoQueryError), a server that did not start
+        print(f"etl:local: {error}", file=sys.stderr, flush=True)
+        return 1
     # Everything else went to stderr, also what the JVM printed to its stdout: the tables alone on stdout.
+    if statements:
+        lake_sql.print_answers(answers, options.json, sys.stdout)
+        rows = {}
     for table, table_rows in rows.items():
         if options.json:
             for row in table_rows:
@@ -112,58 +141,93 @@ def reason_to_run(new: int, files: int, saved: bool, state: dict, code: str, tod
     return None
 
 
-def run(folder: Path, new: list[Path], lake_dir: Path, state: dict, code: str, progress: Progress) -> tuple[dict[str, list[dict]], list]:
-    """Starts moto and Spark, restores the lake, uploads the new files, runs the workflow once, saves the
-    lake; the Gold rows by table and the processed-files items."""
+def working_folder() -> Path:
+    """Where the user ran the npm script (npm runs scripts from the project root); relative paths start there."""
+    return Path(os.environ.get("INIT_CWD", os.getcwd()))
+
+
+@contextlib.contextmanager
+def local_aws() -> Iterator[tuple[str, str]]:
+    """A moto server (HTTPS, a per-run certificate) that boto3 in this process points at; `(endpoint, the
+    PKCS12 trust store for JVMs)`. Stops it at the end."""
     sys.path.insert(0, str(PROJECT_ROOT / "toolchain" / "moto"))
     import moto_server
 
+    tls = tempfile.mkdtemp(prefix="metriccare-etl-local-")
+    server = moto_server.start_moto_server(tls)
+    try:
+        os.environ.update(
+            AWS_ENDPOINT_URL=server.endpoint,
+            AWS_CA_BUNDLE=server.ca_file,
+            AWS_ACCESS_KEY_ID="testing",
+            AWS_SECRET_ACCESS_KEY="testing",
+            AWS_SESSION_TOKEN="testing",
+            AWS_DEFAULT_REGION=REGION,
+            AWS_REGION=REGION,
+        )
+        yield server.endpoint, moto_server.java_truststore(server.ca_file, os.path.join(tls, "truststore.p12"))
+    finally:
+        server.stop()
+        shutil.rmtree(tls, ignore_errors=True)
+
+
+def run(
+    folder: Path, new: list[Path], lake_dir: Path, state: dict, code: str, progress: Progress, statements: list["lake_sql.Statement"]
+) -> tuple[dict[str, list[dict]], list, list["lake_sql.Answer"]]:
+    """Starts moto, the lake's Hive Metastore (and Trino for `statements`) and Spark, restores the lake, uploads
+    the new files, runs the workflow once with Hive sync on, saves the lake; the Gold rows by table, the
+    processed-files items and the statements' answers."""
+    from local_runtime.query_engine import create_databases, start_query_engine, use_metastore
     from local_runtime.spark_session import LocalS3, local_spark_session
     from local_runtime.synthesized_stack import synthesize
     from local_runtime.workflow import provision, run_workflow, upload
 
-    tls = tempfile.mkdtemp(prefix="metriccare-etl-local-")
-    server = moto_server.start_moto_server(tls)
-    os.environ.update(
-        AWS_ENDPOINT_URL=server.endpoint,
-        AWS_CA_BUNDLE=server.ca_file,
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_SESSION_TOKEN="testing",
-        AWS_DEFAULT_REGION=REGION,
-        AWS_REGION=REGION,
-    )
-    spark = None
     # The JVM's own stdout (Hudi's warnings) would mix with the Gold tables: it points at stderr until the run ends.
     sys.stdout.flush()
     stdout = os.dup(1)
     os.dup2(2, 1)
     try:
-        progress.line("moto", f"started on {server.endpoint}")
-        truststore = moto_server.java_truststore(server.ca_file, os.path.join(tls, "truststore.p12"))
-        lake = provision(synthesize(), "dev")
-        progress.line("stack", "synthesized into a temporary folder (cdktf.out/ untouched); dev's buckets, key and table created")
-        restored = _restore(lake, lake_dir)
-        progress.line("lake", f"restored {restored} objects and items from {lake_dir}")
-        for path in new:
-            relative = _relative(path, folder)
-            upload(lake, f"{UPLOAD_FOLDER}{relative}", path.read_bytes())
-            state["uploaded"][relative] = file_digest(path)
-        progress.line("upload", f"{len(new)} file(s) uploaded and recorded as PENDING")
-        spark = local_spark_session("metriccare-etl-local", s3=LocalS3(server.endpoint, REGION, truststore=truststore))
-        progress.line("spark", "local Spark started")
-        lake.runs = state["runs"]
-        run_workflow(lake, progress=progress)
-        state.update(runs=lake.runs, code=code, raw_prefix=lake.raw_prefix)
-        rows = {table: _gold_rows(spark, f"s3://{lake.lakehouse_bucket}/gold/{table}/") for table in GOLD_TABLES}
-        items = _save(lake, lake_dir, state, rows)
-        progress.line("lake", f"Gold read, lake saved to {lake_dir}")
-        return rows, items
+        with local_aws() as (endpoint, truststore), tempfile.TemporaryDirectory(prefix="metriccare-etl-local-") as work:
+            progress.line("moto", f"started on {endpoint}")
+            # Started first: they come up while the stack is synthesized and Spark starts.
+            catalog_dir = lake_dir / lake_sql.CATALOG_FOLDER
+            engine = start_query_engine(Path(work), endpoint, truststore, trino=bool(statements), metastore_dir=catalog_dir)
+            spark = None
+            try:
+                terraform = synthesize()
+                lake = provision(terraform, "dev")
+                progress.line("stack", "synthesized into a temporary folder (cdktf.out/ untouched); dev's buckets, key and table created")
+                progress.line("lake", f"restored {restore(lake, lake_dir)} objects and items from {lake_dir}")
+                for path in new:
+                    relative = _relative(path, folder)
+                    upload(lake, f"{UPLOAD_FOLDER}{relative}", path.read_bytes())
+                    state["uploaded"][relative] = file_digest(path)
+                progress.line("upload", f"{len(new)} file(s) uploaded and recorded as PENDING")
+                spark = local_spark_session("metriccare-etl-local", s3=LocalS3(endpoint, REGION, truststore=truststore))
+                progress.line("spark", "local Spark started")
+                metastore = engine.metastore_ready()
+                databases = create_databases(metastore, terraform, "dev")  # as Terraform creates them in the Data Catalog
+                use_metastore(spark, metastore.uri)
+                ready = f"ready after {metastore.ready_after_seconds:.1f} s"
+                progress.line("catalog", f"Hive Metastore on {metastore.uri} ({ready}), databases {', '.join(databases)}")
+                lake.runs = state["runs"]
+                run_workflow(lake, progress=progress)
+                state.update(runs=lake.runs, code=code, raw_prefix=lake.raw_prefix)
+                rows = {table: _gold_rows(spark, f"s3://{lake.lakehouse_bucket}/gold/{table}/") for table in GOLD_TABLES}
+                items = _save(lake, lake_dir, state, rows)
+                progress.line("lake", f"Gold read, lake saved to {lake_dir} (its catalog in {catalog_dir.name}/)")
+                answers = []
+                if statements:
+                    trino = engine.trino_ready()
+                    progress.line("trino", f"Trino ready after {trino.ready_after_seconds:.1f} s on {trino.endpoint}")
+                    answers = lake_sql.run_statements(trino.client(), statements)
+                    progress.line("sql", f"{len(answers)} statement(s) answered")
+                return rows, items, answers
+            finally:
+                if spark is not None:
+                    spark.stop()
+                engine.stop()
     finally:
-        if spark is not None:
-            spark.stop()
-        server.stop()
-        shutil.rmtree(tls, ignore_errors=True)
         sys.stdout.flush()
         os.dup2(stdout, 1)
         os.close(stdout)
@@ -257,7 +321,7 @@ def _load_results(lake_dir: Path) -> dict[str, list[dict]] | None:
     return json.loads(saved.read_text()) if saved.exists() else None
 
 
-def _restore(lake, lake_dir: Path) -> int:
+def restore(lake, lake_dir: Path) -> int:
     """Loads the saved lakehouse objects and processed-files items into moto; how many."""
     import boto3
 

@@ -124,6 +124,9 @@ def s3a_conf(s3: LocalS3) -> dict[str, str]:
         "spark.hadoop.fs.s3a.access.key": "testing",
         "spark.hadoop.fs.s3a.secret.key": "testing",
         "spark.hadoop.fs.s3.impl": "org.apache.hadoop.fs.s3a.S3AFileSystem",
+        # Glue 5.1's Hadoop 3.4.1 keeps folder markers (its default, HADOOP-18752); 3.3.4 would delete every
+        # ancestor's marker after each new file, calls Glue never makes (`quarantine/` for Silver's quarantine).
+        "spark.hadoop.fs.s3a.directory.marker.retention": "keep",
     }
     if s3.kms_key_arn:
         conf["spark.hadoop.fs.s3a.encryption.algorithm"] = "SSE-KMS"

@@ -2,7 +2,8 @@
 
 On Glue, `awsglue` is importable: the session comes from a `GlueContext` and the job from
 `awsglue.job.Job`. Elsewhere (the end-to-end test, `npm run etl:local`) the job runs on the
-SparkSession the local runtime started; what differs from Glue is said in `apply_local_conf`.
+SparkSession the local runtime started; what differs from Glue is said in `apply_local_conf`, and the
+catalog Hudi syncs to is the local runtime's Hive Metastore when it started one (`has_metastore`).
 """
 
 import shlex
@@ -23,7 +24,9 @@ class GlueSession:
     job: Any
     config: LakehouseConfig
     s3: Any
-    # Whether Hudi syncs tables to the Data Catalog (Hive sync): only on Glue, which has the metastore.
+    # Whether Hudi syncs tables to a catalog (Hive sync, HMS mode): on Glue the Data Catalog
+    # (`--enable-glue-datacatalog`); locally the Hive Metastore the local runtime named in the session's
+    # Hadoop configuration (`hive.metastore.uris`), else none.
     catalog_sync: bool = True
     # boto3 `put_object`/`copy_object` arguments giving the object the encryption Spark's writes get.
     s3_encryption: Mapping[str, str] = field(default_factory=dict)
@@ -55,7 +58,14 @@ def start_job(layer: str, argv: Sequence[str] | None = None) -> GlueSession:
     s3 = boto3.client("s3")
     config = load_config_from_s3(s3, args.lakehouse_config_uri)
     check_environment(args)
-    return GlueSession(args, spark, job, config, s3, catalog_sync=on_glue, s3_encryption=s3_encryption(spark))
+    catalog_sync = on_glue or has_metastore(spark)
+    return GlueSession(args, spark, job, config, s3, catalog_sync=catalog_sync, s3_encryption=s3_encryption(spark))
+
+
+def has_metastore(spark: Any) -> bool:
+    """Whether the session names a Hive metastore (`hive.metastore.uris`), as the local runtime does for its
+    Hive Metastore; Hudi's HMS-mode sync reads the same setting."""
+    return bool(spark.sparkContext._jsc.hadoopConfiguration().get("hive.metastore.uris"))
 
 
 def s3_encryption(spark: Any) -> dict[str, str]:

@@ -3,8 +3,8 @@
 Option names are those Hudi 1.0 reads (https://hudi.apache.org/docs/1.0.2/configurations): the merge
 mode replaces payload classes, `hive_sync.mode` replaces the deprecated `use_jdbc`. With
 `--enable-glue-datacatalog true` Glue's Hive metastore client is the Data Catalog, so HMS-mode sync
-creates and updates the catalog table and its partitions without a JDBC endpoint. Sync is off where
-there is no metastore (the local runtime).
+creates and updates the catalog table and its partitions without a JDBC endpoint. The local runtime syncs
+with the same options to a Hive Metastore (`local_runtime/query_engine.py`).
 
 The Spark confs Hudi needs (Kryo with `HoodieSparkKryoRegistrar`, the session extension and catalog)
 are session confs: the jobs' `--conf` (modules/glue/glue_job) and `local_runtime.HUDI_SPARK_CONF`.
@@ -17,17 +17,19 @@ from .config import TableConfig
 _OPERATION_BY_LAYER = {"bronze": "upsert", "silver": "upsert", "gold": "insert_overwrite_table"}
 
 
-# Gold is what Athena reads, and Athena's Hudi readers are 0.14.0 and 0.15.0 (Athena's "Considerations and
-# limitations" for Hudi). Hudi 0.15.0 cannot open a table version 8 table (Hudi 1.0's default): it stops in
-# `TimelineLayoutVersion` with an IllegalArgumentException (shown by etl/tests/test_athena_readable.py).
-# Hudi 1.0 writes the 0.14-compatible table version 6 when told to and not to upgrade (release 1.0.0 notes,
-# "backward compatible writes"; HUDI-8817, fixed in 1.0.1). No metadata table: the migration guide keeps it
-# off for 0.x readers, and a Gold table is a few files whose listing it would not save.
+# Silver and Gold are what analysts read in Athena, and Athena's Hudi readers are 0.14.0 and 0.15.0 (Athena's
+# "Considerations and limitations" for Hudi). Hudi 0.15.0 cannot open a table version 8 table (Hudi 1.0's
+# default): it stops in `TimelineLayoutVersion` with an IllegalArgumentException (shown by
+# etl/tests/test_athena_readable.py). Hudi 1.0 writes the 0.14-compatible table version 6 when told to and not
+# to upgrade (release 1.0.0 notes, "backward compatible writes"; HUDI-8817, fixed in 1.0.1). No metadata table:
+# the migration guide keeps it off for 0.x readers (docs/decisions/silver-hudi-table-version-6.md has its cost).
 ATHENA_READABLE: dict[str, str] = {
     "hoodie.write.table.version": "6",
     "hoodie.write.auto.upgrade": "false",
     "hoodie.metadata.enable": "false",
 }
+# Bronze keeps Hudi 1.0's version 8: it holds the raw resources, which no analyst reads.
+ATHENA_READABLE_LAYERS = ("silver", "gold")
 
 
 def hudi_write_options(table: TableConfig, database: str, catalog_sync: bool = True) -> dict[str, str]:
@@ -65,7 +67,7 @@ def hudi_write_options(table: TableConfig, database: str, catalog_sync: bool = T
         # Without it timestamp columns reach the catalog as bigint and Athena shows epoch microseconds.
         "hoodie.datasource.hive_sync.support_timestamp": "true",
     }
-    if table.layer == "gold":
+    if table.layer in ATHENA_READABLE_LAYERS:
         options.update(ATHENA_READABLE)
     if partitioned:
         # A partition value can change for an id (a corrected encounter start); a global index finds the

@@ -40,7 +40,7 @@ def write_frame(frame: DataFrame, table: TableConfig, database: str, lakehouse_b
     """Writes a DataFrame holding exactly the table's columns with the table's Hudi options.
 
     An empty frame writes nothing and returns False: a Hudi commit without records would only add an
-    empty instant to the timeline. `sync_catalog=False` skips Hive sync (local runs have no catalog).
+    empty instant to the timeline. `sync_catalog=False` skips Hive sync (a session without a metastore).
     """
     if frame.isEmpty():
         return False
@@ -66,9 +66,23 @@ def _check_table_version(spark: SparkSession, table: TableConfig, uri: str, requ
         raise TableVersionError(
             f"{table.layer} table `{table.name}` at {uri} is stored as Hudi table version {stored}; its writes ask for "
             f"version {requested} (hoodie.write.table.version) and Hudi does not change a table's version by writing to it. "
-            "Gold tables are recomputed from Silver: delete the table's prefix and `gold/_checkpoints/gold.json`, and the "
-            'next Gold run rewrites every measure (etl/README.md, "Gold is written as Hudi table version 6").'
+            + _how_to_rebuild(table)
         )
+
+
+def _how_to_rebuild(table: TableConfig) -> str:
+    """What to do about a Silver or Gold table stored in another version: each is rebuilt from the layer before."""
+    if table.layer == "gold":
+        return (
+            "Gold tables are recomputed from Silver: delete the table's prefix and `gold/_checkpoints/gold.json`, and the "
+            'next Gold run rewrites every measure (etl/README.md, "Silver and Gold are written as Hudi table version 6").'
+        )
+    name = table.name.removesuffix("_quarantine")
+    return (
+        f"Silver tables are rebuilt from Bronze: delete the prefixes of `{name}` and `{name}_quarantine` and "
+        f"`_checkpoints/{name}.json` beside the Silver tables, and the next Silver run reads Bronze whole and rewrites "
+        'both (etl/README.md, "Silver and Gold are written as Hudi table version 6").'
+    )
 
 
 def table_version(spark: SparkSession, uri: str) -> str | None:
@@ -90,8 +104,10 @@ def read_frame(spark: SparkSession, table: TableConfig, lakehouse_bucket: str) -
 def read_incremental(spark: SparkSession, table: TableConfig, lakehouse_bucket: str, after: str | None, until: str) -> DataFrame:
     """Rows of the commits that completed after `after` (exclusive) and at or before `until`.
 
-    Hudi 1.0 incremental queries compare completion times and treat the begin time as inclusive, so
-    the begin is the instant just after `after`; with no `after` the whole snapshot is read.
+    Hudi 1.0 incremental queries compare completion times on a version 8 table (Bronze) and treat the
+    begin time as inclusive, so the begin is the instant just after `after`; with no `after` the whole
+    snapshot is read. On a version 6 table (Silver, which the benchmark reads) they compare instant
+    times: pass `latest_commit_time`s there.
     """
     uri = table_uri(table, lakehouse_bucket)
     names = [column.name for column in table.columns]
@@ -124,6 +140,18 @@ def latest_completion_time(spark: SparkSession, uri: str) -> str | None:
         return None
     latest = _meta_client(spark, uri).getActiveTimeline().getCommitsTimeline().filterCompletedInstants().lastInstant()
     return latest.get().getCompletionTime() if latest.isPresent() else None
+
+
+def latest_commit_time(spark: SparkSession, uri: str) -> str | None:
+    """Instant (requested) time of the table's latest completed commit, None when there is no table (yet).
+
+    It names the commit in every table version: a version 6 table has no completion time of its own
+    (Hudi 1.0 takes the `.commit` file's modification time, which a copy of the lake changes), and with
+    one writer (`max_concurrent_runs = 1`) commits complete in the order they were requested."""
+    if not table_exists(spark, uri):
+        return None
+    latest = _meta_client(spark, uri).getActiveTimeline().getCommitsTimeline().filterCompletedInstants().lastInstant()
+    return latest.get().requestedTime() if latest.isPresent() else None
 
 
 def _meta_client(spark: SparkSession, uri: str) -> Any:

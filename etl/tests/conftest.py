@@ -1,12 +1,16 @@
-"""Session-wide fixtures of the real runtime: one moto server (HTTPS, so S3A may send SSE-KMS headers)
-and one local SparkSession reaching it through S3A. Both start only when a test asks for them and stop
-at the end of the session, also when a test failed."""
+"""Session-wide fixtures of the real runtime: one moto server (HTTPS, so S3A may send SSE-KMS headers),
+one local SparkSession reaching it through S3A, the query engine (a Hive Metastore and Trino) and the
+end-to-end workflow the catalog, query and journey tests share (`e2e_workflow.py`). Each starts only when
+a test asks for it and stops at the end of the session, also when a test failed; the query engine starts
+with the session when a collected test needs it, so that it comes up while Spark starts and works."""
 
 import os
 import sys
 from pathlib import Path
 
 import pytest
+
+from .e2e_workflow import workflow  # noqa: F401  (a fixture of this session)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
@@ -81,3 +85,31 @@ def spark(aws):
         yield session
     finally:
         session.stop()
+
+
+@pytest.fixture(scope="session")
+def query_engine(aws, tmp_path_factory, request):
+    """The Hive Metastore and Trino (catalogs `hudi`: the metastore; `hudi_glue`: moto's Glue API), reading
+    S3 at the moto server; started at once and side by side, awaited where first needed (`metastore_ready()`,
+    `trino_ready()`), stopped at the end of the session after printing when each was ready and its memory."""
+    from local_runtime.query_engine import start_query_engine
+
+    engine = start_query_engine(tmp_path_factory.mktemp("query-engine"), aws.endpoint, aws.truststore, glue=True)
+    try:
+        yield engine
+        figures = ", ".join(
+            f"{server.name} ready after {server.ready_after_seconds or 0:.1f} s, RSS {server.rss_bytes() / 2**20:.0f} MiB"
+            for server in engine.servers()
+        )
+        with request.config.pluginmanager.getplugin("capturemanager").global_and_fixture_disabled():
+            print(f"\nquery engine: {figures} (load average {os.getloadavg()[0]:.1f})")
+    finally:
+        engine.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _query_engine_from_the_start(request):
+    """Starts the query engine with the first test when any collected test uses it: it takes 10 to 60 s
+    to come up, time Spark's own start and the tests before the ones that query hide."""
+    if any("query_engine" in item.fixturenames for item in request.session.items):
+        request.getfixturevalue("query_engine")

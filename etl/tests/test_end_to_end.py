@@ -1,180 +1,21 @@
-"""End to end on the Glue 5.1 runtime: the three real job scripts, in workflow order, on real Spark
-3.5.6 and Hudi 1.0.2, S3 through S3A and DynamoDB in moto, with the argv Glue would pass for
-workspace dev built from the synthesized stack.
-
-The cohort (tests/fixtures/e2e/, described in its README) is one on which the Gold measure
-definitions agree whichever way local dates, readmissions, prevalence and age bands are refined: all
-times at noon in one offset, one readmission and no chain, living patients, active confirmed
-conditions, ages far from a band's edge. Four workflow runs, as the workflow would make them:
-1. batch-1.json, batch-2.ndjson and broken.json arrive, and gone.json, whose recorded version is
-   deleted before Bronze reads it;
-2. a newer version of Patient p2 (meta.lastUpdated 2024-06-01) arrives;
-3. an older copy of p2 (2024-04-01) arrives late;
-4. nothing arrives.
-"""
+"""End to end on the Glue 5.1 runtime: what the three real job scripts left in the lake after the four
+workflow runs of `e2e_workflow.py` (the session's `workflow`, with Hive sync on): Bronze, Silver, Gold, the
+processed-files table, the quarantine, encryption, the Hudi commits and the data-quality metrics each run
+published. The catalog those runs synced is checked in test_catalog_sync.py, what Trino reads of it in
+test_trino_queries.py."""
 
 import json
-import platform
-import re
-import time
 
 import boto3
-import pyspark
 import pytest
-from local_runtime.synthesized_stack import ACCOUNT_ID, PROJECT_ROOT, synthesize
-from local_runtime.workflow import hadoop_settings, provision, restore_hadoop_settings, run_workflow, upload
+from local_runtime.synthesized_stack import ACCOUNT_ID
 from metriccare_etl.schemas import GOLD_COLUMNS
+from moto.cloudwatch.models import cloudwatch_backends
 
-from .support import FIXTURES, named_query
+from .e2e_workflow import COHORT
+from .support import named_query
 
 pytestmark = pytest.mark.e2e
-
-COHORT = FIXTURES / "e2e"
-JOURNEYS = PROJECT_ROOT / ".build" / "journeys"
-TABLES = {
-    "bronze": ("patient", "encounter", "condition"),
-    "silver": ("patient", "encounter", "condition"),
-    "gold": (
-        "encounters_by_class_month",
-        "average_length_of_stay",
-        "readmission_rate_30d",
-        "condition_prevalence",
-        "patients_by_age_band_gender",
-    ),
-}
-# The Hadoop settings the jobs' --conf changes on the shared session; put back after the module.
-HADOOP_KEYS = ["fs.s3a.encryption.algorithm", "fs.s3a.encryption.key", "fs.s3a.endpoint.region"]
-_COMPLETED_COMMIT = re.compile(r"/\.hoodie/timeline/\d+_\d+\.(commit|replacecommit)$")
-
-
-def _patient(version: str, family: str) -> bytes:
-    resource = {
-        "resourceType": "Patient",
-        "id": "p2",
-        "meta": {"lastUpdated": version},
-        "active": True,
-        "gender": "male",
-        "birthDate": "1984-06-15",
-        "name": [{"use": "official", "family": family, "given": ["Bob"]}],
-    }
-    return json.dumps(resource).encode()
-
-
-class Lake:
-    """Reads of what the jobs left in the local AWS."""
-
-    def __init__(self, spark, lake):
-        self.spark, self.lake = spark, lake
-        self.s3, self.dynamodb = boto3.client("s3"), boto3.client("dynamodb")
-
-    def path(self, layer, table):
-        return f"s3://{self.lake.lakehouse_bucket}/{layer}/{table}/"
-
-    def rows(self, layer, table, *columns):
-        frame = self.spark.read.format("hudi").load(self.path(layer, table))
-        return sorted(tuple(row) for row in frame.select(*columns).collect())
-
-    def commits(self):
-        """Completed Hudi commits per table, counted from the timeline files in S3."""
-        counts = {}
-        paginator = self.s3.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=self.lake.lakehouse_bucket):
-            for item in page.get("Contents", []):
-                if _COMPLETED_COMMIT.search(item["Key"]):
-                    table = item["Key"].split("/.hoodie/")[0]
-                    counts[table] = counts.get(table, 0) + 1
-        return counts
-
-    def items(self):
-        scanned = self.dynamodb.scan(TableName=self.lake.processed_files_table)["Items"]
-        return {item["object_key"]["S"]: item for item in scanned}
-
-    def json_object(self, key):
-        return json.loads(self.s3.get_object(Bucket=self.lake.lakehouse_bucket, Key=key)["Body"].read())
-
-    def encryption(self, key):
-        head = self.s3.head_object(Bucket=self.lake.lakehouse_bucket, Key=key)
-        return head.get("ServerSideEncryption"), head.get("SSEKMSKeyId")
-
-
-@pytest.fixture(scope="module")
-def workflow(spark, aws, request):
-    """Runs the four workflow runs once and keeps what each left behind."""
-    saved = hadoop_settings(spark, HADOOP_KEYS)
-    started = time.monotonic()
-    terraform = synthesize()
-    lake = provision(terraform, "dev")
-
-    def acting(actor):
-        aws.request_log.actor = actor
-
-    reader = Lake(spark, lake)
-    snapshots = {}
-    try:
-        for name in ("batch-1.json", "batch-2.ndjson", "broken.json"):
-            upload(lake, f"2024/{name}", (COHORT / name).read_bytes())
-        gone = upload(lake, "2024/gone.json", _patient("2024-05-01T12:00:00Z", "Gone"))
-        reader.s3.delete_object(Bucket=lake.raw_bucket, Key="fhir/2024/gone.json", VersionId=gone.rsplit("#", 1)[1])
-        timings = [time.monotonic()]
-        snapshots["run1"] = run_workflow(lake, acting)
-        timings.append(time.monotonic())
-        snapshots["run1_p2"] = reader.rows("silver", "patient", "id", "family_name", "last_updated")
-        upload(lake, "2024/p2-v2.json", _patient("2024-06-01T12:00:00Z", "Brook-Newer"))
-        snapshots["run2"] = run_workflow(lake, acting)
-        timings.append(time.monotonic())
-        snapshots["run2_p2"] = reader.rows("silver", "patient", "id", "family_name")
-        upload(lake, "2024/p2-late-old-copy.json", _patient("2024-04-01T12:00:00Z", "Brook-Older"))
-        snapshots["run3"] = run_workflow(lake, acting)
-        timings.append(time.monotonic())
-        snapshots["commits_before_run4"] = reader.commits()
-        snapshots["run4"] = run_workflow(lake, acting)
-        timings.append(time.monotonic())
-        snapshots["commits_after_run4"] = reader.commits()
-        _save_journey(aws.request_log, terraform, lake)
-        elapsed = time.monotonic() - started
-        hudi = spark._jvm.java.lang.Thread.currentThread().getContextClassLoader().loadClass("org.apache.hudi.DataSourceWriteOptions")
-        capture = request.config.pluginmanager.getplugin("capturemanager")
-        with capture.global_and_fixture_disabled():
-            print(
-                f"\nend to end: Spark {spark.version} (pyspark {pyspark.__version__}), "
-                f"Hudi {hudi.getPackage().getImplementationVersion()}, Python {platform.python_version()}; "
-                f"4 workflow runs (12 job runs) in {elapsed:.1f} s, by run: "
-                + ", ".join(f"{later - earlier:.1f} s" for earlier, later in zip(timings, timings[1:], strict=False))
-            )
-        yield lake, reader, snapshots
-    finally:
-        restore_hadoop_settings(spark, saved)
-
-
-def _save_journey(request_log, terraform, lake):
-    """The jobs' recorded AWS calls, for the access journeys (`__tests__/journeys/`): each job's calls
-    with the stack it ran against, its workspace and the local key that stands for the environment key."""
-    jobs = {f"{layer}_job" for layer in TABLES}
-    with open(request_log.path, encoding="utf-8") as handle:
-        calls = [call for call in map(json.loads, handle) if call.get("actor") in jobs]
-    JOURNEYS.mkdir(parents=True, exist_ok=True)
-    (JOURNEYS / "glue-jobs.json").write_text(
-        json.dumps(
-            {
-                "journey": "glue-jobs",
-                "description": "the three Glue jobs of four workflow runs on the local Glue 5.1 runtime (S3A and boto3)",
-                "workspace": "dev",
-                "accountId": ACCOUNT_ID,
-                "region": boto3.session.Session().region_name,
-                "keys": {lake.kms_key_arn: _address(terraform, "aws_kms_key", "/kms/key")},
-                "stack": terraform,
-                "calls": calls,
-            }
-        )
-    )
-
-
-def _address(terraform, resource_type, path_suffix):
-    """The address of the one resource of `resource_type` whose construct path ends with `path_suffix`."""
-    (name,) = [
-        name for name, block in terraform["resource"][resource_type].items() if block["//"]["metadata"]["path"].endswith(path_suffix)
-    ]
-    return f"{resource_type}.{name}"
 
 
 def test_bronze_holds_every_resource_of_the_good_files_with_the_newest_version(workflow):
@@ -186,7 +27,7 @@ def test_bronze_holds_every_resource_of_the_good_files_with_the_newest_version(w
     conditions = reader.rows("bronze", "condition", "id")
     # Assess: p2's newest version (run 2) stays after its older copy (run 3)
     assert patients == [("p1", "2024-05-01T12:00:00.000000Z"), ("p2", "2024-06-01T12:00:00.000000Z"), ("p3", "2024-05-01T12:00:00.000000Z")]
-    assert encounters == [("e1",), ("e2",), ("e3",), ("e4",)]
+    assert encounters == [("e1",), ("e2",), ("e3",), ("e4",), ("e5",), ("e6",)]
     assert conditions == [("c1",), ("c2",), ("c3",)]
 
 
@@ -208,6 +49,7 @@ def test_silver_holds_typed_rows_at_their_paths(workflow):
         ("e2", "p1", "IMP", "2024-03", 2),
         ("e3", "p2", "AMB", "2024-03", 0),
         ("e4", "p3", "EMER", "2024-04", 0),
+        ("e5", "p3", "AMB", "2024-06", None),
     ]
     assert conditions == [
         ("c1", "p1", "44054006", "active", "2020-01"),
@@ -271,6 +113,7 @@ def test_the_malformed_file_and_the_vanished_version_are_quarantined_with_their_
         "fhir/2024/batch-1.json": ("PROCESSED", "7"),
         "fhir/2024/batch-2.ndjson": ("PROCESSED", "3"),
         "fhir/2024/p2-v2.json": ("PROCESSED", "1"),
+        "fhir/2024/june-encounters.ndjson": ("PROCESSED", "2"),
         "fhir/2024/p2-late-old-copy.json": ("PROCESSED", "1"),
     }
 
@@ -326,35 +169,40 @@ def test_a_run_with_nothing_new_adds_no_hudi_commit(workflow):
     before, after = snapshots["commits_before_run4"], snapshots["commits_after_run4"]
     # Act
     logs = snapshots["run4"]
-    # Assess: 3 Bronze runs wrote patient, 1 encounter and condition; no table got a commit in run 4
+    # Assess: 3 Bronze runs wrote patient, 2 encounter, 1 condition; no table got a commit in run 4
     assert after == before
     assert {table: count for table, count in before.items() if table.startswith("bronze/")} == {
         "bronze/patient": 3,
-        "bronze/encounter": 1,
+        "bronze/encounter": 2,
         "bronze/condition": 1,
     }
     assert "gold: every measure is current (its Silver tables and reference date unchanged), nothing written" in logs["gold"]
     assert json.loads(logs["bronze"].strip().splitlines()[-1])["files_claimed"] == 0
 
 
-def test_the_tables_are_hudi_1_0_tables_merging_by_event_time_on_the_precombine_field(workflow):
+def test_bronze_is_table_version_8_and_silver_version_6_both_merging_by_event_time_on_the_precombine_field(workflow):
     # Prepare
     lake, reader, _ = workflow
-    properties = (
-        reader.s3.get_object(Bucket=lake.lakehouse_bucket, Key="silver/encounter/.hoodie/hoodie.properties")["Body"].read().decode()
-    )
+
+    def table_config(key):
+        properties = reader.s3.get_object(Bucket=lake.lakehouse_bucket, Key=f"{key}/.hoodie/hoodie.properties")["Body"].read().decode()
+        return dict(line.split("=", 1) for line in properties.splitlines() if "=" in line and not line.startswith("#"))
+
     # Act
-    table_config = dict(line.split("=", 1) for line in properties.splitlines() if "=" in line and not line.startswith("#"))
-    # Assess: the table is Hudi 1.0's (table version 8) with event-time merging on last_updated
-    assert (
-        table_config["hoodie.table.version"],
-        table_config["hoodie.record.merge.mode"],
-        table_config["hoodie.table.precombine.field"],
-    ) == (
+    bronze, silver = table_config("bronze/encounter"), table_config("silver/encounter")
+    # Assess: Bronze is Hudi 1.0's table version 8 with its merge mode; Silver the version 6 Athena reads, whose
+    # table config names event-time merging by its payload class and merge strategy (Hudi's event-time strategy id)
+    assert (bronze["hoodie.table.version"], bronze["hoodie.record.merge.mode"], bronze["hoodie.table.precombine.field"]) == (
         "8",
         "EVENT_TIME_ORDERING",
-        "last_updated",
+        "meta.lastUpdated",
     )
+    assert (
+        silver["hoodie.table.version"],
+        silver["hoodie.compaction.payload.class"],
+        silver["hoodie.record.merge.strategy.id"],
+        silver["hoodie.table.precombine.field"],
+    ) == ("6", "org.apache.hudi.common.model.DefaultHoodieRecordPayload", "eeb8d96f-b1e4-49fd-bbf8-28ac514178e5", "last_updated")
 
 
 def test_the_athena_named_queries_return_the_measures_on_the_gold_tables(workflow):
@@ -381,3 +229,45 @@ def test_the_athena_named_queries_return_the_measures_on_the_gold_tables(workflo
             ("75-84", "female", 1, reference_date),
         ],
     }
+
+
+def _published(namespace, name, **dimensions):
+    """The values the jobs published for one metric, in the order they arrived: CloudWatch keeps each metric by its
+    exact set of dimensions, as moto stores them (moto's own GetMetricStatistics also sums wider dimension sets)."""
+    backend = cloudwatch_backends[ACCOUNT_ID][boto3.session.Session().region_name]
+    wanted = sorted(dimensions.items())
+    return [
+        datum.value
+        for datum in backend.metric_data
+        if datum.namespace == namespace and datum.name == name and sorted((d.name, d.value) for d in datum.dimensions) == wanted
+    ]
+
+
+def test_each_run_published_its_data_quality_metrics_as_its_report_says(workflow):
+    # Prepare
+    lake, reader, _ = workflow
+    namespace = lake.arguments["bronze"]["--metrics_namespace"]
+    reports = [reader.json_object(f"bronze/_run_reports/wr_local_{run:04d}.json") for run in range(1, 5)]
+    # Act
+    bronze = {
+        name: _published(namespace, name, Job="bronze") for name in ("FilesProcessed", "FilesFailed", "RecordsRead", "QuarantinedPercent")
+    }
+    encounter_share = _published(namespace, "QuarantinedPercent", Job="silver", Table="encounter")
+    e6 = _published(namespace, "RecordsQuarantined", Job="silver", Table="encounter", Reason="period_end_before_start")
+    silver_share = _published(namespace, "QuarantinedPercent", Job="silver")
+    # Assess: by hand from the cohort. Run 1: batch-1 and batch-2 land 3 patients, 4 encounters, 3 conditions;
+    # broken and gone fail. Run 2: p2's new version and e5, e6. Run 3: p2's old copy. Run 4: nothing (no share).
+    assert namespace == "metriccare/dev"
+    assert bronze == {
+        "FilesProcessed": [2, 2, 1, 0],
+        "FilesFailed": [2, 0, 0, 0],
+        "RecordsRead": [10, 3, 1, 0],
+        "QuarantinedPercent": [0, 0, 0],
+    }
+    assert bronze["FilesProcessed"] == [report["files_processed"] for report in reports]
+    assert bronze["FilesFailed"] == [report["files_failed"] for report in reports]
+    assert bronze["RecordsRead"] == [sum(report["records_by_table"].values()) for report in reports]
+    # Silver: encounters read 4 then 2 (e5 kept, e6 quarantined: 50 %); the run's share 0 of 10, then 1 of 3 (p2, e5, e6)
+    assert encounter_share[:2] == [0.0, 50.0]
+    assert e6 == [1]
+    assert silver_share[:2] == [0.0, pytest.approx(100 / 3)]

@@ -1,6 +1,7 @@
 """`npm run etl:local`: the version checks that run before anything starts, the progress lines, and a run
-with nothing new, which answers from the lake folder without moto or Spark. The full run (moto, Spark,
-the three jobs) is the end-to-end test's workflow (test_end_to_end.py)."""
+with nothing new, which answers from the lake folder without moto or Spark; `npm run etl:sql`'s statements
+and output. The full run (moto, Spark, the three jobs, the Hive sync) is the end-to-end test's workflow
+(e2e_workflow.py), and the SQL on Trino over what it synced is in test_trino_queries.py."""
 
 import datetime as dt
 import io
@@ -13,16 +14,19 @@ from pathlib import Path
 
 import pytest
 from local_runtime.etl_local import code_version, file_digest, format_table, reason_to_run
+from local_runtime.lake_sql import Answer, LakeSqlError, print_answers, statement
 from local_runtime.preflight import JAVA_MAJOR, PreflightError, check_java, check_python, java_command, java_major
 from local_runtime.progress import Progress, describe_job_line
 
 ETL_LOCAL = Path(__file__).resolve().parents[1] / "local_runtime" / "etl_local.py"
+LAKE_SQL = ETL_LOCAL.with_name("lake_sql.py")
+ATHENA = Path(__file__).resolve().parents[1] / "athena"
 
 
-def run_etl_local(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess, float]:
+def run_etl_local(*args: str, env: dict[str, str] | None = None, script: Path = ETL_LOCAL) -> tuple[subprocess.CompletedProcess, float]:
     started = time.monotonic()
     result = subprocess.run(
-        [sys.executable, str(ETL_LOCAL), *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120
+        [sys.executable, str(script), *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120
     )
     return result, time.monotonic() - started
 
@@ -264,3 +268,87 @@ def test_etl_local_names_java_17_and_an_installed_one_when_java_home_is_another_
 )
 def test_the_workflow_runs_only_when_the_lake_cannot_answer(new, saved, state, why):
     assert reason_to_run(new, 3, saved, state, "c", "2026-01-02") == why
+
+
+def test_a_named_query_is_its_files_statement_and_anything_else_runs_as_written():
+    # Prepare
+    saved = (ATHENA / "condition_prevalence.sql").read_text().split("\n", 1)[1].strip()
+
+    # Act
+    named = statement("condition_prevalence")
+    written = statement("SELECT id\n  FROM metriccare_silver_dev.patient;")
+
+    # Assess: the label is the name, or the statement on one line; a trailing semicolon is dropped (Trino refuses it)
+    assert (named.label, named.sql) == ("condition_prevalence", saved)
+    assert (written.label, written.sql) == (
+        "SELECT id FROM metriccare_silver_dev.patient;",
+        "SELECT id\n  FROM metriccare_silver_dev.patient",
+    )
+
+
+def test_a_bare_word_that_names_no_query_is_refused_with_the_names():
+    # Act
+    with pytest.raises(LakeSqlError) as raised:
+        statement("readmission_rate")
+
+    # Assess
+    assert str(raised.value) == (
+        '"readmission_rate" is no named query (etl/athena/*.sql: average_length_of_stay, condition_prevalence, '
+        "encounters_by_class_month, patients_by_age_band_gender, readmission_rate_30d); pass one of them or a SELECT."
+    )
+
+
+def test_answers_print_as_text_tables_or_one_json_object_per_row_labelled_when_several():
+    # Prepare
+    first = Answer("condition_prevalence", ["condition_code", "patients"], [["44054006", 2], ["38341003", 1]])
+    second = Answer("SELECT 1 AS one", ["one"], [[1]])
+    text, one, several = io.StringIO(), io.StringIO(), io.StringIO()
+
+    # Act
+    print_answers([first], False, text)
+    print_answers([first], True, one)
+    print_answers([first, second], True, several)
+
+    # Assess
+    assert (
+        text.getvalue() == "\ncondition_prevalence (2 rows)\ncondition_code  patients\n44054006        2       \n38341003        1       \n"
+    )
+    assert [json.loads(line) for line in one.getvalue().splitlines()] == [
+        {"condition_code": "44054006", "patients": 2},
+        {"condition_code": "38341003", "patients": 1},
+    ]
+    assert [json.loads(line) for line in several.getvalue().splitlines()] == [
+        {"query": "condition_prevalence", "condition_code": "44054006", "patients": 2},
+        {"query": "condition_prevalence", "condition_code": "38341003", "patients": 1},
+        {"query": "SELECT 1 AS one", "one": 1},
+    ]
+
+
+def test_etl_sql_on_a_lake_folder_without_a_catalog_says_to_run_etl_local_first(tmp_path):
+    # Prepare: a lake folder as etl:local left it before it synced a catalog
+    _, lake, _ = lake_with_nothing_new(tmp_path)
+
+    # Act
+    result, seconds = run_etl_local("readmission_rate_30d", "--lake", str(lake), script=LAKE_SQL)
+
+    # Assess: nothing started
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"etl:sql: {lake} has no catalog (catalog/): run `npm run etl:local -- <folder>` first "
+        "(a lake folder made before etl:local synced its tables needs `--fresh`).\n"
+    )
+    assert result.stdout == ""
+    assert seconds < 30
+
+
+def test_etl_local_refuses_an_unknown_named_query_before_anything_starts(tmp_path):
+    # Prepare
+    files, lake, _ = lake_with_nothing_new(tmp_path)
+
+    # Act
+    result, _ = run_etl_local(str(files), "--lake", str(lake), "--sql", "readmissions")
+
+    # Assess
+    assert result.returncode == 2
+    assert 'error: "readmissions" is no named query (etl/athena/*.sql: ' in result.stderr
+    assert "[" not in result.stderr.split("usage:")[0]  # no progress line: nothing ran

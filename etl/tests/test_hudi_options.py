@@ -86,15 +86,21 @@ class HudiWriteOptionsTest(unittest.TestCase):
                 self.assertTrue(all(isinstance(value, str) for value in hudi_write_options(table, "db").values()))
 
 
-class AthenaReadableGoldTest(unittest.TestCase):
-    def test_gold_is_written_as_table_version_6_without_upgrade_or_metadata_table(self):
-        options = hudi_write_options(CONFIG.gold_tables["condition_prevalence"], "metriccare_gold_prod")
-        self.assertEqual(
-            {name: options.get(name) for name in ("hoodie.write.table.version", "hoodie.write.auto.upgrade", "hoodie.metadata.enable")},
-            {"hoodie.write.table.version": "6", "hoodie.write.auto.upgrade": "false", "hoodie.metadata.enable": "false"},
-        )
+class AthenaReadableTest(unittest.TestCase):
+    def test_silver_and_gold_are_written_as_table_version_6_without_upgrade_or_metadata_table(self):
+        tables = [*CONFIG.silver_tables.values(), *CONFIG.silver_quarantine_tables.values(), *CONFIG.gold_tables.values()]
+        for table in tables:
+            with self.subTest(table=f"{table.layer}.{table.name}"):
+                options = hudi_write_options(table, f"metriccare_{table.layer}_prod")
+                self.assertEqual(
+                    {
+                        name: options.get(name)
+                        for name in ("hoodie.write.table.version", "hoodie.write.auto.upgrade", "hoodie.metadata.enable")
+                    },
+                    {"hoodie.write.table.version": "6", "hoodie.write.auto.upgrade": "false", "hoodie.metadata.enable": "false"},
+                )
 
-    def test_bronze_and_silver_keep_hudi_1_0_defaults(self):
-        for table in (CONFIG.bronze_tables["patient"], CONFIG.silver_tables["encounter"]):
-            options = hudi_write_options(table, "metriccare_silver_prod")
+    def test_bronze_keeps_hudi_1_0_defaults(self):
+        for table in CONFIG.bronze_tables.values():
+            options = hudi_write_options(table, "metriccare_bronze_prod")
             self.assertEqual({"hoodie.write.table.version", "hoodie.write.auto.upgrade", "hoodie.metadata.enable"} & set(options), set())

@@ -10,7 +10,7 @@ import pytest
 from metriccare_etl.config import parse_config
 from metriccare_etl.gold.run import run_gold
 from metriccare_etl.silver.run import run_silver
-from metriccare_etl.spark_tables import latest_completion_time, read_frame, table_uri, write_frame
+from metriccare_etl.spark_tables import latest_commit_time, read_frame, table_uri, write_frame
 
 from .gold_support import bronze_frame, condition, encounter, patient
 from .test_config import SHIPPED
@@ -28,9 +28,9 @@ def lake_uri(tmp_path_factory):
 
 
 def timelines(spark, lake):
-    """The latest completion time of every Silver and Gold table."""
+    """The latest commit (instant time) of every Silver and Gold table."""
     tables = {**CONFIG.silver_tables, **CONFIG.gold_tables}
-    return {name: latest_completion_time(spark, table_uri(table, lake)) for name, table in tables.items()}
+    return {name: latest_commit_time(spark, table_uri(table, lake)) for name, table in tables.items()}
 
 
 def write_bronze(spark, lake, table, resources):

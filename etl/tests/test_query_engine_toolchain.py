@@ -3,29 +3,15 @@
 sync in HMS mode against the metastore, as the jobs sync to the Glue Data Catalog on Glue; the
 metastore holds their definitions and partitions, and Trino's Hudi connector reads back exactly the
 rows Spark wrote, through the metastore and, with the definitions copied into moto's Glue, through
-the Glue API as Athena would. The metastore and Trino start while Spark does (they take 5 to 30 s)."""
+the Glue API as Athena would. The metastore and Trino are the session's (conftest.py `query_engine`),
+started with the session while Spark starts (they take 5 to 60 s)."""
 
 import datetime as dt
 import decimal
-import os
-import sys
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import boto3
 import pytest
-from local_runtime.toolchain import java_server
-
-from .conftest import REGION
-
-TOOLCHAIN = str(Path(__file__).resolve().parents[2] / "toolchain")
-sys.path.insert(0, TOOLCHAIN)
-try:
-    from hive_metastore.metastore_server import start_hive_metastore
-    from jvm.java_server import LocalS3
-    from trino.trino_server import hudi_catalog, hudi_glue_catalog, start_trino
-finally:
-    sys.path.remove(TOOLCHAIN)
+from local_runtime.query_engine import copy_to_glue
 
 BUCKET = "metriccare-query-engine-test"
 DATABASE = "metriccare_query_engine_test"
@@ -51,36 +37,9 @@ ENCOUNTERS = [
 
 
 @pytest.fixture(scope="module")
-def servers(aws, tmp_path_factory, request):
-    """The metastore and Trino, started at once (neither waits for the other: Trino reaches the
-    metastore only when queried) and awaited in the background while Spark starts; stopped at the
-    end of the module, also when a test failed, after printing how long each took to start and its
-    memory then."""
-    s3 = LocalS3(aws.endpoint, REGION, truststore=aws.truststore)
-    metastore_server, trino_server = java_server("hive-metastore"), java_server("trino")
-    started = []
-    waiting = ThreadPoolExecutor(2)
-    try:
-        metastore = start_hive_metastore(metastore_server["home"], metastore_server["java"], str(tmp_path_factory.mktemp("metastore")), s3)
-        started.append(metastore)
-        catalogs = {"hudi": hudi_catalog(metastore.uri, s3), "hudi_glue": hudi_glue_catalog(aws.endpoint, s3)}
-        trino = start_trino(trino_server["home"], trino_server["java"], str(tmp_path_factory.mktemp("trino")), catalogs, s3)
-        started.append(trino)
-        ready = {"metastore": waiting.submit(metastore.wait_ready), "trino": waiting.submit(trino.wait_ready)}
-        yield {"metastore": metastore, "trino": trino, "ready": ready}
-        report_servers(request, metastore, trino)
-    finally:
-        for server in reversed(started):
-            server.stop()
-        waiting.shutdown(wait=False)  # a wait still running ends as soon as its server has
-
-
-def report_servers(request, *servers):
-    figures = ", ".join(
-        f"{server.name} ready after {server.ready_after_seconds or 0:.1f} s, RSS {server.rss_bytes() / 2**20:.0f} MiB" for server in servers
-    )
-    with request.config.pluginmanager.getplugin("capturemanager").global_and_fixture_disabled():
-        print(f"\nquery engine: {figures} (load average {os.getloadavg()[0]:.1f})")
+def servers(query_engine):
+    """The session's metastore and Trino (conftest.py `query_engine`, started with the session)."""
+    return {"metastore": query_engine.metastore, "trino": query_engine.trino, "engine": query_engine}
 
 
 def hudi_options(table: str, precombine: str, partition_field: str | None) -> dict[str, str]:
@@ -124,7 +83,7 @@ def lake(servers, request):
     """The two tables, written and synced by local Spark (started here, while the servers start)."""
     spark = request.getfixturevalue("spark")
     boto3.client("s3").create_bucket(Bucket=BUCKET)
-    metastore = servers["ready"]["metastore"].result()
+    metastore = servers["engine"].metastore_ready()
     with metastore.client() as client:
         client.create_database(DATABASE, DATABASE_LOCATION)  # as Terraform creates the Glue databases
     hadoop_conf = spark.sparkContext._jsc.hadoopConfiguration()
@@ -146,7 +105,7 @@ def lake(servers, request):
 
 @pytest.fixture(scope="module")
 def trino(servers, lake):
-    return servers["ready"]["trino"].result().client()
+    return servers["engine"].trino_ready().client()
 
 
 def as_trino_json(value):
@@ -243,20 +202,7 @@ def test_trino_lists_the_metastores_columns_with_the_partition_key_last(trino, l
 
 def test_trino_reads_the_same_rows_through_the_glue_api_when_the_definitions_are_in_glue(servers, trino, lake):
     # Prepare: copy the metastore's definitions into moto's Glue, as the jobs' sync fills the Data Catalog
-    metastore = servers["metastore"]
-    glue = boto3.client("glue")
-    glue.create_database(DatabaseInput={"Name": DATABASE, "LocationUri": DATABASE_LOCATION})
-    with metastore.client() as client:
-        for name in ("patient", "encounter"):
-            table = client.get_table(DATABASE, name)
-            glue.create_table(DatabaseName=DATABASE, TableInput=glue_table_input(table))
-            partitions = client.get_partitions(DATABASE, name)
-            if partitions:
-                glue.batch_create_partition(
-                    DatabaseName=DATABASE,
-                    TableName=name,
-                    PartitionInputList=[{"Values": p["values"], "StorageDescriptor": glue_storage(p)} for p in partitions],
-                )
+    copy_to_glue(servers["metastore"], boto3.client("glue"), DATABASE)
     # Act
     patients = trino.rows(
         f"SELECT id, family, birth_date, weight_kg, visits, active, balance, updated_at FROM hudi_glue.{DATABASE}.patient ORDER BY id"
@@ -267,23 +213,3 @@ def test_trino_reads_the_same_rows_through_the_glue_api_when_the_definitions_are
     # Assess
     assert patients == expected_rows(lake["patient"])
     assert encounters == expected_rows(lake["encounter"])
-
-
-def glue_storage(definition):
-    return {
-        "Columns": [{"Name": name, "Type": kind} for name, kind in definition["columns"]],
-        "Location": definition["location"],
-        "InputFormat": definition["input_format"],
-        "OutputFormat": definition["output_format"],
-        "SerdeInfo": {"SerializationLibrary": definition["serde"]["serialization_lib"], "Parameters": definition["serde"]["parameters"]},
-    }
-
-
-def glue_table_input(table):
-    return {
-        "Name": table["table_name"],
-        "TableType": table["table_type"],
-        "Parameters": table["parameters"],
-        "PartitionKeys": [{"Name": name, "Type": kind} for name, kind in table["partition_keys"]],
-        "StorageDescriptor": glue_storage(table),
-    }

@@ -1,15 +1,8 @@
 import { PutMetricDataCommand } from "./dependencies";
-import { FRESHNESS_METRICS } from "./freshness-metrics";
+import { FRESHNESS_METRICS, type Freshness } from "./freshness-metrics";
 import type { GlueTriggerResult } from "./result";
 import { pipelineStateStore, processedFilesStore, type TriggerContext } from "./trigger-context";
 import type { FreshnessCheckTrigger } from "./trigger-source";
-
-/** What one freshness check measured, in minutes; `sinceNewestFile` is absent while the table holds no file. */
-export interface Freshness {
-  readonly oldestWaitingFile: number;
-  readonly goldBehind: number;
-  readonly sinceNewestFile?: number;
-}
 
 /**
  * The freshness check (every {@link FRESHNESS_CHECK_MINUTES} minutes, its own rule): how long the oldest

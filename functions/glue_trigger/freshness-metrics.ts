@@ -11,6 +11,13 @@ export const FRESHNESS_METRICS = {
   sinceNewestFile: "MinutesSinceNewestFile",
 } as const;
 
+/** What one freshness check measured, in minutes, by the keys of {@link FRESHNESS_METRICS}; `sinceNewestFile` is absent while the table holds no file. */
+export interface Freshness {
+  readonly oldestWaitingFile: number;
+  readonly goldBehind: number;
+  readonly sinceNewestFile?: number;
+}
+
 /** The event (an EventBridge rule's constant input) that asks the function for a freshness check. */
 export const FRESHNESS_CHECK_EVENT = { check: "freshness" } as const;
 

@@ -1,4 +1,4 @@
-import type { Freshness } from "./freshness-check";
+import type { Freshness } from "./freshness-metrics";
 import type { TriggerSource } from "./trigger-source";
 
 /** What one invocation did. */

@@ -1,8 +1,9 @@
 import { WorkspacePolicies } from "../iam/workspace-policies";
 import { buildMetricCareStack } from "../metriccare-stack";
 import { DEPLOYER, journeyConfig } from "./journey-config";
+import { recordedJourney } from "./journey";
 import { onBehalfOf } from "./on-behalf";
-import { iamRequests, type RecordedCall } from "./recorded-calls";
+import { iamRequests, type RecordedCall, type Recording } from "./recorded-calls";
 
 // The IAM requests of recorded calls and the calls AWS makes for them, against the expectations the
 // AWS pages state (S3's required permissions per operation, SSE-KMS and multipart uploads, Lambda's
@@ -155,6 +156,34 @@ describe("onBehalfOf", () => {
     ]);
     expect(read.map((c) => [c.action, c.resource, c.context["kms:ViaService"]])).toEqual([
       ["kms:Decrypt", String(fn?.kms_key_arn), "lambda.eu-central-1.amazonaws.com"],
+    ]);
+  });
+});
+
+describe("recordedJourney", () => {
+  const { json } = buildMetricCareStack({ config: journeyConfig() });
+  const dev = new WorkspacePolicies(json, { workspace: "dev", accountId: SCOPE.accountId, deployerRoleArn: DEPLOYER });
+  const lakehouse = String(dev.resourceAt("aws_s3_bucket", "/lakehouse_bucket/bucket")?.bucket);
+
+  it("adds the recording's context to the caller's requests and to what services ask as the caller", () => {
+    // Prepare: one recorded read of an SSE-KMS object by an engine standing in for Athena
+    const recording: Recording = {
+      journey: "j",
+      description: "d",
+      workspace: "dev",
+      accountId: SCOPE.accountId,
+      region: SCOPE.region,
+      keys: {},
+      context: { "aws:CalledVia": ["athena.amazonaws.com"] },
+      stack: json,
+      calls: [call("s3", "GetObject", { Bucket: lakehouse, Key: "gold/t/f.parquet" })],
+    };
+    // Act
+    const calls = recordedJourney(recording, dev, dev, () => "analyst");
+    // Assess
+    expect(calls.map((c) => [c.action, c.context["aws:CalledVia"]])).toEqual([
+      ["s3:GetObject", ["athena.amazonaws.com"]],
+      ["kms:Decrypt", ["athena.amazonaws.com"]],
     ]);
   });
 });

@@ -62,13 +62,15 @@ export function recordedJourney(
       throw new Error(`Recording ${recording.journey}: a call the recorder could not name: ${JSON.stringify(recorded)}`);
     const call = { ...recorded, params: renameAll(recorded.params), headers: renameAll(recorded.headers) };
     const why = `recorded: ${call.service} ${call.operation}`;
-    for (const request of iamRequests(call, scope)) calls.push({ actor, ...request, why });
+    const added = recording.context ?? {};
+    for (const request of iamRequests(call, scope)) calls.push({ actor, ...request, context: { ...request.context, ...added }, why });
     for (const service of onBehalfOf(call, target, scope)) {
+      const asCaller = service.as === "caller";
       calls.push({
-        actor: service.as === "caller" ? actor : `service:${service.as.service}`,
+        actor: asCaller ? actor : `service:${service.as.service}`,
         action: service.action,
         resource: service.resource,
-        context: service.context,
+        context: asCaller ? { ...service.context, ...added } : service.context,
         why: `${why}, for which ${service.why}`,
       });
     }

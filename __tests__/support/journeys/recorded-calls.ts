@@ -39,6 +39,12 @@ export interface Recording {
    * @default - none
    */
   readonly renames?: Readonly<Record<string, string>>;
+  /**
+   * IAM context keys AWS adds to every call of the recording: an engine that stands in for an AWS service
+   * calling with the caller's credentials (Trino for Athena: `aws:CalledVia`).
+   * @default - none
+   */
+  readonly context?: RequestContext;
   readonly stack: TerraformJson;
   readonly calls: readonly RecordedCall[];
 }
@@ -143,6 +149,7 @@ function s3Requests(call: RecordedCall): IamRequest[] {
   const context: Record<string, string> = { ...TRANSPORT };
   for (const [header, value] of Object.entries(call.headers)) if (header !== "x-amz-copy-source") context[`s3:${header}`] = value;
   if (call.params.Prefix !== undefined) context["s3:prefix"] = call.params.Prefix;
+  if (call.params.Delimiter !== undefined) context["s3:delimiter"] = call.params.Delimiter;
   if (operation === "ListBuckets") return [{ action, resource: "*", context }];
   if (operation === "DeleteObjects") {
     return (call.params.Keys ?? "").split("\n").map((k) => ({ action, resource: `arn:aws:s3:::${bucket}/${k}`, context }));

@@ -12,7 +12,7 @@ from typing import NamedTuple
 from pyspark.sql import SparkSession
 
 from ..config import LakehouseConfig
-from ..spark_tables import lakehouse_root, latest_completion_time, read_checkpoint, read_frame, table_uri, write_checkpoint, write_frame
+from ..spark_tables import lakehouse_root, latest_commit_time, read_checkpoint, read_frame, table_uri, write_checkpoint, write_frame
 from .measures import MEASURES, Measure, gold_rows
 
 
@@ -39,7 +39,7 @@ def run_gold(
     measure's state once its table is written, so a run that fails midway redoes only what is left.
     """
     on = reference_date or computed_at.date()
-    versions = {name: latest_completion_time(spark, table_uri(table, lakehouse_bucket)) for name, table in config.silver_tables.items()}
+    versions = {name: latest_commit_time(spark, table_uri(table, lakehouse_bucket)) for name, table in config.silver_tables.items()}
     checkpoint_uri = gold_checkpoint_uri(config, lakehouse_bucket)
     computed = dict((read_checkpoint(spark, checkpoint_uri) or {}).get("measures", {}))
     due = [measure for measure in MEASURES if computed.get(measure.table) != measure_state(measure, versions, on)]
@@ -61,9 +61,9 @@ def run_gold(
 
 
 def measure_state(measure: Measure, versions: dict[str, str | None], reference_date: dt.date) -> dict:
-    """What a measure's rows follow from: the completion times of the Silver tables it reads, and the
-    reference date when it is dated. Equal states give equal rows."""
-    state: dict = {"silver_completion_times": {name: versions[name] for name in measure.inputs}}
+    """What a measure's rows follow from: the latest commits (instant times) of the Silver tables it reads,
+    and the reference date when it is dated. Equal states give equal rows."""
+    state: dict = {"silver_commits": {name: versions[name] for name in measure.inputs}}
     if measure.dated:
         state["reference_date"] = reference_date.isoformat()
     return state

@@ -306,6 +306,16 @@ describe("GlueJob", () => {
           condition: [{ test: "StringLike", variable: "s3:prefix", values: ["glue-temp/silver", "glue-temp/silver/*"] }],
         },
         {
+          sid: "WriteListAncestors1",
+          effect: "Allow",
+          actions: ["s3:ListBucket"],
+          resources: [lakehouse],
+          condition: [
+            { test: "StringEquals", variable: "s3:prefix", values: ["glue-temp/"] },
+            { test: "StringEquals", variable: "s3:delimiter", values: ["/"] },
+          ],
+        },
+        {
           sid: "UseEnvironmentKeyThroughServices",
           effect: "Allow",
           actions: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
@@ -376,6 +386,7 @@ describe("GlueJob", () => {
         "DecryptCodeThroughS3",
         "WriteObjects0",
         "WriteList0",
+        "WriteListAncestors0",
         "UseEnvironmentKeyThroughServices",
         "EncryptJobBookmarksAndLogs",
         "ReadCatalog",
