@@ -55,9 +55,12 @@ def test_the_synthea_population_is_one_us_core_transaction_bundle_per_patient_as
 
     # Act
     bundles = {path.name: json.loads(path.read_bytes()) for path in sorted(folder.glob("*.json"))}
+    resources = load_resources(folder)
 
-    # Assess
+    # Assess: the suite's size, as toolchain/README.md gives it (18,090 entries, of which these three types).
     assert (len(bundles), len(pinned)) == (8, 50)
+    assert sum(len(bundle["entry"]) for bundle in bundles.values()) == 18090
+    assert Counter(resource["resourceType"] for resource in resources) == {"Patient": 8, "Encounter": 688, "Condition": 972}
     for name, bundle in bundles.items():
         assert (bundle["resourceType"], bundle["type"]) == ("Bundle", "transaction"), name
         patients = [entry["resource"] for entry in bundle["entry"] if entry["resource"]["resourceType"] == "Patient"]

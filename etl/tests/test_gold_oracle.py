@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from metriccare_etl.schemas import GOLD_COLUMNS
 
-from .oracle.gold_oracle import gold_rows, latest_versions, parse_time, resources_in, silver
+from .oracle.gold_oracle import gold_rows, latest_versions, load_resources, parse_time, resources_in, silver
+from .support import FIXTURES
 
 REFERENCE = dt.date(2024, 6, 30)
 
@@ -348,3 +349,29 @@ def test_bundles_are_unwrapped_and_resource_types_match_exactly():
     }
 
     assert [(r["resourceType"], r["id"]) for r in resources_in(bundle)] == [("Patient", "abc"), ("Condition", "c")]
+
+
+def test_the_r4_probe_files_give_the_gold_their_readme_works_out_by_hand():
+    # Prepare: tests/fixtures/r4-probe/, whose README works out these rows; test_real_fhir_data runs them through the jobs.
+    resources = load_resources(FIXTURES / "r4-probe")
+
+    # Act
+    result = gold_rows(resources, REFERENCE)
+
+    # Assess: no patient needed by class and month (05, 06); the same-day stay 0 days (04); no prevalence row
+    # (03 resolved, 07 uncoded); the infant dead, the other three 44 on 2024-06-30; the lowercase "patient" nowhere.
+    assert [(row["encounter_class"], row["period_month"], row["encounter_count"]) for row in result["encounters_by_class_month"]] == [
+        ("AMB", "2016-12", 1),
+        ("AMB", "2024-03", 2),
+        ("EMER", "2024-04", 1),
+        ("EMER", "2024-05", 1),
+        ("IMP", "2024-02", 1),
+    ]
+    assert [tuple(row.values())[:5] for row in result["average_length_of_stay"]] == [("IMP", "2024-02", 1, 0, 0.0)]
+    assert [tuple(row.values())[:4] for row in result["readmission_rate_30d"]] == [("2024-02", 1, 0, 0.0)]
+    assert result["condition_prevalence"] == []
+    assert [(row["age_band"], row["gender"], row["patient_count"]) for row in result["patients_by_age_band_gender"]] == [
+        ("35-49", "female", 1),
+        ("35-49", "male", 1),
+        ("35-49", "other", 1),
+    ]
