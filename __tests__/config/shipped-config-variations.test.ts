@@ -26,6 +26,10 @@ const PYTHON_READS_SYNTHESIZED_STACK = [
 const PYTHON_NOT_RUN_ON_THE_VARIATION = [
   // Spark, Hudi and moto for minutes; the workflow runs in the local runtime's own region and workspace `dev`.
   "etl/tests/test_end_to_end.py",
+  // The workflow test_end_to_end.py and the catalog and Trino tests share (a fixture module, not tests).
+  "etl/tests/e2e_workflow.py",
+  // The R4 examples and the Synthea population through the jobs: the same runtime, for minutes more.
+  "etl/tests/test_real_fhir_data.py",
 ];
 
 /** The variation: an added environment, another region, the data-event trail on and a permissions boundary. */
