@@ -1,10 +1,8 @@
 """Where the tests find the FHIR data sets `toolchain/provision.ts` put into the cache (toolchain/fhir/)."""
 
-import os
-import subprocess
 from pathlib import Path
 
-from local_runtime.toolchain import PROJECT_ROOT, PROVISION_COMMAND
+from local_runtime.toolchain import PROVISION_COMMAND, provisioned
 
 FHIR_DATASETS = ("fhir-spec-examples", "fhir-synthea")
 
@@ -21,23 +19,7 @@ def fhir_dataset(name: str, patients: int | None = None) -> Path:
         raise ValueError(f"fhir_dataset: only fhir-synthea has a size, got patients={patients} for {name}.")
     variable = f"METRICCARE_{name.upper().replace('-', '_')}" if patients is None else None
     asked = name if patients is None else f"{name}:{patients}"
-    folder = os.environ.get(variable) if variable else None
-    if not folder:
-        try:
-            folder = subprocess.run(
-                ["node", "scripts/run-ts.cjs", "toolchain/provision.ts", "--print", asked],
-                cwd=PROJECT_ROOT,
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout.strip()
-        except (OSError, subprocess.CalledProcessError) as error:
-            detail = getattr(error, "stderr", "") or str(error)
-            raise RuntimeError(
-                f"The FHIR data set {asked} is not available; `{PROVISION_COMMAND} --print {asked}` failed: {detail.strip()}"
-            ) from error
-        if variable:
-            os.environ[variable] = folder
+    folder = provisioned(asked, variable)
     path = Path(folder)
     if not path.is_dir() or not any(path.glob("*.json")):
         raise RuntimeError(f"The FHIR data set {asked} is missing or empty at {path}; run `{PROVISION_COMMAND}`.")

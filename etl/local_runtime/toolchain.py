@@ -25,15 +25,16 @@ def java_server(server: str) -> dict[str, str]:
     <the java to run it with>}` for `toolchain/hive_metastore/metastore_server.py` and
     `toolchain/trino/trino_server.py`, asked of the provisioning script (which assembles it first if missing)."""
     variable = f"METRICCARE_{server.upper().replace('-', '_')}_SERVER"
-    found = json.loads(_provisioned(server, variable))
+    found = json.loads(provisioned(server, variable))
     if not os.path.isdir(found["home"]) or not os.path.isfile(found["java"]):
         raise RuntimeError(f"{server} missing: {found}; run `{PROVISION_COMMAND}`.")
     return found
 
 
-def _provisioned(tool: str, variable: str) -> str:
-    """What `provision.ts --print <tool>` prints, remembered in `variable` for the processes this one starts."""
-    printed = os.environ.get(variable)
+def provisioned(tool: str, variable: str | None) -> str:
+    """What `provision.ts --print <tool>` prints (which provisions it first if missing), remembered in the
+    environment variable `variable`, when given, for this process and those it starts."""
+    printed = os.environ.get(variable) if variable else None
     if not printed:
         try:
             printed = subprocess.run(
@@ -45,13 +46,14 @@ def _provisioned(tool: str, variable: str) -> str:
             ).stdout.strip()
         except (OSError, subprocess.CalledProcessError) as error:
             detail = getattr(error, "stderr", "") or str(error)
-            raise RuntimeError(f"{tool} is not available; `{PROVISION_COMMAND}` failed: {detail.strip()}") from error
-        os.environ[variable] = printed
+            raise RuntimeError(f"{tool} is not available; `{PROVISION_COMMAND} --print {tool}` failed: {detail.strip()}") from error
+        if variable:
+            os.environ[variable] = printed
     return printed
 
 
 def _jars(jar_set: str, variable: str) -> list[str]:
-    jars = _provisioned(jar_set, variable).split(",")
+    jars = provisioned(jar_set, variable).split(",")
     missing = [jar for jar in jars if not os.path.isfile(jar)]
     if missing:
         raise RuntimeError(f"{jar_set} missing: {', '.join(missing)}; run `{PROVISION_COMMAND}`.")
